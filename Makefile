@@ -1,0 +1,55 @@
+# make setup  — install everything and prepare the embedded database (idempotent)
+# make run    — setup, then serve on http://127.0.0.1:8000 with a Celery worker and beat
+# make test   — install, then lint and run the whole suite (DATABASE_URL / REDIS_URL honoured)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test install browser lint worker clean
+
+setup: install
+	@mkdir -p var/celery/queue var/celery/results
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_regions
+	$(MANAGE) seed_demo
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	  || echo "Could not install chromium (not root?): browser tests will be skipped outside CI."; }
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the Celery worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO --concurrency=2 & \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf var/portal.sqlite3* var/celery var/celerybeat-schedule*

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
+from accounts.validators import normalize_phone
+from positions.models import HostUnit, Region
+from students.models import University
+
+
+class AccountForm(forms.Form):
+    """Open an account for the level below; the choices offered are only the creator's own."""
+
+    role = forms.ChoiceField(label=gettext_lazy("角色"))
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=30)
+    username = forms.CharField(
+        label=gettext_lazy("登录用户名"), max_length=150,
+        help_text=gettext_lazy("字母、数字和 @/./+/-/_，登录时使用"),
+    )
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20)
+    email = forms.EmailField(label=gettext_lazy("电子邮箱"), required=False)
+    region = forms.ModelChoiceField(label=gettext_lazy("所属地区"), queryset=Region.objects.none(), required=False)
+    host_unit = forms.ModelChoiceField(
+        label=gettext_lazy("所属用人单位"), queryset=HostUnit.objects.none(), required=False
+    )
+    university = forms.ModelChoiceField(
+        label=gettext_lazy("所属高校"), queryset=University.objects.none(), required=False
+    )
+    password = forms.CharField(
+        label=gettext_lazy("初始密码"), widget=forms.PasswordInput(render_value=True),
+        help_text=gettext_lazy("至少 10 位，不能全为数字；请通过安全渠道告知本人，并提醒其登录后修改"),
+    )
+
+    def __init__(self, *args, creator, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = CHILD_ROLES[creator.role]
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        if any(r in REGION_ROLES for r in roles):
+            self.fields["region"].queryset = Region.objects.filter(parent=creator.region_id)
+        else:
+            del self.fields["region"]
+        if Role.HOST in roles:
+            self.fields["host_unit"].queryset = HostUnit.objects.filter(county=creator.region_id)
+        else:
+            del self.fields["host_unit"]
+        if Role.UNIVERSITY in roles:
+            self.fields["university"].queryset = University.objects.filter(province=creator.region_id)
+        else:
+            del self.fields["university"]
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            candidate = User(username=data.get("username", ""), name=data.get("name", ""))
+            try:
+                validate_password(data["password"], candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        role = data.get("role")
+        needed = {Role.HOST: "host_unit", Role.UNIVERSITY: "university"}.get(role, "region")
+        if role and needed in self.fields and not data.get(needed):
+            self.add_error(needed, _("请选择该账号的所属范围。"))
+        return data

@@ -1,0 +1,37 @@
+"""Which accounts a staff user may see (everything below them) and change (the level just below)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import CHILD_ROLES, Role, User
+from accounts.scoping import NOTHING
+
+
+def accounts_for_user(user) -> QuerySet[User]:
+    region = user.region_id
+    if user.role == Role.PROVINCE:
+        scope = (
+            Q(role=Role.CITY, region__parent=region)
+            | Q(role=Role.COUNTY, region__parent__parent=region)
+            | Q(role=Role.HOST, host_unit__county__parent__parent=region)
+            | Q(role=Role.UNIVERSITY, university__province=region)
+        )
+    elif user.role == Role.CITY:
+        scope = Q(role=Role.COUNTY, region__parent=region) | Q(
+            role=Role.HOST, host_unit__county__parent=region
+        )
+    elif user.role == Role.COUNTY:
+        scope = Q(role=Role.HOST, host_unit__county=region)
+    else:
+        scope = NOTHING
+    return User.objects.filter(scope).select_related(
+        "region__parent", "host_unit__county", "university"
+    )
+
+
+def get_account_for_user(user, pk: int) -> tuple[User, bool]:
+    """The account and whether the user may change it: only the level directly below."""
+    account = accounts_for_user(user).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account, account.role in CHILD_ROLES.get(user.role, ())

@@ -1,0 +1,53 @@
+"""Opening and closing staff accounts. Each level opens accounts for the level below."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
+
+
+def _check_scope(*, creator: User, role: str, region=None, host_unit=None, university=None) -> None:
+    """The new account's scope must lie directly below the creator's own."""
+    if role not in CHILD_ROLES.get(creator.role, ()):
+        raise PermissionDenied
+    if role in REGION_ROLES:
+        if region is None or region.level != REGION_ROLES[role] or region.parent_id != creator.region_id:
+            raise ValidationError({"region": _("请选择本辖区内的下一级地区。")})
+    elif role == Role.HOST:
+        if host_unit is None or host_unit.county_id != creator.region_id:
+            raise ValidationError({"host_unit": _("请选择本县登记的用人单位。")})
+    elif role == Role.UNIVERSITY:
+        if university is None or university.province_id != creator.region_id:
+            raise ValidationError({"university": _("请选择本省的高校。")})
+
+
+@transaction.atomic
+def account_create(
+    *, creator: User, username: str, password: str, role: str, name: str, phone: str = "",
+    email: str = "", region=None, host_unit=None, university=None,
+) -> User:
+    _check_scope(creator=creator, role=role, region=region, host_unit=host_unit, university=university)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("该用户名已被使用。")})
+    account = User(
+        username=username, name=name, phone=phone, email=email, role=role, created_by=creator,
+        region=region if role in REGION_ROLES else None,
+        host_unit=host_unit if role == Role.HOST else None,
+        university=university if role == Role.UNIVERSITY else None,
+    )
+    validate_password(password, account)
+    account.set_password(password)
+    account.full_clean(exclude=["password"])
+    account.save()
+    return account
+
+
+@transaction.atomic
+def account_set_active(*, account: User, active: bool) -> User:
+    # No session sweep needed: ModelBackend.get_user refuses inactive users, so a deactivated
+    # officer is signed out on their next request.
+    User.objects.filter(pk=account.pk).update(is_active=active)
+    account.is_active = active
+    return account

@@ -1,0 +1,20 @@
+from django import template
+
+from accounts.validators import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap(field):
+    """Render a form field's widget with Bootstrap's classes, marked invalid when it has errors."""
+    input_type = getattr(field.field.widget, "input_type", "textarea")
+    css = {"checkbox": "form-check-input", "select": "form-select"}.get(input_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_phone(value)

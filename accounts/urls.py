@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("staff/", views.account_list, name="account_list"),
+    path("staff/new/", views.account_create, name="account_create"),
+    path("staff/<int:pk>/", views.account_detail, name="account_detail"),
+    path("staff/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+]

@@ -1,0 +1,24 @@
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def normalize_phone(value: str) -> str:
+    """A mainland mobile or landline number in national format, or ValidationError in Chinese."""
+    raw = (value or "").strip()
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("电话号码格式不正确：%(value)s") % {"value": raw}) from exc
+    if not phonenumbers.is_valid_number(number) or number.country_code != 86:
+        raise ValidationError(_("不是有效的中国大陆手机号或固定电话：%(value)s") % {"value": raw})
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return national.replace(" ", "")
+
+
+def mask_phone(value: str) -> str:
+    """138****8000: enough to recognise, not enough to call."""
+    digits = value or ""
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

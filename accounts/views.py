@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import selectors, services
+from accounts.forms import AccountForm
+from accounts.models import CHILD_ROLES, Role
+from accounts.scoping import require_write
+from fanjiaxiang.forms import add_service_errors
+from positions.selectors import host_units_for_user, posts_for_user, region_children
+
+
+def _require_account_manager(user) -> None:
+    if user.role not in CHILD_ROLES:
+        raise Http404
+
+
+@login_required
+@require_GET
+def account_list(request):
+    _require_account_manager(request.user)
+    accounts = selectors.accounts_for_user(request.user).order_by("role", "username")
+    page = Paginator(accounts, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"page": page})
+
+
+@login_required
+def account_create(request):
+    _require_account_manager(request.user)
+    form = AccountForm(request.POST or None, creator=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(creator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            form.add_error("role", _("无权开通该角色的账号。"))
+        else:
+            messages.success(request, _("已开通账号：%(username)s") % {"username": account.username})
+            return redirect("accounts:account_detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account_detail(request, pk: int):
+    _require_account_manager(request.user)
+    account, can_write = selectors.get_account_for_user(request.user, pk)
+    return render(request, "accounts/account_detail.html", {"account": account, "can_write": can_write})
+
+
+@login_required
+@require_POST
+def account_set_active(request, pk: int):
+    _require_account_manager(request.user)
+    account, can_write = selectors.get_account_for_user(request.user, pk)
+    require_write(can_write)
+    active = request.POST.get("active") == "1"
+    services.account_set_active(account=account, active=active)
+    messages.success(request, _("账号已启用。") if active else _("账号已停用，该用户将无法登录。"))
+    return redirect("accounts:account_detail", pk=account.pk)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("密码已修改。"))
+        return super().form_valid(form)
+
+
+@require_GET
+def home(request):
+    user = request.user
+    context = {"provinces": region_children(None)}
+    if user.is_authenticated and user.role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST):
+        context["post_counts"] = posts_for_user(user).aggregate(
+            **{s: Count("pk", filter=Q(status=s)) for s in ("draft", "published", "closed")}
+        )
+        context["host_unit_count"] = host_units_for_user(user).count()
+    return render(request, "home.html", context)

@@ -1,0 +1,1 @@
+from django.db import models  # noqa: F401  (the contact ledger arrives with its own issue)

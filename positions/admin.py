@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from positions.models import HostUnit, Post, Region
+
+# /admin/ is for superusers only: no role account is ever given is_staff.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(HostUnit)
+class HostUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "county", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "host_unit", "season", "headcount", "status"]
+    list_filter = ["status", "category"]
+    search_fields = ["title", "host_unit__name"]
+    raw_id_fields = ["host_unit", "season", "created_by"]

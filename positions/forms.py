@@ -1,0 +1,112 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum.cn import uscc
+
+from accounts.validators import normalize_phone
+from positions.models import HostUnit, Post, Region
+from schedule.models import Season
+
+
+class PhoneField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_phone(value) if value else value
+
+
+class HostUnitForm(forms.ModelForm):
+    contact_phone = PhoneField(label=gettext_lazy("联系电话"), max_length=20)
+
+    class Meta:
+        model = HostUnit
+        fields = ["kind", "name", "credit_code", "address", "contact_name", "contact_phone",
+                  "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, county: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.county = county
+
+    def clean_credit_code(self) -> str:
+        code = self.cleaned_data["credit_code"].strip().upper()
+        if code and not uscc.is_valid(code):
+            raise forms.ValidationError(_("统一社会信用代码无效（应为 18 位且校验位正确）。"))
+        return code
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = HostUnit.objects.filter(county=self.county, name=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("本县已登记同名用人单位。"))
+        return name
+
+
+class PostForm(forms.ModelForm):
+    contact_phone = PhoneField(label=gettext_lazy("联系电话"), max_length=20)
+
+    class Meta:
+        model = Post
+        fields = ["host_unit", "season", "title", "category", "headcount", "description", "duties",
+                  "majors", "skills", "grade", "place", "remote_allowed", "starts_on", "ends_on",
+                  "hours", "training", "safety_notes", "contact_name", "contact_phone"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "duties": forms.Textarea(attrs={"rows": 3}),
+            "training": forms.Textarea(attrs={"rows": 2}),
+            "safety_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, county: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = HostUnit.objects.filter(county=county)
+        if not self.instance.pk:
+            units = units.filter(is_active=True)
+        self.fields["host_unit"].queryset = units
+        seasons = Season.objects.filter(
+            programme_year__province_id=county.parent.parent_id
+        ).select_related("programme_year")
+        if not self.instance.pk:
+            seasons = seasons.filter(practice_ends__gte=timezone.localdate())
+        self.fields["season"].queryset = seasons
+        self.fields["headcount"].widget.attrs["min"] = 1
+
+    def clean_headcount(self) -> int:
+        headcount = self.cleaned_data["headcount"]
+        if headcount is not None and headcount < 1:
+            raise forms.ValidationError(_("招募人数至少为 1。"))
+        return headcount
+
+    def clean(self):
+        data = super().clean()
+        season, starts, ends = data.get("season"), data.get("starts_on"), data.get("ends_on")
+        if starts and ends and starts > ends:
+            self.add_error("ends_on", _("结束日期不能早于开始日期。"))
+        elif season and starts and ends:
+            window = {"season": season, "start": season.practice_starts, "end": season.practice_ends}
+            message = _("须在%(season)s实践期（%(start)s 至 %(end)s）之内。") % window
+            if not season.contains(starts):
+                self.add_error("starts_on", message)
+            if not season.contains(ends):
+                self.add_error("ends_on", message)
+        return data
+
+    def save_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PostSearchForm(forms.Form):
+    """The public search; region codes come from the cascading selects."""
+
+    province = forms.CharField(required=False)
+    city = forms.CharField(required=False)
+    county = forms.CharField(required=False)
+    category = forms.ChoiceField(
+        label=gettext_lazy("岗位类别"), required=False,
+        choices=[("", gettext_lazy("全部类别")), *Post.Category.choices],
+    )
+    season = forms.CharField(label=gettext_lazy("实践季"), required=False)
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=50)
+    remote = forms.BooleanField(label=gettext_lazy("仅看可线上实践"), required=False)

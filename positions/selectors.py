@@ -1,0 +1,116 @@
+"""Reads of regions, host units and posts, already scoped to the user who asks."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.scoping import region_filter
+from positions.models import HostUnit, Post, Region
+
+
+def region_get(code: str, level: str | None = None) -> Region | None:
+    regions = Region.objects.select_related("parent__parent")
+    if level:
+        regions = regions.filter(level=level)
+    return regions.filter(code=code).first()
+
+
+def region_children(parent: Region | None) -> QuerySet[Region]:
+    if parent is None:
+        return Region.objects.filter(level=Region.Level.PROVINCE)
+    return Region.objects.filter(parent=parent)
+
+
+def counties_for_user(user) -> QuerySet[Region]:
+    return Region.objects.filter(
+        Q(level=Region.Level.COUNTY) & region_filter(user, "pk")
+    ).select_related("parent")
+
+
+def host_units_for_user(user) -> QuerySet[HostUnit]:
+    if not user.is_authenticated:
+        return HostUnit.objects.none()
+    if user.role == Role.HOST:
+        scope = Q(pk=user.host_unit_id)
+    else:
+        scope = region_filter(user, "county")
+    return HostUnit.objects.filter(scope).select_related("county__parent")
+
+
+def get_host_unit_for_user(user, pk: int) -> tuple[HostUnit, bool]:
+    """The host unit and whether the user may change it; 404 when it is outside their scope."""
+    host_unit = host_units_for_user(user).filter(pk=pk).first()
+    if host_unit is None:
+        raise Http404
+    return host_unit, user.role == Role.COUNTY
+
+
+def posts_for_user(user) -> QuerySet[Post]:
+    if not user.is_authenticated:
+        return Post.objects.none()
+    if user.role == Role.HOST:
+        scope = Q(host_unit_id=user.host_unit_id)
+    else:
+        scope = region_filter(user, "host_unit__county")
+    return Post.objects.filter(scope).select_related(
+        "host_unit__county__parent", "season__programme_year"
+    )
+
+
+def get_post_for_user(user, pk: int) -> tuple[Post, bool]:
+    """The post and whether the user may change it; 404 when it is outside their scope."""
+    post = posts_for_user(user).filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    return post, user.role == Role.COUNTY
+
+
+@dataclass(frozen=True)
+class PostSearch:
+    """What the public search asks for; every field optional."""
+
+    region: Region | None = None
+    category: str = ""
+    season: str = ""  # "2026-summer"
+    keyword: str = ""
+    remote_only: bool = False
+
+
+def _region_scope(region: Region) -> Q:
+    if region.level == Region.Level.COUNTY:
+        return Q(host_unit__county=region)
+    if region.level == Region.Level.CITY:
+        return Q(host_unit__county__parent=region)
+    return Q(host_unit__county__parent__parent=region)
+
+
+def published_posts(search: PostSearch) -> QuerySet[Post]:
+    """Published posts for anyone, signed in or not, matching the search."""
+    posts = Post.objects.filter(status=Post.Status.PUBLISHED)
+    if search.region is not None:
+        posts = posts.filter(_region_scope(search.region))
+    if search.category:
+        posts = posts.filter(category=search.category)
+    if search.season:
+        year, _, kind = search.season.partition("-")
+        if year.isdigit():
+            posts = posts.filter(season__programme_year__year=int(year), season__kind=kind)
+    if search.keyword:
+        words = Q()
+        for field in ("title", "description", "duties", "place", "host_unit__name"):
+            words |= Q(**{f"{field}__icontains": search.keyword})
+        posts = posts.filter(words)
+    if search.remote_only:
+        posts = posts.filter(remote_allowed=True)
+    return posts.select_related("host_unit__county__parent", "season__programme_year").order_by(
+        "-published_at", "-id"
+    )
+
+
+def get_published_post(pk: int) -> Post:
+    post = published_posts(PostSearch()).filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    return post

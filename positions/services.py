@@ -1,0 +1,145 @@
+"""Changes to host units and posts. Views, admin, commands and tasks all come through here."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from positions.models import HostUnit, Post, Region
+
+POST_FIELDS = (
+    "title", "category", "description", "duties", "majors", "skills", "grade", "headcount",
+    "place", "remote_allowed", "starts_on", "ends_on", "hours", "training", "safety_notes",
+    "contact_name", "contact_phone",
+)
+HOST_UNIT_FIELDS = (
+    "kind", "name", "credit_code", "address", "contact_name", "contact_phone", "description",
+    "is_active",
+)
+
+
+def _check_county(region: Region) -> None:
+    if region.level != Region.Level.COUNTY:
+        raise ValidationError(_("用人单位只能登记在县级（含镇街）地区。"))
+
+
+@transaction.atomic
+def host_unit_create(*, county: Region, **fields) -> HostUnit:
+    _check_county(county)
+    host_unit = HostUnit(county=county, **{k: v for k, v in fields.items() if k in HOST_UNIT_FIELDS})
+    host_unit.full_clean()
+    _save_unique(host_unit)
+    return host_unit
+
+
+def _save_unique(host_unit: HostUnit) -> None:
+    # full_clean() saw no clash, but two officers saving the same unit at once both pass it;
+    # the unique constraints decide, and the loser gets the same message as a form would give.
+    try:
+        with transaction.atomic():
+            host_unit.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": _("本县已登记同名或同一信用代码的用人单位。")}) from error
+
+
+@transaction.atomic
+def host_unit_update(*, host_unit: HostUnit, **fields) -> HostUnit:
+    for name, value in fields.items():
+        if name in HOST_UNIT_FIELDS:
+            setattr(host_unit, name, value)
+    host_unit.full_clean()
+    _save_unique(host_unit)
+    return host_unit
+
+
+def _check_post(post: Post) -> None:
+    if post.host_unit.county.parent.parent_id != post.season.programme_year.province_id:
+        raise ValidationError({"season": _("实践季须属于本省的活动年度。")})
+    if not post.host_unit.is_active:
+        raise ValidationError({"host_unit": _("该用人单位已停用，不能发布岗位。")})
+    if post.starts_on and post.ends_on and not (
+        post.season.contains(post.starts_on) and post.season.contains(post.ends_on)
+    ):
+        raise ValidationError(
+            _("岗位日期须在%(season)s实践期（%(start)s 至 %(end)s）之内。")
+            % {"season": post.season, "start": post.season.practice_starts,
+               "end": post.season.practice_ends}
+        )
+
+
+@transaction.atomic
+def post_create(*, host_unit: HostUnit, season, created_by=None, **fields) -> Post:
+    post = Post(host_unit=host_unit, season=season, created_by=created_by,
+                **{k: v for k, v in fields.items() if k in POST_FIELDS})
+    post.full_clean()
+    _check_post(post)
+    post.save()
+    return post
+
+
+@transaction.atomic
+def post_update(*, post: Post, host_unit: HostUnit | None = None, season=None, **fields) -> Post:
+    post = Post.objects.select_for_update().select_related("season__programme_year").get(pk=post.pk)
+    if post.status not in (Post.Status.DRAFT, Post.Status.PUBLISHED):
+        raise ValidationError(_("已结束或已撤销的岗位不能修改。"))
+    if host_unit is not None:
+        post.host_unit = host_unit
+    if season is not None:
+        post.season = season
+    for name, value in fields.items():
+        if name in POST_FIELDS:
+            setattr(post, name, value)
+    post.full_clean()
+    _check_post(post)
+    post.save()
+    return post
+
+
+def _transition(post: Post, *, allowed: tuple[str, ...], to: str, refusal: str, **extra) -> Post:
+    # A conditional UPDATE, so two clicks (or a click and the nightly task) cannot both move
+    # the post: only the one that still finds it in an allowed state wins.
+    changed = Post.objects.filter(pk=post.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **extra
+    )
+    if changed != 1:
+        raise ValidationError(refusal)
+    post.refresh_from_db()
+    return post
+
+
+@transaction.atomic
+def post_publish(*, post: Post, today: datetime.date | None = None) -> Post:
+    today = today or timezone.localdate()
+    if post.ends_on < today:
+        raise ValidationError(_("岗位结束日期已过，不能发布。"))
+    if not post.host_unit.is_active:
+        raise ValidationError(_("该用人单位已停用，不能发布岗位。"))
+    return _transition(
+        post, allowed=(Post.Status.DRAFT,), to=Post.Status.PUBLISHED,
+        refusal=_("只有草稿状态的岗位可以发布。"), published_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def post_close(*, post: Post) -> Post:
+    return _transition(
+        post, allowed=(Post.Status.PUBLISHED,), to=Post.Status.CLOSED,
+        refusal=_("只有已发布的岗位可以结束。"), closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def post_cancel(*, post: Post) -> Post:
+    return _transition(
+        post, allowed=(Post.Status.DRAFT, Post.Status.PUBLISHED), to=Post.Status.CANCELLED,
+        refusal=_("已结束或已撤销的岗位不能撤销。"), closed_at=timezone.now(),
+    )
+
+
+def posts_close_finished(*, today: datetime.date) -> int:
+    """Close every published post whose practice ended before `today`; safe to run again."""
+    return Post.objects.filter(status=Post.Status.PUBLISHED, ends_on__lt=today).update(
+        status=Post.Status.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
+    )

@@ -1,0 +1,216 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.scoping import require_county_staff, require_position_reader, require_write
+from fanjiaxiang.forms import add_service_errors
+from positions import selectors, services
+from positions.forms import HostUnitForm, PostForm, PostSearchForm
+from positions.models import Post, Region
+from schedule.models import Season
+
+PAGE_SIZE = 20
+
+
+def _page(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _save(form, save):
+    """Run a service; a refusal goes back onto the form so nothing the user typed is lost."""
+    try:
+        return save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+# Public search -------------------------------------------------------------------------------
+
+
+def _search_region(data) -> Region | None:
+    for level in ("county", "city", "province"):
+        code = data.get(level)
+        if code:
+            return selectors.region_get(code, level)
+    return None
+
+
+@require_GET
+def post_search(request):
+    form = PostSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    region = _search_region(data)
+    search = selectors.PostSearch(
+        region=region, category=data.get("category", ""), season=data.get("season", ""),
+        keyword=data.get("q", ""), remote_only=data.get("remote", False),
+    )
+    page = _page(request, selectors.published_posts(search))
+    chain = []
+    while region is not None:
+        chain.insert(0, region)
+        region = region.parent
+    context = {
+        "form": form, "page": page, "chain": {r.level: r for r in chain},
+        "provinces": selectors.region_children(None),
+        "cities": selectors.region_children(chain[0]) if chain else [],
+        "counties": selectors.region_children(chain[1]) if len(chain) > 1 else [],
+        "seasons": _season_choices(), "query": _query_without_page(request),
+    }
+    # The same URL answers htmx with the results only and browsers with the whole page: Vary
+    # keeps the back button from showing a cached fragment, and a history restore gets it all.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "positions/_search_results.html" if fragment else "positions/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _season_choices():
+    pairs = Season.objects.order_by().values_list("programme_year__year", "kind").distinct()
+    labels = dict(Season.Kind.choices)
+    return [(f"{y}-{k}", f"{y}{labels[k]}") for y, k in sorted(pairs, reverse=True)]
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+def region_options(request):
+    """<option>s below the chosen province or city, for the cascading selects of the search."""
+    asks_counties = "city" in request.GET  # the city select sends city=, even when cleared
+    code = request.GET.get("city" if asks_counties else "province", "")
+    parent = selectors.region_get(code) if code else None
+    regions = selectors.region_children(parent) if parent else []
+    level = "county" if asks_counties else "city"
+    context = {"regions": regions, "level": level, "reset_county": not asks_counties}
+    return render(request, "positions/_region_options.html", context)
+
+
+@require_GET
+def post_public_detail(request, pk: int):
+    post = selectors.get_published_post(pk)
+    return render(request, "positions/public_detail.html", {"post": post})
+
+
+# Host units ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def host_unit_list(request):
+    require_position_reader(request.user)
+    units = selectors.host_units_for_user(request.user).order_by("county__code", "name")
+    return render(request, "positions/host_unit_list.html", {"page": _page(request, units)})
+
+
+@login_required
+def host_unit_create(request):
+    county = require_county_staff(request.user)
+    form = HostUnitForm(request.POST or None, county=county)
+    if request.method == "POST" and form.is_valid():
+        unit = _save(form, lambda: services.host_unit_create(county=county, **form.cleaned_data))
+        if unit:
+            messages.success(request, _("已登记用人单位：%(name)s") % {"name": unit.name})
+            return redirect("positions:host_unit_detail", pk=unit.pk)
+    return render(request, "positions/host_unit_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def host_unit_detail(request, pk: int):
+    unit, can_write = selectors.get_host_unit_for_user(request.user, pk)
+    posts = selectors.posts_for_user(request.user).filter(host_unit=unit)
+    return render(request, "positions/host_unit_detail.html",
+                  {"unit": unit, "can_write": can_write, "posts": posts})
+
+
+@login_required
+def host_unit_edit(request, pk: int):
+    unit, can_write = selectors.get_host_unit_for_user(request.user, pk)
+    require_write(can_write)
+    form = HostUnitForm(request.POST or None, instance=unit, county=unit.county)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda: services.host_unit_update(host_unit=unit, **form.cleaned_data)):
+            messages.success(request, _("已保存。"))
+            return redirect("positions:host_unit_detail", pk=unit.pk)
+    return render(request, "positions/host_unit_form.html", {"form": form, "unit": unit})
+
+
+# Posts (staff) -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def post_list(request):
+    require_position_reader(request.user)
+    posts = selectors.posts_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in Post.Status.values:
+        posts = posts.filter(status=status)
+    posts = posts.order_by("-created_at", "-id")
+    return render(request, "positions/post_list.html", {
+        "page": _page(request, posts), "status": status, "statuses": Post.Status.choices,
+        "can_create": request.user.role == "county", "query": _query_without_page(request),
+    })
+
+
+@login_required
+def post_create(request):
+    county = require_county_staff(request.user)
+    initial = {"host_unit": request.GET.get("host_unit")}
+    form = PostForm(request.POST or None, county=county, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        post = _save(form, lambda: services.post_create(created_by=request.user, **form.cleaned_data))
+        if post:
+            messages.success(request, _("岗位已保存为草稿，核对无误后请发布。"))
+            return redirect("positions:post_detail", pk=post.pk)
+    return render(request, "positions/post_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def post_detail(request, pk: int):
+    post, can_write = selectors.get_post_for_user(request.user, pk)
+    return render(request, "positions/post_detail.html", {"post": post, "can_write": can_write})
+
+
+@login_required
+def post_edit(request, pk: int):
+    post, can_write = selectors.get_post_for_user(request.user, pk)
+    require_write(can_write)
+    form = PostForm(request.POST or None, instance=post, county=post.county)
+    if request.method == "POST" and form.is_valid():
+        if _save(form, lambda: services.post_update(post=post, **form.cleaned_data)):
+            messages.success(request, _("已保存。"))
+            return redirect("positions:post_detail", pk=post.pk)
+    return render(request, "positions/post_form.html", {"form": form, "post": post})
+
+
+def _post_action(service, done_message):
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        post, can_write = selectors.get_post_for_user(request.user, pk)
+        require_write(can_write)
+        try:
+            service(post=post)
+            messages.success(request, done_message())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("positions:post_detail", pk=post.pk)
+
+    return view
+
+
+post_publish = _post_action(services.post_publish, lambda: _("岗位已发布，学生现在可以搜索到它。"))
+post_close = _post_action(services.post_close, lambda: _("岗位已结束招募。"))
+post_cancel = _post_action(services.post_cancel, lambda: _("岗位已撤销。"))

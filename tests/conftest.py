@@ -1,0 +1,66 @@
+"""Shared fixtures: every role, in two counties (越秀区 owns, 天河区 is the outsider), so each
+view gets an owner test, an outsider test (404) and a read-only test (403)."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+from tests.factories import (
+    HostUnitFactory,
+    PostFactory,
+    UniversityFactory,
+    UserFactory,
+    region,
+    staff,
+)
+
+
+def pytest_configure(config):
+    # Real hashing costs ~0.2 s a user; the suite creates hundreds. Hashing itself is Django's.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            if os.environ.get("REQUIRE_POSTGRES"):
+                continue  # let it fail loudly instead
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def gd(db):
+    """Guangdong's places used across the suite."""
+    return SimpleNamespace(
+        province=region("440000"), guangzhou=region("440100"), yuexiu=region("440104"),
+        tianhe=region("440106"), meizhou=region("441400"), meixian=region("441403"),
+    )
+
+
+@pytest.fixture
+def world(gd):
+    """Two counties with their staff, host units and posts, and every other role."""
+    unit_yx = HostUnitFactory(county=gd.yuexiu, name="越秀区图书馆")
+    unit_th = HostUnitFactory(county=gd.tianhe, name="天河区图书馆")
+    university = UniversityFactory(name="中山大学", code="4144010558")
+    return SimpleNamespace(
+        **vars(gd),
+        unit_yx=unit_yx, unit_th=unit_th, university=university,
+        post_yx=PostFactory(host_unit=unit_yx, title="越秀图书馆阅读推广员"),
+        post_th=PostFactory(host_unit=unit_th, title="天河图书馆阅读推广员"),
+        draft_yx=PostFactory(host_unit=unit_yx, title="越秀草稿岗位", status="draft", published_at=None),
+        province_staff=staff(Role.PROVINCE, region=gd.province, username="gd_province"),
+        gz_staff=staff(Role.CITY, region=gd.guangzhou, username="gz_city"),
+        mz_staff=staff(Role.CITY, region=gd.meizhou, username="mz_city"),
+        yx_staff=staff(Role.COUNTY, region=gd.yuexiu, username="yuexiu"),
+        th_staff=staff(Role.COUNTY, region=gd.tianhe, username="tianhe"),
+        yx_host=staff(Role.HOST, host_unit=unit_yx, username="yuexiu_host"),
+        th_host=staff(Role.HOST, host_unit=unit_th, username="tianhe_host"),
+        uni_staff=staff(Role.UNIVERSITY, university=university, username="sysu"),
+        student=UserFactory(role=Role.STUDENT, username="student"),
+    )

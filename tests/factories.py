@@ -1,0 +1,109 @@
+"""Test data builders. Regions are real GB/T 2260 codes, created on demand."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Role, User
+from positions.models import HostUnit, Post, Region
+from schedule.services import programme_year_create
+from students.models import University
+
+PASSWORD = "Test-password-2026"
+
+REGIONS = {
+    "440000": ("广东省", "province", None),
+    "440100": ("广州市", "city", "440000"),
+    "440104": ("越秀区", "county", "440100"),
+    "440106": ("天河区", "county", "440100"),
+    "441400": ("梅州市", "city", "440000"),
+    "441403": ("梅县区", "county", "441400"),
+    "441900": ("东莞市", "city", "440000"),
+    "441900121": ("虎门镇", "county", "441900"),
+    "450000": ("广西壮族自治区", "province", None),
+    "450100": ("南宁市", "city", "450000"),
+    "450102": ("兴宁区", "county", "450100"),
+}
+
+
+def region(code: str) -> Region:
+    name, level, parent = REGIONS[code]
+    obj, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": region(parent) if parent else None}
+    )
+    return obj
+
+
+def practice_year() -> int:
+    """A year whose seasons are still ahead, so posts can be published whatever today is."""
+    return timezone.localdate().year + 1
+
+
+def season(kind: str = "summer", province: str = "440000"):
+    programme_year = programme_year_create(province=region(province), year=practice_year())
+    return programme_year.seasons.get(kind=kind)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class UniversityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = University
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"41440{n:05d}")
+    name = factory.Sequence(lambda n: f"测试大学{n}")
+    province = factory.LazyFunction(lambda: region("440000"))
+
+
+class HostUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostUnit
+
+    county = factory.LazyFunction(lambda: region("440104"))
+    kind = HostUnit.Kind.GOVERNMENT
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    contact_name = "陈老师"
+    contact_phone = "13800138000"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    host_unit = factory.SubFactory(HostUnitFactory)
+    season = factory.LazyFunction(season)
+    title = factory.Sequence(lambda n: f"实践岗位{n}")
+    category = Post.Category.GOVERNMENT
+    description = "岗位简介"
+    duties = "工作职责"
+    headcount = 3
+    place = "实践地点"
+    starts_on = factory.LazyAttribute(lambda o: o.season.practice_starts)
+    ends_on = factory.LazyAttribute(lambda o: o.season.practice_starts + datetime.timedelta(days=20))
+    hours = "9:00-17:00"
+    contact_name = "陈老师"
+    contact_phone = "13800138000"
+    status = Post.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def staff(role: str, **scope) -> User:
+    return UserFactory(role=role, **scope)
+
+
+__all__ = ["PASSWORD", "Role", "region", "season", "staff"]

@@ -1,0 +1,53 @@
+"""Races between real concurrent transactions on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from positions import services
+from positions.models import HostUnit, Post
+from tests.factories import PostFactory, region
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(count: int, action) -> list[str]:
+    """Run `action` in `count` threads released together; each reports 'ok' or the refusal."""
+    barrier, outcomes = threading.Barrier(count), []
+
+    def run():
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_ten_simultaneous_publish_clicks_publish_once():
+    post = PostFactory(host_unit__county=region("440104"), status="draft", published_at=None)
+    outcomes = _race(10, lambda: services.post_publish(post=Post.objects.get(pk=post.pk)))
+    assert outcomes.count("ok") == 1
+    assert outcomes.count("只有草稿状态的岗位可以发布。") == 9
+    assert Post.objects.get(pk=post.pk).status == "published"
+
+
+def test_two_officers_registering_the_same_unit_at_once_make_one():
+    county = region("440104")
+    fields = dict(county=county, kind="social", name="越秀区青年志愿者协会", contact_name="陈",
+                  contact_phone="13800138000")
+    outcomes = _race(8, lambda: services.host_unit_create(**fields))
+    assert outcomes.count("ok") == 1
+    assert all("本县已登记" in o for o in outcomes if o != "ok")
+    assert HostUnit.objects.filter(county=county, name="越秀区青年志愿者协会").count() == 1
