@@ -12,7 +12,7 @@ PORT ?= 8000
 .PHONY: setup run test install browser lint worker clean
 
 setup: install
-	@mkdir -p var/celery/queue var/celery/results
+	@mkdir -p var/celery/queue var/celery/results var/celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
 	$(MANAGE) seed_demo

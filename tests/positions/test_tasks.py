@@ -22,6 +22,7 @@ def worker(tmp_path):
         queue = str(tmp_path / "queue")
         app.conf.broker_transport_options = {
             "data_folder_in": queue, "data_folder_out": queue, "store_processed": False,
+            "control_folder": str(tmp_path / "control"),
         }
         app.conf.result_backend = f"file://{tmp_path / 'results'}"
     app.control.purge()
