@@ -16,7 +16,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=8, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -56,7 +60,10 @@ class HostUnit(models.Model):
         SOCIAL = "social", _("社会组织")
 
     county = models.ForeignKey(
-        Region, verbose_name=_("所属县（市、区）"), on_delete=models.PROTECT, related_name="host_units"
+        Region,
+        verbose_name=_("所属县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="host_units",
     )
     kind = models.CharField(_("单位类型"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("单位名称"), max_length=100)
@@ -77,11 +84,13 @@ class HostUnit(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "name"], name="host_unit_unique_name_in_county",
+                fields=["county", "name"],
+                name="host_unit_unique_name_in_county",
                 violation_error_message=_("本县已登记同名用人单位。"),
             ),
             models.UniqueConstraint(
-                fields=["county", "credit_code"], condition=~Q(credit_code=""),
+                fields=["county", "credit_code"],
+                condition=~Q(credit_code=""),
                 name="host_unit_unique_credit_code_in_county",
                 violation_error_message=_("本县已登记使用该统一社会信用代码的用人单位。"),
             ),
@@ -127,17 +136,25 @@ class Post(models.Model):
     remote_allowed = models.BooleanField(_("可线上（云）实践"), default=False)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
-    hours = models.CharField(_("工作时间"), max_length=100, help_text=_("如：周一至周五 9:00-17:30"))
+    hours = models.CharField(
+        _("工作时间"), max_length=100, help_text=_("如：周一至周五 9:00-17:30")
+    )
     training = models.TextField(_("岗前培训"), blank=True)
     safety_notes = models.TextField(_("安全须知"), blank=True)
     contact_name = models.CharField(_("岗位联系人"), max_length=30)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束/撤销时间"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -147,6 +164,8 @@ class Post(models.Model):
         verbose_name_plural = _("实践岗位")
         ordering = ["-published_at", "-id"]
         indexes = [
+            # The public search's order: newest published first, read straight off the index.
+            models.Index(fields=["status", "-published_at", "-id"], name="post_search_order"),
             models.Index(fields=["status", "season", "category"]),
             models.Index(fields=["host_unit", "status"]),
         ]
