@@ -47,6 +47,7 @@ worker: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: install browser lint
 	$(BIN)/python -m pytest

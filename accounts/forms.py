@@ -15,12 +15,15 @@ class AccountForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("角色"))
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=30)
     username = forms.CharField(
-        label=gettext_lazy("登录用户名"), max_length=150,
+        label=gettext_lazy("登录用户名"),
+        max_length=150,
         help_text=gettext_lazy("字母、数字和 @/./+/-/_，登录时使用"),
     )
     phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20)
     email = forms.EmailField(label=gettext_lazy("电子邮箱"), required=False)
-    region = forms.ModelChoiceField(label=gettext_lazy("所属地区"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("所属地区"), queryset=Region.objects.none(), required=False
+    )
     host_unit = forms.ModelChoiceField(
         label=gettext_lazy("所属用人单位"), queryset=HostUnit.objects.none(), required=False
     )
@@ -28,8 +31,11 @@ class AccountForm(forms.Form):
         label=gettext_lazy("所属高校"), queryset=University.objects.none(), required=False
     )
     password = forms.CharField(
-        label=gettext_lazy("初始密码"), widget=forms.PasswordInput(render_value=True),
-        help_text=gettext_lazy("至少 10 位，不能全为数字；请通过安全渠道告知本人，并提醒其登录后修改"),
+        label=gettext_lazy("初始密码"),
+        widget=forms.PasswordInput(render_value=True),
+        help_text=gettext_lazy(
+            "至少 10 位，不能全为数字；请通过安全渠道告知本人，并提醒其登录后修改"
+        ),
     )
 
     def __init__(self, *args, creator, **kwargs):
@@ -45,7 +51,9 @@ class AccountForm(forms.Form):
         else:
             del self.fields["host_unit"]
         if Role.UNIVERSITY in roles:
-            self.fields["university"].queryset = University.objects.filter(province=creator.region_id)
+            self.fields["university"].queryset = University.objects.filter(
+                province=creator.region_id
+            )
         else:
             del self.fields["university"]
 

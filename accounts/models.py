@@ -29,19 +29,35 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices, blank=True)
     region = models.ForeignKey(
-        "positions.Region", verbose_name=_("所属地区"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "positions.Region",
+        verbose_name=_("所属地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     host_unit = models.ForeignKey(
-        "positions.HostUnit", verbose_name=_("所属用人单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "positions.HostUnit",
+        verbose_name=_("所属用人单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     university = models.ForeignKey(
-        "students.University", verbose_name=_("所属高校"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "students.University",
+        verbose_name=_("所属高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     created_by = models.ForeignKey(
-        "self", verbose_name=_("开通人"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("开通人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -54,12 +70,24 @@ class User(AbstractUser):
                 condition=(
                     Q(role="")
                     | Q(role="student")
-                    | Q(role__in=["province", "city", "county"], region__isnull=False,
-                        host_unit__isnull=True, university__isnull=True)
-                    | Q(role="host", host_unit__isnull=False, region__isnull=True,
-                        university__isnull=True)
-                    | Q(role="university", university__isnull=False, region__isnull=True,
-                        host_unit__isnull=True)
+                    | Q(
+                        role__in=["province", "city", "county"],
+                        region__isnull=False,
+                        host_unit__isnull=True,
+                        university__isnull=True,
+                    )
+                    | Q(
+                        role="host",
+                        host_unit__isnull=False,
+                        region__isnull=True,
+                        university__isnull=True,
+                    )
+                    | Q(
+                        role="university",
+                        university__isnull=False,
+                        region__isnull=True,
+                        host_unit__isnull=True,
+                    )
                 ),
                 name="user_scope_matches_role",
             ),

@@ -13,7 +13,11 @@ def _check_scope(*, creator: User, role: str, region=None, host_unit=None, unive
     if role not in CHILD_ROLES.get(creator.role, ()):
         raise PermissionDenied
     if role in REGION_ROLES:
-        if region is None or region.level != REGION_ROLES[role] or region.parent_id != creator.region_id:
+        if (
+            region is None
+            or region.level != REGION_ROLES[role]
+            or region.parent_id != creator.region_id
+        ):
             raise ValidationError({"region": _("请选择本辖区内的下一级地区。")})
     elif role == Role.HOST:
         if host_unit is None or host_unit.county_id != creator.region_id:
@@ -25,14 +29,30 @@ def _check_scope(*, creator: User, role: str, region=None, host_unit=None, unive
 
 @transaction.atomic
 def account_create(
-    *, creator: User, username: str, password: str, role: str, name: str, phone: str = "",
-    email: str = "", region=None, host_unit=None, university=None,
+    *,
+    creator: User,
+    username: str,
+    password: str,
+    role: str,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    region=None,
+    host_unit=None,
+    university=None,
 ) -> User:
-    _check_scope(creator=creator, role=role, region=region, host_unit=host_unit, university=university)
+    _check_scope(
+        creator=creator, role=role, region=region, host_unit=host_unit, university=university
+    )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("该用户名已被使用。")})
     account = User(
-        username=username, name=name, phone=phone, email=email, role=role, created_by=creator,
+        username=username,
+        name=name,
+        phone=phone,
+        email=email,
+        role=role,
+        created_by=creator,
         region=region if role in REGION_ROLES else None,
         host_unit=host_unit if role == Role.HOST else None,
         university=university if role == Role.UNIVERSITY else None,

@@ -44,7 +44,9 @@ def account_create(request):
         except PermissionDenied:
             form.add_error("role", _("无权开通该角色的账号。"))
         else:
-            messages.success(request, _("已开通账号：%(username)s") % {"username": account.username})
+            messages.success(
+                request, _("已开通账号：%(username)s") % {"username": account.username}
+            )
             return redirect("accounts:account_detail", pk=account.pk)
     return render(request, "accounts/account_form.html", {"form": form})
 
@@ -54,7 +56,9 @@ def account_create(request):
 def account_detail(request, pk: int):
     _require_account_manager(request.user)
     account, can_write = selectors.get_account_for_user(request.user, pk)
-    return render(request, "accounts/account_detail.html", {"account": account, "can_write": can_write})
+    return render(
+        request, "accounts/account_detail.html", {"account": account, "can_write": can_write}
+    )
 
 
 @login_required

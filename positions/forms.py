@@ -20,8 +20,16 @@ class HostUnitForm(forms.ModelForm):
 
     class Meta:
         model = HostUnit
-        fields = ["kind", "name", "credit_code", "address", "contact_name", "contact_phone",
-                  "description", "is_active"]
+        fields = [
+            "kind",
+            "name",
+            "credit_code",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "description",
+            "is_active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, county: Region, **kwargs):
@@ -47,9 +55,27 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = ["host_unit", "season", "title", "category", "headcount", "description", "duties",
-                  "majors", "skills", "grade", "place", "remote_allowed", "starts_on", "ends_on",
-                  "hours", "training", "safety_notes", "contact_name", "contact_phone"]
+        fields = [
+            "host_unit",
+            "season",
+            "title",
+            "category",
+            "headcount",
+            "description",
+            "duties",
+            "majors",
+            "skills",
+            "grade",
+            "place",
+            "remote_allowed",
+            "starts_on",
+            "ends_on",
+            "hours",
+            "training",
+            "safety_notes",
+            "contact_name",
+            "contact_phone",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -85,7 +111,11 @@ class PostForm(forms.ModelForm):
         if starts and ends and starts > ends:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))
         elif season and starts and ends:
-            window = {"season": season, "start": season.practice_starts, "end": season.practice_ends}
+            window = {
+                "season": season,
+                "start": season.practice_starts,
+                "end": season.practice_ends,
+            }
             message = _("须在%(season)s实践期（%(start)s 至 %(end)s）之内。") % window
             if not season.contains(starts):
                 self.add_error("starts_on", message)
@@ -104,7 +134,8 @@ class PostSearchForm(forms.Form):
     city = forms.CharField(required=False)
     county = forms.CharField(required=False)
     category = forms.ChoiceField(
-        label=gettext_lazy("岗位类别"), required=False,
+        label=gettext_lazy("岗位类别"),
+        required=False,
         choices=[("", gettext_lazy("全部类别")), *Post.Category.choices],
     )
     season = forms.CharField(label=gettext_lazy("实践季"), required=False)

@@ -24,7 +24,9 @@ def regions_load(*, path: Path = REGIONS_CSV) -> dict[str, int]:
             parent_id = ids.get(row["parent"]) if row["parent"] else None
             region = existing.get(row["code"])
             if region is None:
-                new.append(Region(code=row["code"], name=row["name"], level=level, parent_id=parent_id))
+                new.append(
+                    Region(code=row["code"], name=row["name"], level=level, parent_id=parent_id)
+                )
             elif (region.name, region.parent_id) != (row["name"], parent_id):
                 region.name, region.parent_id = row["name"], parent_id
                 changed.append(region)

@@ -10,12 +10,32 @@ from django.utils.translation import gettext as _
 from positions.models import HostUnit, Post, Region
 
 POST_FIELDS = (
-    "title", "category", "description", "duties", "majors", "skills", "grade", "headcount",
-    "place", "remote_allowed", "starts_on", "ends_on", "hours", "training", "safety_notes",
-    "contact_name", "contact_phone",
+    "title",
+    "category",
+    "description",
+    "duties",
+    "majors",
+    "skills",
+    "grade",
+    "headcount",
+    "place",
+    "remote_allowed",
+    "starts_on",
+    "ends_on",
+    "hours",
+    "training",
+    "safety_notes",
+    "contact_name",
+    "contact_phone",
 )
 HOST_UNIT_FIELDS = (
-    "kind", "name", "credit_code", "address", "contact_name", "contact_phone", "description",
+    "kind",
+    "name",
+    "credit_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "description",
     "is_active",
 )
 
@@ -28,7 +48,9 @@ def _check_county(region: Region) -> None:
 @transaction.atomic
 def host_unit_create(*, county: Region, **fields) -> HostUnit:
     _check_county(county)
-    host_unit = HostUnit(county=county, **{k: v for k, v in fields.items() if k in HOST_UNIT_FIELDS})
+    host_unit = HostUnit(
+        county=county, **{k: v for k, v in fields.items() if k in HOST_UNIT_FIELDS}
+    )
     host_unit.full_clean()
     _save_unique(host_unit)
     return host_unit
@@ -59,20 +81,29 @@ def _check_post(post: Post) -> None:
         raise ValidationError({"season": _("实践季须属于本省的活动年度。")})
     if not post.host_unit.is_active:
         raise ValidationError({"host_unit": _("该用人单位已停用，不能发布岗位。")})
-    if post.starts_on and post.ends_on and not (
-        post.season.contains(post.starts_on) and post.season.contains(post.ends_on)
+    if (
+        post.starts_on
+        and post.ends_on
+        and not (post.season.contains(post.starts_on) and post.season.contains(post.ends_on))
     ):
         raise ValidationError(
             _("岗位日期须在%(season)s实践期（%(start)s 至 %(end)s）之内。")
-            % {"season": post.season, "start": post.season.practice_starts,
-               "end": post.season.practice_ends}
+            % {
+                "season": post.season,
+                "start": post.season.practice_starts,
+                "end": post.season.practice_ends,
+            }
         )
 
 
 @transaction.atomic
 def post_create(*, host_unit: HostUnit, season, created_by=None, **fields) -> Post:
-    post = Post(host_unit=host_unit, season=season, created_by=created_by,
-                **{k: v for k, v in fields.items() if k in POST_FIELDS})
+    post = Post(
+        host_unit=host_unit,
+        season=season,
+        created_by=created_by,
+        **{k: v for k, v in fields.items() if k in POST_FIELDS},
+    )
     post.full_clean()
     _check_post(post)
     post.save()
@@ -117,24 +148,33 @@ def post_publish(*, post: Post, today: datetime.date | None = None) -> Post:
     if not post.host_unit.is_active:
         raise ValidationError(_("该用人单位已停用，不能发布岗位。"))
     return _transition(
-        post, allowed=(Post.Status.DRAFT,), to=Post.Status.PUBLISHED,
-        refusal=_("只有草稿状态的岗位可以发布。"), published_at=timezone.now(),
+        post,
+        allowed=(Post.Status.DRAFT,),
+        to=Post.Status.PUBLISHED,
+        refusal=_("只有草稿状态的岗位可以发布。"),
+        published_at=timezone.now(),
     )
 
 
 @transaction.atomic
 def post_close(*, post: Post) -> Post:
     return _transition(
-        post, allowed=(Post.Status.PUBLISHED,), to=Post.Status.CLOSED,
-        refusal=_("只有已发布的岗位可以结束。"), closed_at=timezone.now(),
+        post,
+        allowed=(Post.Status.PUBLISHED,),
+        to=Post.Status.CLOSED,
+        refusal=_("只有已发布的岗位可以结束。"),
+        closed_at=timezone.now(),
     )
 
 
 @transaction.atomic
 def post_cancel(*, post: Post) -> Post:
     return _transition(
-        post, allowed=(Post.Status.DRAFT, Post.Status.PUBLISHED), to=Post.Status.CANCELLED,
-        refusal=_("已结束或已撤销的岗位不能撤销。"), closed_at=timezone.now(),
+        post,
+        allowed=(Post.Status.DRAFT, Post.Status.PUBLISHED),
+        to=Post.Status.CANCELLED,
+        refusal=_("已结束或已撤销的岗位不能撤销。"),
+        closed_at=timezone.now(),
     )
 
 

@@ -47,8 +47,11 @@ def post_search(request):
     data = form.cleaned_data if form.is_valid() else {}
     region = _search_region(data)
     search = selectors.PostSearch(
-        region=region, category=data.get("category", ""), season=data.get("season", ""),
-        keyword=data.get("q", ""), remote_only=data.get("remote", False),
+        region=region,
+        category=data.get("category", ""),
+        season=data.get("season", ""),
+        keyword=data.get("q", ""),
+        remote_only=data.get("remote", False),
     )
     page = _page(request, selectors.published_posts(search))
     chain = []
@@ -56,11 +59,14 @@ def post_search(request):
         chain.insert(0, region)
         region = region.parent
     context = {
-        "form": form, "page": page, "chain": {r.level: r for r in chain},
+        "form": form,
+        "page": page,
+        "chain": {r.level: r for r in chain},
         "provinces": selectors.region_children(None),
         "cities": selectors.region_children(chain[0]) if chain else [],
         "counties": selectors.region_children(chain[1]) if len(chain) > 1 else [],
-        "seasons": _season_choices(), "query": _query_without_page(request),
+        "seasons": _season_choices(),
+        "query": _query_without_page(request),
     }
     # The same URL answers htmx with the results only and browsers with the whole page: Vary
     # keeps the back button from showing a cached fragment, and a history restore gets it all.
@@ -129,8 +135,11 @@ def host_unit_create(request):
 def host_unit_detail(request, pk: int):
     unit, can_write = selectors.get_host_unit_for_user(request.user, pk)
     posts = selectors.posts_for_user(request.user).filter(host_unit=unit)
-    return render(request, "positions/host_unit_detail.html",
-                  {"unit": unit, "can_write": can_write, "posts": posts})
+    return render(
+        request,
+        "positions/host_unit_detail.html",
+        {"unit": unit, "can_write": can_write, "posts": posts},
+    )
 
 
 @login_required
@@ -157,10 +166,17 @@ def post_list(request):
     if status in Post.Status.values:
         posts = posts.filter(status=status)
     posts = posts.order_by("-created_at", "-id")
-    return render(request, "positions/post_list.html", {
-        "page": _page(request, posts), "status": status, "statuses": Post.Status.choices,
-        "can_create": request.user.role == "county", "query": _query_without_page(request),
-    })
+    return render(
+        request,
+        "positions/post_list.html",
+        {
+            "page": _page(request, posts),
+            "status": status,
+            "statuses": Post.Status.choices,
+            "can_create": request.user.role == "county",
+            "query": _query_without_page(request),
+        },
+    )
 
 
 @login_required
@@ -169,7 +185,9 @@ def post_create(request):
     initial = {"host_unit": request.GET.get("host_unit")}
     form = PostForm(request.POST or None, county=county, initial=initial)
     if request.method == "POST" and form.is_valid():
-        post = _save(form, lambda: services.post_create(created_by=request.user, **form.cleaned_data))
+        post = _save(
+            form, lambda: services.post_create(created_by=request.user, **form.cleaned_data)
+        )
         if post:
             messages.success(request, _("岗位已保存为草稿，核对无误后请发布。"))
             return redirect("positions:post_detail", pk=post.pk)

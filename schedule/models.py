@@ -9,8 +9,11 @@ class ProgrammeYear(models.Model):
     """A province's programme year and its settings. Milestones arrive with the calendar issue."""
 
     province = models.ForeignKey(
-        "positions.Region", verbose_name=_("省份"), on_delete=models.PROTECT,
-        related_name="programme_years", limit_choices_to={"level": "province"},
+        "positions.Region",
+        verbose_name=_("省份"),
+        on_delete=models.PROTECT,
+        related_name="programme_years",
+        limit_choices_to={"level": "province"},
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     quota_per_county = models.PositiveIntegerField(_("每县报到人数下限"), default=50)
@@ -22,7 +25,9 @@ class ProgrammeYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["province", "year"], name="programme_year_unique"),
-            models.CheckConstraint(condition=Q(max_preferences__gt=0), name="programme_year_prefs_positive"),
+            models.CheckConstraint(
+                condition=Q(max_preferences__gt=0), name="programme_year_prefs_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,7 +55,8 @@ class Season(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme_year", "kind"], name="season_unique_kind"),
             models.CheckConstraint(
-                condition=Q(practice_starts__lt=F("practice_ends")), name="season_starts_before_it_ends"
+                condition=Q(practice_starts__lt=F("practice_ends")),
+                name="season_starts_before_it_ends",
             ),
         ]
 

@@ -37,8 +37,12 @@ def pytest_collection_modifyitems(config, items):
 def gd(db):
     """Guangdong's places used across the suite."""
     return SimpleNamespace(
-        province=region("440000"), guangzhou=region("440100"), yuexiu=region("440104"),
-        tianhe=region("440106"), meizhou=region("441400"), meixian=region("441403"),
+        province=region("440000"),
+        guangzhou=region("440100"),
+        yuexiu=region("440104"),
+        tianhe=region("440106"),
+        meizhou=region("441400"),
+        meixian=region("441403"),
     )
 
 
@@ -50,10 +54,14 @@ def world(gd):
     university = UniversityFactory(name="中山大学", code="4144010558")
     return SimpleNamespace(
         **vars(gd),
-        unit_yx=unit_yx, unit_th=unit_th, university=university,
+        unit_yx=unit_yx,
+        unit_th=unit_th,
+        university=university,
         post_yx=PostFactory(host_unit=unit_yx, title="越秀图书馆阅读推广员"),
         post_th=PostFactory(host_unit=unit_th, title="天河图书馆阅读推广员"),
-        draft_yx=PostFactory(host_unit=unit_yx, title="越秀草稿岗位", status="draft", published_at=None),
+        draft_yx=PostFactory(
+            host_unit=unit_yx, title="越秀草稿岗位", status="draft", published_at=None
+        ),
         province_staff=staff(Role.PROVINCE, region=gd.province, username="gd_province"),
         gz_staff=staff(Role.CITY, region=gd.guangzhou, username="gz_city"),
         mz_staff=staff(Role.CITY, region=gd.meizhou, username="mz_city"),

@@ -30,7 +30,8 @@ REGIONS = {
 def region(code: str) -> Region:
     name, level, parent = REGIONS[code]
     obj, _ = Region.objects.get_or_create(
-        code=code, defaults={"name": name, "level": level, "parent": region(parent) if parent else None}
+        code=code,
+        defaults={"name": name, "level": level, "parent": region(parent) if parent else None},
     )
     return obj
 
@@ -94,7 +95,9 @@ class PostFactory(factory.django.DjangoModelFactory):
     headcount = 3
     place = "实践地点"
     starts_on = factory.LazyAttribute(lambda o: o.season.practice_starts)
-    ends_on = factory.LazyAttribute(lambda o: o.season.practice_starts + datetime.timedelta(days=20))
+    ends_on = factory.LazyAttribute(
+        lambda o: o.season.practice_starts + datetime.timedelta(days=20)
+    )
     hours = "9:00-17:00"
     contact_name = "陈老师"
     contact_phone = "13800138000"

@@ -53,7 +53,9 @@ def main() -> int:
         writer = csv.writer(out)
         writer.writerow(["code", "name", "level", "parent"])
         writer.writerows(rows)
-    counts = {level: sum(1 for r in rows if r[2] == level) for level in ("province", "city", "county")}
+    counts = {
+        level: sum(1 for r in rows if r[2] == level) for level in ("province", "city", "county")
+    }
     print(f"wrote {TARGET.relative_to(ROOT)}: {counts}")
     return 0
 

@@ -11,8 +11,13 @@ STRONG = "Qingnian-2026-gd"
 
 def _open(client, creator, **fields):
     client.force_login(creator)
-    data = {"name": "新同志", "username": "newbie", "phone": "13900139000", "email": "",
-            "password": STRONG} | fields
+    data = {
+        "name": "新同志",
+        "username": "newbie",
+        "phone": "13900139000",
+        "email": "",
+        "password": STRONG,
+    } | fields
     return client.post(reverse("accounts:account_create"), data)
 
 
@@ -20,7 +25,11 @@ def test_province_opens_a_city_account(client, world):
     response = _open(client, world.province_staff, role="city", region=world.meizhou.pk)
     account = User.objects.get(username="newbie")
     assert response.status_code == 302
-    assert (account.role, account.region, account.created_by) == ("city", world.meizhou, world.province_staff)
+    assert (account.role, account.region, account.created_by) == (
+        "city",
+        world.meizhou,
+        world.province_staff,
+    )
     assert account.check_password(STRONG)
 
 
@@ -52,8 +61,14 @@ def test_a_county_cannot_open_a_city_account(client, world):
 
 
 def test_weak_password_and_bad_phone_are_refused_and_input_kept(client, world):
-    response = _open(client, world.yx_staff, role="host", host_unit=world.unit_yx.pk,
-                     password="12345678", phone="555")
+    response = _open(
+        client,
+        world.yx_staff,
+        role="host",
+        host_unit=world.unit_yx.pk,
+        password="12345678",
+        phone="555",
+    )
     page = response.content.decode()
     assert "不是有效的中国大陆手机号" in page
     assert "密码" in page and ("太短" in page or "全都是数字" in page or "常见" in page)
@@ -62,7 +77,9 @@ def test_weak_password_and_bad_phone_are_refused_and_input_kept(client, world):
 
 
 def test_duplicate_username_is_refused(client, world):
-    response = _open(client, world.yx_staff, role="host", host_unit=world.unit_yx.pk, username="TIANHE")
+    response = _open(
+        client, world.yx_staff, role="host", host_unit=world.unit_yx.pk, username="TIANHE"
+    )
     assert "该用户名已被使用" in response.content.decode()
 
 
@@ -76,10 +93,16 @@ def test_roles_without_subordinates_have_no_account_pages(client, world, user):
 @pytest.mark.parametrize(
     ("viewer", "account", "status"),
     [
-        ("yx_staff", "yx_host", 200), ("gz_staff", "yx_host", 200), ("province_staff", "yx_host", 200),
-        ("th_staff", "yx_host", 404), ("mz_staff", "yx_host", 404),
-        ("gz_staff", "yx_staff", 200), ("mz_staff", "yx_staff", 404), ("yx_staff", "th_staff", 404),
-        ("province_staff", "uni_staff", 200), ("gz_staff", "uni_staff", 404),
+        ("yx_staff", "yx_host", 200),
+        ("gz_staff", "yx_host", 200),
+        ("province_staff", "yx_host", 200),
+        ("th_staff", "yx_host", 404),
+        ("mz_staff", "yx_host", 404),
+        ("gz_staff", "yx_staff", 200),
+        ("mz_staff", "yx_staff", 404),
+        ("yx_staff", "th_staff", 404),
+        ("province_staff", "uni_staff", 200),
+        ("gz_staff", "uni_staff", 404),
     ],
 )
 def test_account_detail_is_scoped(client, world, viewer, account, status):
@@ -100,7 +123,9 @@ def test_account_detail_is_scoped(client, world, viewer, account, status):
 def test_only_the_level_above_deactivates(client, world, actor, account, status):
     client.force_login(getattr(world, actor))
     target = getattr(world, account)
-    response = client.post(reverse("accounts:account_set_active", args=[target.pk]), {"active": "0"})
+    response = client.post(
+        reverse("accounts:account_set_active", args=[target.pk]), {"active": "0"}
+    )
     target.refresh_from_db()
     assert response.status_code == status
     assert target.is_active is (status != 302)
@@ -113,7 +138,9 @@ def test_a_deactivated_officer_is_signed_out_and_cannot_sign_in(client, world):
     response = client.get(reverse("positions:post_list"))
     assert response.status_code == 302 and "login" in response.url
     client.logout()
-    response = client.post(reverse("accounts:login"), {"username": officer.username, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": officer.username, "password": PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
 
 

@@ -35,8 +35,12 @@ def test_county_publishes_post_and_visitor_finds_it_on_phone(live_server, phone_
     regions_load()
     year = timezone.localdate().year + 1  # its summer (7/1–8/31) is still ahead
     programme_year_create(province=Region.objects.get(code="440000"), year=year)
-    staff = User(username="yuexiu", name="越秀区团委", role="county",
-                 region=Region.objects.get(code="440104"))
+    staff = User(
+        username="yuexiu",
+        name="越秀区团委",
+        role="county",
+        region=Region.objects.get(code="440104"),
+    )
     staff.set_password(PASSWORD)
     staff.save()
     url = live_server.url

@@ -3,9 +3,17 @@
 import pytest
 from django.urls import reverse
 
-OWNER, READERS, OUTSIDERS = ["yx_staff"], ["gz_staff", "province_staff", "yx_host"], [
-    "th_staff", "mz_staff", "th_host", "uni_staff", "student",
-]
+OWNER, READERS, OUTSIDERS = (
+    ["yx_staff"],
+    ["gz_staff", "province_staff", "yx_host"],
+    [
+        "th_staff",
+        "mz_staff",
+        "th_host",
+        "uni_staff",
+        "student",
+    ],
+)
 
 # (url name, the world object whose pk goes in the URL, method)
 OBJECT_READS = [
@@ -53,8 +61,14 @@ def test_read_only_members_get_403_on_changes(client, world, user, name, obj, me
 
 @pytest.mark.parametrize("name", ["positions:host_unit_create", "positions:post_create"])
 def test_only_county_staff_may_open_create_pages(client, world, name):
-    expected = {"yx_staff": 200, "gz_staff": 403, "province_staff": 403, "yx_host": 403,
-                "uni_staff": 404, "student": 404}
+    expected = {
+        "yx_staff": 200,
+        "gz_staff": 403,
+        "province_staff": 403,
+        "yx_host": 403,
+        "uni_staff": 404,
+        "student": 404,
+    }
     for user, status in expected.items():
         client.force_login(getattr(world, user))
         assert client.get(reverse(name)).status_code == status, user

@@ -45,8 +45,13 @@ def test_ten_simultaneous_publish_clicks_publish_once():
 
 def test_two_officers_registering_the_same_unit_at_once_make_one():
     county = region("440104")
-    fields = dict(county=county, kind="social", name="越秀区青年志愿者协会", contact_name="陈",
-                  contact_phone="13800138000")
+    fields = dict(
+        county=county,
+        kind="social",
+        name="越秀区青年志愿者协会",
+        contact_name="陈",
+        contact_phone="13800138000",
+    )
     outcomes = _race(8, lambda: services.host_unit_create(**fields))
     assert outcomes.count("ok") == 1
     assert all("本县已登记" in o for o in outcomes if o != "ok")

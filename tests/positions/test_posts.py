@@ -15,12 +15,23 @@ from tests.factories import HostUnitFactory, PostFactory, season
 def _post_form(world, **overrides):
     summer = season("summer")
     data = {
-        "host_unit": world.unit_yx.pk, "season": summer.pk, "title": "乡村振兴调研员",
-        "category": "rural", "headcount": "4", "description": "走访重点村", "duties": "调研、写报告",
-        "majors": "", "skills": "", "grade": "", "place": "越秀区某街道",
+        "host_unit": world.unit_yx.pk,
+        "season": summer.pk,
+        "title": "乡村振兴调研员",
+        "category": "rural",
+        "headcount": "4",
+        "description": "走访重点村",
+        "duties": "调研、写报告",
+        "majors": "",
+        "skills": "",
+        "grade": "",
+        "place": "越秀区某街道",
         "starts_on": summer.practice_starts.isoformat(),
         "ends_on": (summer.practice_starts + datetime.timedelta(days=14)).isoformat(),
-        "hours": "9:00-17:00", "training": "", "safety_notes": "", "contact_name": "陈老师",
+        "hours": "9:00-17:00",
+        "training": "",
+        "safety_notes": "",
+        "contact_name": "陈老师",
         "contact_phone": "13800138000",
     }
     return data | overrides
@@ -28,11 +39,19 @@ def _post_form(world, **overrides):
 
 def test_county_staff_register_a_host_unit(client, world):
     client.force_login(world.yx_staff)
-    response = client.post(reverse("positions:host_unit_create"), {
-        "kind": "enterprise", "name": "越秀科技有限公司", "credit_code": "9144030071526726xg",
-        "address": "越秀区", "contact_name": "李经理", "contact_phone": "020-83331234",
-        "description": "", "is_active": "on",
-    })
+    response = client.post(
+        reverse("positions:host_unit_create"),
+        {
+            "kind": "enterprise",
+            "name": "越秀科技有限公司",
+            "credit_code": "9144030071526726xg",
+            "address": "越秀区",
+            "contact_name": "李经理",
+            "contact_phone": "020-83331234",
+            "description": "",
+            "is_active": "on",
+        },
+    )
     unit = HostUnit.objects.get(name="越秀科技有限公司")
     assert response.status_code == 302
     assert unit.county == world.yuexiu
@@ -42,10 +61,16 @@ def test_county_staff_register_a_host_unit(client, world):
 
 def test_bad_host_unit_input_is_explained_in_chinese_and_kept(client, world):
     client.force_login(world.yx_staff)
-    response = client.post(reverse("positions:host_unit_create"), {
-        "kind": "enterprise", "name": "越秀科技有限公司", "credit_code": "914403007152672600",
-        "contact_name": "李经理", "contact_phone": "12345",
-    })
+    response = client.post(
+        reverse("positions:host_unit_create"),
+        {
+            "kind": "enterprise",
+            "name": "越秀科技有限公司",
+            "credit_code": "914403007152672600",
+            "contact_name": "李经理",
+            "contact_phone": "12345",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "统一社会信用代码无效" in page
@@ -56,9 +81,15 @@ def test_bad_host_unit_input_is_explained_in_chinese_and_kept(client, world):
 
 def test_a_county_cannot_register_two_host_units_of_one_name(client, world):
     client.force_login(world.yx_staff)
-    response = client.post(reverse("positions:host_unit_create"), {
-        "kind": "institution", "name": "越秀区图书馆", "contact_name": "李", "contact_phone": "13800138000",
-    })
+    response = client.post(
+        reverse("positions:host_unit_create"),
+        {
+            "kind": "institution",
+            "name": "越秀区图书馆",
+            "contact_name": "李",
+            "contact_phone": "13800138000",
+        },
+    )
     assert "本县已登记同名用人单位" in response.content.decode()
 
 
@@ -80,9 +111,14 @@ def test_county_staff_create_then_publish_a_post(client, world):
 def test_post_dates_outside_the_season_are_refused_and_input_kept(client, world):
     client.force_login(world.yx_staff)
     summer = season("summer")
-    response = client.post(reverse("positions:post_create"), _post_form(
-        world, starts_on=(summer.practice_starts - datetime.timedelta(days=3)).isoformat(), headcount="0",
-    ))
+    response = client.post(
+        reverse("positions:post_create"),
+        _post_form(
+            world,
+            starts_on=(summer.practice_starts - datetime.timedelta(days=3)).isoformat(),
+            headcount="0",
+        ),
+    )
     page = response.content.decode()
     assert "须在" in page and "实践期" in page
     assert "招募人数至少为 1" in page
@@ -93,16 +129,22 @@ def test_post_dates_outside_the_season_are_refused_and_input_kept(client, world)
 def test_end_before_start_is_refused(client, world):
     client.force_login(world.yx_staff)
     summer = season("summer")
-    response = client.post(reverse("positions:post_create"), _post_form(
-        world, starts_on=(summer.practice_starts + datetime.timedelta(days=10)).isoformat(),
-        ends_on=summer.practice_starts.isoformat(),
-    ))
+    response = client.post(
+        reverse("positions:post_create"),
+        _post_form(
+            world,
+            starts_on=(summer.practice_starts + datetime.timedelta(days=10)).isoformat(),
+            ends_on=summer.practice_starts.isoformat(),
+        ),
+    )
     assert "结束日期不能早于开始日期" in response.content.decode()
 
 
 def test_a_county_cannot_create_posts_for_another_countys_host_unit(client, world):
     client.force_login(world.yx_staff)
-    response = client.post(reverse("positions:post_create"), _post_form(world, host_unit=world.unit_th.pk))
+    response = client.post(
+        reverse("positions:post_create"), _post_form(world, host_unit=world.unit_th.pk)
+    )
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert not Post.objects.filter(title="乡村振兴调研员").exists()
@@ -111,13 +153,25 @@ def test_a_county_cannot_create_posts_for_another_countys_host_unit(client, worl
 def test_a_post_cannot_use_another_provinces_season(world):
     guangxi_summer = season("summer", province="450000")
     with pytest.raises(ValidationError):
-        services.post_create(host_unit=world.unit_yx, season=guangxi_summer, **_service_fields(guangxi_summer))
+        services.post_create(
+            host_unit=world.unit_yx, season=guangxi_summer, **_service_fields(guangxi_summer)
+        )
 
 
 def _service_fields(summer):
-    return dict(title="岗位", category="culture", description="d", duties="d", headcount=1, place="p",
-                starts_on=summer.practice_starts, ends_on=summer.practice_starts, hours="h",
-                contact_name="c", contact_phone="13800138000")
+    return dict(
+        title="岗位",
+        category="culture",
+        description="d",
+        duties="d",
+        headcount=1,
+        place="p",
+        starts_on=summer.practice_starts,
+        ends_on=summer.practice_starts,
+        hours="h",
+        contact_name="c",
+        contact_phone="13800138000",
+    )
 
 
 def test_publishing_twice_is_refused_with_a_message(client, world):
@@ -136,7 +190,9 @@ def test_closed_posts_cannot_be_edited_or_cancelled(world):
 
 def test_a_post_whose_dates_passed_cannot_be_published(world):
     with pytest.raises(ValidationError, match="结束日期已过"):
-        services.post_publish(post=world.draft_yx, today=world.draft_yx.ends_on + datetime.timedelta(days=1))
+        services.post_publish(
+            post=world.draft_yx, today=world.draft_yx.ends_on + datetime.timedelta(days=1)
+        )
 
 
 def test_the_nightly_task_closes_finished_posts_once(world):
@@ -157,14 +213,20 @@ def test_database_refuses_a_headcount_of_zero(world):
 
 def test_database_refuses_a_post_ending_before_it_starts(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Post.objects.filter(pk=world.post_yx.pk).update(ends_on=world.post_yx.starts_on - datetime.timedelta(days=1))
+        Post.objects.filter(pk=world.post_yx.pk).update(
+            ends_on=world.post_yx.starts_on - datetime.timedelta(days=1)
+        )
 
 
 def test_database_refuses_post_dates_outside_the_season_on_insert(world):
     summer = season("summer")
     with pytest.raises(IntegrityError), transaction.atomic():
-        PostFactory(host_unit=world.unit_yx, season=summer,
-                    starts_on=summer.practice_ends, ends_on=summer.practice_ends + datetime.timedelta(days=1))
+        PostFactory(
+            host_unit=world.unit_yx,
+            season=summer,
+            starts_on=summer.practice_ends,
+            ends_on=summer.practice_ends + datetime.timedelta(days=1),
+        )
 
 
 def test_database_refuses_moving_a_post_out_of_its_season(world):
@@ -172,7 +234,9 @@ def test_database_refuses_moving_a_post_out_of_its_season(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.filter(pk=world.post_yx.pk).update(season=winter)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Post.objects.filter(pk=world.post_yx.pk).update(starts_on=winter.practice_starts, ends_on=winter.practice_starts)
+        Post.objects.filter(pk=world.post_yx.pk).update(
+            starts_on=winter.practice_starts, ends_on=winter.practice_starts
+        )
 
 
 def test_database_refuses_a_duplicate_credit_code_in_a_county(world):

@@ -15,14 +15,18 @@ def test_the_public_sees_published_posts_but_never_drafts(client, world):
     page = _search(client)
     assert "越秀图书馆阅读推广员" in page and "天河图书馆阅读推广员" in page
     assert "越秀草稿岗位" not in page
-    assert client.get(reverse("positions:public_detail", args=[world.draft_yx.pk])).status_code == 404
+    assert (
+        client.get(reverse("positions:public_detail", args=[world.draft_yx.pk])).status_code == 404
+    )
 
 
 @pytest.mark.parametrize("status", ["closed", "cancelled"])
 def test_closed_and_cancelled_posts_leave_the_search(client, world, status):
     Post.objects.filter(pk=world.post_yx.pk).update(status=status)
     assert "越秀图书馆阅读推广员" not in _search(client)
-    assert client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).status_code == 404
+    assert (
+        client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).status_code == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,9 @@ def test_search_pages_results_with_bounded_queries(client, world, django_assert_
         first = _search(client, county="440104")
     assert "共 46 个岗位" in first and "第 1 / 3 页" in first
     assert "page=2" in first and "county=440104" in first
-    third = client.get(reverse("positions:search"), {"county": "440104", "page": 3}).content.decode()
+    third = client.get(
+        reverse("positions:search"), {"county": "440104", "page": 3}
+    ).content.decode()
     assert third.count('class="list-group-item list-group-item-action') == 6
 
 
@@ -79,13 +85,19 @@ def test_htmx_search_returns_only_the_results(client, world):
 
 
 def test_htmx_history_restore_gets_the_whole_page(client, world):
-    response = client.get(reverse("positions:search"), {"county": "440104"},
-                          HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = client.get(
+        reverse("positions:search"),
+        {"county": "440104"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
     assert "<nav" in response.content.decode()
 
 
 def test_region_options_cascade(client, world):
-    cities = client.get(reverse("positions:region_options"), {"province": "440000"}).content.decode()
+    cities = client.get(
+        reverse("positions:region_options"), {"province": "440000"}
+    ).content.decode()
     assert "广州市" in cities and "梅州市" in cities and "越秀区" not in cities
     assert 'hx-swap-oob="innerHTML"' in cities  # the county list is reset when the province changes
     counties = client.get(reverse("positions:region_options"), {"city": "440100"}).content.decode()

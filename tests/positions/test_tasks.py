@@ -21,7 +21,9 @@ def worker(tmp_path):
         (tmp_path / "results").mkdir()
         queue = str(tmp_path / "queue")
         app.conf.broker_transport_options = {
-            "data_folder_in": queue, "data_folder_out": queue, "store_processed": False,
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            "store_processed": False,
             "control_folder": str(tmp_path / "control"),
         }
         app.conf.result_backend = f"file://{tmp_path / 'results'}"
@@ -35,7 +37,9 @@ def worker(tmp_path):
 def test_a_real_worker_closes_finished_posts_and_a_second_run_changes_nothing(worker):
     unit = HostUnitFactory(county=region("440104"))
     ended = PostFactory(host_unit=unit, title="已到期")
-    running = PostFactory(host_unit=unit, title="进行中", ends_on=ended.ends_on + datetime.timedelta(days=5))
+    running = PostFactory(
+        host_unit=unit, title="进行中", ends_on=ended.ends_on + datetime.timedelta(days=5)
+    )
     day = (ended.ends_on + datetime.timedelta(days=1)).isoformat()
 
     first = close_finished_posts.apply_async(args=[day], ignore_result=False).get(timeout=30)

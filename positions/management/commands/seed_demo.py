@@ -41,12 +41,22 @@ UNIT_TEMPLATES = [
 ]
 POST_TEMPLATES = [
     (Post.Category.GOVERNMENT, 0, "政务服务窗口助理", "协助窗口人员引导群众办事，整理办件资料。"),
-    (Post.Category.RURAL, 3, "乡村振兴项目调研员", "走访“百千万工程”重点村，整理产业发展资料，撰写调研报告。"),
+    (
+        Post.Category.RURAL,
+        3,
+        "乡村振兴项目调研员",
+        "走访“百千万工程”重点村，整理产业发展资料，撰写调研报告。",
+    ),
     (Post.Category.ENTERPRISE, 3, "企业运营实习生", "参与企业日常运营、数据整理和新媒体运营。"),
     (Post.Category.WELFARE, 4, "关爱儿童课业辅导志愿者", "为留守儿童提供课业辅导和安全教育。"),
     (Post.Category.COMMUNITY, 2, "社区治理助理", "协助社区开展基层治理、政策宣传和居民服务。"),
     (Post.Category.PART_TIME, 2, "镇街团委兼职副书记", "参与团组织日常工作，组织青年活动。"),
-    (Post.Category.CULTURE, 1, "家乡文化宣传员", "挖掘家乡特色文化，制作短视频和推文，讲好家乡故事。"),
+    (
+        Post.Category.CULTURE,
+        1,
+        "家乡文化宣传员",
+        "挖掘家乡特色文化，制作短视频和推文，讲好家乡故事。",
+    ),
 ]
 
 
@@ -82,7 +92,9 @@ class Command(BaseCommand):
             self._user(username, f"{city.name}团委", role=Role.CITY, region=city)
             logins.append((username, f"市团委 · {city.name}"))
         for code, name, username in UNIVERSITIES:
-            university, _ = University.objects.get_or_create(code=code, defaults={"name": name, "province": province})
+            university, _ = University.objects.get_or_create(
+                code=code, defaults={"name": name, "province": province}
+            )
             if username:
                 self._user(username, f"{name}团委", role=Role.UNIVERSITY, university=university)
                 logins.append((username, f"高校团委 · {name}"))
@@ -99,7 +111,9 @@ class Command(BaseCommand):
     def _user(self, username: str, name: str, superuser: bool = False, **scope) -> User:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, name=name, is_superuser=superuser, is_staff=superuser, **scope)
+            user = User(
+                username=username, name=name, is_superuser=superuser, is_staff=superuser, **scope
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
         return user
@@ -108,16 +122,26 @@ class Command(BaseCommand):
         units = []
         for n, (kind, name, street) in enumerate(UNIT_TEMPLATES, start=1):
             name = name.format(county=county.name)
-            unit = HostUnit.objects.filter(county=county, name=name).first() or services.host_unit_create(
-                county=county, kind=kind, name=name,
-                credit_code=_credit_code(county.code, n) if kind == HostUnit.Kind.ENTERPRISE else "",
-                address=f"{county.parent.name}{county.name}{street}{n}号", contact_name="陈老师",
-                contact_phone=f"1380000{n:04d}", description=f"{name}长期支持大学生返乡实践。",
+            unit = HostUnit.objects.filter(
+                county=county, name=name
+            ).first() or services.host_unit_create(
+                county=county,
+                kind=kind,
+                name=name,
+                credit_code=_credit_code(county.code, n)
+                if kind == HostUnit.Kind.ENTERPRISE
+                else "",
+                address=f"{county.parent.name}{county.name}{street}{n}号",
+                contact_name="陈老师",
+                contact_phone=f"1380000{n:04d}",
+                description=f"{name}长期支持大学生返乡实践。",
             )
             units.append(unit)
         return units
 
-    def _posts(self, county: Region, units: list[HostUnit], seasons: dict, today: datetime.date) -> None:
+    def _posts(
+        self, county: Region, units: list[HostUnit], seasons: dict, today: datetime.date
+    ) -> None:
         for season in seasons.values():
             for n, (category, unit_index, title, duties) in enumerate(POST_TEMPLATES):
                 unit = units[unit_index]
@@ -125,14 +149,24 @@ class Command(BaseCommand):
                     continue
                 starts = season.practice_starts + datetime.timedelta(days=7 * (n % 3))
                 post = services.post_create(
-                    host_unit=unit, season=season, title=title, category=category,
-                    description=f"{county.name}{title}，面向{county.name}籍在外大学生。", duties=duties,
-                    majors="不限" if n % 2 else "中文、新闻、公共管理等相关专业", skills="沟通表达、办公软件",
-                    grade="大一至研究生", headcount=2 + n % 4, place=unit.address,
-                    remote_allowed=category == Post.Category.CULTURE, starts_on=starts,
+                    host_unit=unit,
+                    season=season,
+                    title=title,
+                    category=category,
+                    description=f"{county.name}{title}，面向{county.name}籍在外大学生。",
+                    duties=duties,
+                    majors="不限" if n % 2 else "中文、新闻、公共管理等相关专业",
+                    skills="沟通表达、办公软件",
+                    grade="大一至研究生",
+                    headcount=2 + n % 4,
+                    place=unit.address,
+                    remote_allowed=category == Post.Category.CULTURE,
+                    starts_on=starts,
                     ends_on=min(starts + datetime.timedelta(days=27), season.practice_ends),
-                    hours="周一至周五 9:00-12:00，14:30-17:30", training="报到当天进行岗前培训和安全教育。",
-                    safety_notes="注意交通和防暑安全，外出须结伴并报告带教老师。", contact_name="陈老师",
+                    hours="周一至周五 9:00-12:00，14:30-17:30",
+                    training="报到当天进行岗前培训和安全教育。",
+                    safety_notes="注意交通和防暑安全，外出须结伴并报告带教老师。",
+                    contact_name="陈老师",
                     contact_phone="13800001111",
                 )
                 self._advance(post, season, n, today)
