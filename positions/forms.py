@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 
 from accounts.validators import normalize_phone
 from positions.models import HostUnit, Post, Region
+from positions.services import HOST_UNIT_FIELDS, POST_FIELDS
 from schedule.models import Season
 
 
@@ -20,16 +21,7 @@ class HostUnitForm(forms.ModelForm):
 
     class Meta:
         model = HostUnit
-        fields = [
-            "kind",
-            "name",
-            "credit_code",
-            "address",
-            "contact_name",
-            "contact_phone",
-            "description",
-            "is_active",
-        ]
+        fields = list(HOST_UNIT_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, county: Region, **kwargs):
@@ -55,27 +47,7 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = [
-            "host_unit",
-            "season",
-            "title",
-            "category",
-            "headcount",
-            "description",
-            "duties",
-            "majors",
-            "skills",
-            "grade",
-            "place",
-            "remote_allowed",
-            "starts_on",
-            "ends_on",
-            "hours",
-            "training",
-            "safety_notes",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = ["host_unit", "season", *POST_FIELDS]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -122,9 +94,6 @@ class PostForm(forms.ModelForm):
             if not season.contains(ends):
                 self.add_error("ends_on", message)
         return data
-
-    def save_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class PostSearchForm(forms.Form):
