@@ -7,5 +7,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("positions.urls")),
+    path("", include("students.urls")),
     path("admin/", admin.site.urls),
 ]

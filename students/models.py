@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +8,11 @@ class University(models.Model):
 
     name = models.CharField(_("学校名称"), max_length=100, unique=True)
     code = models.CharField(
-        _("学校标识码"), max_length=10, unique=True, help_text=_("教育部 10 位学校标识码")
+        _("学校标识码"),
+        max_length=10,
+        unique=True,
+        help_text=_("教育部 10 位学校标识码"),
+        validators=[RegexValidator(r"^\d{10}$", _("学校标识码应为 10 位数字。"))],
     )
     province = models.ForeignKey(
         "positions.Region",
