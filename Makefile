@@ -31,10 +31,14 @@ node_modules/.installed: package.json package-lock.json
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 browser:
+	@mkdir -p var
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
-	  || echo "Could not install chromium (not root?): browser tests will be skipped outside CI."; }
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    > var/apt-chromium.log 2>&1 \
+	  || { tail -20 var/apt-chromium.log; \
+	       if [ -n "$$CI" ]; then echo "chromium is required in CI" >&2; exit 1; fi; \
+	       echo "Could not install chromium (not root?): the browser test will be skipped."; }; }
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the Celery worker)"

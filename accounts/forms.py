@@ -32,7 +32,7 @@ class AccountForm(forms.Form):
     )
     password = forms.CharField(
         label=gettext_lazy("初始密码"),
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput(),
         help_text=gettext_lazy(
             "至少 10 位，不能全为数字；请通过安全渠道告知本人，并提醒其登录后修改"
         ),

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +66,8 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [
+            # 'Yuexiu' and 'yuexiu' would be two officers no one can tell apart at sign-in.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
             # A staff account without its scope would see either nothing or, worse, everything.
             models.CheckConstraint(
                 condition=(

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
@@ -60,7 +60,11 @@ def account_create(
     validate_password(password, account)
     account.set_password(password)
     account.full_clean(exclude=["password"])
-    account.save()
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as error:  # the same name opened at the same moment elsewhere
+        raise ValidationError({"username": _("该用户名已被使用。")}) from error
     return account
 
 

@@ -108,5 +108,5 @@ class PostSearchForm(forms.Form):
         choices=[("", gettext_lazy("全部类别")), *Post.Category.choices],
     )
     season = forms.CharField(label=gettext_lazy("实践季"), required=False)
-    q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=50)
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False)
     remote = forms.BooleanField(label=gettext_lazy("仅看可线上实践"), required=False)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,9 @@ class HostUnit(models.Model):
         return self.name
 
 
+MAX_HEADCOUNT = 999
+
+
 class Post(models.Model):
     """实践岗位: a practice post of a host unit for one season."""
 
@@ -131,7 +135,9 @@ class Post(models.Model):
     majors = models.CharField(_("专业要求"), max_length=200, blank=True, help_text=_("不限可不填"))
     skills = models.CharField(_("能力要求"), max_length=200, blank=True)
     grade = models.CharField(_("年级要求"), max_length=100, blank=True, help_text=_("不限可不填"))
-    headcount = models.PositiveSmallIntegerField(_("招募人数"))
+    headcount = models.PositiveSmallIntegerField(
+        _("招募人数"), validators=[MaxValueValidator(MAX_HEADCOUNT)]
+    )
     place = models.CharField(_("实践地点"), max_length=200)
     remote_allowed = models.BooleanField(_("可线上（云）实践"), default=False)
     starts_on = models.DateField(_("开始日期"))
@@ -172,7 +178,10 @@ class Post(models.Model):
         # A post's dates lying inside its season is checked by a trigger (migration 0002): a
         # CHECK constraint cannot look at another table.
         constraints = [
-            models.CheckConstraint(condition=Q(headcount__gt=0), name="post_headcount_positive"),
+            models.CheckConstraint(
+                condition=Q(headcount__gt=0, headcount__lte=MAX_HEADCOUNT),
+                name="post_headcount_in_range",
+            ),
             models.CheckConstraint(
                 condition=Q(starts_on__lte=F("ends_on")), name="post_starts_before_it_ends"
             ),

@@ -11,6 +11,8 @@ from positions.models import HostUnit, Post, Region
 
 
 def region_get(code: str, level: str | None = None) -> Region | None:
+    if not (code.isascii() and code.isdigit() and len(code) <= 12):
+        return None  # not a GB/T 2260 code: nothing to look up
     regions = Region.objects.select_related("parent__parent")
     if level:
         regions = regions.filter(level=level)
@@ -88,14 +90,15 @@ def _region_scope(region: Region) -> Q:
 
 def published_posts(search: PostSearch) -> QuerySet[Post]:
     """Published posts for anyone, signed in or not, matching the search."""
-    posts = Post.objects.filter(status=Post.Status.PUBLISHED)
+    # A deactivated host unit takes its posts off the public pages with it.
+    posts = Post.objects.filter(status=Post.Status.PUBLISHED, host_unit__is_active=True)
     if search.region is not None:
         posts = posts.filter(_region_scope(search.region))
     if search.category:
         posts = posts.filter(category=search.category)
     if search.season:
         year, _, kind = search.season.partition("-")
-        if year.isdigit():
+        if year.isascii() and year.isdigit():
             posts = posts.filter(season__programme_year__year=int(year), season__kind=kind)
     if search.keyword:
         words = Q()

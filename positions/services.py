@@ -124,6 +124,8 @@ def post_update(*, post: Post, host_unit: HostUnit | None = None, season=None, *
             setattr(post, name, value)
     post.full_clean()
     _check_post(post)
+    if post.status == Post.Status.PUBLISHED and post.ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": _("已发布岗位的结束日期不能早于今天。")})
     post.save()
     return post
 

@@ -43,14 +43,15 @@ def _search_region(data) -> Region | None:
 
 @require_GET
 def post_search(request):
-    form = PostSearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form = PostSearchForm(request.GET)
+    form.is_valid()  # a bad field is left out of cleaned_data; the good ones still filter
+    data = form.cleaned_data
     region = _search_region(data)
     search = selectors.PostSearch(
         region=region,
         category=data.get("category", ""),
         season=data.get("season", ""),
-        keyword=data.get("q", ""),
+        keyword=data.get("q", "")[:50],
         remote_only=data.get("remote", False),
     )
     page = _page(request, selectors.published_posts(search))

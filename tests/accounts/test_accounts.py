@@ -187,3 +187,24 @@ def test_database_refuses_staff_without_scope(db):
         User.objects.create(username="lost", role="county")
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="wrong_scope", role="host", region=region("440104"))
+
+
+def test_a_refused_form_does_not_write_the_password_back_into_the_page(client, world):
+    response = _open(client, world.yx_staff, role="host", host_unit=world.unit_yx.pk, phone="555")
+    assert STRONG not in response.content.decode()
+
+
+def test_usernames_differing_only_in_case_are_one_name(client, world):
+    response = _open(
+        client, world.yx_staff, role="host", host_unit=world.unit_yx.pk, username="YueXiu"
+    )
+    assert "该用户名已被使用" in response.content.decode()
+
+
+def test_error_pages_speak_chinese(client, world):
+    client.force_login(world.gz_staff)
+    forbidden = client.get(reverse("positions:post_edit", args=[world.post_yx.pk]))
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+    client.force_login(world.th_staff)
+    missing = client.get(reverse("positions:post_edit", args=[world.post_yx.pk]))
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()

@@ -56,3 +56,29 @@ def test_two_officers_registering_the_same_unit_at_once_make_one():
     assert outcomes.count("ok") == 1
     assert all("本县已登记" in o for o in outcomes if o != "ok")
     assert HostUnit.objects.filter(county=county, name="越秀区青年志愿者协会").count() == 1
+
+
+def test_two_officers_opening_the_same_username_at_once_make_one_account():
+    from accounts import services as account_services
+    from accounts.models import User
+    from tests.factories import staff
+
+    county_staff = staff("county", region=region("440104"))
+    unit = HostUnit.objects.create(
+        county=county_staff.region, kind="social", name="协会", contact_name="陈", contact_phone="1"
+    )
+
+    def open_account():
+        account_services.account_create(
+            creator=county_staff,
+            username="same_name",
+            password="Qingnian-2026-gd",
+            role="host",
+            name="新同志",
+            host_unit=unit,
+        )
+
+    outcomes = _race(6, open_account)
+    assert outcomes.count("ok") == 1
+    assert all(o == "该用户名已被使用。" for o in outcomes if o != "ok")
+    assert User.objects.filter(username="same_name").count() == 1

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -243,3 +244,24 @@ def test_database_refuses_a_duplicate_credit_code_in_a_county(world):
     HostUnitFactory(county=world.yuexiu, credit_code="9144030071526726XG")
     with pytest.raises(IntegrityError), transaction.atomic():
         HostUnitFactory(county=world.yuexiu, credit_code="9144030071526726XG")
+
+
+def test_a_published_post_whose_dates_passed_cannot_be_edited(world):
+    with time_machine.travel(world.post_yx.ends_on + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError, match="不能早于今天"):
+            services.post_update(post=world.post_yx, title="改个名字")
+
+
+def test_headcount_over_999_is_refused_by_form_and_database(client, world):
+    client.force_login(world.yx_staff)
+    response = client.post(reverse("positions:post_create"), _post_form(world, headcount="1000"))
+    assert "999" in response.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.filter(pk=world.post_yx.pk).update(headcount=1000)
+
+
+def test_deactivating_a_host_unit_takes_its_posts_off_the_public_pages(client, world):
+    services.host_unit_update(host_unit=world.unit_yx, is_active=False)
+    assert "越秀图书馆阅读推广员" not in client.get(reverse("positions:search")).content.decode()
+    detail = reverse("positions:public_detail", args=[world.post_yx.pk])
+    assert client.get(detail).status_code == 404

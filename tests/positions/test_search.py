@@ -121,3 +121,23 @@ def test_staff_post_list_has_bounded_queries(client, world, django_assert_max_nu
     with django_assert_max_num_queries(8):
         response = client.get(reverse("positions:post_list"))
     assert response.status_code == 200
+
+
+def test_one_bad_field_does_not_drop_the_other_filters(client, world):
+    page = _search(client, county="440104", category="nonsense", q="x" * 80)
+    assert "天河图书馆阅读推广员" not in page
+    page = _search(client, county="440104", category="nonsense")
+    assert "越秀图书馆阅读推广员" in page and "天河图书馆阅读推广员" not in page
+
+
+@pytest.mark.parametrize(
+    "params", [{"season": "²-summer"}, {"county": "\x00"}, {"page": "abc"}, {"province": "44" * 20}]
+)
+def test_odd_search_input_is_not_an_error(client, world, params):
+    assert client.get(reverse("positions:search"), params).status_code == 200
+
+
+def test_odd_region_codes_give_empty_options_not_an_error(client, world):
+    response = client.get(reverse("positions:region_options"), {"province": "\x00"})
+    assert response.status_code == 200
+    assert "广州市" not in response.content.decode()

@@ -1,5 +1,9 @@
 """The demo covers every role and every post state, and running it again adds nothing."""
 
+import datetime
+
+import pytest
+import time_machine
 from django.core.management import call_command
 
 from accounts.models import Role, User
@@ -25,3 +29,16 @@ def test_seed_demo_covers_every_role_category_and_state_and_is_idempotent(db, ca
     assert set(HostUnit.objects.values_list("kind", flat=True)) == set(HostUnit.Kind.values)
     assert "yuexiu" in printed and "Demo@2026fjx" in printed
     assert User.objects.get(username="humen").region.name == "虎门镇"
+
+
+@pytest.mark.parametrize(
+    "day", ["2027-05-01", "2027-07-15", "2027-08-15", "2027-12-01", "2028-01-20", "2028-02-10"]
+)
+def test_seed_demo_works_on_any_day_of_the_year(db, day):
+    """Mid-season, some demo posts have already ended: they are recorded closed, not published."""
+    call_command("load_regions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with time_machine.travel(f"{day} 10:00 +0800", tick=False):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        today = datetime.date.fromisoformat(day)
+        assert not Post.objects.filter(status="published", ends_on__lt=today).exists()
+        assert Post.objects.filter(status="published").exists()

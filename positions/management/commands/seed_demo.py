@@ -175,7 +175,7 @@ class Command(BaseCommand):
         """Spread the posts over every state a county sees in a year."""
         if n == len(POST_TEMPLATES) - 1 and season.kind == Season.Kind.WINTER:
             return  # one draft per county, waiting to be published
-        if season.practice_ends < today:
+        if post.ends_on < today:  # a past post: record it as it would have run
             Post.objects.filter(pk=post.pk).update(
                 status=Post.Status.CLOSED, published_at=timezone.now(), closed_at=timezone.now()
             )
