@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc
 
 from accounts.validators import normalize_phone
-from positions.models import HostUnit, Post, Region
+from positions.models import MAX_HEADCOUNT, HostUnit, Post, Region
 from positions.services import HOST_UNIT_FIELDS, POST_FIELDS
 from schedule.models import Season
 
@@ -14,6 +14,11 @@ class PhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return normalize_phone(value) if value else value
+
+
+def _label_blank_choice(field, label: str) -> None:
+    """Say what to choose instead of Django's '---------'."""
+    field.choices = [("", label), *[c for c in field.choices if c[0] != ""]]
 
 
 class HostUnitForm(forms.ModelForm):
@@ -27,6 +32,7 @@ class HostUnitForm(forms.ModelForm):
     def __init__(self, *args, county: Region, **kwargs):
         super().__init__(*args, **kwargs)
         self.county = county
+        _label_blank_choice(self.fields["kind"], _("请选择单位类型"))
 
     def clean_credit_code(self) -> str:
         code = self.cleaned_data["credit_code"].strip().upper()
@@ -69,7 +75,10 @@ class PostForm(forms.ModelForm):
         if not self.instance.pk:
             seasons = seasons.filter(practice_ends__gte=timezone.localdate())
         self.fields["season"].queryset = seasons
-        self.fields["headcount"].widget.attrs["min"] = 1
+        self.fields["headcount"].widget.attrs.update(min=1, max=MAX_HEADCOUNT)
+        self.fields["host_unit"].empty_label = _("请选择用人单位")
+        self.fields["season"].empty_label = _("请选择实践季")
+        _label_blank_choice(self.fields["category"], _("请选择岗位类别"))
 
     def clean_headcount(self) -> int:
         headcount = self.cleaned_data["headcount"]
