@@ -59,7 +59,8 @@ def account_create(
     )
     validate_password(password, account)
     account.set_password(password)
-    account.full_clean(exclude=["password"])
+    # Uniqueness is decided by the database (below), so a race gets the same message as a clash.
+    account.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             account.save()

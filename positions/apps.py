@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class PositionsConfig(AppConfig):
@@ -8,6 +8,11 @@ class PositionsConfig(AppConfig):
     verbose_name = "岗位"
 
     def ready(self):
-        from positions.triggers import install_after_migrate
+        from positions import triggers
 
-        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="post_season_trigger")
+        pre_migrate.connect(
+            triggers.remove_before_migrate, sender=self, dispatch_uid="triggers_off"
+        )
+        post_migrate.connect(
+            triggers.install_after_migrate, sender=self, dispatch_uid="triggers_on"
+        )

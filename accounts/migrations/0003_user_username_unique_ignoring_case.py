@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('positions', '0004_post_search_order'),
+        ('positions', '0003_post_search_order'),
         ('students', '0002_university_code_digits'),
     ]
 

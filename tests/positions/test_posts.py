@@ -265,3 +265,12 @@ def test_deactivating_a_host_unit_takes_its_posts_off_the_public_pages(client, w
     assert "越秀图书馆阅读推广员" not in client.get(reverse("positions:search")).content.decode()
     detail = reverse("positions:public_detail", args=[world.post_yx.pk])
     assert client.get(detail).status_code == 404
+
+
+def test_database_refuses_shrinking_a_season_past_its_live_posts(world):
+    summer = world.post_yx.season
+    later = world.post_yx.starts_on + datetime.timedelta(days=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(summer).objects.filter(pk=summer.pk).update(practice_starts=later)
+    Post.objects.filter(season=summer).update(status="cancelled")
+    type(summer).objects.filter(pk=summer.pk).update(practice_starts=later)  # nothing live left

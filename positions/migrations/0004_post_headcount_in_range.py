@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('positions', '0004_post_search_order'),
+        ('positions', '0003_post_search_order'),
         ('schedule', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
