@@ -109,3 +109,22 @@ class User(AbstractUser):
         if scope is None:
             return ""
         return scope.full_name if hasattr(scope, "full_name") else str(scope)
+
+
+class Notice(models.Model):
+    """An in-portal message to one user (a copy goes by e-mail when they have an address)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

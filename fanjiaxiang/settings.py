@@ -39,6 +39,13 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# Personal data (national ID numbers) is encrypted at rest with keys derived from SECRET_KEY
+# and these salts (django-fernet-encrypted-fields); put a new salt first to rotate.
+SALT_KEY = envlist("FIELD_ENCRYPTION_SALTS", [])
+if not SALT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_SALTS must be set when DEBUG is off.")
+    SALT_KEY = ["dev-only-field-salt"]
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 

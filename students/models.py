@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
 
 
 class University(models.Model):
@@ -29,3 +32,202 @@ class University(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Student(models.Model):
+    """A student studying away: the profile a county and a host unit select on."""
+
+    class Degree(models.TextChoices):
+        JUNIOR = "junior", _("专科")
+        BACHELOR = "bachelor", _("本科")
+        MASTER = "master", _("硕士研究生")
+        DOCTOR = "doctor", _("博士研究生")
+
+    class Politics(models.TextChoices):
+        PARTY_MEMBER = "party_member", _("中共党员")
+        PROBATIONARY = "probationary", _("中共预备党员")
+        LEAGUE_MEMBER = "league_member", _("共青团员")
+        MASSES = "masses", _("群众")
+        OTHER = "other", _("其他")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="student"
+    )
+    name = models.CharField(_("姓名"), max_length=30)
+    # Stored encrypted; shown masked. The digest finds duplicates without decrypting anything.
+    id_number = EncryptedCharField(_("身份证号"), max_length=18)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    phone = models.CharField(_("手机号"), max_length=20)
+    email = models.EmailField(_("电子邮箱"))
+    university = models.ForeignKey(
+        University, verbose_name=_("就读高校"), on_delete=models.PROTECT, related_name="students"
+    )
+    student_number = models.CharField(_("学号"), max_length=30)
+    college = models.CharField(_("学院"), max_length=100)
+    major = models.CharField(_("专业"), max_length=100)
+    degree = models.CharField(_("学历层次"), max_length=10, choices=Degree.choices)
+    grade = models.PositiveSmallIntegerField(_("年级（入学年份）"))
+    graduation_year = models.PositiveSmallIntegerField(_("预计毕业年份"))
+    politics = models.CharField(_("政治面貌"), max_length=16, choices=Politics.choices)
+    is_cadre = models.BooleanField(_("学生干部"), default=False)
+    hometown = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("生源地（家乡县区）"),
+        on_delete=models.PROTECT,
+        related_name="students",
+        limit_choices_to={"level": "county"},
+    )
+    consent_version = models.CharField(_("隐私声明版本"), max_length=20)
+    consented_at = models.DateTimeField(_("同意时间"))
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("学生")
+        verbose_name_plural = _("学生")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "student_number"],
+                name="student_unique_number_in_university",
+                violation_error_message=_("该校已有使用此学号的学生。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(graduation_year__gte=F("grade")),
+                name="student_graduates_after_enrolling",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ACTIVE_APPLICATION = ("applied", "shortlisted", "offered", "confirmed")
+
+
+class Application(models.Model):
+    """A student's ranked choice of a post for a season (志愿), and how selection answered it."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("已报名")
+        SHORTLISTED = "shortlisted", _("入围")
+        REJECTED = "rejected", _("未入选")
+        OFFERED = "offered", _("待确认录用")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("已放弃")
+        EXPIRED = "expired", _("录用已过期")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("学生"), on_delete=models.CASCADE, related_name="applications"
+    )
+    post = models.ForeignKey(
+        "positions.Post",
+        verbose_name=_("岗位"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    # The post's season, repeated so the database can hold "one choice per rank per season".
+    season = models.ForeignKey(
+        "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("志愿顺序"))
+    statement = models.TextField(_("个人陈述"), blank=True, max_length=1000)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED
+    )
+    host_rank = models.PositiveSmallIntegerField(_("用人单位排序"), null=True, blank=True)
+    host_unsuitable = models.BooleanField(_("用人单位认为不合适"), default=False)
+    offer_expires_at = models.DateTimeField(_("录用确认截止"), null=True, blank=True)
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        ordering = ["season", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "post"],
+                name="application_once_per_post",
+                violation_error_message=_("已经报名过这个岗位。"),
+            ),
+            models.UniqueConstraint(
+                fields=["student", "season", "rank"],
+                condition=Q(status__in=ACTIVE_APPLICATION),
+                name="application_one_choice_per_rank",
+                violation_error_message=_("这个志愿顺序已经填过了。"),
+            ),
+            models.CheckConstraint(condition=Q(rank__gt=0), name="application_rank_positive"),
+        ]
+        indexes = [models.Index(fields=["post", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.post}"
+
+
+class Placement(models.Model):
+    """A confirmed place: the student reports, practises and is evaluated (期满鉴定)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("待报到")
+        REPORTED = "reported", _("已报到")
+        COMPLETED = "completed", _("已完成")
+        DROPPED = "dropped", _("已终止")
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        GOOD = "good", _("良好")
+        PASS = "pass", _("合格")
+        FAIL = "fail", _("不合格")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("报名"), on_delete=models.PROTECT, related_name="placement"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="placements"
+    )
+    post = models.ForeignKey(
+        "positions.Post",
+        verbose_name=_("岗位"),
+        on_delete=models.PROTECT,
+        related_name="placements",
+    )
+    season = models.ForeignKey(
+        "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    checkin_code = models.CharField(_("报到码"), max_length=8)
+    reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    trained_at = models.DateTimeField(_("岗前培训完成"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("鉴定时间"), null=True, blank=True)
+    rating = models.CharField(_("鉴定等次"), max_length=10, choices=Rating.choices, blank=True)
+    hours = models.PositiveSmallIntegerField(_("实践时长（小时）"), null=True, blank=True)
+    comment = models.TextField(_("鉴定意见"), blank=True)
+    drop_reason = models.TextField(_("终止原因"), blank=True)
+    certificate_code = models.CharField(
+        _("证书验证码"), max_length=16, null=True, blank=True, unique=True
+    )
+    created_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实践安排")
+        verbose_name_plural = _("实践安排")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "season"],
+                condition=~Q(status="dropped"),
+                name="placement_one_per_student_per_season",
+                violation_error_message=_("本实践季已有一个实践安排。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed")
+                | (Q(rating__gt="") & Q(hours__isnull=False) & Q(certificate_code__isnull=False)),
+                name="placement_completed_has_evaluation",
+            ),
+        ]
+        indexes = [models.Index(fields=["post", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} @ {self.post}"

@@ -1,7 +1,29 @@
-from django.db import transaction
+"""Changes in the student journey: registration, ranked applications, selection, offers,
+placements and certificates. Views, commands and tasks all come through here."""
 
-from positions.models import Region
-from students.models import University
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+
+from accounts.models import Role, User
+from accounts.notices import notify
+from positions.models import Post, Region
+from students.models import ACTIVE_APPLICATION, Application, Placement, Student, University
+
+PRIVACY_NOTICE_VERSION = "2026-11"
+OFFER_DAYS = 3
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed on phones
+
+S = Application.Status
 
 
 @transaction.atomic
@@ -10,3 +32,367 @@ def university_create(*, province: Region, name: str, code: str) -> University:
     university.full_clean()
     university.save()
     return university
+
+
+# Registration ---------------------------------------------------------------------------------
+
+
+def id_number_clean(value: str) -> str:
+    """A valid 18-digit resident ID number, upper-cased, or a ValidationError in Chinese."""
+    number = ric.compact(value or "").upper()
+    if not ric.is_valid(number) or len(number) != 18:
+        raise ValidationError({"id_number": _("身份证号无效，请核对 18 位号码及最后一位校验码。")})
+    return number
+
+
+def id_number_digest(number: str) -> str:
+    """A keyed digest: finds the same person again without decrypting every row."""
+    key = (settings.SECRET_KEY + settings.SALT_KEY[0]).encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+
+def id_number_mask(number: str) -> str:
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+@transaction.atomic
+def student_register(*, username: str, password: str, consent: bool, **profile) -> Student:
+    if not consent:
+        raise ValidationError({"consent": _("请阅读并同意个人信息保护声明。")})
+    number = id_number_clean(profile.pop("id_number"))
+    if profile["hometown"].level != Region.Level.COUNTY:
+        raise ValidationError({"hometown": _("请选择到县（市、区）或镇街。")})
+    user = User(
+        username=username,
+        role=Role.STUDENT,
+        name=profile["name"],
+        email=profile.get("email", ""),
+        phone=profile.get("phone", ""),
+    )
+    user.set_password(password)
+    student = Student(
+        **profile,
+        id_number=number,
+        id_number_digest=id_number_digest(number),
+        id_number_masked=id_number_mask(number),
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consented_at=timezone.now(),
+    )
+    student.full_clean(exclude=["user", "id_number_digest"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+            student.user = user
+            student.save()
+    except IntegrityError as error:
+        raise _registration_clash(username, number, student) from error
+    return student
+
+
+def _registration_clash(username: str, number: str, student: Student) -> ValidationError:
+    if User.objects.filter(username__iexact=username).exists():
+        return ValidationError({"username": _("该用户名已被使用。")})
+    if Student.objects.filter(id_number_digest=id_number_digest(number)).exists():
+        return ValidationError({"id_number": _("该身份证号已注册，请直接登录。")})
+    return ValidationError({"student_number": _("该校已有使用此学号的学生。")})
+
+
+# Applications (志愿) --------------------------------------------------------------------------
+
+
+def _max_preferences(post: Post) -> int:
+    return post.season.programme_year.max_preferences
+
+
+@transaction.atomic
+def application_submit(*, student: Student, post: Post, statement: str = "") -> Application:
+    """Add the post as the student's next choice for its season."""
+    Student.objects.select_for_update().get(pk=student.pk)  # one submission at a time per student
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("该岗位未在招募中。"))
+    if post.host_unit.county_id != student.hometown_id:
+        raise ValidationError(_("只能报名家乡（生源地）县区的岗位。"))
+    active = Application.objects.filter(
+        student=student, season=post.season, status__in=ACTIVE_APPLICATION
+    )
+    if active.filter(status=S.CONFIRMED).exists():
+        raise ValidationError(_("本实践季已确认岗位，不能再报名。"))
+    if Application.objects.filter(student=student, post=post).exists():
+        raise ValidationError(_("已经报名过这个岗位。"))
+    if active.count() >= _max_preferences(post):
+        raise ValidationError(
+            _("每个实践季最多填报 %(n)s 个志愿。") % {"n": _max_preferences(post)}
+        )
+    rank = (active.aggregate(top=Max("rank"))["top"] or 0) + 1
+    return Application.objects.create(
+        student=student, post=post, season=post.season, rank=rank, statement=statement.strip()
+    )
+
+
+def _active_choices(student_id: int, season_id: int):
+    return (
+        Application.objects.select_for_update()
+        .filter(student_id=student_id, season_id=season_id, status__in=ACTIVE_APPLICATION)
+        .order_by("rank")
+    )
+
+
+def _renumber(choices: list[Application]) -> None:
+    # Two passes, so no moment has two choices on one rank (a unique constraint watches).
+    for offset in (100, 0):
+        for n, choice in enumerate(choices, start=1):
+            Application.objects.filter(pk=choice.pk).update(rank=n + offset)
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> Application:
+    choices = list(_active_choices(application.student_id, application.season_id))
+    changed = Application.objects.filter(
+        pk=application.pk, status__in=(S.APPLIED, S.SHORTLISTED)
+    ).update(status=S.WITHDRAWN, updated_at=timezone.now())
+    if changed != 1:
+        raise ValidationError(_("只有尚未录用的志愿可以撤回。"))
+    _renumber([c for c in choices if c.pk != application.pk])
+    application.refresh_from_db()
+    return application
+
+
+@transaction.atomic
+def application_move_up(*, application: Application) -> None:
+    """Swap a choice with the one ranked just above it."""
+    choices = list(_active_choices(application.student_id, application.season_id))
+    index = next(i for i, c in enumerate(choices) if c.pk == application.pk)
+    if index == 0:
+        return
+    choices[index - 1], choices[index] = choices[index], choices[index - 1]
+    _renumber(choices)
+
+
+# Selection (双向选择) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_host_rank(
+    *, application: Application, rank: int | None, unsuitable: bool
+) -> Application:
+    if application.status not in (S.APPLIED, S.SHORTLISTED):
+        raise ValidationError(_("该报名已有结果，不能再排序。"))
+    Application.objects.filter(pk=application.pk).update(
+        host_rank=None if unsuitable else rank,
+        host_unsuitable=unsuitable,
+        updated_at=timezone.now(),
+    )
+    application.refresh_from_db()
+    return application
+
+
+def _decide(
+    application: Application, *, allowed: tuple, to: str, refusal: str, **extra
+) -> Application:
+    changed = Application.objects.filter(pk=application.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **extra
+    )
+    if changed != 1:
+        raise ValidationError(refusal)
+    application.refresh_from_db()
+    return application
+
+
+def _tell_student(application: Application, text: str) -> None:
+    notify(user=application.student.user, text=text, url="/me/")
+
+
+@transaction.atomic
+def application_shortlist(*, application: Application) -> Application:
+    application = _decide(
+        application, allowed=(S.APPLIED,), to=S.SHORTLISTED, refusal=_("只有刚报名的志愿可以入围。")
+    )
+    _tell_student(application, _("你报名的“%(post)s”已入围。") % {"post": application.post.title})
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application) -> Application:
+    application = _decide(
+        application,
+        allowed=(S.APPLIED, S.SHORTLISTED),
+        to=S.REJECTED,
+        refusal=_("该报名已有结果。"),
+    )
+    _tell_student(
+        application, _("很遗憾，你报名的“%(post)s”未入选。") % {"post": application.post.title}
+    )
+    return application
+
+
+@transaction.atomic
+def application_offer(
+    *, application: Application, now: datetime.datetime | None = None
+) -> Application:
+    now = now or timezone.now()
+    if (
+        Placement.objects.filter(student=application.student_id, season=application.season_id)
+        .exclude(status=Placement.Status.DROPPED)
+        .exists()
+    ):
+        raise ValidationError(_("该学生本实践季已确认其他岗位。"))
+    application = _decide(
+        application,
+        allowed=(S.APPLIED, S.SHORTLISTED),
+        to=S.OFFERED,
+        refusal=_("只有报名中或入围的志愿可以录用。"),
+        offer_expires_at=now + datetime.timedelta(days=OFFER_DAYS),
+    )
+    _tell_student(
+        application,
+        _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
+        % {"post": application.post.title, "days": OFFER_DAYS},
+    )
+    return application
+
+
+@transaction.atomic
+def offer_confirm(*, application: Application, now: datetime.datetime | None = None) -> Placement:
+    """The student accepts. Capacity holds under concurrent clicks: the post row is locked while
+    its places are counted, so the (headcount + 1)th confirmation waits and then finds it full."""
+    now = now or timezone.now()
+    post = Post.objects.select_for_update().get(pk=application.post_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != S.OFFERED:
+        raise ValidationError(_("没有待确认的录用。"))
+    if application.offer_expires_at and application.offer_expires_at < now:
+        raise ValidationError(_("录用确认已过期。"))
+    taken = Placement.objects.filter(post=post).exclude(status=Placement.Status.DROPPED).count()
+    if taken >= post.headcount:
+        raise ValidationError(_("很遗憾，该岗位名额已满。"))
+    _decide(application, allowed=(S.OFFERED,), to=S.CONFIRMED, refusal=_("没有待确认的录用。"))
+    try:
+        with transaction.atomic():
+            placement = Placement.objects.create(
+                application=application,
+                student_id=application.student_id,
+                post=post,
+                season_id=application.season_id,
+                checkin_code=_code(6),
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("本实践季已确认过一个岗位。")) from error
+    _close_other_choices(application)
+    return placement
+
+
+def _close_other_choices(confirmed: Application) -> None:
+    others = Application.objects.filter(
+        student_id=confirmed.student_id, season_id=confirmed.season_id
+    ).exclude(pk=confirmed.pk)
+    others.filter(status=S.OFFERED).update(status=S.DECLINED, updated_at=timezone.now())
+    others.filter(status__in=(S.APPLIED, S.SHORTLISTED)).update(
+        status=S.WITHDRAWN, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def offer_decline(*, application: Application) -> Application:
+    return _decide(
+        application, allowed=(S.OFFERED,), to=S.DECLINED, refusal=_("没有待确认的录用。")
+    )
+
+
+def offers_expire(*, now: datetime.datetime) -> int:
+    """Offers not confirmed in time lapse; safe to run again."""
+    return Application.objects.filter(status=S.OFFERED, offer_expires_at__lt=now).update(
+        status=S.EXPIRED, updated_at=now
+    )
+
+
+# Placements -----------------------------------------------------------------------------------
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _move(placement: Placement, *, allowed: tuple, to: str, refusal: str, **extra) -> Placement:
+    changed = Placement.objects.filter(pk=placement.pk, status__in=allowed).update(
+        status=to, **extra
+    )
+    if changed != 1:
+        raise ValidationError(refusal)
+    placement.refresh_from_db()
+    return placement
+
+
+@transaction.atomic
+def placement_report(*, placement: Placement, code: str | None = None) -> Placement:
+    """报到: recorded by the host unit, or by the student with the code the host unit shows."""
+    if code is not None and code.strip().upper() != placement.checkin_code:
+        raise ValidationError(_("报到码不正确，请向用人单位核对。"))
+    return _move(
+        placement,
+        allowed=(Placement.Status.CONFIRMED,),
+        to=Placement.Status.REPORTED,
+        refusal=_("只有已确认、尚未报到的安排可以报到。"),
+        reported_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def placement_train(*, placement: Placement) -> Placement:
+    changed = Placement.objects.filter(
+        pk=placement.pk, status=Placement.Status.REPORTED, trained_at__isnull=True
+    ).update(trained_at=timezone.now())
+    if changed != 1:
+        raise ValidationError(_("报到后才能记录岗前培训，且只记录一次。"))
+    placement.refresh_from_db()
+    return placement
+
+
+@transaction.atomic
+def placement_evaluate(*, placement: Placement, rating: str, hours: int, comment: str) -> Placement:
+    """期满鉴定: once, after reporting; it issues the certificate's verification code."""
+    if rating not in Placement.Rating.values:
+        raise ValidationError({"rating": _("请选择鉴定等次。")})
+    if not 1 <= hours <= 2000:
+        raise ValidationError({"hours": _("实践时长应在 1 至 2000 小时之间。")})
+    placement = _move(
+        placement,
+        allowed=(Placement.Status.REPORTED,),
+        to=Placement.Status.COMPLETED,
+        refusal=_("只有已报到、尚未鉴定的安排可以鉴定。"),
+        rating=rating,
+        hours=hours,
+        comment=comment.strip(),
+        completed_at=timezone.now(),
+        certificate_code=_code(12),
+    )
+    _tell_student(
+        placement.application,
+        _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_drop(*, placement: Placement, reason: str) -> Placement:
+    if not reason.strip():
+        raise ValidationError({"drop_reason": _("请填写终止原因。")})
+    return _move(
+        placement,
+        allowed=(Placement.Status.CONFIRMED, Placement.Status.REPORTED),
+        to=Placement.Status.DROPPED,
+        refusal=_("已完成或已终止的安排不能终止。"),
+        drop_reason=reason.strip(),
+    )
+
+
+def certificate_find(code: str) -> Placement | None:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return (
+        Placement.objects.filter(certificate_code=code, status=Placement.Status.COMPLETED)
+        .select_related(
+            "student__university", "post__host_unit__county__parent", "season__programme_year"
+        )
+        .first()
+    )

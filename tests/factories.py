@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from positions.models import HostUnit, Post, Region
 from schedule.services import programme_year_create
 from students.models import University
+from students.services import id_number_digest
 
 PASSWORD = "Test-password-2026"
 
@@ -110,3 +111,39 @@ def staff(role: str, **scope) -> User:
 
 
 __all__ = ["PASSWORD", "Role", "region", "season", "staff"]
+
+
+def valid_id_number(n: int) -> str:
+    """A valid 18-digit resident ID (广州市越秀区, born 2004) with its check digit."""
+    from stdnum.cn import ric
+
+    body = f"440104200401{(n % 28) + 1:02d}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum skips the last character
+
+
+class StudentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "students.Student"
+
+    user = factory.SubFactory(
+        UserFactory, role=Role.STUDENT, email=factory.Sequence(lambda n: f"s{n}@example.edu.cn")
+    )
+    name = factory.Sequence(lambda n: f"学生{n}")
+    id_number = factory.Sequence(valid_id_number)
+    id_number_digest = factory.LazyAttribute(lambda o: id_number_digest(o.id_number))
+    id_number_masked = factory.LazyAttribute(
+        lambda o: o.id_number[:4] + "**********" + o.id_number[-4:]
+    )
+    phone = "13900139000"
+    email = factory.Sequence(lambda n: f"student{n}@example.edu.cn")
+    university = factory.SubFactory(UniversityFactory)
+    student_number = factory.Sequence(lambda n: f"2022{n:05d}")
+    college = "文学院"
+    major = "汉语言文学"
+    degree = "bachelor"
+    grade = 2022
+    graduation_year = 2026
+    politics = "league_member"
+    hometown = factory.LazyFunction(lambda: region("440104"))
+    consent_version = "2026-11"
+    consented_at = factory.LazyFunction(timezone.now)
