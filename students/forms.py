@@ -1,9 +1,159 @@
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from students.models import University
+from accounts.models import User
+from accounts.validators import normalize_phone
+from positions.models import Region
+from positions.selectors import region_get
+from students.models import Application, Placement, Student, University
+from students.services import id_number_clean
 
 
 class UniversityForm(forms.ModelForm):
     class Meta:
         model = University
         fields = ["name", "code"]
+
+
+class RegistrationForm(forms.ModelForm):
+    """Self-registration of a student. The hometown comes from the cascading region selects."""
+
+    username = forms.CharField(label=gettext_lazy("登录用户名"), max_length=150)
+    password = forms.CharField(label=gettext_lazy("密码"), widget=forms.PasswordInput())
+    password2 = forms.CharField(label=gettext_lazy("再次输入密码"), widget=forms.PasswordInput())
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"),
+        max_length=18,
+        help_text=gettext_lazy("加密保存，页面上只显示前 4 位和后 4 位"),
+    )
+    hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
+    consent = forms.BooleanField(
+        label=gettext_lazy("我已阅读并同意《个人信息保护声明》"),
+        error_messages={"required": gettext_lazy("请阅读并同意个人信息保护声明。")},
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "name",
+            "phone",
+            "email",
+            "university",
+            "student_number",
+            "college",
+            "major",
+            "degree",
+            "grade",
+            "graduation_year",
+            "politics",
+            "is_cadre",
+        ]
+
+    field_order = [
+        "username",
+        "password",
+        "password2",
+        "name",
+        "id_number",
+        "phone",
+        "email",
+        "university",
+        "student_number",
+        "college",
+        "major",
+        "degree",
+        "grade",
+        "graduation_year",
+        "politics",
+        "is_cadre",
+        "hometown",
+        "consent",
+    ]
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_id_number(self) -> str:
+        try:
+            return id_number_clean(self.cleaned_data["id_number"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["id_number"]) from error
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该用户名已被使用。"))
+        return username
+
+    def clean_hometown(self) -> Region:
+        region = region_get(self.cleaned_data["hometown"], "county")
+        if region is None:
+            raise forms.ValidationError(_("请依次选择省、市和家乡县（市、区）或镇街。"))
+        return region
+
+    def clean(self):
+        data = super().clean()
+        password, again = data.get("password"), data.get("password2")
+        if password and again and password != again:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif password:
+            try:
+                validate_password(
+                    password, User(username=data.get("username", ""), name=data.get("name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        grade, graduation = data.get("grade"), data.get("graduation_year")
+        if grade and graduation and graduation < grade:
+            self.add_error("graduation_year", _("毕业年份不能早于入学年份。"))
+        return data
+
+    def _post_clean(self):
+        pass  # the service builds and validates the Student; nothing half-built here
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("password2")
+        return data
+
+
+class ApplyForm(forms.Form):
+    statement = forms.CharField(
+        label=gettext_lazy("个人陈述（选填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("为什么想来这个岗位、你能做什么，1000 字以内"),
+    )
+
+
+class CheckinForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("报到码"), max_length=8, help_text=gettext_lazy("到岗后向用人单位索取")
+    )
+
+
+class HostRankForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["host_rank", "host_unsuitable"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = ["rating", "hours", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = name != "comment"
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("终止原因"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,8 +1,11 @@
-from django.db.models import QuerySet
+"""Reads of students, applications and placements, already scoped to the user who asks."""
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from students.models import University
+from accounts.scoping import NOTHING, region_filter
+from students.models import Application, Placement, Student, University
 
 
 def universities_for_user(user) -> QuerySet[University]:
@@ -10,3 +13,54 @@ def universities_for_user(user) -> QuerySet[University]:
     if user.role != Role.PROVINCE:
         raise Http404
     return University.objects.filter(province=user.region_id).select_related("province")
+
+
+def student_for_user(user) -> Student:
+    student = (
+        Student.objects.filter(user=user).select_related("university", "hometown__parent").first()
+    )
+    if student is None:
+        raise Http404
+    return student
+
+
+def _scope(user, post_path: str, student_path: str) -> Q:
+    if not user.is_authenticated:
+        return NOTHING
+    if user.role == Role.STUDENT:
+        return Q(**{f"{student_path}__user": user})
+    if user.role == Role.HOST:
+        return Q(**{f"{post_path}__host_unit": user.host_unit_id})
+    if user.role == Role.UNIVERSITY:
+        return Q(**{f"{student_path}__university": user.university_id})
+    return region_filter(user, f"{post_path}__host_unit__county")
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    return Application.objects.filter(_scope(user, "post", "student")).select_related(
+        "student__university", "post__host_unit__county", "season__programme_year"
+    )
+
+
+def placements_for_user(user) -> QuerySet[Placement]:
+    return Placement.objects.filter(_scope(user, "post", "student")).select_related(
+        "student__university",
+        "post__host_unit__county__parent",
+        "season__programme_year",
+        "application",
+    )
+
+
+def get_application_for_user(user, pk: int) -> Application:
+    """404 outside the user's scope; what they may do to it is the view's question (403)."""
+    application = applications_for_user(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def get_placement_for_user(user, pk: int) -> Placement:
+    placement = placements_for_user(user).filter(pk=pk).first()
+    if placement is None:
+        raise Http404
+    return placement

@@ -6,4 +6,24 @@ app_name = "students"
 
 urlpatterns = [
     path("manage/universities/", views.university_list, name="university_list"),
+    path("register/", views.register, name="register"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("me/", views.me, name="me"),
+    path("posts/<int:post_pk>/apply/", views.apply, name="apply"),
+    path("me/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("me/applications/<int:pk>/up/", views.move_up, name="move_up"),
+    path("me/applications/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("me/applications/<int:pk>/decline/", views.decline, name="decline"),
+    path("me/placements/<int:pk>/checkin/", views.checkin, name="checkin"),
+    path("certificates/<int:pk>/", views.certificate, name="certificate"),
+    path("verify/", views.verify, name="verify"),
+    path("manage/posts/<int:post_pk>/applicants/", views.post_applicants, name="post_applicants"),
+    path("manage/applications/<int:pk>/rank/", views.host_rank, name="host_rank"),
+    path("manage/applications/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+    path("manage/applications/<int:pk>/reject/", views.reject, name="reject"),
+    path("manage/applications/<int:pk>/offer/", views.offer, name="offer"),
+    path(
+        "manage/placements/<int:pk>/<str:action>/", views.placement_action, name="placement_action"
+    ),
+    path("university/students/", views.university_students, name="university_students"),
 ]

@@ -1,12 +1,32 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Notice, Role
+from accounts.scoping import require_write
 from fanjiaxiang.forms import add_service_errors
+from positions import selectors as position_selectors
+from positions.selectors import region_children, region_get
 from students import selectors, services
-from students.forms import UniversityForm
+from students.forms import (
+    ApplyForm,
+    CheckinForm,
+    DropForm,
+    EvaluationForm,
+    HostRankForm,
+    RegistrationForm,
+    UniversityForm,
+)
+from students.models import Application, Placement
+
+# Universities (provincial staff) ---------------------------------------------------------------
 
 
 @login_required
@@ -26,4 +46,273 @@ def university_list(request):
             return redirect("students:university_list")
     return render(
         request, "students/university_list.html", {"universities": universities, "form": form}
+    )
+
+
+# Students --------------------------------------------------------------------------------------
+
+
+def _region_lists(data) -> dict:
+    """Options for the cascading hometown selects, so a refused form shows what was chosen."""
+    province = region_get(data.get("hometown_province", ""), "province")
+    city = region_get(data.get("hometown_city", ""), "city")
+    return {
+        "provinces": region_children(None),
+        "cities": region_children(province) if province else [],
+        "counties": region_children(city) if city else [],
+        "chosen": {
+            "province": data.get("hometown_province"),
+            "city": data.get("hometown_city"),
+            "county": data.get("hometown"),
+        },
+    }
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("students:me")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = services.student_register(**form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("注册成功。现在可以查找家乡的岗位并报名了。"))
+            return redirect("students:me")
+    return render(request, "students/register.html", {"form": form, **_region_lists(request.POST)})
+
+
+@require_GET
+def privacy_notice(request):
+    return render(request, "students/privacy.html", {"version": services.PRIVACY_NOTICE_VERSION})
+
+
+def _student(request):
+    if request.user.role != Role.STUDENT:
+        raise Http404
+    return selectors.student_for_user(request.user)
+
+
+@login_required
+@require_GET
+def me(request):
+    student = _student(request)
+    applications = selectors.applications_for_user(request.user).order_by(
+        "-season__practice_starts", "rank"
+    )
+    placements = selectors.placements_for_user(request.user).order_by("-created_at")
+    notices = Notice.objects.filter(user=request.user)[:10]
+    return render(
+        request,
+        "students/me.html",
+        {
+            "student": student,
+            "applications": applications,
+            "placements": placements,
+            "notices": notices,
+            "checkin_form": CheckinForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def apply(request, post_pk: int):
+    student = _student(request)
+    post = position_selectors.get_published_post(post_pk)
+    form = ApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            application = services.application_submit(
+                student=student, post=post, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("positions:public_detail", pk=post.pk)
+        messages.success(
+            request, _("已报名，这是你的第 %(rank)s 志愿。") % {"rank": application.rank}
+        )
+    return redirect("students:me")
+
+
+def _student_action(service, done):
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        _student(request)
+        application = selectors.get_application_for_user(request.user, pk)
+        try:
+            service(application=application)
+            messages.success(request, done())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("students:me")
+
+    return view
+
+
+withdraw = _student_action(services.application_withdraw, lambda: _("志愿已撤回。"))
+move_up = _student_action(services.application_move_up, lambda: _("志愿顺序已调整。"))
+confirm = _student_action(services.offer_confirm, lambda: _("已确认录用，请按时到岗报到。"))
+decline = _student_action(services.offer_decline, lambda: _("已放弃该录用。"))
+
+
+@login_required
+@require_POST
+def checkin(request, pk: int):
+    _student(request)
+    placement = selectors.get_placement_for_user(request.user, pk)
+    form = CheckinForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请输入报到码。"))
+        services.placement_report(placement=placement, code=form.cleaned_data["code"])
+        messages.success(request, _("报到成功。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("students:me")
+
+
+@login_required
+@require_GET
+def certificate(request, pk: int):
+    placement = selectors.get_placement_for_user(request.user, pk)
+    if placement.status != Placement.Status.COMPLETED:
+        raise Http404
+    return render(request, "students/certificate.html", {"placement": placement})
+
+
+@require_GET
+def verify(request):
+    code = request.GET.get("code", "")
+    placement = services.certificate_find(code) if code else None
+    return render(request, "students/verify.html", {"code": code, "placement": placement})
+
+
+# Selection and placements (host units and counties) -------------------------------------------
+
+
+@login_required
+@require_GET
+def post_applicants(request, post_pk: int):
+    post, _can_write = position_selectors.get_post_for_user(request.user, post_pk)
+    applications = (
+        selectors.applications_for_user(request.user)
+        .filter(post=post)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .order_by("host_unsuitable", "host_rank", "created_at")
+    )
+    placements = selectors.placements_for_user(request.user).filter(post=post)
+    return render(
+        request,
+        "students/post_applicants.html",
+        {
+            "post": post,
+            "applications": applications,
+            "placements": placements,
+            "is_host": request.user.role == Role.HOST,
+            "is_county": request.user.role == Role.COUNTY,
+            "evaluation_form": EvaluationForm(),
+            "drop_form": DropForm(),
+        },
+    )
+
+
+def _staff_application(request, pk: int, roles: tuple) -> Application:
+    application = selectors.get_application_for_user(request.user, pk)
+    require_write(request.user.role in roles)
+    return application
+
+
+@login_required
+@require_POST
+def host_rank(request, pk: int):
+    application = _staff_application(request, pk, (Role.HOST, Role.COUNTY))
+    form = HostRankForm(request.POST, instance=application)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("排序须为 1 至 32767 的整数。"))
+        services.application_host_rank(
+            application=application,
+            rank=form.cleaned_data["host_rank"],
+            unsuitable=form.cleaned_data["host_unsuitable"],
+        )
+        messages.success(request, _("已保存排序。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("students:post_applicants", post_pk=application.post_id)
+
+
+def _county_decision(service, done):
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        application = _staff_application(request, pk, (Role.COUNTY,))
+        try:
+            service(application=application)
+            messages.success(request, done())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("students:post_applicants", post_pk=application.post_id)
+
+    return view
+
+
+shortlist = _county_decision(services.application_shortlist, lambda: _("已入围。"))
+reject = _county_decision(services.application_reject, lambda: _("已标记为未入选。"))
+offer = _county_decision(services.application_offer, lambda: _("已发出录用，等待学生确认。"))
+
+
+def _staff_placement(request, pk: int, roles: tuple) -> Placement:
+    placement = selectors.get_placement_for_user(request.user, pk)
+    require_write(request.user.role in roles)
+    return placement
+
+
+@login_required
+@require_POST
+def placement_action(request, pk: int, action: str):
+    placement = _staff_placement(request, pk, (Role.HOST, Role.COUNTY))
+    try:
+        if action == "report":
+            services.placement_report(placement=placement)
+        elif action == "train":
+            services.placement_train(placement=placement)
+        elif action == "evaluate":
+            require_write(request.user.role == Role.HOST)
+            form = EvaluationForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("请填写鉴定等次和实践时长。"))
+            services.placement_evaluate(placement=placement, **form.cleaned_data)
+        elif action == "drop":
+            form = DropForm(request.POST)
+            services.placement_drop(placement=placement, reason=form.data.get("reason", ""))
+        else:
+            raise Http404
+        messages.success(request, _("已保存。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("students:post_applicants", post_pk=placement.post_id)
+
+
+# Universities (their students, read-only) ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def university_students(request):
+    if request.user.role != Role.UNIVERSITY:
+        raise Http404
+    placements = selectors.placements_for_user(request.user).order_by("-created_at")
+    applications = selectors.applications_for_user(request.user).order_by("-created_at")
+    return render(
+        request,
+        "students/university_students.html",
+        {
+            "placements": Paginator(placements, 50).get_page(request.GET.get("page")),
+            "applications": applications[:50],
+        },
     )

@@ -1,0 +1,207 @@
+"""The student journey in the browser's terms: pages, forms and who may press which button."""
+
+import pytest
+from django.urls import reverse
+
+from students import services
+from students.models import Application, Placement, Student
+from tests.factories import PASSWORD, StudentFactory, UniversityFactory, valid_id_number
+
+
+@pytest.fixture
+def journey(world):
+    """越秀's student applied to 越秀's post; a 天河 student applied to 天河's post."""
+    yx_student = StudentFactory(hometown=world.yuexiu, university=world.university, name="越秀学生")
+    th_student = StudentFactory(hometown=world.tianhe, name="天河学生")
+    world.app_yx = services.application_submit(student=yx_student, post=world.post_yx)
+    world.app_th = services.application_submit(student=th_student, post=world.post_th)
+    world.yx_student, world.th_student = yx_student, th_student
+    return world
+
+
+def _registration(university, **overrides):
+    data = {
+        "username": "xiaoming",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "name": "李小明",
+        "id_number": valid_id_number(3),
+        "phone": "13900139000",
+        "email": "xm@example.edu.cn",
+        "university": university.pk,
+        "student_number": "20220001",
+        "college": "文学院",
+        "major": "汉语言文学",
+        "degree": "bachelor",
+        "grade": "2022",
+        "graduation_year": "2026",
+        "politics": "league_member",
+        "hometown_province": "440000",
+        "hometown_city": "440100",
+        "hometown": "440104",
+        "consent": "on",
+    }
+    return data | overrides
+
+
+def test_a_student_registers_and_lands_on_their_page(client, world):
+    response = client.post(
+        reverse("students:register"), _registration(world.university), follow=True
+    )
+    student = Student.objects.get(user__username="xiaoming")
+    assert student.hometown == world.yuexiu
+    page = response.content.decode()
+    assert "李小明" in page and student.id_number_masked in page and valid_id_number(3) not in page
+
+
+def test_bad_registration_says_why_and_keeps_the_input(client, world):
+    data = _registration(
+        world.university, id_number="440104200401010010", password2="other", consent=""
+    )
+    page = client.post(reverse("students:register"), data).content.decode()
+    assert "身份证号无效" in page and "两次输入的密码不一致" in page and "请阅读并同意" in page
+    assert 'value="李小明"' in page and 'value="440104" selected' in page
+    assert PASSWORD not in page
+    assert not Student.objects.exists()
+
+
+def test_a_student_applies_from_the_post_page_and_confirms_an_offer(client, world):
+    student = StudentFactory(hometown=world.yuexiu)
+    client.force_login(student.user)
+    client.post(reverse("students:apply", args=[world.post_yx.pk]), {"statement": "我想回家乡"})
+    application = Application.objects.get(student=student)
+    assert application.rank == 1 and application.statement == "我想回家乡"
+    services.application_offer(application=application)
+    client.post(reverse("students:confirm", args=[application.pk]))
+    assert Placement.objects.filter(student=student, post=world.post_yx).exists()
+    page = client.get(reverse("students:me")).content.decode()
+    assert "待报到" in page and "越秀图书馆阅读推广员" in page
+
+
+def test_applying_outside_the_home_county_is_refused_with_a_message(client, world):
+    student = StudentFactory(hometown=world.yuexiu)
+    client.force_login(student.user)
+    response = client.post(reverse("students:apply", args=[world.post_th.pk]), follow=True)
+    assert "只能报名家乡" in response.content.decode()
+    assert not Application.objects.filter(student=student).exists()
+
+
+def test_students_cannot_touch_each_others_applications(client, journey):
+    client.force_login(journey.th_student.user)
+    for name in ("students:withdraw", "students:confirm", "students:decline", "students:move_up"):
+        assert client.post(reverse(name, args=[journey.app_yx.pk])).status_code == 404
+    journey.app_yx.refresh_from_db()
+    assert journey.app_yx.status == "applied"
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("yx_staff", 200),
+        ("yx_host", 200),
+        ("gz_staff", 200),
+        ("province_staff", 200),
+        ("th_staff", 404),
+        ("th_host", 404),
+        ("mz_staff", 404),
+        ("uni_staff", 404),
+        ("student", 404),
+    ],
+)
+def test_the_applicants_page_is_scoped(client, journey, user, status):
+    client.force_login(getattr(journey, user))
+    response = client.get(reverse("students:post_applicants", args=[journey.post_yx.pk]))
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert "越秀学生" in page and "天河学生" not in page
+        assert journey.yx_student.phone not in page  # masked
+
+
+@pytest.mark.parametrize(
+    ("user", "action", "status"),
+    [
+        ("yx_staff", "offer", 302),
+        ("yx_host", "offer", 403),
+        ("gz_staff", "offer", 403),
+        ("th_staff", "offer", 404),
+        ("yx_host", "host_rank", 302),
+        ("gz_staff", "host_rank", 403),
+        ("th_host", "host_rank", 404),
+        ("yx_staff", "reject", 302),
+        ("province_staff", "reject", 403),
+    ],
+)
+def test_who_may_decide(client, journey, user, action, status):
+    client.force_login(getattr(journey, user))
+    response = client.post(
+        reverse(f"students:{action}", args=[journey.app_yx.pk]), {"host_rank": "1"}
+    )
+    assert response.status_code == status
+    journey.app_yx.refresh_from_db()
+    changed = journey.app_yx.status != "applied" or journey.app_yx.host_rank is not None
+    assert changed is (status == 302)
+
+
+def test_decisions_refuse_get(client, journey):
+    client.force_login(journey.yx_staff)
+    assert client.get(reverse("students:offer", args=[journey.app_yx.pk])).status_code == 405
+
+
+def test_host_records_report_and_evaluation_and_the_certificate_verifies(client, journey):
+    services.application_offer(application=journey.app_yx)
+    placement = services.offer_confirm(application=journey.app_yx)
+    client.force_login(journey.yx_host)
+    page = client.get(
+        reverse("students:post_applicants", args=[journey.post_yx.pk])
+    ).content.decode()
+    assert placement.checkin_code in page  # the host unit shows the code to the student
+    client.post(reverse("students:placement_action", args=[placement.pk, "report"]))
+    client.post(
+        reverse("students:placement_action", args=[placement.pk, "evaluate"]),
+        {"rating": "excellent", "hours": "96", "comment": "认真负责"},
+    )
+    placement.refresh_from_db()
+    assert placement.status == "completed" and placement.hours == 96
+    client.force_login(journey.yx_student.user)
+    certificate = client.get(reverse("students:certificate", args=[placement.pk])).content.decode()
+    assert placement.certificate_code in certificate
+    client.logout()
+    good = client.get(
+        reverse("students:verify"), {"code": placement.certificate_code}
+    ).content.decode()
+    assert "证书真实有效" in good and "越秀学生" in good
+    bad = client.get(reverse("students:verify"), {"code": "FAKE00000000"}).content.decode()
+    assert "查无此证书" in bad
+
+
+def test_county_cannot_evaluate_for_the_host_unit(client, journey):
+    services.application_offer(application=journey.app_yx)
+    placement = services.offer_confirm(application=journey.app_yx)
+    services.placement_report(placement=placement)
+    client.force_login(journey.yx_staff)
+    response = client.post(
+        reverse("students:placement_action", args=[placement.pk, "evaluate"]),
+        {"rating": "good", "hours": "10"},
+    )
+    assert response.status_code == 403
+
+
+def test_a_certificate_page_is_only_for_its_student_and_staff_in_scope(client, journey):
+    services.application_offer(application=journey.app_yx)
+    placement = services.offer_confirm(application=journey.app_yx)
+    services.placement_report(placement=placement)
+    services.placement_evaluate(placement=placement, rating="good", hours=40, comment="")
+    client.force_login(journey.th_student.user)
+    assert client.get(reverse("students:certificate", args=[placement.pk])).status_code == 404
+
+
+def test_university_staff_see_only_their_students(client, journey):
+    services.application_offer(application=journey.app_yx)
+    services.offer_confirm(application=journey.app_yx)
+    client.force_login(journey.uni_staff)
+    page = client.get(reverse("students:university_students")).content.decode()
+    assert "越秀学生" in page and "天河学生" not in page
+    other = UniversityFactory()
+    client.force_login(StudentFactory(university=other).user)
+    assert client.get(reverse("students:university_students")).status_code == 404
