@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.validators import normalize_phone
 from positions.models import Region
 from positions.selectors import region_get
-from students.models import Application, Placement, Student, University
+from students.models import Application, Placement, PracticeLog, Student, University
 from students.services import id_number_clean
 
 
@@ -144,13 +144,22 @@ class HostRankForm(forms.ModelForm):
 class EvaluationForm(forms.ModelForm):
     class Meta:
         model = Placement
-        fields = ["rating", "hours", "comment"]
+        fields = ["rating", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].required = name != "comment"
+        self.fields["rating"].required = True
+
+
+class PracticeLogForm(forms.ModelForm):
+    class Meta:
+        model = PracticeLog
+        fields = ["day", "hours", "content"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "content": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DropForm(forms.Form):

@@ -231,3 +231,60 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} @ {self.post}"
+
+
+class PracticeLog(models.Model):
+    """实践日志: what the student did on a day; the host unit confirms the hours."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("实践安排"), on_delete=models.CASCADE, related_name="logs"
+    )
+    day = models.DateField(_("日期"))
+    hours = models.DecimalField(_("时长（小时）"), max_digits=4, decimal_places=1)
+    content = models.TextField(_("实践内容"), max_length=1000)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("填写时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实践日志")
+        verbose_name_plural = _("实践日志")
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "day"],
+                name="practice_log_one_per_day",
+                violation_error_message=_("这一天已经写过日志了。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24), name="practice_log_hours_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.day}"
+
+
+class Clearance(models.Model):
+    """What the student's university certifies before departure, per season: the
+    school-performance certificate (在校表现证明) and the pre-departure safety training."""
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("学生"), on_delete=models.CASCADE, related_name="clearances"
+    )
+    season = models.ForeignKey(
+        "schedule.Season", verbose_name=_("实践季"), on_delete=models.CASCADE, related_name="+"
+    )
+    performance_certified_at = models.DateTimeField(
+        _("在校表现证明开具时间"), null=True, blank=True
+    )
+    safety_trained_at = models.DateTimeField(_("行前安全培训时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("高校证明与培训")
+        verbose_name_plural = _("高校证明与培训")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "season"], name="clearance_once_per_season")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.season}"

@@ -5,11 +5,12 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
@@ -17,7 +18,15 @@ from stdnum.cn import ric
 from accounts.models import Role, User
 from accounts.notices import notify
 from positions.models import Post, Region
-from students.models import ACTIVE_APPLICATION, Application, Placement, Student, University
+from students.models import (
+    ACTIVE_APPLICATION,
+    Application,
+    Clearance,
+    Placement,
+    PracticeLog,
+    Student,
+    University,
+)
 
 PRIVACY_NOTICE_VERSION = "2026-11"
 OFFER_DAYS = 3
@@ -348,12 +357,16 @@ def placement_train(*, placement: Placement) -> Placement:
 
 
 @transaction.atomic
-def placement_evaluate(*, placement: Placement, rating: str, hours: int, comment: str) -> Placement:
-    """期满鉴定: once, after reporting; it issues the certificate's verification code."""
+def placement_evaluate(*, placement: Placement, rating: str, comment: str = "") -> Placement:
+    """期满鉴定: once, after reporting; the hours are those the host unit confirmed in the
+    practice log. It issues the certificate's verification code."""
     if rating not in Placement.Rating.values:
         raise ValidationError({"rating": _("请选择鉴定等次。")})
-    if not 1 <= hours <= 2000:
-        raise ValidationError({"hours": _("实践时长应在 1 至 2000 小时之间。")})
+    if placement.status != Placement.Status.REPORTED:
+        raise ValidationError(_("只有已报到、尚未鉴定的安排可以鉴定。"))
+    hours = confirmed_hours(placement)
+    if hours < 1:
+        raise ValidationError(_("还没有已确认的实践日志，请先确认学生的实践时长。"))
     placement = _move(
         placement,
         allowed=(Placement.Status.REPORTED,),
@@ -370,6 +383,57 @@ def placement_evaluate(*, placement: Placement, rating: str, hours: int, comment
         _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},
     )
     return placement
+
+
+def confirmed_hours(placement: Placement) -> int:
+    total = placement.logs.filter(confirmed_at__isnull=False).aggregate(total=Sum("hours"))["total"]
+    return int((total or Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@transaction.atomic
+def practice_log_add(
+    *, placement: Placement, day: datetime.date, hours, content: str
+) -> PracticeLog:
+    if placement.status != Placement.Status.REPORTED:
+        raise ValidationError(_("报到之后、鉴定之前才能填写实践日志。"))
+    if not placement.post.starts_on <= day <= min(placement.post.ends_on, timezone.localdate()):
+        raise ValidationError({"day": _("日期须在岗位实践期内，且不晚于今天。")})
+    log = PracticeLog(placement=placement, day=day, hours=hours, content=content.strip())
+    log.full_clean(exclude=["placement"])
+    try:
+        with transaction.atomic():
+            log.save()
+    except IntegrityError as error:
+        raise ValidationError({"day": _("这一天已经写过日志了。")}) from error
+    return log
+
+
+@transaction.atomic
+def practice_log_confirm(*, log: PracticeLog) -> PracticeLog:
+    changed = PracticeLog.objects.filter(
+        pk=log.pk, confirmed_at__isnull=True, placement__status=Placement.Status.REPORTED
+    ).update(confirmed_at=timezone.now())
+    if changed != 1:
+        raise ValidationError(_("该日志已确认，或实践已结束。"))
+    log.refresh_from_db()
+    return log
+
+
+# University: clearance before departure ---------------------------------------------------------
+
+
+@transaction.atomic
+def clearance_record(*, student: Student, season, performance: bool = False, safety: bool = False):
+    clearance, _created = Clearance.objects.select_for_update().get_or_create(
+        student=student, season=season
+    )
+    now = timezone.now()
+    if performance and clearance.performance_certified_at is None:
+        clearance.performance_certified_at = now
+    if safety and clearance.safety_trained_at is None:
+        clearance.safety_trained_at = now
+    clearance.save()
+    return clearance
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ urlpatterns = [
     path("me/applications/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("me/applications/<int:pk>/decline/", views.decline, name="decline"),
     path("me/placements/<int:pk>/checkin/", views.checkin, name="checkin"),
+    path("me/placements/<int:pk>/logs/", views.log_add, name="log_add"),
+    path("manage/logs/<int:pk>/confirm/", views.log_confirm, name="log_confirm"),
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("verify/", views.verify, name="verify"),
     path("manage/posts/<int:post_pk>/applicants/", views.post_applicants, name="post_applicants"),
@@ -26,4 +28,5 @@ urlpatterns = [
         "manage/placements/<int:pk>/<str:action>/", views.placement_action, name="placement_action"
     ),
     path("university/students/", views.university_students, name="university_students"),
+    path("university/applications/<int:pk>/<str:kind>/", views.clearance, name="clearance"),
 ]

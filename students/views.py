@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,10 +20,11 @@ from students.forms import (
     DropForm,
     EvaluationForm,
     HostRankForm,
+    PracticeLogForm,
     RegistrationForm,
     UniversityForm,
 )
-from students.models import Application, Placement
+from students.models import Application, Clearance, Placement, PracticeLog
 
 # Universities (provincial staff) ---------------------------------------------------------------
 
@@ -102,7 +102,9 @@ def me(request):
     applications = selectors.applications_for_user(request.user).order_by(
         "-season__practice_starts", "rank"
     )
-    placements = selectors.placements_for_user(request.user).order_by("-created_at")
+    placements = (
+        selectors.placements_for_user(request.user).order_by("-created_at").prefetch_related("logs")
+    )
     notices = Notice.objects.filter(user=request.user)[:10]
     return render(
         request,
@@ -113,7 +115,7 @@ def me(request):
             "placements": placements,
             "notices": notices,
             "checkin_form": CheckinForm(),
-            "now": timezone.now(),
+            "log_form": PracticeLogForm(),
         },
     )
 
@@ -205,7 +207,13 @@ def post_applicants(request, post_pk: int):
         .exclude(status=Application.Status.WITHDRAWN)
         .order_by("host_unsuitable", "host_rank", "created_at")
     )
-    placements = selectors.placements_for_user(request.user).filter(post=post)
+    applications = list(applications)
+    clearances = _clearances(applications)
+    for application in applications:
+        application.clearance = clearances.get((application.student_id, application.season_id))
+    placements = (
+        selectors.placements_for_user(request.user).filter(post=post).prefetch_related("logs")
+    )
     return render(
         request,
         "students/post_applicants.html",
@@ -285,7 +293,7 @@ def placement_action(request, pk: int, action: str):
             require_write(request.user.role == Role.HOST)
             form = EvaluationForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(_("请填写鉴定等次和实践时长。"))
+                raise ValidationError(_("请选择鉴定等次。"))
             services.placement_evaluate(placement=placement, **form.cleaned_data)
         elif action == "drop":
             form = DropForm(request.POST)
@@ -298,7 +306,47 @@ def placement_action(request, pk: int, action: str):
     return redirect("students:post_applicants", post_pk=placement.post_id)
 
 
-# Universities (their students, read-only) ------------------------------------------------------
+@login_required
+@require_POST
+def log_add(request, pk: int):
+    _student(request)
+    placement = selectors.get_placement_for_user(request.user, pk)
+    form = PracticeLogForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.practice_log_add(placement=placement, **form.cleaned_data)
+        messages.success(request, _("日志已保存，等待用人单位确认时长。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("students:me")
+
+
+@login_required
+@require_POST
+def log_confirm(request, pk: int):
+    log = PracticeLog.objects.filter(pk=pk).first()
+    if log is None:
+        raise Http404
+    placement = _staff_placement(request, log.placement_id, (Role.HOST,))
+    try:
+        services.practice_log_confirm(log=log)
+        messages.success(request, _("已确认实践时长。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("students:post_applicants", post_pk=placement.post_id)
+
+
+# Universities (their students; clearance before departure) -----------------------------------
+
+
+def _clearances(applications) -> dict:
+    """(student, season) → Clearance for a page of applications, in one query."""
+    pairs = {(a.student_id, a.season_id) for a in applications}
+    found = Clearance.objects.filter(
+        student_id__in={s for s, _ in pairs}, season_id__in={s for _, s in pairs}
+    )
+    return {(c.student_id, c.season_id): c for c in found}
 
 
 @login_required
@@ -307,12 +355,36 @@ def university_students(request):
     if request.user.role != Role.UNIVERSITY:
         raise Http404
     placements = selectors.placements_for_user(request.user).order_by("-created_at")
-    applications = selectors.applications_for_user(request.user).order_by("-created_at")
+    applications = list(
+        selectors.applications_for_user(request.user)
+        .filter(status__in=("applied", "shortlisted", "offered", "confirmed"))
+        .order_by("-created_at")[:100]
+    )
+    clearances = _clearances(applications)
+    for application in applications:
+        application.clearance = clearances.get((application.student_id, application.season_id))
     return render(
         request,
         "students/university_students.html",
         {
             "placements": Paginator(placements, 50).get_page(request.GET.get("page")),
-            "applications": applications[:50],
+            "applications": applications,
         },
     )
+
+
+@login_required
+@require_POST
+def clearance(request, pk: int, kind: str):
+    """The university certifies school performance or records safety training for a season."""
+    if request.user.role != Role.UNIVERSITY or kind not in ("performance", "safety"):
+        raise Http404
+    application = selectors.get_application_for_user(request.user, pk)
+    services.clearance_record(
+        student=application.student,
+        season=application.season,
+        performance=kind == "performance",
+        safety=kind == "safety",
+    )
+    messages.success(request, _("已记录。"))
+    return redirect("students:university_students")

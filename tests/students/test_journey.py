@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -139,14 +140,32 @@ def test_selection_offer_confirm_report_evaluate_certificate(student, posts, wor
         services.placement_report(placement=placement, code="WRONG1")
     services.placement_report(placement=placement, code=placement.checkin_code.lower())
     services.placement_train(placement=placement)
+    with pytest.raises(ValidationError, match="还没有已确认的实践日志"):
+        services.placement_evaluate(placement=placement, rating="excellent")
+    day = placement.post.starts_on
+    with time_machine.travel(day):
+        first = services.practice_log_add(
+            placement=placement, day=day, hours="7.5", content="整理档案"
+        )
+        with pytest.raises(ValidationError):
+            services.practice_log_add(placement=placement, day=day, hours="2", content="又一条")
+    with time_machine.travel(day + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError):  # more hours than a day has
+            services.practice_log_add(
+                placement=placement, day=day + datetime.timedelta(days=1), hours="30", content="x"
+            )
+    services.practice_log_confirm(log=first)
+    with pytest.raises(ValidationError, match="已确认"):
+        services.practice_log_confirm(log=first)
     placement = services.placement_evaluate(
-        placement=placement, rating="excellent", hours=120, comment="表现突出"
+        placement=placement, rating="excellent", comment="表现突出"
     )
+    assert placement.hours == 8  # 7.5 confirmed hours, rounded half up
     assert placement.status == Placement.Status.COMPLETED and len(placement.certificate_code) == 12
     assert services.certificate_find(placement.certificate_code.lower()) == placement
     assert services.certificate_find("FORGED000000") is None
     with pytest.raises(ValidationError, match="尚未鉴定"):
-        services.placement_evaluate(placement=placement, rating="good", hours=10, comment="")
+        services.placement_evaluate(placement=placement, rating="good")
 
 
 def test_illegal_transitions_are_refused(student, posts):
@@ -158,7 +177,7 @@ def test_illegal_transitions_are_refused(student, posts):
     with pytest.raises(ValidationError, match="报到后才能记录岗前培训"):
         services.placement_train(placement=placement)
     with pytest.raises(ValidationError, match="已报到"):
-        services.placement_evaluate(placement=placement, rating="good", hours=10, comment="")
+        services.placement_evaluate(placement=placement, rating="good")
     with pytest.raises(ValidationError, match="终止原因"):
         services.placement_drop(placement=placement, reason=" ")
 

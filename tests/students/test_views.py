@@ -1,6 +1,7 @@
 """The student journey in the browser's terms: pages, forms and who may press which button."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from students import services
@@ -157,12 +158,24 @@ def test_host_records_report_and_evaluation_and_the_certificate_verifies(client,
     ).content.decode()
     assert placement.checkin_code in page  # the host unit shows the code to the student
     client.post(reverse("students:placement_action", args=[placement.pk, "report"]))
+    day = journey.post_yx.starts_on
+    with time_machine.travel(day):  # sign in there: a session does not last a year
+        client.force_login(journey.yx_student.user)
+        client.post(
+            reverse("students:log_add", args=[placement.pk]),
+            {"day": day.isoformat(), "hours": "6", "content": "整理图书、组织阅读活动"},
+        )
+    log = placement.logs.get()
+    client.force_login(journey.th_host)
+    assert client.post(reverse("students:log_confirm", args=[log.pk])).status_code == 404
+    client.force_login(journey.yx_host)
+    client.post(reverse("students:log_confirm", args=[log.pk]))
     client.post(
         reverse("students:placement_action", args=[placement.pk, "evaluate"]),
-        {"rating": "excellent", "hours": "96", "comment": "认真负责"},
+        {"rating": "excellent", "comment": "认真负责"},
     )
     placement.refresh_from_db()
-    assert placement.status == "completed" and placement.hours == 96
+    assert placement.status == "completed" and placement.hours == 6
     client.force_login(journey.yx_student.user)
     certificate = client.get(reverse("students:certificate", args=[placement.pk])).content.decode()
     assert placement.certificate_code in certificate
@@ -191,7 +204,8 @@ def test_a_certificate_page_is_only_for_its_student_and_staff_in_scope(client, j
     services.application_offer(application=journey.app_yx)
     placement = services.offer_confirm(application=journey.app_yx)
     services.placement_report(placement=placement)
-    services.placement_evaluate(placement=placement, rating="good", hours=40, comment="")
+    _log_hours(placement, 20)
+    services.placement_evaluate(placement=placement, rating="good")
     client.force_login(journey.th_student.user)
     assert client.get(reverse("students:certificate", args=[placement.pk])).status_code == 404
 
@@ -205,3 +219,47 @@ def test_university_staff_see_only_their_students(client, journey):
     other = UniversityFactory()
     client.force_login(StudentFactory(university=other).user)
     assert client.get(reverse("students:university_students")).status_code == 404
+
+
+def _log_hours(placement, hours):
+    """A confirmed practice log of `hours`, written on the post's first day."""
+    from django.utils import timezone
+
+    from students.models import PracticeLog
+
+    PracticeLog.objects.create(
+        placement=placement,
+        day=placement.post.starts_on,
+        hours=hours,
+        content="实践",
+        confirmed_at=timezone.now(),
+    )
+
+
+def test_university_certifies_performance_and_safety_and_the_county_sees_it(client, journey):
+    client.force_login(journey.uni_staff)
+    client.post(reverse("students:clearance", args=[journey.app_yx.pk, "performance"]))
+    client.post(reverse("students:clearance", args=[journey.app_yx.pk, "safety"]))
+    assert (
+        client.post(reverse("students:clearance", args=[journey.app_th.pk, "safety"])).status_code
+        == 404
+    )
+    client.force_login(journey.yx_staff)
+    page = client.get(
+        reverse("students:post_applicants", args=[journey.post_yx.pk])
+    ).content.decode()
+    assert "已开在校表现证明" in page and "已安全培训" in page
+    client.force_login(journey.yx_host)
+    response = client.post(reverse("students:clearance", args=[journey.app_yx.pk, "safety"]))
+    assert response.status_code == 404
+
+
+def test_the_applicants_page_has_bounded_queries(client, journey, django_assert_max_num_queries):
+    for _ in range(15):
+        services.application_submit(
+            student=StudentFactory(hometown=journey.yuexiu), post=journey.post_yx
+        )
+    client.force_login(journey.yx_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("students:post_applicants", args=[journey.post_yx.pk]))
+    assert response.status_code == 200
