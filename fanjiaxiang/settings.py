@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "positions.tasks.close_finished_posts",
         "schedule": crontab(hour=0, minute=30),
     },
+    "expire-offers": {
+        "task": "students.tasks.expire_offers",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 LOGGING = {

@@ -308,10 +308,23 @@ def offer_decline(*, application: Application) -> Application:
 
 
 def offers_expire(*, now: datetime.datetime) -> int:
-    """Offers not confirmed in time lapse; safe to run again."""
-    return Application.objects.filter(status=S.OFFERED, offer_expires_at__lt=now).update(
-        status=S.EXPIRED, updated_at=now
-    )
+    """Offers not confirmed in time lapse and the student is told; safe to run again, and two
+    workers running it at once each take different rows (skip_locked)."""
+    expired = 0
+    with transaction.atomic():
+        due = (
+            Application.objects.select_for_update(skip_locked=True)
+            .filter(status=S.OFFERED, offer_expires_at__lt=now)
+            .select_related("student__user", "post")
+        )
+        for application in due:
+            Application.objects.filter(pk=application.pk).update(status=S.EXPIRED, updated_at=now)
+            _tell_student(
+                application,
+                _("“%(post)s”的录用未在期限内确认，已过期。") % {"post": application.post.title},
+            )
+            expired += 1
+    return expired
 
 
 # Placements -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from positions.models import HostUnit, Post
+from students.models import Application, Placement, Student
 
 
 def _counts():
@@ -29,6 +30,20 @@ def test_seed_demo_covers_every_role_category_and_state_and_is_idempotent(db, ca
     assert set(HostUnit.objects.values_list("kind", flat=True)) == set(HostUnit.Kind.values)
     assert "yuexiu" in printed and "Demo@2026fjx" in printed
     assert User.objects.get(username="humen").region.name == "虎门镇"
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        Application.Status.values
+    )
+    assert set(Placement.objects.values_list("status", flat=True)) == set(Placement.Status.values)
+    assert Placement.objects.filter(status="completed", certificate_code__isnull=False).exists()
+
+
+def test_seed_demo_scale_bulk_inserts_students_that_can_sign_in(db, client):
+    call_command("load_regions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--scale", "120", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    scaled = Student.objects.filter(user__username__startswith="scale_")
+    assert scaled.count() == 120
+    assert len(set(scaled.values_list("id_number_digest", flat=True))) == 120
+    assert client.login(username="scale_7", password="Demo@2026fjx")
 
 
 @pytest.mark.parametrize(

@@ -222,3 +222,15 @@ def test_the_student_is_emailed_after_commit(student, posts, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.application_offer(application=application)
     assert len(mail.outbox) == 1 and "录用" in mail.outbox[0].subject
+
+
+def test_expiring_offers_tells_the_student_once(student, posts):
+    application = services.application_submit(student=student, post=posts[0])
+    services.application_offer(
+        application=application, now=timezone.now() - datetime.timedelta(days=4)
+    )
+    from students.tasks import expire_offers
+
+    assert expire_offers() == 1
+    assert expire_offers() == 0
+    assert Notice.objects.filter(user=student.user, text__contains="已过期").count() == 1

@@ -4,10 +4,14 @@ Idempotent: running it again finds what it made before and adds nothing twice.
 """
 
 import datetime
+import time
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from stdnum.cn import uscc
 
 from accounts.models import Role, User
@@ -15,6 +19,7 @@ from positions import services
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
 from schedule.services import programme_year_create
+from students.demo import seed_county_students, seed_scale
 from students.models import University
 
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
@@ -66,14 +71,29 @@ def _credit_code(county_code: str, n: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts, host units and posts for Guangdong (idempotent)."
+    help = "Create demo accounts, host units, posts and students for Guangdong (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also bulk-insert N more students across Guangdong (for benchmarks)",
+        )
 
     def handle(self, *args, **options):
         province = Region.objects.filter(code="440000").first()
         if province is None:
             raise CommandError("Regions are missing: run `manage.py load_regions` first.")
-        with transaction.atomic():
-            logins = self._seed(province)
+        # Demo notices stay in the portal: no e-mail to the made-up addresses (console noise).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic():
+                logins = self._seed(province)
+        if options["scale"]:
+            started = time.perf_counter()
+            made = seed_scale(count=options["scale"], password=DEMO_PASSWORD)
+            self.stdout.write(f"scale: {made} students in {time.perf_counter() - started:.1f} s")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<14} {label}")
@@ -106,7 +126,15 @@ class Command(BaseCommand):
             self._user(f"{username}_host", f"{units[3].name}", role=Role.HOST, host_unit=units[3])
             logins.append((f"{username}_host", f"用人单位 · {units[3].name}"))
             self._posts(county, units, seasons, today)
+            seed_county_students(
+                county=county, prefix=username, seasons=seasons, password=self._password
+            )
+            logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
         return logins
+
+    @cached_property
+    def _password(self) -> str:
+        return make_password(DEMO_PASSWORD)
 
     def _user(self, username: str, name: str, superuser: bool = False, **scope) -> User:
         user = User.objects.filter(username=username).first()

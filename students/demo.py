@@ -1,0 +1,237 @@
+"""Demo students for seed_demo: every state of a season, and `--scale N` bulk students."""
+
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from stdnum.cn import ric
+
+from accounts.models import Role, User
+from positions.models import Post, Region
+from students import services
+from students.models import Application, Clearance, Placement, PracticeLog, Student, University
+
+SURNAMES = "陈李黄张梁刘林何罗郑谢杨吴叶钟"
+GIVEN = [
+    "晓明",
+    "嘉怡",
+    "子豪",
+    "思琪",
+    "俊杰",
+    "雨桐",
+    "浩然",
+    "诗婷",
+    "志强",
+    "欣妍",
+    "家豪",
+    "梓涵",
+]
+MAJORS = [
+    ("文学院", "汉语言文学"),
+    ("管理学院", "公共管理"),
+    ("计算机学院", "软件工程"),
+    ("经济学院", "经济学"),
+    ("农学院", "农学"),
+    ("新闻学院", "新闻学"),
+]
+# What each demo student of a county has been through, in a season that has passed and in the
+# one now open: together they cover every state a county and a host unit see.
+PAST = ["completed", "completed", "reported", "dropped"]
+CURRENT = ["applied", "shortlisted", "rejected", "offered", "confirmed", "declined", "expired"]
+
+
+def id_number_for(county: Region, n: int) -> str:
+    area = county.code[:6] if len(county.code) == 6 else county.parent.code[:6]
+    birthday = datetime.date(2003, 1, 1) + datetime.timedelta(days=n // 900)
+    body = f"{area}{birthday:%Y%m%d}{n % 900 + 100:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+def _student(
+    county: Region, university: University, n: int, username: str, password: str
+) -> Student:
+    found = Student.objects.filter(user__username=username).first()
+    if found:
+        return found
+    number = id_number_for(county, n)
+    name = SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]
+    college, major = MAJORS[n % len(MAJORS)]
+    user = User.objects.create(
+        username=username,
+        name=name,
+        role=Role.STUDENT,
+        password=password,
+        email=f"{username}@example.edu.cn",
+    )
+    return Student.objects.create(
+        user=user,
+        name=name,
+        id_number=number,
+        id_number_digest=services.id_number_digest(number),
+        id_number_masked=services.id_number_mask(number),
+        phone=f"139{n:08d}"[:11],
+        email=user.email,
+        university=university,
+        student_number=f"2023{n:06d}",
+        college=college,
+        major=major,
+        degree="bachelor",
+        grade=2023,
+        graduation_year=2027,
+        politics="league_member",
+        is_cadre=n % 3 == 0,
+        hometown=county,
+        consent_version=services.PRIVACY_NOTICE_VERSION,
+        consented_at=timezone.now(),
+    )
+
+
+def seed_county_students(*, county: Region, prefix: str, seasons: dict, password: str) -> None:
+    universities = list(University.objects.order_by("code"))
+    base = int(county.code[-4:]) * 100
+    summer, winter = seasons["summer"], seasons["winter"]
+    for n, state in enumerate(PAST):
+        student = _student(
+            county, universities[n % len(universities)], base + n, f"{prefix}_s{n + 1}", password
+        )
+        _history(student, summer, state)
+    for n, state in enumerate(CURRENT, start=len(PAST)):
+        student = _student(
+            county, universities[n % len(universities)], base + n, f"{prefix}_s{n + 1}", password
+        )
+        _pipeline(student, winter, state)
+
+
+def _history(student: Student, season, state: str) -> None:
+    """A placement of a season already run, recorded as it happened."""
+    if Placement.objects.filter(student=student, season=season).exists():
+        return
+    post = (
+        Post.objects.filter(season=season, host_unit__county=student.hometown)
+        .order_by("id")
+        .first()
+    )
+    application = Application.objects.create(
+        student=student, post=post, season=season, rank=1, status=Application.Status.CONFIRMED
+    )
+    placement = Placement.objects.create(
+        application=application,
+        student=student,
+        post=post,
+        season=season,
+        checkin_code=services._code(6),
+    )
+    Clearance.objects.get_or_create(
+        student=student,
+        season=season,
+        defaults={"performance_certified_at": timezone.now(), "safety_trained_at": timezone.now()},
+    )
+    if state == "dropped":
+        Placement.objects.filter(pk=placement.pk).update(
+            status="dropped", drop_reason="家中有事，提前返校"
+        )
+        return
+    Placement.objects.filter(pk=placement.pk).update(
+        status="reported", reported_at=timezone.now(), trained_at=timezone.now()
+    )
+    for day in range(5):
+        PracticeLog.objects.create(
+            placement=placement,
+            day=post.starts_on + datetime.timedelta(days=day),
+            hours=7,
+            content="协助岗位日常工作",
+            confirmed_at=timezone.now(),
+        )
+    if state == "completed":
+        Placement.objects.filter(pk=placement.pk).update(
+            status="completed",
+            rating="excellent" if student.pk % 2 else "good",
+            hours=35,
+            comment="工作认真，表现突出。",
+            completed_at=timezone.now(),
+            certificate_code=services._code(12),
+        )
+
+
+def _pipeline(student: Student, season, state: str) -> None:
+    """The season now open, moved through the real services."""
+    if Application.objects.filter(student=student, season=season).exists():
+        return
+    posts = list(
+        Post.objects.filter(
+            season=season, host_unit__county=student.hometown, status=Post.Status.PUBLISHED
+        ).order_by("id")
+    )
+    if len(posts) < 2:
+        return
+    first = services.application_submit(
+        student=student,
+        post=posts[student.pk % len(posts)],
+        statement="希望回家乡锻炼自己，服务家乡。",
+    )
+    services.application_submit(student=student, post=posts[(student.pk + 1) % len(posts)])
+    if state in ("shortlisted", "offered", "confirmed", "declined"):
+        services.application_host_rank(application=first, rank=1, unsuitable=False)
+        services.application_shortlist(application=first)
+    if state == "rejected":
+        services.application_reject(application=first)
+    if state in ("offered", "confirmed", "declined"):
+        services.application_offer(application=first)
+    if state == "expired":
+        lapsed = timezone.now() - datetime.timedelta(days=services.OFFER_DAYS + 1)
+        services.application_offer(application=first, now=lapsed)
+        services.offers_expire(now=timezone.now())
+    if state == "confirmed":
+        services.offer_confirm(application=first)
+    if state == "declined":
+        services.offer_decline(application=first)
+
+
+def seed_scale(*, count: int, password: str, batch: int = 5000) -> int:
+    """`count` more students, bulk-inserted across Guangdong's units, for benchmarks."""
+    counties = list(
+        Region.objects.filter(level="county", parent__parent__code="440000").select_related(
+            "parent"
+        )
+    )
+    universities = list(University.objects.all())
+    start = User.objects.filter(username__startswith="scale_").count()
+    hashed = make_password(password)  # one hash for all: hashing a million times takes days
+    made = 0
+    for chunk_start in range(start, start + count, batch):
+        numbers = range(chunk_start, min(chunk_start + batch, start + count))
+        users = User.objects.bulk_create(
+            [
+                User(username=f"scale_{n}", name=f"学生{n}", role=Role.STUDENT, password=hashed)
+                for n in numbers
+            ]
+        )
+        students = []
+        for user, n in zip(users, numbers, strict=True):
+            county = counties[n % len(counties)]
+            number = id_number_for(county, 10_000 + n)
+            students.append(
+                Student(
+                    user=user,
+                    name=user.name,
+                    id_number=number,
+                    id_number_digest=services.id_number_digest(number),
+                    id_number_masked=services.id_number_mask(number),
+                    phone="13900000000",
+                    email=f"scale_{n}@example.edu.cn",
+                    university=universities[n % len(universities)],
+                    student_number=f"S{n:09d}",
+                    college="学院",
+                    major="专业",
+                    degree="bachelor",
+                    grade=2023,
+                    graduation_year=2027,
+                    politics="league_member",
+                    hometown=county,
+                    consent_version=services.PRIVACY_NOTICE_VERSION,
+                    consented_at=timezone.now(),
+                )
+            )
+        Student.objects.bulk_create(students)
+        made += len(students)
+    return made
