@@ -37,10 +37,13 @@ MAJORS = [
 # What each demo student of a county has been through, in a season that has passed and in the
 # one now open: together they cover every state a county and a host unit see.
 PAST = ["completed", "completed", "reported", "dropped"]
+# Scale students' ID numbers are numbered past every demo student's, so none can clash.
+SCALE_OFFSET = 2_000_000
 CURRENT = ["applied", "shortlisted", "rejected", "offered", "confirmed", "declined", "expired"]
 
 
 def id_number_for(county: Region, n: int) -> str:
+    """A valid ID number, unique for each n (birthday and sequence number come from n alone)."""
     area = county.code[:6] if len(county.code) == 6 else county.parent.code[:6]
     birthday = datetime.date(2003, 1, 1) + datetime.timedelta(days=n // 900)
     body = f"{area}{birthday:%Y%m%d}{n % 900 + 100:03d}"
@@ -209,7 +212,7 @@ def seed_scale(*, count: int, password: str, batch: int = 5000) -> int:
         students = []
         for user, n in zip(users, numbers, strict=True):
             county = counties[n % len(counties)]
-            number = id_number_for(county, 10_000 + n)
+            number = id_number_for(county, SCALE_OFFSET + n)
             students.append(
                 Student(
                     user=user,
