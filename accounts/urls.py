@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("notices/", views.notice_list, name="notice_list"),
     path("staff/", views.account_list, name="account_list"),
     path("staff/new/", views.account_create, name="account_create"),
     path("staff/<int:pk>/", views.account_detail, name="account_detail"),

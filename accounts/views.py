@@ -7,12 +7,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountForm
-from accounts.models import CHILD_ROLES, Role
+from accounts.models import CHILD_ROLES, Notice, Role
 from accounts.scoping import require_write
 from fanjiaxiang.forms import add_service_errors
 from positions.selectors import host_units_for_user, posts_for_user, region_children
@@ -97,3 +98,12 @@ def home(request):
         )
         context["host_unit_count"] = host_units_for_user(user).count()
     return render(request, "home.html", context)
+
+
+@login_required
+@require_GET
+def notice_list(request):
+    """Everyone's in-portal notices; opening the page marks them read."""
+    notices = list(Notice.objects.filter(user=request.user)[:50])
+    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "accounts/notice_list.html", {"notices": notices})

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
@@ -208,7 +209,7 @@ def _decide(
 
 
 def _tell_student(application: Application, text: str) -> None:
-    notify(user=application.student.user, text=text, url="/me/")
+    notify(user=application.student.user, text=text, url=reverse("students:me"))
 
 
 @transaction.atomic
@@ -287,7 +288,15 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
     except IntegrityError as error:
         raise ValidationError(_("本实践季已确认过一个岗位。")) from error
     _close_other_choices(application)
+    _tell_host_unit(application, _("%(name)s 已确认“%(post)s”的录用。"))
     return placement
+
+
+def _tell_host_unit(application: Application, template: str) -> None:
+    text = template % {"name": application.student.name, "post": application.post.title}
+    url = reverse("students:post_applicants", args=[application.post_id])
+    for officer in User.objects.filter(host_unit=application.post.host_unit_id, is_active=True):
+        notify(user=officer, text=text, url=url)
 
 
 def _close_other_choices(confirmed: Application) -> None:
@@ -302,9 +311,11 @@ def _close_other_choices(confirmed: Application) -> None:
 
 @transaction.atomic
 def offer_decline(*, application: Application) -> Application:
-    return _decide(
+    application = _decide(
         application, allowed=(S.OFFERED,), to=S.DECLINED, refusal=_("没有待确认的录用。")
     )
+    _tell_host_unit(application, _("%(name)s 放弃了“%(post)s”的录用。"))
+    return application
 
 
 def offers_expire(*, now: datetime.datetime) -> int:

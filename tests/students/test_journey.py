@@ -234,3 +234,15 @@ def test_expiring_offers_tells_the_student_once(student, posts):
     assert expire_offers() == 1
     assert expire_offers() == 0
     assert Notice.objects.filter(user=student.user, text__contains="已过期").count() == 1
+
+
+def test_the_host_unit_is_told_when_a_student_confirms_or_declines(world, student, posts, client):
+    a = services.application_submit(student=student, post=posts[0])
+    services.application_offer(application=a)
+    services.offer_confirm(application=a)
+    assert Notice.objects.filter(user=world.yx_host, text__contains="已确认").count() == 1
+    assert not Notice.objects.filter(user=world.th_host).exists()
+    client.force_login(world.yx_host)
+    page = client.get("/accounts/notices/").content.decode()
+    assert "已确认" in page
+    assert not Notice.objects.filter(user=world.yx_host, read_at__isnull=True).exists()
