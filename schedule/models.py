@@ -61,7 +61,7 @@ class Season(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme_year.year}{self.get_kind_display()}"
+        return f"{self.programme_year.year}年度{self.get_kind_display()}"
 
     def contains(self, day: datetime.date) -> bool:
         return self.practice_starts <= day <= self.practice_ends

@@ -360,6 +360,10 @@ def placement_report(*, placement: Placement, code: str | None = None) -> Placem
     """报到: recorded by the host unit, or by the student with the code the host unit shows."""
     if code is not None and code.strip().upper() != placement.checkin_code:
         raise ValidationError(_("报到码不正确，请向用人单位核对。"))
+    if timezone.localdate() < placement.post.starts_on:
+        raise ValidationError(
+            _("实践从 %(day)s 开始，届时再报到。") % {"day": placement.post.starts_on}
+        )
     return _move(
         placement,
         allowed=(Placement.Status.CONFIRMED,),
@@ -388,6 +392,10 @@ def placement_evaluate(*, placement: Placement, rating: str, comment: str = "") 
         raise ValidationError({"rating": _("请选择鉴定等次。")})
     if placement.status != Placement.Status.REPORTED:
         raise ValidationError(_("只有已报到、尚未鉴定的安排可以鉴定。"))
+    if timezone.localdate() < placement.post.ends_on:
+        raise ValidationError(
+            _("实践期满（%(day)s）后才能鉴定。") % {"day": placement.post.ends_on}
+        )
     hours = confirmed_hours(placement)
     if hours < 1:
         raise ValidationError(_("还没有已确认的实践日志，请先确认学生的实践时长。"))

@@ -141,3 +141,9 @@ def test_odd_region_codes_give_empty_options_not_an_error(client, world):
     response = client.get(reverse("positions:region_options"), {"province": "\x00"})
     assert response.status_code == 200
     assert "广州市" not in response.content.decode()
+
+
+def test_the_post_page_title_is_just_the_post(client, world):
+    client.force_login(world.student)
+    page = client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).content.decode()
+    assert "<title>越秀图书馆阅读推广员 · 返家乡</title>" in page

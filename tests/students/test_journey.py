@@ -136,13 +136,21 @@ def test_selection_offer_confirm_report_evaluate_certificate(student, posts, wor
     placement = services.offer_confirm(application=application)
     other.refresh_from_db()
     assert other.status == S.WITHDRAWN  # confirming closes the other choices
-    with pytest.raises(ValidationError, match="报到码不正确"):
-        services.placement_report(placement=placement, code="WRONG1")
-    services.placement_report(placement=placement, code=placement.checkin_code.lower())
-    services.placement_train(placement=placement)
-    with pytest.raises(ValidationError, match="还没有已确认的实践日志"):
+    day, last_day = placement.post.starts_on, placement.post.ends_on
+    with pytest.raises(ValidationError, match="届时再报到"):
+        services.placement_report(placement=placement, code=placement.checkin_code)
+    with time_machine.travel(day):
+        with pytest.raises(ValidationError, match="报到码不正确"):
+            services.placement_report(placement=placement, code="WRONG1")
+        services.placement_report(placement=placement, code=placement.checkin_code.lower())
+        services.placement_train(placement=placement)
+        with pytest.raises(ValidationError, match="期满"):
+            services.placement_evaluate(placement=placement, rating="excellent")
+    with (
+        time_machine.travel(last_day),
+        pytest.raises(ValidationError, match="还没有已确认的实践日志"),
+    ):
         services.placement_evaluate(placement=placement, rating="excellent")
-    day = placement.post.starts_on
     with time_machine.travel(day):
         first = services.practice_log_add(
             placement=placement, day=day, hours="7.5", content="整理档案"
@@ -157,9 +165,10 @@ def test_selection_offer_confirm_report_evaluate_certificate(student, posts, wor
     services.practice_log_confirm(log=first)
     with pytest.raises(ValidationError, match="已确认"):
         services.practice_log_confirm(log=first)
-    placement = services.placement_evaluate(
-        placement=placement, rating="excellent", comment="表现突出"
-    )
+    with time_machine.travel(last_day):
+        placement = services.placement_evaluate(
+            placement=placement, rating="excellent", comment="表现突出"
+        )
     assert placement.hours == 8  # 7.5 confirmed hours, rounded half up
     assert placement.status == Placement.Status.COMPLETED and len(placement.certificate_code) == 12
     assert services.certificate_find(placement.certificate_code.lower()) == placement
