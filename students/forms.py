@@ -166,3 +166,31 @@ class DropForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("终止原因"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ProfileForm(forms.ModelForm):
+    """What a student may change; name, ID number and hometown are fixed after registration."""
+
+    class Meta:
+        model = Student
+        fields = [
+            "phone",
+            "email",
+            "college",
+            "major",
+            "degree",
+            "grade",
+            "graduation_year",
+            "politics",
+            "is_cadre",
+        ]
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        grade, graduation = data.get("grade"), data.get("graduation_year")
+        if grade and graduation and graduation < grade:
+            self.add_error("graduation_year", _("毕业年份不能早于入学年份。"))
+        return data

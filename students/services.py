@@ -107,6 +107,28 @@ def _registration_clash(username: str, number: str, student: Student) -> Validat
     return ValidationError({"student_number": _("该校已有使用此学号的学生。")})
 
 
+@transaction.atomic
+def student_update(*, student: Student, **fields) -> Student:
+    editable = {
+        "phone",
+        "email",
+        "college",
+        "major",
+        "degree",
+        "grade",
+        "graduation_year",
+        "politics",
+        "is_cadre",
+    }
+    for name, value in fields.items():
+        if name in editable:
+            setattr(student, name, value)
+    student.full_clean(exclude=["user", "id_number_digest"], validate_unique=False)
+    student.save()
+    User.objects.filter(pk=student.user_id).update(phone=student.phone, email=student.email)
+    return student
+
+
 # Applications (志愿) --------------------------------------------------------------------------
 
 

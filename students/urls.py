@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("me/", views.me, name="me"),
+    path("me/profile/", views.profile, name="profile"),
     path("posts/<int:post_pk>/apply/", views.apply, name="apply"),
     path("me/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("me/applications/<int:pk>/up/", views.move_up, name="move_up"),

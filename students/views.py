@@ -21,6 +21,7 @@ from students.forms import (
     EvaluationForm,
     HostRankForm,
     PracticeLogForm,
+    ProfileForm,
     RegistrationForm,
     UniversityForm,
 )
@@ -118,6 +119,21 @@ def me(request):
             "log_form": PracticeLogForm(),
         },
     )
+
+
+@login_required
+def profile(request):
+    student = _student(request)
+    form = ProfileForm(request.POST or None, instance=student)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_update(student=student, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("个人信息已保存。"))
+            return redirect("students:me")
+    return render(request, "students/profile.html", {"form": form, "student": student})
 
 
 @login_required

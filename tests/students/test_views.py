@@ -286,3 +286,30 @@ def _running_now(post):
         starts_on=today - datetime.timedelta(days=5), ends_on=today
     )
     post.refresh_from_db()
+
+
+def test_a_student_edits_their_profile_but_not_their_identity(client, journey):
+    client.force_login(journey.yx_student.user)
+    url = reverse("students:profile")
+    data = {
+        "phone": "138 0013 8000",
+        "email": "new@example.edu.cn",
+        "college": "新闻学院",
+        "major": "新闻学",
+        "degree": "master",
+        "grade": "2024",
+        "graduation_year": "2027",
+        "politics": "party_member",
+        "name": "冒名",
+        "id_number": "x",
+        "hometown": "1",
+    }
+    assert client.post(url, data).status_code == 302
+    student = Student.objects.get(pk=journey.yx_student.pk)
+    assert (student.phone, student.major, student.name) == ("13800138000", "新闻学", "越秀学生")
+    assert student.hometown == journey.yuexiu and student.user.email == "new@example.edu.cn"
+    bad = client.post(url, data | {"phone": "123", "graduation_year": "2020"}).content.decode()
+    assert "不是有效的中国大陆手机号" in bad and "毕业年份不能早于入学年份" in bad
+    assert 'value="新闻学院"' in bad
+    client.force_login(journey.yx_staff)
+    assert client.get(url).status_code == 404
