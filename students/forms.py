@@ -8,7 +8,7 @@ from accounts.validators import normalize_phone
 from positions.models import Region
 from positions.selectors import region_get
 from students.models import Application, Placement, PracticeLog, Student, University
-from students.services import id_number_clean
+from students.services import STUDENT_EDITABLE, id_number_clean
 
 
 class UniversityForm(forms.ModelForm):
@@ -17,7 +17,21 @@ class UniversityForm(forms.ModelForm):
         fields = ["name", "code"]
 
 
-class RegistrationForm(forms.ModelForm):
+class StudyDetailsMixin:
+    """Checks shared by registration and the profile page."""
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        grade, graduation = data.get("grade"), data.get("graduation_year")
+        if grade and graduation and graduation < grade:
+            self.add_error("graduation_year", _("毕业年份不能早于入学年份。"))
+        return data
+
+
+class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     """Self-registration of a student. The hometown comes from the cascading region selects."""
 
     username = forms.CharField(label=gettext_lazy("登录用户名"), max_length=150)
@@ -72,9 +86,6 @@ class RegistrationForm(forms.ModelForm):
         "consent",
     ]
 
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
-
     def clean_id_number(self) -> str:
         try:
             return id_number_clean(self.cleaned_data["id_number"])
@@ -105,9 +116,6 @@ class RegistrationForm(forms.ModelForm):
                 )
             except forms.ValidationError as error:
                 self.add_error("password", error)
-        grade, graduation = data.get("grade"), data.get("graduation_year")
-        if grade and graduation and graduation < grade:
-            self.add_error("graduation_year", _("毕业年份不能早于入学年份。"))
         return data
 
     def _post_clean(self):
@@ -168,29 +176,9 @@ class DropForm(forms.Form):
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(StudyDetailsMixin, forms.ModelForm):
     """What a student may change; name, ID number and hometown are fixed after registration."""
 
     class Meta:
         model = Student
-        fields = [
-            "phone",
-            "email",
-            "college",
-            "major",
-            "degree",
-            "grade",
-            "graduation_year",
-            "politics",
-            "is_cadre",
-        ]
-
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
-
-    def clean(self):
-        data = super().clean()
-        grade, graduation = data.get("grade"), data.get("graduation_year")
-        if grade and graduation and graduation < grade:
-            self.add_error("graduation_year", _("毕业年份不能早于入学年份。"))
-        return data
+        fields = list(STUDENT_EDITABLE)

@@ -30,6 +30,18 @@ from students.models import (
 )
 
 PRIVACY_NOTICE_VERSION = "2026-11"
+# What a student may change after registering; identity (name, ID, school, hometown) is fixed.
+STUDENT_EDITABLE = (
+    "phone",
+    "email",
+    "college",
+    "major",
+    "degree",
+    "grade",
+    "graduation_year",
+    "politics",
+    "is_cadre",
+)
 OFFER_DAYS = 3
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed on phones
 
@@ -109,19 +121,8 @@ def _registration_clash(username: str, number: str, student: Student) -> Validat
 
 @transaction.atomic
 def student_update(*, student: Student, **fields) -> Student:
-    editable = {
-        "phone",
-        "email",
-        "college",
-        "major",
-        "degree",
-        "grade",
-        "graduation_year",
-        "politics",
-        "is_cadre",
-    }
     for name, value in fields.items():
-        if name in editable:
+        if name in STUDENT_EDITABLE:
             setattr(student, name, value)
     student.full_clean(exclude=["user", "id_number_digest"], validate_unique=False)
     student.save()
