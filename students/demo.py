@@ -97,7 +97,7 @@ def seed_county_students(*, county: Region, prefix: str, seasons: dict, password
         student = _student(
             county, universities[n % len(universities)], base + n, f"{prefix}_s{n + 1}", password
         )
-        _history(student, summer, state)
+        _history(student, summer, state, n)
     for n, state in enumerate(CURRENT, start=len(PAST)):
         student = _student(
             county, universities[n % len(universities)], base + n, f"{prefix}_s{n + 1}", password
@@ -105,15 +105,15 @@ def seed_county_students(*, county: Region, prefix: str, seasons: dict, password
         _pipeline(student, winter, state)
 
 
-def _history(student: Student, season, state: str) -> None:
-    """A placement of a season already run, recorded as it happened."""
+def _history(student: Student, season, state: str, n: int) -> None:
+    """A placement of a season already run, recorded as it happened: one student a post, so
+    no post holds more than its headcount."""
     if Placement.objects.filter(student=student, season=season).exists():
         return
-    post = (
-        Post.objects.filter(season=season, host_unit__county=student.hometown)
-        .order_by("id")
-        .first()
+    posts = list(
+        Post.objects.filter(season=season, host_unit__county=student.hometown).order_by("id")
     )
+    post = posts[n % len(posts)]
     application = Application.objects.create(
         student=student, post=post, season=season, rank=1, status=Application.Status.CONFIRMED
     )

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,6 +148,11 @@ class HostRankForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["host_rank", "host_unsuitable"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_rank"].min_value = 1
+        self.fields["host_rank"].validators.append(MinValueValidator(1))
 
 
 class EvaluationForm(forms.ModelForm):

@@ -194,7 +194,9 @@ def application_withdraw(*, application: Application) -> Application:
 def application_move_up(*, application: Application) -> None:
     """Swap a choice with the one ranked just above it."""
     choices = list(_active_choices(application.student_id, application.season_id))
-    index = next(i for i, c in enumerate(choices) if c.pk == application.pk)
+    index = next((i for i, c in enumerate(choices) if c.pk == application.pk), None)
+    if index is None:
+        raise ValidationError(_("只有仍在进行中的志愿可以调整顺序。"))
     if index == 0:
         return
     choices[index - 1], choices[index] = choices[index], choices[index - 1]
@@ -227,6 +229,8 @@ def _decide(
     )
     if changed != 1:
         raise ValidationError(refusal)
+    if to not in ACTIVE_APPLICATION:  # close the gap it leaves among the student's choices
+        _renumber(list(_active_choices(application.student_id, application.season_id)))
     application.refresh_from_db()
     return application
 
@@ -269,6 +273,11 @@ def application_offer(
         .exists()
     ):
         raise ValidationError(_("该学生本实践季已确认其他岗位。"))
+    post = Post.objects.get(pk=application.post_id)  # as it is now, not as it was loaded
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("该岗位已结束或已撤销，不能再录用。"))
+    if post.placements.exclude(status=Placement.Status.DROPPED).count() >= post.headcount:
+        raise ValidationError(_("该岗位名额已满，不能再录用。"))
     application = _decide(
         application,
         allowed=(S.APPLIED, S.SHORTLISTED),
@@ -289,8 +298,13 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
     """The student accepts. Capacity holds under concurrent clicks: the post row is locked while
     its places are counted, so the (headcount + 1)th confirmation waits and then finds it full."""
     now = now or timezone.now()
+    # Lock order student → post → application, as in application_submit: the same student
+    # confirming two offers at once queues here instead of deadlocking further down.
+    Student.objects.select_for_update().get(pk=application.student_id)
     post = Post.objects.select_for_update().get(pk=application.post_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("该岗位已结束或已撤销，不能再确认录用。"))
     if application.status != S.OFFERED:
         raise ValidationError(_("没有待确认的录用。"))
     if application.offer_expires_at and application.offer_expires_at < now:
@@ -386,6 +400,10 @@ def placement_report(*, placement: Placement, code: str | None = None) -> Placem
     if timezone.localdate() < placement.post.starts_on:
         raise ValidationError(
             _("实践从 %(day)s 开始，届时再报到。") % {"day": placement.post.starts_on}
+        )
+    if timezone.localdate() > placement.post.ends_on:
+        raise ValidationError(
+            _("实践已于 %(day)s 结束，不能再报到。") % {"day": placement.post.ends_on}
         )
     return _move(
         placement,
@@ -495,18 +513,28 @@ def clearance_record(*, student: Student, season, performance: bool = False, saf
 def placement_drop(*, placement: Placement, reason: str) -> Placement:
     if not reason.strip():
         raise ValidationError({"drop_reason": _("请填写终止原因。")})
-    return _move(
+    placement = _move(
         placement,
         allowed=(Placement.Status.CONFIRMED, Placement.Status.REPORTED),
         to=Placement.Status.DROPPED,
         refusal=_("已完成或已终止的安排不能终止。"),
         drop_reason=reason.strip(),
     )
+    # The choice is over too, so the student may apply again this season.
+    Application.objects.filter(pk=placement.application_id).update(
+        status=S.WITHDRAWN, updated_at=timezone.now()
+    )
+    _tell_student(
+        placement.application,
+        _("“%(post)s”的实践已终止：%(reason)s")
+        % {"post": placement.post.title, "reason": placement.drop_reason},
+    )
+    return placement
 
 
 def certificate_find(code: str) -> Placement | None:
     code = (code or "").strip().upper()
-    if not code or len(code) > 16:
+    if not code or len(code) > 16 or any(c not in CODE_ALPHABET for c in code):
         return None
     return (
         Placement.objects.filter(certificate_code=code, status=Placement.Status.COMPLETED)

@@ -148,12 +148,14 @@ def apply(request, post_pk: int):
                 student=student, post=post, **form.cleaned_data
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("positions:public_detail", pk=post.pk)
-        messages.success(
-            request, _("已报名，这是你的第 %(rank)s 志愿。") % {"rank": application.rank}
-        )
-    return redirect("students:me")
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("已报名，这是你的第 %(rank)s 志愿。") % {"rank": application.rank}
+            )
+            return redirect("students:me")
+    # Refused: the post's page again, with the reason and the statement as typed.
+    return render(request, "positions/public_detail.html", {"post": post, "apply_form": form})
 
 
 def _student_action(service, done):
@@ -312,6 +314,7 @@ def placement_action(request, pk: int, action: str):
                 raise ValidationError(_("请选择鉴定等次。"))
             services.placement_evaluate(placement=placement, **form.cleaned_data)
         elif action == "drop":
+            require_write(request.user.role == Role.COUNTY)
             form = DropForm(request.POST)
             services.placement_drop(placement=placement, reason=form.data.get("reason", ""))
         else:

@@ -255,3 +255,62 @@ def test_the_host_unit_is_told_when_a_student_confirms_or_declines(world, studen
     page = client.get("/accounts/notices/").content.decode()
     assert "已确认" in page
     assert not Notice.objects.filter(user=world.yx_host, read_at__isnull=True).exists()
+
+
+def test_no_offer_or_confirmation_on_a_post_that_is_over(student, posts):
+    application = services.application_submit(student=student, post=posts[0])
+    services.application_offer(application=application)
+    Post.objects.filter(pk=posts[0].pk).update(status="cancelled")
+    with pytest.raises(ValidationError, match="已结束或已撤销"):
+        services.offer_confirm(application=application)
+    other = services.application_submit(student=student, post=posts[1])
+    Post.objects.filter(pk=posts[1].pk).update(status="closed")
+    with pytest.raises(ValidationError, match="已结束或已撤销"):
+        services.application_offer(application=other)
+
+
+def test_a_full_post_takes_no_more_offers(world, posts):
+    Post.objects.filter(pk=posts[1].pk).update(headcount=1)
+    first, second = [StudentFactory(hometown=world.yuexiu) for _ in range(2)]
+    a = services.application_submit(student=first, post=posts[1])
+    services.application_offer(application=a)
+    services.offer_confirm(application=a)
+    b = services.application_submit(student=second, post=posts[1])
+    with pytest.raises(ValidationError, match="名额已满"):
+        services.application_offer(application=b)
+
+
+def test_a_dropped_student_may_apply_again_that_season(student, posts):
+    a = services.application_submit(student=student, post=posts[0])
+    services.application_offer(application=a)
+    placement = services.offer_confirm(application=a)
+    services.placement_drop(placement=placement, reason="家中有事")
+    assert services.application_submit(student=student, post=posts[1]).rank == 1
+
+
+def test_ranks_close_up_when_a_choice_is_rejected_and_move_up_of_a_closed_choice_is_refused(
+    student, posts
+):
+    a, b, c = [services.application_submit(student=student, post=p) for p in posts[:3]]
+    services.application_reject(application=a)
+    assert list(
+        Application.objects.filter(pk__in=[b.pk, c.pk])
+        .order_by("rank")
+        .values_list("rank", flat=True)
+    ) == [1, 2]
+    with pytest.raises(ValidationError, match="仍在进行中"):
+        services.application_move_up(application=a)
+
+
+def test_checking_in_after_the_practice_ended_is_refused(student, posts):
+    a = services.application_submit(student=student, post=posts[0])
+    services.application_offer(application=a)
+    placement = services.offer_confirm(application=a)
+    with time_machine.travel(posts[0].ends_on + datetime.timedelta(days=2)):
+        with pytest.raises(ValidationError, match="已于"):
+            services.placement_report(placement=placement)
+
+
+def test_odd_verification_codes_find_nothing(db):
+    assert services.certificate_find("\x00ABC") is None
+    assert services.certificate_find("a" * 40) is None

@@ -313,3 +313,32 @@ def test_a_student_edits_their_profile_but_not_their_identity(client, journey):
     assert 'value="新闻学院"' in bad
     client.force_login(journey.yx_staff)
     assert client.get(url).status_code == 404
+
+
+def test_ending_a_placement_is_for_the_county_not_the_host_unit(client, journey):
+    services.application_offer(application=journey.app_yx)
+    placement = services.offer_confirm(application=journey.app_yx)
+    url = reverse("students:placement_action", args=[placement.pk, "drop"])
+    client.force_login(journey.yx_host)
+    assert client.post(url, {"reason": "不来了"}).status_code == 403
+    client.force_login(journey.yx_staff)
+    assert client.post(url, {"reason": "学生提前返校"}).status_code == 302
+    placement.refresh_from_db()
+    assert placement.status == "dropped"
+
+
+def test_host_rank_must_be_positive(client, journey):
+    client.force_login(journey.yx_host)
+    client.post(reverse("students:host_rank", args=[journey.app_yx.pk]), {"host_rank": "0"})
+    journey.app_yx.refresh_from_db()
+    assert journey.app_yx.host_rank is None
+
+
+def test_a_too_long_statement_is_explained_and_kept(client, journey):
+    client.force_login(journey.yx_student.user)
+    statement = "长" * 1001
+    response = client.post(
+        reverse("students:apply", args=[journey.post_yx.pk]), {"statement": statement}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "1000" in page and statement in page
