@@ -1,7 +1,7 @@
 """Telling people what changed: an in-portal notice, and an e-mail after the change commits."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,3 +25,22 @@ def _mail(address: str, text: str, url: str) -> None:
         [address],
         fail_silently=True,
     )
+
+
+def notify_many(messages: list[tuple[User, str, str]]) -> None:
+    """Many notices at once (a published matching round): one insert, one mail connection."""
+    Notice.objects.bulk_create(
+        Notice(user=user, text=text, url=url) for user, text, url in messages
+    )
+    mails = [
+        (
+            _("【返家乡】%(text)s") % {"text": text[:40]},
+            f"{text}\n\n{url}",
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        for user, text, url in messages
+        if user.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

@@ -288,3 +288,64 @@ class Clearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.season}"
+
+
+class MatchingRound(models.Model):
+    """A county's matching round for a season: a preview until the county publishes it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("预览")
+        PUBLISHED = "published", _("已发布")
+
+    county = models.ForeignKey(
+        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    season = models.ForeignKey(
+        "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("匹配轮次")
+        verbose_name_plural = _("匹配轮次")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "season"],
+                condition=Q(status="preview"),
+                name="matching_round_one_preview",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.season} {self.get_status_display()}"
+
+
+class MatchingOutcome(models.Model):
+    """What a round gives one application, and why not a better choice."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="outcomes")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    placed = models.BooleanField(_("匹配成功"))
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("匹配结果")
+        verbose_name_plural = _("匹配结果")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="matching_outcome_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.placed}"

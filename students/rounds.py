@@ -1,0 +1,177 @@
+"""A county's matching round: the applications and host-unit rankings of a season go through
+`stable_match`; the county previews the outcome with reasons, then publishes it as offers."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.notices import notify_many
+from positions.models import Post, Region
+from students import services
+from students.matching import stable_match
+from students.models import Application, MatchingOutcome, MatchingRound, Placement
+
+S = Application.Status
+OPEN = (S.APPLIED, S.SHORTLISTED)
+
+
+def _open_applications(county: Region, season) -> list[Application]:
+    """Choices still to decide, of students not yet placed this season."""
+    placed = Placement.objects.filter(season=season).exclude(status=Placement.Status.DROPPED)
+    return list(
+        Application.objects.filter(
+            season=season,
+            status__in=OPEN,
+            post__host_unit__county=county,
+            post__status=Post.Status.PUBLISHED,
+        )
+        .exclude(student__in=placed.values("student"))
+        .select_related("post")
+        .order_by("student_id", "rank")
+    )
+
+
+def _free_seats(posts: set[int]) -> dict[int, int]:
+    """Headcount less confirmed places and offers still waiting for an answer."""
+    rows = (
+        Post.objects.filter(pk__in=posts)
+        .annotate(
+            taken=Count(
+                "placements", filter=~Q(placements__status=Placement.Status.DROPPED), distinct=True
+            ),
+            waiting=Count("applications", filter=Q(applications__status=S.OFFERED), distinct=True),
+        )
+        .values_list("pk", F("headcount") - F("taken") - F("waiting"))
+    )
+    return {pk: max(seats, 0) for pk, seats in rows}
+
+
+def preferences(applications: list[Application]) -> tuple[dict, dict, dict]:
+    """student → posts by the student's rank; post → students by the host unit's ranking, those
+    it did not rank after those it did, by application time; unsuitable ones left out."""
+    student_prefs: dict[int, list[int]] = defaultdict(list)
+    by_post: dict[int, list[Application]] = defaultdict(list)
+    for application in applications:  # already in (student, rank) order
+        student_prefs[application.student_id].append(application.post_id)
+        if not application.host_unsuitable:
+            by_post[application.post_id].append(application)
+    post_prefs = {
+        post: [
+            a.student_id
+            for a in sorted(
+                ranked, key=lambda a: (a.host_rank is None, a.host_rank or 0, a.created_at, a.pk)
+            )
+        ]
+        for post, ranked in by_post.items()
+    }
+    return dict(student_prefs), post_prefs, _free_seats({a.post_id for a in applications})
+
+
+def _reasons(applications, result, post_prefs, capacities) -> dict[int, tuple[bool, str]]:
+    """For each application: placed, or why the student did not get it."""
+    placed_at = {s: post for post, students in result.items() for s in students}
+    mine = {(a.student_id, a.post_id): a for a in applications}
+    outcomes = {}
+    for (student, post), application in mine.items():
+        if placed_at.get(student) == post:
+            outcomes[application.pk] = (True, _("匹配成功"))
+        elif application.host_unsuitable:
+            outcomes[application.pk] = (False, _("用人单位认为不合适"))
+        elif capacities.get(post, 0) <= 0:
+            outcomes[application.pk] = (False, _("该岗位已无空余名额"))
+        elif student in placed_at and mine[(student, placed_at[student])].rank < application.rank:
+            outcomes[application.pk] = (False, _("已匹配到更靠前的志愿"))
+        else:
+            outcomes[application.pk] = (False, _("名额已由用人单位排序更靠前的报名者占满"))
+    return outcomes
+
+
+@transaction.atomic
+def round_run(*, county: Region, season, created_by=None) -> MatchingRound:
+    """Compute a preview; it replaces an earlier unpublished preview of the same season."""
+    MatchingRound.objects.filter(
+        county=county, season=season, status=MatchingRound.Status.PREVIEW
+    ).delete()
+    applications = _open_applications(county, season)
+    student_prefs, post_prefs, capacities = preferences(applications)
+    result = stable_match(student_prefs, post_prefs, capacities)
+    try:
+        with transaction.atomic():
+            matching_round = MatchingRound.objects.create(
+                county=county, season=season, created_by=created_by
+            )
+    except IntegrityError as error:  # another officer's run got there first
+        raise ValidationError(_("本实践季的匹配正在由他人运行，请稍后刷新。")) from error
+    outcomes = _reasons(applications, result, post_prefs, capacities)
+    MatchingOutcome.objects.bulk_create(
+        MatchingOutcome(round=matching_round, application_id=pk, placed=placed, reason=reason)
+        for pk, (placed, reason) in outcomes.items()
+    )
+    return matching_round
+
+
+@transaction.atomic
+def round_publish(*, matching_round: MatchingRound, now=None) -> int:
+    """Send the preview's offers, all or none; a second publish (or a concurrent one) is refused.
+    Anything changed since the preview (a choice withdrawn, a seat offered by hand) refuses
+    the publish as a whole: the county runs the round again and looks at the new preview."""
+    now = now or timezone.now()
+    claimed = MatchingRound.objects.filter(
+        pk=matching_round.pk, status=MatchingRound.Status.PREVIEW
+    ).update(status=MatchingRound.Status.PUBLISHED, published_at=now)
+    if claimed != 1:
+        raise ValidationError(_("该匹配结果已发布或已被新的匹配替换。"))
+    ids = list(
+        MatchingOutcome.objects.filter(round=matching_round, placed=True).values_list(
+            "application_id", flat=True
+        )
+    )
+    chosen = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=ids, status__in=OPEN, post__status=Post.Status.PUBLISHED)
+        .select_related("post", "student__user")
+    )
+    if len(chosen) != len(ids) or _over_capacity(chosen) or _already_placed(chosen):
+        raise ValidationError(_("预览之后报名情况有变化，请重新运行匹配。"))
+    Application.objects.filter(pk__in=ids).update(
+        status=S.OFFERED,
+        updated_at=now,
+        offer_expires_at=now + datetime.timedelta(days=services.OFFER_DAYS),
+    )
+    notify_many(
+        [
+            (
+                a.student.user,
+                _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
+                % {"post": a.post.title, "days": services.OFFER_DAYS},
+                reverse("students:me"),
+            )
+            for a in chosen
+        ]
+    )
+    return len(chosen)
+
+
+def _over_capacity(chosen: list[Application]) -> bool:
+    wanted: dict[int, int] = defaultdict(int)
+    for application in chosen:
+        wanted[application.post_id] += 1
+    free = _free_seats(set(wanted))
+    return any(n > free.get(post, 0) for post, n in wanted.items())
+
+
+def _already_placed(chosen: list[Application]) -> bool:
+    students = {a.student_id for a in chosen}
+    return (
+        Placement.objects.filter(student__in=students, season_id=chosen[0].season_id)
+        .exclude(status=Placement.Status.DROPPED)
+        .exists()
+        if chosen
+        else False
+    )

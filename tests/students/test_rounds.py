@@ -1,0 +1,115 @@
+"""A county's matching round, from the database to offers."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from positions.models import Post
+from students import rounds, services
+from students.models import Application, MatchingOutcome, MatchingRound
+from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+
+
+@pytest.fixture
+def county_season(world):
+    """Two posts of one seat each in 越秀; three students; the host units rank them."""
+    x = PostFactory(host_unit=world.unit_yx, title="岗位甲", headcount=1)
+    y = PostFactory(host_unit=world.unit_yx, title="岗位乙", headcount=1)
+    a, b, c = [StudentFactory(hometown=world.yuexiu, name=n) for n in ("甲生", "乙生", "丙生")]
+    apps = {}
+    for student, choices in ((a, [x, y]), (b, [x, y]), (c, [x])):
+        for post in choices:
+            apps[(student.name, post.title)] = services.application_submit(
+                student=student, post=post
+            )
+    # 岗位甲 ranks 丙 first, then 乙; it did not rank 甲 (last, by application time).
+    services.application_host_rank(application=apps[("丙生", "岗位甲")], rank=1, unsuitable=False)
+    services.application_host_rank(application=apps[("乙生", "岗位甲")], rank=2, unsuitable=False)
+    # 岗位乙 finds 乙 unsuitable.
+    services.application_host_rank(application=apps[("乙生", "岗位乙")], rank=None, unsuitable=True)
+    return world.yuexiu, x.season, apps
+
+
+def _outcome(matching_round, application):
+    return MatchingOutcome.objects.get(round=matching_round, application=application)
+
+
+def test_a_round_places_students_stably_and_says_why(county_season):
+    county, season, apps = county_season
+    matching_round = rounds.round_run(county=county, season=season)
+    assert _outcome(matching_round, apps[("丙生", "岗位甲")]).placed
+    assert _outcome(matching_round, apps[("甲生", "岗位乙")]).placed
+    assert not _outcome(matching_round, apps[("甲生", "岗位甲")]).placed
+    assert "排序更靠前" in _outcome(matching_round, apps[("甲生", "岗位甲")]).reason
+    assert "不合适" in _outcome(matching_round, apps[("乙生", "岗位乙")]).reason
+    assert not _outcome(matching_round, apps[("乙生", "岗位甲")]).placed
+    assert Application.objects.filter(status="offered").count() == 0  # only a preview
+
+
+def test_running_again_replaces_the_preview(county_season):
+    county, season, _apps = county_season
+    first = rounds.round_run(county=county, season=season)
+    second = rounds.round_run(county=county, season=season)
+    assert not MatchingRound.objects.filter(pk=first.pk).exists()
+    assert MatchingRound.objects.get(status="preview") == second
+
+
+def test_publishing_sends_the_offers_once(county_season):
+    county, season, apps = county_season
+    matching_round = rounds.round_run(county=county, season=season)
+    assert rounds.round_publish(matching_round=matching_round) == 2
+    offered = set(Application.objects.filter(status="offered").values_list("pk", flat=True))
+    assert offered == {apps[("丙生", "岗位甲")].pk, apps[("甲生", "岗位乙")].pk}
+    with pytest.raises(ValidationError, match="已发布"):
+        rounds.round_publish(matching_round=matching_round)
+
+
+def test_publishing_is_all_or_nothing(county_season):
+    county, season, apps = county_season
+    matching_round = rounds.round_run(county=county, season=season)
+    services.application_withdraw(application=apps[("甲生", "岗位乙")])  # changed since the preview
+    with pytest.raises(ValidationError):
+        rounds.round_publish(matching_round=matching_round)
+    assert not Application.objects.filter(status="offered").exists()
+    assert MatchingRound.objects.get(pk=matching_round.pk).status == "preview"
+
+
+def test_seats_already_taken_or_offered_are_not_matched_again(county_season):
+    county, season, apps = county_season
+    services.application_offer(application=apps[("丙生", "岗位甲")])  # offered by hand
+    Post.objects.filter(title="岗位乙").update(headcount=1)
+    matching_round = rounds.round_run(county=county, season=season)
+    assert not MatchingOutcome.objects.filter(
+        round=matching_round, placed=True, application__post__title="岗位甲"
+    ).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_publishing_at_once_publish_once():
+    county = region("440104")
+    unit = HostUnitFactory(county=county)
+    post = PostFactory(host_unit=unit, headcount=3)
+    for _ in range(3):
+        services.application_submit(student=StudentFactory(hometown=county), post=post)
+    matching_round = rounds.round_run(county=county, season=post.season)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def publish():
+        try:
+            barrier.wait()
+            outcomes.append(rounds.round_publish(matching_round=matching_round))
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [3, "该匹配结果已发布或已被新的匹配替换。"]
+    assert Application.objects.filter(status="offered").count() == 3
