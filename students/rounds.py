@@ -137,7 +137,8 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
         .filter(pk__in=ids, status__in=OPEN, post__status=Post.Status.PUBLISHED)
         .select_related("post", "student__user")
     )
-    if len(chosen) != len(ids) or _over_capacity(chosen) or _already_placed(chosen):
+    twice = len({a.student_id for a in chosen}) != len(chosen)
+    if len(chosen) != len(ids) or twice or _over_capacity(chosen) or _already_placed(chosen):
         raise ValidationError(_("预览之后报名情况有变化，请重新运行匹配。"))
     Application.objects.filter(pk__in=ids).update(
         status=S.OFFERED,
@@ -156,6 +157,41 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
         ]
     )
     return len(chosen)
+
+
+@transaction.atomic
+def outcome_toggle(*, outcome: MatchingOutcome) -> MatchingOutcome:
+    """The county's hand adjustment of a preview: place or unplace one application.
+    Publishing checks seats and one place per student again, so nothing invalid goes out."""
+    changed = MatchingOutcome.objects.filter(
+        pk=outcome.pk, placed=outcome.placed, round__status=MatchingRound.Status.PREVIEW
+    ).update(placed=not outcome.placed, reason=_("县级团委手动调整"))
+    if changed != 1:
+        raise ValidationError(_("该匹配结果已发布，不能再调整。"))
+    outcome.refresh_from_db()
+    return outcome
+
+
+def round_summary(matching_round: MatchingRound) -> dict:
+    """The preview as the county reads it: per post who is placed, per student what and why."""
+    outcomes = list(
+        matching_round.outcomes.select_related(
+            "application__post", "application__student"
+        ).order_by("application__student_id", "application__rank")
+    )
+    by_post: dict[Post, list] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.placed:
+            by_post[outcome.application.post].append(outcome.application.student)
+    by_student: dict = defaultdict(list)
+    for outcome in outcomes:
+        by_student[outcome.application.student].append(outcome)
+    return {
+        "by_post": dict(by_post),
+        "by_student": dict(by_student),
+        "placed": sum(o.placed for o in outcomes),
+        "students": len(by_student),
+    }
 
 
 def _over_capacity(chosen: list[Application]) -> bool:

@@ -28,6 +28,12 @@ urlpatterns = [
     path(
         "manage/placements/<int:pk>/<str:action>/", views.placement_action, name="placement_action"
     ),
+    path("manage/matching/", views.matching, name="matching"),
+    path("manage/matching/run/", views.matching_run, name="matching_run"),
+    path("manage/matching/<int:pk>/publish/", views.matching_publish, name="matching_publish"),
+    path(
+        "manage/matching/outcomes/<int:pk>/toggle/", views.matching_toggle, name="matching_toggle"
+    ),
     path("university/students/", views.university_students, name="university_students"),
     path("university/applications/<int:pk>/<str:kind>/", views.clearance, name="clearance"),
 ]

@@ -5,15 +5,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notice, Role
-from accounts.scoping import require_write
+from accounts.scoping import require_county_staff, require_write
 from fanjiaxiang.forms import add_service_errors
 from positions import selectors as position_selectors
 from positions.selectors import region_children, region_get
-from students import selectors, services
+from students import rounds, selectors, services
 from students.forms import (
     ApplyForm,
     CheckinForm,
@@ -25,7 +26,14 @@ from students.forms import (
     RegistrationForm,
     UniversityForm,
 )
-from students.models import Application, Clearance, Placement, PracticeLog
+from students.models import (
+    Application,
+    Clearance,
+    MatchingOutcome,
+    MatchingRound,
+    Placement,
+    PracticeLog,
+)
 
 # Universities (provincial staff) ---------------------------------------------------------------
 
@@ -407,3 +415,89 @@ def clearance(request, pk: int, kind: str):
     )
     messages.success(request, _("已记录。"))
     return redirect("students:university_students")
+
+
+# Matching rounds (county staff) ----------------------------------------------------------------
+
+
+def _county_seasons(user):
+    from schedule.models import Season
+
+    return Season.objects.filter(
+        programme_year__province_id=user.region.parent.parent_id
+    ).select_related("programme_year")
+
+
+@login_required
+def matching(request):
+    """The county's matching round for a season: run, preview with reasons, adjust, publish."""
+    county = require_county_staff(request.user)
+    seasons = list(_county_seasons(request.user))
+    season = next((s for s in seasons if str(s.pk) == request.GET.get("season")), None)
+    season = season or next((s for s in reversed(seasons) if s.posts.exists()), None)
+    preview = (
+        MatchingRound.objects.filter(county=county, season=season, status="preview").first()
+        if season
+        else None
+    )
+    published = MatchingRound.objects.filter(county=county, season=season, status="published")
+    return render(
+        request,
+        "students/matching.html",
+        {
+            "seasons": seasons,
+            "season": season,
+            "preview": preview,
+            "summary": rounds.round_summary(preview) if preview else None,
+            "published": published[:5],
+        },
+    )
+
+
+@login_required
+@require_POST
+def matching_run(request):
+    county = require_county_staff(request.user)
+    season = _county_seasons(request.user).filter(pk=request.POST.get("season")).first()
+    if season is None:
+        raise Http404
+    try:
+        rounds.round_run(county=county, season=season, created_by=request.user)
+        messages.success(request, _("匹配已完成，请核对预览后发布。"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('students:matching')}?season={season.pk}")
+
+
+def _round_for_county(request, pk: int) -> MatchingRound:
+    county = require_county_staff(request.user)
+    matching_round = MatchingRound.objects.filter(pk=pk, county=county).first()
+    if matching_round is None:
+        raise Http404
+    return matching_round
+
+
+@login_required
+@require_POST
+def matching_publish(request, pk: int):
+    matching_round = _round_for_county(request, pk)
+    try:
+        sent = rounds.round_publish(matching_round=matching_round)
+        messages.success(request, _("已发布，向 %(n)s 名学生发出录用。") % {"n": sent})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('students:matching')}?season={matching_round.season_id}")
+
+
+@login_required
+@require_POST
+def matching_toggle(request, pk: int):
+    outcome = MatchingOutcome.objects.select_related("round").filter(pk=pk).first()
+    if outcome is None:
+        raise Http404
+    _round_for_county(request, outcome.round_id)
+    try:
+        rounds.outcome_toggle(outcome=outcome)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('students:matching')}?season={outcome.round.season_id}")

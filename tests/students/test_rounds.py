@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from positions.models import Post
 from students import rounds, services
@@ -113,3 +114,42 @@ def test_two_officers_publishing_at_once_publish_once():
         thread.join()
     assert sorted(outcomes, key=str) == [3, "该匹配结果已发布或已被新的匹配替换。"]
     assert Application.objects.filter(status="offered").count() == 3
+
+
+def test_the_county_runs_adjusts_and_publishes_in_the_browser_terms(client, county_season, world):
+    county, season, apps = county_season
+    client.force_login(world.yx_staff)
+    client.post(reverse("students:matching_run"), {"season": season.pk})
+    page = client.get(reverse("students:matching"), {"season": season.pk}).content.decode()
+    assert "2 人匹配成功" in page and "名额已由用人单位排序更靠前的报名者占满" in page
+    preview = MatchingRound.objects.get(status="preview")
+    unplace = _outcome(preview, apps[("甲生", "岗位乙")])
+    client.post(reverse("students:matching_toggle", args=[unplace.pk]))
+    assert not _outcome(preview, apps[("甲生", "岗位乙")]).placed
+    client.post(reverse("students:matching_publish", args=[preview.pk]))
+    assert set(Application.objects.filter(status="offered").values_list("pk", flat=True)) == {
+        apps[("丙生", "岗位甲")].pk
+    }
+
+
+@pytest.mark.parametrize(
+    ("user", "status"), [("gz_staff", 403), ("yx_host", 403), ("student", 404)]
+)
+def test_only_county_staff_run_rounds(client, county_season, world, user, status):
+    _county, season, _apps = county_season
+    client.force_login(getattr(world, user))
+    assert client.get(reverse("students:matching")).status_code == status
+    assert (
+        client.post(reverse("students:matching_run"), {"season": season.pk}).status_code == status
+    )
+    assert not MatchingRound.objects.exists()
+
+
+def test_another_county_cannot_publish_or_adjust_the_round(client, county_season, world):
+    county, season, apps = county_season
+    preview = rounds.round_run(county=county, season=season)
+    client.force_login(world.th_staff)
+    assert client.post(reverse("students:matching_publish", args=[preview.pk])).status_code == 404
+    outcome = _outcome(preview, apps[("丙生", "岗位甲")])
+    assert client.post(reverse("students:matching_toggle", args=[outcome.pk])).status_code == 404
+    assert MatchingRound.objects.get(pk=preview.pk).status == "preview"
