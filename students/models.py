@@ -349,3 +349,25 @@ class MatchingOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.placed}"
+
+
+class SupplementaryRound(models.Model):
+    """补录: after the main round, unplaced students of the county rank posts with free seats."""
+
+    county = models.ForeignKey(
+        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    season = models.ForeignKey(
+        "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补录")
+        verbose_name_plural = _("补录")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "season"], name="supplementary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.season}"

@@ -15,7 +15,13 @@ from accounts.notices import notify_many
 from positions.models import Post, Region
 from students import services
 from students.matching import stable_match
-from students.models import Application, MatchingOutcome, MatchingRound, Placement
+from students.models import (
+    Application,
+    MatchingOutcome,
+    MatchingRound,
+    Placement,
+    SupplementaryRound,
+)
 
 S = Application.Status
 OPEN = (S.APPLIED, S.SHORTLISTED)
@@ -211,3 +217,51 @@ def _already_placed(chosen: list[Application]) -> bool:
         if chosen
         else False
     )
+
+
+# 补录 (supplementary round) --------------------------------------------------------------------
+
+
+def free_seats_in(county: Region, season) -> dict[int, int]:
+    posts = Post.objects.filter(
+        host_unit__county=county, season=season, status=Post.Status.PUBLISHED
+    ).values_list("pk", flat=True)
+    return {pk: seats for pk, seats in _free_seats(set(posts)).items() if seats > 0}
+
+
+@transaction.atomic
+def supplementary_open(*, county: Region, season) -> int:
+    """Close the main round's leftovers so unplaced students may choose again among posts
+    with free seats; each is told. Returns how many students were invited."""
+    try:
+        with transaction.atomic():
+            SupplementaryRound.objects.create(county=county, season=season)
+    except IntegrityError as error:
+        raise ValidationError(_("本实践季的补录已经开启。")) from error
+    MatchingRound.objects.filter(
+        county=county, season=season, status=MatchingRound.Status.PREVIEW
+    ).delete()
+    leftovers = list(
+        Application.objects.select_for_update()
+        .filter(season=season, status__in=OPEN, post__host_unit__county=county)
+        .select_related("student__user")
+    )
+    Application.objects.filter(pk__in=[a.pk for a in leftovers]).update(
+        status=S.REJECTED, updated_at=timezone.now()
+    )
+    students = {a.student_id: a.student for a in leftovers}
+    notify_many(
+        [
+            (
+                student.user,
+                _("主轮匹配未被录用。补录已开启：可在仍有空余名额的岗位中重新填报志愿。"),
+                reverse("students:supplementary"),
+            )
+            for student in students.values()
+        ]
+    )
+    return len(students)
+
+
+def supplementary_is_open(county_id: int, season_id: int) -> bool:
+    return SupplementaryRound.objects.filter(county_id=county_id, season_id=season_id).exists()

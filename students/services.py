@@ -156,10 +156,21 @@ def application_submit(*, student: Student, post: Post, statement: str = "") -> 
         raise ValidationError(
             _("每个实践季最多填报 %(n)s 个志愿。") % {"n": _max_preferences(post)}
         )
+    if _supplementary_full(post):
+        raise ValidationError(_("补录期间只能报名仍有空余名额的岗位。"))
     rank = (active.aggregate(top=Max("rank"))["top"] or 0) + 1
     return Application.objects.create(
         student=student, post=post, season=post.season, rank=rank, statement=statement.strip()
     )
+
+
+def _supplementary_full(post: Post) -> bool:
+    from students.rounds import free_seats_in, supplementary_is_open
+
+    county_id = post.host_unit.county_id
+    if not supplementary_is_open(county_id, post.season_id):
+        return False
+    return post.pk not in free_seats_in(post.host_unit.county, post.season)
 
 
 def _active_choices(student_id: int, season_id: int):

@@ -34,6 +34,8 @@ urlpatterns = [
     path(
         "manage/matching/outcomes/<int:pk>/toggle/", views.matching_toggle, name="matching_toggle"
     ),
+    path("manage/matching/supplementary/", views.supplementary_open, name="supplementary_open"),
+    path("me/supplementary/", views.supplementary, name="supplementary"),
     path("university/students/", views.university_students, name="university_students"),
     path("university/applications/<int:pk>/<str:kind>/", views.clearance, name="clearance"),
 ]

@@ -13,6 +13,7 @@ from accounts.models import Notice, Role
 from accounts.scoping import require_county_staff, require_write
 from fanjiaxiang.forms import add_service_errors
 from positions import selectors as position_selectors
+from positions.models import Post
 from positions.selectors import region_children, region_get
 from students import rounds, selectors, services
 from students.forms import (
@@ -33,6 +34,7 @@ from students.models import (
     MatchingRound,
     Placement,
     PracticeLog,
+    SupplementaryRound,
 )
 
 # Universities (provincial staff) ---------------------------------------------------------------
@@ -125,6 +127,9 @@ def me(request):
             "notices": notices,
             "checkin_form": CheckinForm(),
             "log_form": PracticeLogForm(),
+            "supplementary_open": SupplementaryRound.objects.filter(
+                county=student.hometown_id
+            ).exists(),
         },
     )
 
@@ -450,6 +455,7 @@ def matching(request):
             "preview": preview,
             "summary": rounds.round_summary(preview) if preview else None,
             "published": published[:5],
+            "supplementary": bool(season) and rounds.supplementary_is_open(county.pk, season.pk),
         },
     )
 
@@ -501,3 +507,35 @@ def matching_toggle(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={outcome.round.season_id}")
+
+
+@login_required
+@require_POST
+def supplementary_open(request):
+    county = require_county_staff(request.user)
+    season = _county_seasons(request.user).filter(pk=request.POST.get("season")).first()
+    if season is None:
+        raise Http404
+    try:
+        invited = rounds.supplementary_open(county=county, season=season)
+        messages.success(request, _("补录已开启，已通知 %(n)s 名未录用的学生。") % {"n": invited})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('students:matching')}?season={season.pk}")
+
+
+@login_required
+@require_GET
+def supplementary(request):
+    """For a student: the home county's posts that still have seats, while 补录 is open."""
+    student = _student(request)
+    open_rounds = SupplementaryRound.objects.filter(county=student.hometown).select_related(
+        "season__programme_year"
+    )
+    seasons = [r.season for r in open_rounds]
+    offers = []
+    for season in seasons:
+        seats = rounds.free_seats_in(student.hometown, season)
+        posts = Post.objects.filter(pk__in=seats).select_related("host_unit").order_by("title")
+        offers.append((season, [(post, seats[post.pk]) for post in posts]))
+    return render(request, "students/supplementary.html", {"student": student, "offers": offers})

@@ -153,3 +153,37 @@ def test_another_county_cannot_publish_or_adjust_the_round(client, county_season
     outcome = _outcome(preview, apps[("丙生", "岗位甲")])
     assert client.post(reverse("students:matching_toggle", args=[outcome.pk])).status_code == 404
     assert MatchingRound.objects.get(pk=preview.pk).status == "preview"
+
+
+def test_supplementary_round_lets_unplaced_students_choose_posts_with_free_seats(
+    client, county_season, world
+):
+    county, season, apps = county_season
+    spare = PostFactory(host_unit=world.unit_yx, title="岗位丙", headcount=2)
+    full = PostFactory(host_unit=world.unit_yx, title="岗位丁", headcount=1)
+    services.application_offer(  # its one seat waits for another student's answer
+        application=services.application_submit(student=StudentFactory(hometown=county), post=full)
+    )
+    rounds.round_publish(matching_round=rounds.round_run(county=county, season=season))
+    client.force_login(world.yx_staff)
+    client.post(reverse("students:supplementary_open"), {"season": season.pk})
+    # 乙生 was not placed: the main round's leftovers are closed and 乙生 is told.
+    assert Application.objects.get(pk=apps[("乙生", "岗位甲")].pk).status == "rejected"
+    unplaced = apps[("乙生", "岗位甲")].student
+    assert unplaced.user.notices.filter(text__contains="补录").exists()
+    client.force_login(unplaced.user)
+    page = client.get(reverse("students:supplementary")).content.decode()
+    assert (
+        "岗位丙" in page
+        and "空余 2 个名额" in page
+        and "岗位甲" not in page
+        and "岗位丁" not in page
+    )
+    with pytest.raises(ValidationError, match="空余名额"):
+        services.application_submit(student=unplaced, post=full)
+    services.application_submit(student=unplaced, post=spare)
+    second = rounds.round_run(county=county, season=season)
+    assert second.outcomes.filter(placed=True, application__post=spare).count() == 1
+    client.force_login(world.yx_staff)
+    again = client.post(reverse("students:supplementary_open"), {"season": season.pk}, follow=True)
+    assert "已经开启" in again.content.decode()
