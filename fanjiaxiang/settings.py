@@ -216,3 +216,4 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     X_FRAME_OPTIONS = "DENY"
+MATCHING_INLINE_LIMIT = envint("MATCHING_INLINE_LIMIT", 3000)  # larger rounds run on a worker

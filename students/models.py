@@ -294,6 +294,7 @@ class MatchingRound(models.Model):
     """A county's matching round for a season: a preview until the county publishes it."""
 
     class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
         PREVIEW = "preview", _("预览")
         PUBLISHED = "published", _("已发布")
 
@@ -321,10 +322,11 @@ class MatchingRound(models.Model):
         verbose_name_plural = _("匹配轮次")
         ordering = ["-created_at"]
         constraints = [
+            # One round at a time per county and season until it is published.
             models.UniqueConstraint(
                 fields=["county", "season"],
-                condition=Q(status="preview"),
-                name="matching_round_one_preview",
+                condition=Q(status__in=["running", "preview"]),
+                name="matching_round_one_open",
             )
         ]
 

@@ -99,27 +99,69 @@ def _reasons(applications, result, post_prefs, capacities) -> dict[int, tuple[bo
 
 
 @transaction.atomic
-def round_run(*, county: Region, season, created_by=None) -> MatchingRound:
-    """Compute a preview; it replaces an earlier unpublished preview of the same season."""
+def round_start(*, county: Region, season, created_by=None) -> MatchingRound:
+    """Open a round (replacing an unpublished preview); `round_compute` fills it."""
     MatchingRound.objects.filter(
         county=county, season=season, status=MatchingRound.Status.PREVIEW
     ).delete()
-    applications = _open_applications(county, season)
-    student_prefs, post_prefs, capacities = preferences(applications)
-    result = stable_match(student_prefs, post_prefs, capacities)
     try:
         with transaction.atomic():
-            matching_round = MatchingRound.objects.create(
-                county=county, season=season, created_by=created_by
+            return MatchingRound.objects.create(
+                county=county,
+                season=season,
+                created_by=created_by,
+                status=MatchingRound.Status.RUNNING,
             )
-    except IntegrityError as error:  # another officer's run got there first
-        raise ValidationError(_("本实践季的匹配正在由他人运行，请稍后刷新。")) from error
+    except IntegrityError as error:  # another run of this season is under way
+        raise ValidationError(_("本实践季的匹配正在运行，请稍后刷新。")) from error
+
+
+@transaction.atomic
+def round_compute(*, round_id: int) -> MatchingRound | None:
+    """Compute a running round's outcomes and make it the preview. Idempotent: a round that is
+    no longer running is left alone, and a worker killed mid-way leaves nothing behind (one
+    transaction), so the redelivered task simply computes it again."""
+    matching_round = (
+        MatchingRound.objects.select_for_update(skip_locked=True)
+        .filter(pk=round_id, status=MatchingRound.Status.RUNNING)
+        .select_related("county", "season")
+        .first()
+    )
+    if matching_round is None:
+        return None
+    applications = _open_applications(matching_round.county, matching_round.season)
+    student_prefs, post_prefs, capacities = preferences(applications)
+    result = stable_match(student_prefs, post_prefs, capacities)
     outcomes = _reasons(applications, result, post_prefs, capacities)
+    MatchingOutcome.objects.filter(round=matching_round).delete()
     MatchingOutcome.objects.bulk_create(
         MatchingOutcome(round=matching_round, application_id=pk, placed=placed, reason=reason)
         for pk, (placed, reason) in outcomes.items()
     )
+    MatchingRound.objects.filter(pk=round_id).update(status=MatchingRound.Status.PREVIEW)
+    matching_round.status = MatchingRound.Status.PREVIEW
     return matching_round
+
+
+def round_run(*, county: Region, season, created_by=None) -> MatchingRound:
+    """Start and compute at once (a county of ordinary size: well under a second)."""
+    with transaction.atomic():
+        matching_round = round_start(county=county, season=season, created_by=created_by)
+        return round_compute(round_id=matching_round.pk)
+
+
+def round_run_in_background(*, county: Region, season, created_by=None) -> MatchingRound:
+    """Start now; a Celery worker computes it after this transaction commits."""
+    from students.tasks import compute_matching_round
+
+    with transaction.atomic():
+        matching_round = round_start(county=county, season=season, created_by=created_by)
+        transaction.on_commit(lambda: compute_matching_round.delay(matching_round.pk))
+    return matching_round
+
+
+def open_application_count(county: Region, season) -> int:
+    return len(_open_applications(county, season))
 
 
 @transaction.atomic

@@ -8,3 +8,11 @@ from students.services import offers_expire
 def expire_offers() -> int:
     """Beat: offers not confirmed in time lapse. Idempotent."""
     return offers_expire(now=timezone.now())
+
+
+@shared_task
+def compute_matching_round(round_id: int) -> bool:
+    """A large county's matching round, computed off the request. Idempotent."""
+    from students.rounds import round_compute
+
+    return round_compute(round_id=round_id) is not None

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -440,11 +441,15 @@ def matching(request):
     seasons = list(_county_seasons(request.user))
     season = next((s for s in seasons if str(s.pk) == request.GET.get("season")), None)
     season = season or next((s for s in reversed(seasons) if s.posts.exists()), None)
-    preview = (
-        MatchingRound.objects.filter(county=county, season=season, status="preview").first()
+    current = (
+        MatchingRound.objects.filter(
+            county=county, season=season, status__in=["running", "preview"]
+        ).first()
         if season
         else None
     )
+    preview = current if current and current.status == "preview" else None
+    running = current if current and current.status == "running" else None
     published = MatchingRound.objects.filter(county=county, season=season, status="published")
     return render(
         request,
@@ -455,6 +460,7 @@ def matching(request):
             "preview": preview,
             "summary": rounds.round_summary(preview) if preview else None,
             "published": published[:5],
+            "running": running,
             "supplementary": bool(season) and rounds.supplementary_is_open(county.pk, season.pk),
         },
     )
@@ -468,8 +474,12 @@ def matching_run(request):
     if season is None:
         raise Http404
     try:
-        rounds.round_run(county=county, season=season, created_by=request.user)
-        messages.success(request, _("匹配已完成，请核对预览后发布。"))
+        if rounds.open_application_count(county, season) > settings.MATCHING_INLINE_LIMIT:
+            rounds.round_run_in_background(county=county, season=season, created_by=request.user)
+            messages.success(request, _("报名较多，匹配正在后台运行，完成后本页自动显示结果。"))
+        else:
+            rounds.round_run(county=county, season=season, created_by=request.user)
+            messages.success(request, _("匹配已完成，请核对预览后发布。"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={season.pk}")

@@ -5,9 +5,11 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from accounts.models import Role
+from fanjiaxiang.celery import app
 from tests.factories import (
     HostUnitFactory,
     PostFactory,
@@ -72,3 +74,33 @@ def world(gd):
         uni_staff=staff(Role.UNIVERSITY, university=university, username="sysu"),
         student=UserFactory(role=Role.STUDENT, username="student"),
     )
+
+
+@pytest.fixture(scope="session")
+def celery_broker():
+    """The broker the test workers use. Embedded: one private folder for the whole session
+    (the app's producer pool keeps its first connection), so a running `make run` worker cannot
+    take the tests' messages; with REDIS_URL: the real Redis."""
+    if not settings.REDIS_URL:
+        import tempfile
+        from pathlib import Path
+
+        root = Path(tempfile.mkdtemp(prefix="fjx-celery-"))
+        for name in ("queue", "results", "control"):
+            (root / name).mkdir()
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(root / "queue"),
+            "data_folder_out": str(root / "queue"),
+            "store_processed": False,
+            "control_folder": str(root / "control"),
+        }
+        app.conf.result_backend = f"file://{root / 'results'}"
+    return app
+
+
+@pytest.fixture
+def worker(celery_broker):
+    """A real Celery worker thread for one test."""
+    celery_broker.control.purge()
+    with start_worker(celery_broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield celery_broker

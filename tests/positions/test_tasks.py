@@ -3,33 +3,11 @@
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from fanjiaxiang.celery import app
 from positions.models import Post
 from positions.tasks import close_finished_posts
 from tests.factories import HostUnitFactory, PostFactory, region
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """A real worker thread. Embedded broker: a private folder, so a running `make run` worker
-    cannot take the test's messages; with REDIS_URL: the real Redis."""
-    if not settings.REDIS_URL:
-        (tmp_path / "queue").mkdir()
-        (tmp_path / "results").mkdir()
-        queue = str(tmp_path / "queue")
-        app.conf.broker_transport_options = {
-            "data_folder_in": queue,
-            "data_folder_out": queue,
-            "store_processed": False,
-            "control_folder": str(tmp_path / "control"),
-        }
-        app.conf.result_backend = f"file://{tmp_path / 'results'}"
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield app
 
 
 @pytest.mark.celery

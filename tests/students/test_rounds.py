@@ -1,6 +1,7 @@
 """A county's matching round, from the database to offers."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -187,3 +188,28 @@ def test_supplementary_round_lets_unplaced_students_choose_posts_with_free_seats
     client.force_login(world.yx_staff)
     again = client.post(reverse("students:supplementary_open"), {"season": season.pk}, follow=True)
     assert "已经开启" in again.content.decode()
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_large_county_round_runs_on_a_real_worker_and_shows_when_done(worker, client, settings):
+    settings.MATCHING_INLINE_LIMIT = 0  # every round counts as large here
+    county = region("440104")
+    post = PostFactory(host_unit=HostUnitFactory(county=county), headcount=2)
+    for _ in range(3):
+        services.application_submit(student=StudentFactory(hometown=county), post=post)
+    from tests.factories import staff
+
+    client.force_login(staff("county", region=county))
+    client.post(reverse("students:matching_run"), {"season": post.season_id})
+    deadline = time.monotonic() + 30
+    while MatchingRound.objects.filter(status="running").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    matching_round = MatchingRound.objects.get()
+    assert matching_round.status == "preview"
+    assert matching_round.outcomes.filter(placed=True).count() == 2
+    page = client.get(reverse("students:matching"), {"season": post.season_id}).content.decode()
+    assert "2 人匹配成功" in page
+    # Redelivered after it finished: nothing changes.
+    assert rounds.round_compute(round_id=matching_round.pk) is None
+    assert matching_round.outcomes.count() == 3
