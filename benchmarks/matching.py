@@ -1,6 +1,7 @@
-"""Time `stable_match` on random instances: N students with five choices each.
+"""Time `stable_match` on random instances: N students with five choices each; with
+DATABASE_URL pointing at PostgreSQL, then a county's DB-backed round of 5,000 applications.
 
-    .venv/bin/python benchmarks/matching.py [--sizes 2000 100000 1000000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fanjiaxiang .venv/bin/python benchmarks/matching.py
 
 Posts number N/10 (about 50 applicants each) with 1–5 seats; each post ranks exactly its
 applicants in a random order, as a host unit would. Prints the time of the matching alone and
@@ -8,6 +9,7 @@ the peak memory of the process. (The DB-backed round arrives with the matching-r
 """
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from students.matching import stable_match  # noqa: E402
 
@@ -51,6 +54,12 @@ def main() -> int:
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process: {peak:,.0f} MB")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("\nDB-backed round on PostgreSQL (benchmarks/matching_round.py):")
+        import matching_round
+
+        return matching_round.main([])
+    print("(set DATABASE_URL to a PostgreSQL server to time the DB-backed round as well)")
     return 0
 
 

@@ -109,11 +109,11 @@ def timed(label, action):
     return result, elapsed
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=5000)
     parser.add_argument("--posts", type=int, default=300)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     setup_test_environment(debug=False)
     old = setup_databases(verbosity=0, interactive=False)
     try:

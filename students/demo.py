@@ -105,6 +105,15 @@ def seed_county_students(*, county: Region, prefix: str, seasons: dict, password
         _pipeline(student, winter, state)
 
 
+def seed_matching_preview(*, county: Region, season) -> None:
+    """A matching round waiting in preview, so the county's matching page has something to show."""
+    from students.models import MatchingRound
+    from students.rounds import round_run
+
+    if not MatchingRound.objects.filter(county=county, season=season).exists():
+        round_run(county=county, season=season)
+
+
 def _history(student: Student, season, state: str, n: int) -> None:
     """A placement of a season already run, recorded as it happened: one student a post, so
     no post holds more than its headcount."""

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from positions.models import HostUnit, Post
-from students.models import Application, Placement, Student
+from students.models import Application, MatchingRound, Placement, Student
 
 
 def _counts():
@@ -35,6 +35,7 @@ def test_seed_demo_covers_every_role_category_and_state_and_is_idempotent(db, ca
     )
     assert set(Placement.objects.values_list("status", flat=True)) == set(Placement.Status.values)
     assert Placement.objects.filter(status="completed", certificate_code__isnull=False).exists()
+    assert MatchingRound.objects.filter(status="preview", county__name="天河区").exists()
 
 
 def test_seed_demo_scale_bulk_inserts_students_that_can_sign_in(db, client):

@@ -19,7 +19,7 @@ from positions import services
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
 from schedule.services import programme_year_create
-from students.demo import seed_county_students, seed_scale
+from students.demo import seed_county_students, seed_matching_preview, seed_scale
 from students.models import University
 
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
@@ -130,6 +130,7 @@ class Command(BaseCommand):
                 county=county, prefix=username, seasons=seasons, password=self._password
             )
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
+        seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
         return logins
 
     @cached_property
