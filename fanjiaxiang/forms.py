@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -8,3 +11,12 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@contextmanager
+def refusals_as_messages(request):
+    """A service's refusal (ValidationError) becomes an error message on the next page."""
+    try:
+        yield
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))

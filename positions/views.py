@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import require_county_staff, require_position_reader, require_write
-from fanjiaxiang.forms import add_service_errors
+from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions import selectors, services
 from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
@@ -220,11 +220,9 @@ def _post_action(service, done_message):
     def view(request, pk: int):
         post, can_write = selectors.get_post_for_user(request.user, pk)
         require_write(can_write)
-        try:
+        with refusals_as_messages(request):
             service(post=post)
             messages.success(request, done_message())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("positions:post_detail", pk=post.pk)
 
     return view

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notice, Role
 from accounts.scoping import require_county_staff, require_write
-from fanjiaxiang.forms import add_service_errors
+from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -178,11 +178,9 @@ def _student_action(service, done):
     def view(request, pk: int):
         _student(request)
         application = selectors.get_application_for_user(request.user, pk)
-        try:
+        with refusals_as_messages(request):
             service(application=application)
             messages.success(request, done())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("students:me")
 
     return view
@@ -200,13 +198,11 @@ def checkin(request, pk: int):
     _student(request)
     placement = selectors.get_placement_for_user(request.user, pk)
     form = CheckinForm(request.POST)
-    try:
+    with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(_("请输入报到码。"))
         services.placement_report(placement=placement, code=form.cleaned_data["code"])
         messages.success(request, _("报到成功。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("students:me")
 
 
@@ -272,7 +268,7 @@ def _staff_application(request, pk: int, roles: tuple) -> Application:
 def host_rank(request, pk: int):
     application = _staff_application(request, pk, (Role.HOST, Role.COUNTY))
     form = HostRankForm(request.POST, instance=application)
-    try:
+    with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(_("排序须为 1 至 32767 的整数。"))
         services.application_host_rank(
@@ -281,8 +277,6 @@ def host_rank(request, pk: int):
             unsuitable=form.cleaned_data["host_unsuitable"],
         )
         messages.success(request, _("已保存排序。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("students:post_applicants", post_pk=application.post_id)
 
 
@@ -291,11 +285,9 @@ def _county_decision(service, done):
     @require_POST
     def view(request, pk: int):
         application = _staff_application(request, pk, (Role.COUNTY,))
-        try:
+        with refusals_as_messages(request):
             service(application=application)
             messages.success(request, done())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
         return redirect("students:post_applicants", post_pk=application.post_id)
 
     return view
@@ -316,7 +308,7 @@ def _staff_placement(request, pk: int, roles: tuple) -> Placement:
 @require_POST
 def placement_action(request, pk: int, action: str):
     placement = _staff_placement(request, pk, (Role.HOST, Role.COUNTY))
-    try:
+    with refusals_as_messages(request):
         if action == "report":
             services.placement_report(placement=placement)
         elif action == "train":
@@ -334,8 +326,6 @@ def placement_action(request, pk: int, action: str):
         else:
             raise Http404
         messages.success(request, _("已保存。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("students:post_applicants", post_pk=placement.post_id)
 
 
@@ -345,13 +335,11 @@ def log_add(request, pk: int):
     _student(request)
     placement = selectors.get_placement_for_user(request.user, pk)
     form = PracticeLogForm(request.POST)
-    try:
+    with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
         services.practice_log_add(placement=placement, **form.cleaned_data)
         messages.success(request, _("日志已保存，等待用人单位确认时长。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("students:me")
 
 
@@ -362,11 +350,9 @@ def log_confirm(request, pk: int):
     if log is None:
         raise Http404
     placement = _staff_placement(request, log.placement_id, (Role.HOST,))
-    try:
+    with refusals_as_messages(request):
         services.practice_log_confirm(log=log)
         messages.success(request, _("已确认实践时长。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("students:post_applicants", post_pk=placement.post_id)
 
 
@@ -473,15 +459,13 @@ def matching_run(request):
     season = _county_seasons(request.user).filter(pk=request.POST.get("season")).first()
     if season is None:
         raise Http404
-    try:
+    with refusals_as_messages(request):
         if rounds.open_application_count(county, season) > settings.MATCHING_INLINE_LIMIT:
             rounds.round_run_in_background(county=county, season=season, created_by=request.user)
             messages.success(request, _("报名较多，匹配正在后台运行，完成后本页自动显示结果。"))
         else:
             rounds.round_run(county=county, season=season, created_by=request.user)
             messages.success(request, _("匹配已完成，请核对预览后发布。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={season.pk}")
 
 
@@ -497,11 +481,9 @@ def _round_for_county(request, pk: int) -> MatchingRound:
 @require_POST
 def matching_publish(request, pk: int):
     matching_round = _round_for_county(request, pk)
-    try:
+    with refusals_as_messages(request):
         sent = rounds.round_publish(matching_round=matching_round)
         messages.success(request, _("已发布，向 %(n)s 名学生发出录用。") % {"n": sent})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={matching_round.season_id}")
 
 
@@ -512,10 +494,8 @@ def matching_toggle(request, pk: int):
     if outcome is None:
         raise Http404
     _round_for_county(request, outcome.round_id)
-    try:
+    with refusals_as_messages(request):
         rounds.outcome_toggle(outcome=outcome)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={outcome.round.season_id}")
 
 
@@ -526,11 +506,9 @@ def supplementary_open(request):
     season = _county_seasons(request.user).filter(pk=request.POST.get("season")).first()
     if season is None:
         raise Http404
-    try:
+    with refusals_as_messages(request):
         invited = rounds.supplementary_open(county=county, season=season)
         messages.success(request, _("补录已开启，已通知 %(n)s 名未录用的学生。") % {"n": invited})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(f"{reverse('students:matching')}?season={season.pk}")
 
 
