@@ -22,3 +22,16 @@ def mask_phone(value: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+class MixedCharactersValidator:
+    """A password needs letters and digits: "qwertyuiop" and "1234567890" are the first guesses."""
+
+    def validate(self, password: str, user=None) -> None:
+        has_letter = any(c.isalpha() for c in password)
+        has_digit = any(c.isdigit() for c in password)
+        if not (has_letter and has_digit):
+            raise ValidationError(_("密码必须同时包含字母和数字。"), code="password_not_mixed")
+
+    def get_help_text(self) -> str:
+        return _("密码必须同时包含字母和数字。")

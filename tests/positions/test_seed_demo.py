@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import Role, User
 from positions.models import HostUnit, Post
@@ -44,7 +45,11 @@ def test_seed_demo_scale_bulk_inserts_students_that_can_sign_in(db, client):
     scaled = Student.objects.filter(user__username__startswith="scale_")
     assert scaled.count() == 120
     assert len(set(scaled.values_list("id_number_digest", flat=True))) == 120
-    assert client.login(username="scale_7", password="Demo@2026fjx")
+    response = client.post(
+        reverse("accounts:login"), {"username": "scale_7", "password": "Demo@2026fjx"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("students:me")).status_code == 200
 
 
 @pytest.mark.parametrize(
