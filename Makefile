@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test install browser lint worker clean
+.PHONY: setup run test install browser lint security worker clean
 
 setup: install
 	@mkdir -p var/celery/queue var/celery/results var/celery/control
@@ -53,7 +53,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install browser lint
+# bandit: medium severity and up; pip-audit: known vulnerabilities in the installed packages.
+security: install
+	$(BIN)/bandit -q -r accounts positions students schedule ledger fanjiaxiang -ll -x '*/migrations/*'
+	$(BIN)/python .ci/dependency-audit
+
+test: install browser lint security
 	$(BIN)/python -m pytest
 
 clean:

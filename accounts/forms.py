@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit import Action
 from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
 from accounts.validators import normalize_phone
 from positions.models import HostUnit, Region
@@ -73,3 +74,23 @@ class AccountForm(forms.Form):
         if role and needed in self.fields and not data.get(needed):
             self.add_error(needed, _("请选择该账号的所属范围。"))
         return data
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
+    actor = forms.CharField(label=gettext_lazy("操作人账号"), required=False, max_length=150)
+    since = forms.DateField(
+        label=gettext_lazy("从"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("至"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", gettext_lazy("全部"))] + list(Action.choices)
+
+    def filters(self) -> dict:
+        """The valid filters; a bad date is ignored (and shown as an error) rather than failing."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -128,3 +128,74 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AuditEventAction(models.TextChoices):
+    ACCOUNT_CREATE = "account.create", _("开通账号")
+    ACCOUNT_ACTIVATE = "account.activate", _("启用账号")
+    ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
+    LOGIN_FAILED = "login.failed", _("登录失败")
+    LOGIN_LOCKED = "login.locked", _("登录被暂停")
+    APPLICATION_SHORTLIST = "application.shortlist", _("列入候选")
+    APPLICATION_REJECT = "application.reject", _("不予录用")
+    APPLICATION_OFFER = "application.offer", _("发出录用")
+    OFFER_CONFIRM = "offer.confirm", _("学生确认录用")
+    OFFER_DECLINE = "offer.decline", _("学生放弃录用")
+    PLACEMENT_REPORT = "placement.report", _("报到")
+    PLACEMENT_EVALUATE = "placement.evaluate", _("期满鉴定")
+    PLACEMENT_DROP = "placement.drop", _("中止实践")
+    MATCHING_PUBLISH = "matching.publish", _("发布匹配结果")
+    CLEARANCE_RECORD = "clearance.record", _("高校审核")
+    PII_REVEAL = "pii.reveal", _("查看完整个人信息")
+    EXPORT = "export", _("导出数据")
+    DATA_DOWNLOAD = "subject.download", _("学生下载本人数据")
+    ERASURE = "subject.erase", _("学生注销并删除个人信息")
+    RETENTION = "retention.anonymise", _("超期个人信息匿名化")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where (pretix's log_action, kept small).
+
+    Written by services inside their transaction (an event exists exactly when the change does)
+    and by views for reveals and exports. Details never hold the personal data itself: a reveal
+    records *that* an ID number was shown, not the number.
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=12, blank=True)
+    action = models.CharField(
+        _("操作"), max_length=40, choices=AuditEventAction.choices, db_index=True
+    )
+    target_type = models.CharField(_("对象类型"), max_length=40, blank=True)
+    target_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
+    # The county, city or province the record belongs to; province is kept beside it so that
+    # provincial staff read their province's events with one indexed filter.
+    region = models.ForeignKey(
+        "positions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    province = models.ForeignKey(
+        "positions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["province", "-created_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import CHILD_ROLES, Role, User
+from accounts.models import CHILD_ROLES, AuditEvent, Role, User
 from accounts.scoping import NOTHING
 
 
@@ -35,3 +35,27 @@ def get_account_for_user(user, pk: int) -> tuple[User, bool]:
     if account is None:
         raise Http404
     return account, account.role in CHILD_ROLES.get(user.role, ())
+
+
+def audit_events_for_user(user) -> QuerySet[AuditEvent]:
+    """The audit log is read by provincial staff (their province) and superusers; others 404."""
+    if user.is_superuser:
+        events = AuditEvent.objects.all()
+    elif user.role == Role.PROVINCE:
+        events = AuditEvent.objects.filter(province=user.region_id)
+    else:
+        raise Http404
+    return events.select_related("region__parent__parent")
+
+
+def audit_events_filtered(user, *, action="", actor="", since=None, until=None):
+    events = audit_events_for_user(user)
+    if action:
+        events = events.filter(action=action)
+    if actor:
+        events = events.filter(actor_label__iexact=actor.strip())
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
+    return events

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
 
 
@@ -66,13 +67,30 @@ def account_create(
             account.save()
     except IntegrityError as error:  # the same name opened at the same moment elsewhere
         raise ValidationError({"username": _("该用户名已被使用。")}) from error
+    audit_record(
+        Action.ACCOUNT_CREATE, target=account, region=scope_region(account), data={"role": role}
+    )
     return account
+
+
+def scope_region(account: User):
+    """The region an account's records belong to, for the audit log's province filter."""
+    if account.region_id:
+        return account.region
+    if account.host_unit_id:
+        return account.host_unit.county
+    if account.university_id:
+        return account.university.province
+    return None
 
 
 @transaction.atomic
 def account_set_active(*, account: User, active: bool) -> User:
     # No session sweep needed: ModelBackend.get_user refuses inactive users, so a deactivated
     # officer is signed out on their next request.
-    User.objects.filter(pk=account.pk).update(is_active=active)
+    changed = User.objects.filter(pk=account.pk).exclude(is_active=active).update(is_active=active)
     account.is_active = active
+    if changed:
+        action = Action.ACCOUNT_ACTIVATE if active else Action.ACCOUNT_DEACTIVATE
+        audit_record(action, target=account, region=scope_region(account))
     return account

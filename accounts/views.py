@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
-from accounts.forms import AccountForm
+from accounts.exporters import AuditExporter
+from accounts.forms import AccountForm, AuditFilterForm
 from accounts.models import CHILD_ROLES, Notice, Role
 from accounts.scoping import require_write
+from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
 from positions.selectors import host_units_for_user, posts_for_user, region_children
 
@@ -72,6 +74,29 @@ def account_set_active(request, pk: int):
     services.account_set_active(account=account, active=active)
     messages.success(request, _("账号已启用。") if active else _("账号已停用，该用户将无法登录。"))
     return redirect("accounts:account_detail", pk=account.pk)
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    events = selectors.audit_events_filtered(request.user, **filters)
+    if request.GET.get("export"):
+        exporter = AuditExporter(request.user, **filters)
+        fmt = "csv" if request.GET["export"] == "csv" else "xlsx"
+        return export_response(exporter, fmt=fmt, region=request.user.region)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "form": form,
+            "page": Paginator(events, 50).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
+    )
 
 
 class LoginView(auth_views.LoginView):

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -98,6 +99,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are in the axes tables and the audit log, not on stdout
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "fanjiaxiang.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
@@ -245,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "positions.tasks.close_finished_posts",
         "schedule": crontab(hour=0, minute=30),
     },
+    "retention-sweep": {
+        "task": "students.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "expire-offers": {
         "task": "students.tasks.expire_offers",
         "schedule": crontab(minute="*/15"),
@@ -256,6 +262,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every failed sign-in at INFO; its tables and the audit log keep them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if not DEBUG:
@@ -273,4 +281,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Students who neither sign in nor take part for this long are anonymised (students/privacy.py).
+PERSONAL_DATA_RETENTION_YEARS = envint("PERSONAL_DATA_RETENTION_YEARS", 3)
 MATCHING_INLINE_LIMIT = envint("MATCHING_INLINE_LIMIT", 3000)  # larger rounds run on a worker

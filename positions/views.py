@@ -93,8 +93,15 @@ def _query_without_page(request) -> str:
 @require_GET
 def region_options(request):
     """<option>s below the chosen province or city, for the cascading selects of the search."""
-    asks_counties = "city" in request.GET  # the city select sends city=, even when cleared
-    code = request.GET.get("city" if asks_counties else "province", "")
+    # The select sends its own name and value (city=, or hometown_city= on the registration
+    # form), even when cleared; no script builds the query, which the CSP would forbid.
+    city = request.GET.get("city", request.GET.get("hometown_city"))
+    asks_counties = city is not None
+    code = (
+        city
+        if asks_counties
+        else request.GET.get("province", request.GET.get("hometown_province", ""))
+    )
     parent = selectors.region_get(code) if code else None
     regions = selectors.region_children(parent) if parent else []
     level = "county" if asks_counties else "city"

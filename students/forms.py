@@ -188,3 +188,15 @@ class ProfileForm(StudyDetailsMixin, forms.ModelForm):
     class Meta:
         model = Student
         fields = list(STUDENT_EDITABLE)
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("我了解注销后不能恢复，实践证书仍可查验但不再显示我的姓名。"),
+        required=True,
+    )

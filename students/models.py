@@ -55,7 +55,7 @@ class Student(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=30)
     # Stored encrypted; shown masked. The digest finds duplicates without decrypting anything.
-    id_number = EncryptedCharField(_("身份证号"), max_length=18)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, null=True)  # None once erased
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     phone = models.CharField(_("手机号"), max_length=20)
@@ -81,6 +81,9 @@ class Student(models.Model):
     consent_version = models.CharField(_("隐私声明版本"), max_length=20)
     consented_at = models.DateTimeField(_("同意时间"))
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    # Set when the student's personal data was erased (their request, or the retention rule);
+    # the row stays so that the programme's counts and certificates still add up.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("学生")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import Action, audit_record
 from accounts.notices import notify_many
 from positions.models import Post, Region
 from students import services
@@ -192,6 +193,12 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
         status=S.OFFERED,
         updated_at=now,
         offer_expires_at=now + datetime.timedelta(days=services.OFFER_DAYS),
+    )
+    audit_record(
+        Action.MATCHING_PUBLISH,
+        target=matching_round,
+        region=matching_round.county,
+        data={"offers": len(chosen)},
     )
     notify_many(
         [

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
+from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify
 from positions.models import Post, Region
@@ -246,6 +247,10 @@ def _decide(
     return application
 
 
+def _audit(action: str, record, post: Post, **data) -> None:
+    audit_record(action, target=record, region=post.host_unit.county, data=data)
+
+
 def _tell_student(application: Application, text: str) -> None:
     notify(user=application.student.user, text=text, url=reverse("students:me"))
 
@@ -255,6 +260,7 @@ def application_shortlist(*, application: Application) -> Application:
     application = _decide(
         application, allowed=(S.APPLIED,), to=S.SHORTLISTED, refusal=_("只有刚报名的志愿可以入围。")
     )
+    _audit(Action.APPLICATION_SHORTLIST, application, application.post)
     _tell_student(application, _("你报名的“%(post)s”已入围。") % {"post": application.post.title})
     return application
 
@@ -267,6 +273,7 @@ def application_reject(*, application: Application) -> Application:
         to=S.REJECTED,
         refusal=_("该报名已有结果。"),
     )
+    _audit(Action.APPLICATION_REJECT, application, application.post)
     _tell_student(
         application, _("很遗憾，你报名的“%(post)s”未入选。") % {"post": application.post.title}
     )
@@ -296,6 +303,7 @@ def application_offer(
         refusal=_("只有报名中或入围的志愿可以录用。"),
         offer_expires_at=now + datetime.timedelta(days=OFFER_DAYS),
     )
+    _audit(Action.APPLICATION_OFFER, application, post)
     _tell_student(
         application,
         _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
@@ -336,6 +344,7 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
     except IntegrityError as error:
         raise ValidationError(_("本实践季已确认过一个岗位。")) from error
     _close_other_choices(application)
+    _audit(Action.OFFER_CONFIRM, placement, post, application=application.pk)
     _tell_host_unit(application, _("%(name)s 已确认“%(post)s”的录用。"))
     return placement
 
@@ -362,6 +371,7 @@ def offer_decline(*, application: Application) -> Application:
     application = _decide(
         application, allowed=(S.OFFERED,), to=S.DECLINED, refusal=_("没有待确认的录用。")
     )
+    _audit(Action.OFFER_DECLINE, application, application.post)
     _tell_host_unit(application, _("%(name)s 放弃了“%(post)s”的录用。"))
     return application
 
@@ -416,13 +426,15 @@ def placement_report(*, placement: Placement, code: str | None = None) -> Placem
         raise ValidationError(
             _("实践已于 %(day)s 结束，不能再报到。") % {"day": placement.post.ends_on}
         )
-    return _move(
+    placement = _move(
         placement,
         allowed=(Placement.Status.CONFIRMED,),
         to=Placement.Status.REPORTED,
         refusal=_("只有已确认、尚未报到的安排可以报到。"),
         reported_at=timezone.now(),
     )
+    _audit(Action.PLACEMENT_REPORT, placement, placement.post, by_code=code is not None)
+    return placement
 
 
 @transaction.atomic
@@ -462,6 +474,7 @@ def placement_evaluate(*, placement: Placement, rating: str, comment: str = "") 
         completed_at=timezone.now(),
         certificate_code=_code(12),
     )
+    _audit(Action.PLACEMENT_EVALUATE, placement, placement.post, rating=rating, hours=hours)
     _tell_student(
         placement.application,
         _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},
@@ -517,6 +530,12 @@ def clearance_record(*, student: Student, season, performance: bool = False, saf
     if safety and clearance.safety_trained_at is None:
         clearance.safety_trained_at = now
     clearance.save()
+    audit_record(
+        Action.CLEARANCE_RECORD,
+        target=clearance,
+        region=student.university.province,
+        data={"performance": performance, "safety": safety},
+    )
     return clearance
 
 
@@ -531,6 +550,7 @@ def placement_drop(*, placement: Placement, reason: str) -> Placement:
         refusal=_("已完成或已终止的安排不能终止。"),
         drop_reason=reason.strip(),
     )
+    _audit(Action.PLACEMENT_DROP, placement, placement.post)
     # The choice is over too, so the student may apply again this season.
     Application.objects.filter(pk=placement.application_id).update(
         status=S.WITHDRAWN, updated_at=timezone.now()
@@ -541,6 +561,29 @@ def placement_drop(*, placement: Placement, reason: str) -> Placement:
         % {"post": placement.post.title, "reason": placement.drop_reason},
     )
     return placement
+
+
+# Personal data: who may see it whole ----------------------------------------------------------
+
+# The county buys the students' accident insurance and answers for them (ID number and phone);
+# the host unit only needs to call its applicants (phone). Everyone else sees masked values.
+REVEALABLE = {Role.COUNTY: ("id_number", "phone"), Role.HOST: ("phone",)}
+
+
+def personal_data_reveal(*, application: Application, viewer: User) -> dict[str, str]:
+    """The full values the viewer's duty needs, and an audit event saying who saw which."""
+    fields = REVEALABLE.get(viewer.role, ())
+    if not fields:
+        raise ValidationError(_("你的角色不能查看完整个人信息。"))
+    student = application.student
+    values = {field: getattr(student, field) or "" for field in fields}
+    audit_record(
+        Action.PII_REVEAL,
+        target=student,
+        region=application.post.host_unit.county,
+        data={"fields": list(fields), "application": application.pk},
+    )
+    return values
 
 
 def certificate_find(code: str) -> Placement | None:

@@ -1,3 +1,5 @@
+import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -16,3 +18,12 @@ def compute_matching_round(round_id: int) -> bool:
     from students.rounds import round_compute
 
     return round_compute(round_id=round_id) is not None
+
+
+@shared_task
+def retention_sweep(now: str | None = None) -> int:
+    """Beat, nightly: anonymise students past the retention period. Idempotent."""
+    from students.privacy import retention_sweep as sweep
+
+    moment = datetime.datetime.fromisoformat(now) if now else timezone.now()
+    return sweep(now=moment)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/erase/", views.erase, name="erase"),
     path("posts/<int:post_pk>/apply/", views.apply, name="apply"),
     path("me/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("me/applications/<int:pk>/up/", views.move_up, name="move_up"),
@@ -21,10 +23,16 @@ urlpatterns = [
     path("certificates/<int:pk>/", views.certificate, name="certificate"),
     path("verify/", views.verify, name="verify"),
     path("manage/posts/<int:post_pk>/applicants/", views.post_applicants, name="post_applicants"),
+    path(
+        "manage/posts/<int:post_pk>/applicants/export/",
+        views.post_applicants_export,
+        name="post_applicants_export",
+    ),
     path("manage/applications/<int:pk>/rank/", views.host_rank, name="host_rank"),
     path("manage/applications/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
     path("manage/applications/<int:pk>/reject/", views.reject, name="reject"),
     path("manage/applications/<int:pk>/offer/", views.offer, name="offer"),
+    path("manage/applications/<int:pk>/reveal/", views.reveal, name="reveal"),
     path(
         "manage/placements/<int:pk>/<str:action>/", views.placement_action, name="placement_action"
     ),
@@ -37,5 +45,10 @@ urlpatterns = [
     path("manage/matching/supplementary/", views.supplementary_open, name="supplementary_open"),
     path("me/supplementary/", views.supplementary, name="supplementary"),
     path("university/students/", views.university_students, name="university_students"),
+    path(
+        "university/students/export/",
+        views.university_students_export,
+        name="university_students_export",
+    ),
     path("university/applications/<int:pk>/<str:kind>/", views.clearance, name="clearance"),
 ]

@@ -1,26 +1,32 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notice, Role
 from accounts.scoping import require_county_staff, require_write
+from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
-from students import rounds, selectors, services
+from students import privacy, rounds, selectors, services
+from students.exporters import ApplicantsExporter, UniversityPlacementsExporter
 from students.forms import (
     ApplyForm,
     CheckinForm,
     DropForm,
+    EraseForm,
     EvaluationForm,
     HostRankForm,
     PracticeLogForm,
@@ -148,6 +154,35 @@ def profile(request):
             messages.success(request, _("个人信息已保存。"))
             return redirect("students:me")
     return render(request, "students/profile.html", {"form": form, "student": student})
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """The student's own data, as a file they can keep (PIPL §45)."""
+    student = _student(request)
+    payload = privacy.student_data_download(student=student)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    name = quote(f"我的返家乡数据-{timezone.localdate():%Y%m%d}.json")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def erase(request):
+    """The student asks for their personal data to be erased; they confirm with their password."""
+    student = _student(request)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.student_erase(student=student, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("你的账号已注销，个人信息已删除。"))
+            return redirect("home")
+    return render(request, "students/erase.html", {"form": form, "student": student})
 
 
 @login_required
@@ -293,6 +328,22 @@ def _county_decision(service, done):
     return view
 
 
+@login_required
+@require_POST
+def reveal(request, pk: int):
+    """Shows an applicant's full ID number / phone to the county or host unit, and logs it."""
+    application = _staff_application(request, pk, tuple(services.REVEALABLE))
+    values = services.personal_data_reveal(application=application, viewer=request.user)
+    if request.htmx:
+        return render(request, "students/_revealed.html", {"values": values})
+    messages.info(
+        request,
+        _("%(name)s：%(values)s（已记录查看）")
+        % {"name": application.student.name, "values": "，".join(values.values())},
+    )
+    return redirect("students:post_applicants", post_pk=application.post_id)
+
+
 shortlist = _county_decision(services.application_shortlist, lambda: _("已入围。"))
 reject = _county_decision(services.application_reject, lambda: _("已标记为未入选。"))
 offer = _county_decision(services.application_offer, lambda: _("已发出录用，等待学生确认。"))
@@ -390,6 +441,29 @@ def university_students(request):
             "applications": applications,
         },
     )
+
+
+def _export_format(request) -> str:
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
+
+
+@login_required
+@require_GET
+def university_students_export(request):
+    if request.user.role != Role.UNIVERSITY:
+        raise Http404
+    exporter = UniversityPlacementsExporter(request.user)
+    return export_response(
+        exporter, fmt=_export_format(request), region=request.user.university.province
+    )
+
+
+@login_required
+@require_GET
+def post_applicants_export(request, post_pk: int):
+    post, _can_write = position_selectors.get_post_for_user(request.user, post_pk)
+    exporter = ApplicantsExporter(request.user, post=post)
+    return export_response(exporter, fmt=_export_format(request), region=post.host_unit.county)
 
 
 @login_required

@@ -50,15 +50,23 @@ def chromium(chromium_path):
 
 @pytest.fixture
 def phone_page(chromium):
-    """Open a page in a fresh phone-sized context (its own cookies); all closed afterwards."""
-    contexts = []
+    """Open a page in a fresh phone-sized context (its own cookies); all closed afterwards.
+    Anything the Content Security Policy blocked on the way fails the test."""
+    contexts, blocked = [], []
 
     def open_page():
         context = chromium.new_context(**PHONE)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text
+            and blocked.append(message.text),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not blocked, blocked

@@ -1,0 +1,75 @@
+"""The audit log: `audit_record` is called by services and views; the middleware tells it who.
+
+Services do not take the acting user as an argument; as in django-auditlog, the request's user
+and address are held in a context variable for the length of the request, and Celery tasks and
+commands run as "系统". Status changes here are conditional UPDATEs, which model signals never
+see, so events are written explicitly where the change happens (see README "Audit").
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from accounts.models import AuditEvent
+from accounts.models import AuditEventAction as Action  # noqa: F401 - callers import it from here
+from fanjiaxiang.security import client_ip
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    ip: str | None
+
+
+NOBODY = Actor(None, None)  # Celery tasks and commands: recorded as "系统"
+_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(user, ip: str | None = None) -> Iterator[None]:
+    token = _actor.set(Actor(user, ip))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+class AuditContextMiddleware:
+    """Holds the signed-in user and address for audit_record while the view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        user = user if user is not None and user.is_authenticated else None
+        with acting_as(user, client_ip(request) or None):
+            return self.get_response(request)
+
+
+def _province_of(region):
+    """The province above a region; at most two parent hops (county → city → province)."""
+    while region is not None and region.level != "province":
+        region = region.parent
+    return region
+
+
+def audit_record(
+    action: str, *, target=None, region=None, data: dict | None = None, actor=None
+) -> AuditEvent:
+    """Write one event. `region` is the county, city or province whose staff the record concerns."""
+    current = _actor.get() or NOBODY
+    user = actor if actor is not None else current.user
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=getattr(user, "username", "") or "系统",
+        actor_role=getattr(user, "role", "") or "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        region=region,
+        province=_province_of(region),
+        data=data or {},
+        ip=current.ip,
+    )

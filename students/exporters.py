@@ -1,0 +1,98 @@
+"""Spreadsheets of students, always built from the scoped selectors and always masked."""
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import mask_phone
+from fanjiaxiang.exporters import ListExporter
+from students import selectors
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class UniversityPlacementsExporter(ListExporter):
+    """A university's students' placements (its 第二课堂 office works from this)."""
+
+    name = _("本校学生实践安排")
+    headers = (
+        _("学号"),
+        _("姓名"),
+        _("身份证号"),
+        _("学院"),
+        _("专业"),
+        _("实践季"),
+        _("岗位"),
+        _("实践单位"),
+        _("县区"),
+        _("状态"),
+        _("报到时间"),
+        _("鉴定等次"),
+        _("时长（小时）"),
+        _("证书编号"),
+    )
+
+    def rows(self):
+        placements = (
+            selectors.placements_for_user(self.user)
+            .select_related("post__host_unit")
+            .order_by("student__student_number", "pk")
+        )
+        for p in placements.iterator(chunk_size=2000):
+            county = p.post.host_unit.county
+            yield [
+                p.student.student_number,
+                p.student.name,
+                p.student.id_number_masked,
+                p.student.college,
+                p.student.major,
+                str(p.season),
+                p.post.title,
+                p.post.host_unit.name,
+                f"{county.parent.name}{county.name}",
+                str(p.get_status_display()),
+                _local(p.reported_at),
+                str(p.get_rating_display()) if p.rating else "",
+                p.hours if p.hours is not None else "",
+                p.certificate_code or "",
+            ]
+
+
+class ApplicantsExporter(ListExporter):
+    """One post's applicants, for the county's and host unit's selection meeting."""
+
+    name = _("岗位报名名单")
+    headers = (
+        _("姓名"),
+        _("高校"),
+        _("专业"),
+        _("年级"),
+        _("手机"),
+        _("志愿"),
+        _("状态"),
+        _("用人单位排序"),
+        _("报名说明"),
+        _("报名时间"),
+    )
+
+    def rows(self):
+        applications = (
+            selectors.applications_for_user(self.user)
+            .filter(post=self.filters["post"])
+            .order_by("host_unsuitable", "host_rank", "created_at")
+        )
+        for a in applications.iterator(chunk_size=2000):
+            yield [
+                a.student.name,
+                a.student.university.name,
+                a.student.major,
+                a.student.grade,
+                mask_phone(a.student.phone),
+                a.rank,
+                str(a.get_status_display()),
+                gettext("不合适") if a.host_unsuitable else (a.host_rank or ""),
+                a.statement,
+                _local(a.created_at),
+            ]

@@ -1,0 +1,178 @@
+"""The student's rights over their personal data (PIPL §45, §47): a copy of everything held about
+them, erasure on request, and the retention rule that anonymises what the programme no longer
+needs. Erased students keep their row (counts, certificates and credits still add up) with
+every field that identifies a person emptied."""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import Action, audit_record
+from accounts.models import AuditEvent, Notice, User
+from students.models import Application, Clearance, Placement, PracticeLog, Student
+
+ERASED_NAME = "已注销"
+IN_PROGRESS = (Placement.Status.CONFIRMED, Placement.Status.REPORTED)
+OPEN_APPLICATIONS = (
+    Application.Status.APPLIED,
+    Application.Status.SHORTLISTED,
+    Application.Status.OFFERED,
+)
+
+
+def _when(moment) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def student_data_export(*, student: Student) -> dict:
+    """Everything the portal holds about the student, in their own words' order."""
+    user = student.user
+    data = {
+        "导出时间": _when(timezone.now()),
+        "账号": {"用户名": user.username, "注册时间": _when(user.date_joined)},
+        "个人信息": {
+            "姓名": student.name,
+            "身份证号": student.id_number,
+            "手机号": student.phone,
+            "电子邮箱": student.email,
+            "就读高校": student.university.name,
+            "学号": student.student_number,
+            "学院": student.college,
+            "专业": student.major,
+            "学历层次": student.get_degree_display(),
+            "年级": student.grade,
+            "预计毕业年份": student.graduation_year,
+            "政治面貌": student.get_politics_display(),
+            "学生干部": student.is_cadre,
+            "生源地": student.hometown.full_name,
+        },
+        "隐私声明同意": {"版本": student.consent_version, "时间": _when(student.consented_at)},
+    }
+    data["报名"] = [
+        {
+            "岗位": a.post.title,
+            "实践季": str(a.season),
+            "志愿": a.rank,
+            "状态": a.get_status_display(),
+            "个人陈述": a.statement,
+            "报名时间": _when(a.created_at),
+        }
+        for a in student.applications.select_related("post", "season__programme_year")
+    ]
+    data["实践安排"] = [_placement(p) for p in student.placements.select_related("post")]
+    data["高校审核"] = [
+        {
+            "实践季": str(c.season),
+            "在校表现证明": _when(c.performance_certified_at),
+            "行前安全培训": _when(c.safety_trained_at),
+        }
+        for c in Clearance.objects.filter(student=student).select_related("season__programme_year")
+    ]
+    data["站内通知"] = [
+        {"时间": _when(n.created_at), "内容": n.text} for n in Notice.objects.filter(user=user)
+    ]
+    return data
+
+
+def _placement(p: Placement) -> dict:
+    return {
+        "岗位": p.post.title,
+        "状态": p.get_status_display(),
+        "报到时间": _when(p.reported_at),
+        "鉴定等次": p.get_rating_display() if p.rating else "",
+        "时长（小时）": p.hours,
+        "鉴定意见": p.comment,
+        "证书编号": p.certificate_code,
+        "实践日志": [
+            {"日期": log.day.isoformat(), "时长": str(log.hours), "内容": log.content}
+            for log in p.logs.all()
+        ],
+    }
+
+
+def student_data_download(*, student: Student) -> bytes:
+    payload = json.dumps(student_data_export(student=student), ensure_ascii=False, indent=2)
+    audit_record(Action.DATA_DOWNLOAD, target=student, region=student.hometown)
+    return payload.encode()
+
+
+@transaction.atomic
+def student_erase(*, student: Student, password: str) -> None:
+    """The student's own request: refused while a placement is under way (the county and host
+    unit answer for them until it ends); open choices are withdrawn first."""
+    if not student.user.check_password(password):
+        raise ValidationError({"password": _("密码不正确。")})
+    if student.placements.filter(status__in=IN_PROGRESS).exists():
+        raise ValidationError(
+            _("你有已确认或正在进行的实践，请在实践结束（或由县级团委终止）后再申请注销。")
+        )
+    _anonymise(student, action=Action.ERASURE)
+
+
+def _anonymise(student: Student, *, action: str) -> bool:
+    """Empty every identifying field, once: the claim on anonymised_at makes a second run (or a
+    redelivered task) a no-op."""
+    now = timezone.now()
+    claimed = Student.objects.filter(pk=student.pk, anonymised_at__isnull=True).update(
+        anonymised_at=now,
+        name=ERASED_NAME,
+        id_number=None,
+        id_number_digest=f"erased:{student.pk}",
+        id_number_masked="",
+        phone="",
+        email="",
+        student_number=f"erased-{student.pk}",
+        college="",
+        major="",
+    )
+    if claimed != 1:
+        return False
+    applications = Application.objects.filter(student=student)
+    applications.filter(status__in=OPEN_APPLICATIONS).update(
+        status=Application.Status.WITHDRAWN, updated_at=now
+    )
+    applications.update(statement="")
+    Placement.objects.filter(student=student).update(comment="", drop_reason="")
+    PracticeLog.objects.filter(placement__student=student).update(content="")
+    Notice.objects.filter(user=student.user_id).delete()
+    user = User.objects.get(pk=student.user_id)
+    user.username = f"erased-{user.pk}"
+    user.name = user.first_name = user.last_name = user.email = user.phone = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    # Earlier events name the account; they keep the event, not the name.
+    AuditEvent.objects.filter(actor=user).update(actor_label=user.username)
+    erased_by_self = action == Action.ERASURE
+    audit_record(
+        action, target=student, region=student.hometown, actor=user if erased_by_self else None
+    )
+    return True
+
+
+def retention_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Anonymise students who have neither signed in nor taken part for RETENTION_YEARS (default
+    3): long enough for credits, certificates and the annual summary, not longer."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=365 * settings.PERSONAL_DATA_RETENTION_YEARS)
+    due = (
+        Student.objects.filter(anonymised_at__isnull=True, created_at__lt=cutoff)
+        .filter(Q(user__last_login__isnull=True) | Q(user__last_login__lt=cutoff))
+        .annotate(last_choice=Max("applications__updated_at"))
+        .filter(Q(last_choice__isnull=True) | Q(last_choice__lt=cutoff))
+        .exclude(placements__status__in=IN_PROGRESS)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for pk in list(due):
+        with transaction.atomic():
+            student = Student.objects.select_related("hometown").get(pk=pk)
+            done += _anonymise(student, action=Action.RETENTION)
+    return done
