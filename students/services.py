@@ -30,7 +30,7 @@ from students.models import (
     University,
 )
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-11-22"  # rights, reveals and retention added
 # What a student may change after registering; identity (name, ID, school, hometown) is fixed.
 STUDENT_EDITABLE = (
     "phone",

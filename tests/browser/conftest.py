@@ -61,8 +61,9 @@ def phone_page(chromium):
         page = context.new_page()
         page.on(
             "console",
-            lambda message: "Content Security Policy" in message.text
-            and blocked.append(message.text),
+            lambda message: (
+                "Content Security Policy" in message.text and blocked.append(message.text)
+            ),
         )
         return page
 
