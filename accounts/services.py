@@ -1,5 +1,8 @@
 """Opening and closing staff accounts. Each level opens accounts for the level below."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -94,3 +97,16 @@ def account_set_active(*, account: User, active: bool) -> User:
         action = Action.ACCOUNT_ACTIVATE if active else Action.ACCOUNT_DEACTIVATE
         audit_record(action, target=account, region=scope_region(account))
     return account
+
+
+def login_records_prune(*, now) -> int:
+    """django-axes keeps every sign-in (username, address, browser) and every failed attempt;
+    they are personal data too. Successful sign-ins are kept LOGIN_RECORD_DAYS for
+    investigations; failed attempts only until their cool-off has long passed. Idempotent."""
+    from axes.models import AccessAttempt, AccessLog
+
+    logs = now - datetime.timedelta(days=settings.LOGIN_RECORD_DAYS)
+    attempts = now - settings.AXES_COOLOFF_TIME - datetime.timedelta(days=1)
+    removed = AccessLog.objects.filter(attempt_time__lt=logs).delete()[0]
+    stale = AccessAttempt.objects.filter(attempt_time__lt=attempts).delete()[0]
+    return removed + stale

@@ -247,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "positions.tasks.close_finished_posts",
         "schedule": crontab(hour=0, minute=30),
     },
+    "prune-login-records": {
+        "task": "accounts.tasks.prune_login_records",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "retention-sweep": {
         "task": "students.tasks.retention_sweep",
         "schedule": crontab(hour=3, minute=30),
@@ -281,6 +285,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_PERMISSIONS = 0o640
+LOGIN_RECORD_DAYS = envint("LOGIN_RECORD_DAYS", 180)  # successful sign-ins kept (axes AccessLog)
 # Students who neither sign in nor take part for this long are anonymised (students/privacy.py).
 PERSONAL_DATA_RETENTION_YEARS = envint("PERSONAL_DATA_RETENTION_YEARS", 3)
 MATCHING_INLINE_LIMIT = envint("MATCHING_INLINE_LIMIT", 3000)  # larger rounds run on a worker

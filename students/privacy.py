@@ -6,6 +6,7 @@ every field that identifies a person emptied."""
 import datetime
 import json
 
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -142,6 +143,9 @@ def _anonymise(student: Student, *, action: str) -> bool:
     PracticeLog.objects.filter(placement__student=student).update(content="")
     Notice.objects.filter(user=student.user_id).delete()
     user = User.objects.get(pk=student.user_id)
+    # Sign-in records name the account and the addresses it used.
+    AccessLog.objects.filter(username__iexact=user.username).delete()
+    AccessAttempt.objects.filter(username__iexact=user.username).delete()
     user.username = f"erased-{user.pk}"
     user.name = user.first_name = user.last_name = user.email = user.phone = ""
     user.is_active = False

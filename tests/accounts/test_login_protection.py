@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from tests.factories import PASSWORD
@@ -106,3 +107,28 @@ def test_weak_passwords_are_refused_with_a_reason(client, world, password):
     assert response.status_code == 200
     text = response.content.decode()
     assert "密码" in text and ("字母和数字" in text or "太短" in text or "全部为数字" in text)
+
+
+def test_old_sign_in_records_are_pruned_and_a_second_run_removes_nothing(client, world):
+    from axes.models import AccessAttempt, AccessLog
+
+    from accounts.services import login_records_prune
+
+    _login(client, "yuexiu", PASSWORD)
+    client.post(reverse("accounts:logout"))
+    _login(client, "tianhe", WRONG)
+    assert AccessLog.objects.count() == 1 and AccessAttempt.objects.count() == 1
+    later = timezone.now() + datetime.timedelta(days=181)
+    assert login_records_prune(now=later) == 2
+    assert login_records_prune(now=later) == 0
+    assert not AccessLog.objects.exists() and not AccessAttempt.objects.exists()
+
+
+def test_recent_sign_in_records_are_kept(client, world):
+    from axes.models import AccessLog
+
+    from accounts.services import login_records_prune
+
+    _login(client, "yuexiu", PASSWORD)
+    assert login_records_prune(now=timezone.now() + datetime.timedelta(days=10)) == 0
+    assert AccessLog.objects.count() == 1

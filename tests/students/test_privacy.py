@@ -120,6 +120,18 @@ def test_erasure_empties_every_identifying_field_and_ends_the_account(client, ap
     assert event.actor_label == user.username and event.region == applicant.yuexiu
 
 
+def test_erasure_removes_the_students_sign_in_records(client, applicant):
+    from axes.models import AccessLog
+
+    student = applicant.applicant
+    client.post(
+        reverse("accounts:login"), {"username": student.user.username, "password": PASSWORD}
+    )
+    assert AccessLog.objects.filter(username=student.user.username).exists()
+    client.post(reverse("students:erase"), {"password": PASSWORD, "confirm": "on"})
+    assert not AccessLog.objects.filter(username=student.user.username).exists()
+
+
 def test_the_same_id_number_can_register_again_after_erasure(client, applicant):
     number = applicant.applicant.id_number
     _erase(client, applicant.applicant)
