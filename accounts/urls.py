@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("notices/", views.notice_list, name="notice_list"),
+    path("notices/read/", views.notices_read, name="notices_read"),
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/", views.account_list, name="account_list"),
     path("staff/new/", views.account_create, name="account_create"),

@@ -128,7 +128,14 @@ def home(request):
 @login_required
 @require_GET
 def notice_list(request):
-    """Everyone's in-portal notices; opening the page marks them read."""
+    """Everyone's in-portal notices, unread ones highlighted until marked read (a POST)."""
     notices = list(Notice.objects.filter(user=request.user)[:50])
+    unread = any(notice.read_at is None for notice in notices)
+    return render(request, "accounts/notice_list.html", {"notices": notices, "unread": unread})
+
+
+@login_required
+@require_POST
+def notices_read(request):
     Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "accounts/notice_list.html", {"notices": notices})
+    return redirect("accounts:notice_list")

@@ -253,7 +253,9 @@ def test_the_host_unit_is_told_when_a_student_confirms_or_declines(world, studen
     assert not Notice.objects.filter(user=world.th_host).exists()
     client.force_login(world.yx_host)
     page = client.get("/accounts/notices/").content.decode()
-    assert "已确认" in page
+    assert "已确认" in page and "全部标为已读" in page
+    assert Notice.objects.filter(user=world.yx_host, read_at__isnull=True).exists()  # GET reads
+    client.post("/accounts/notices/read/")
     assert not Notice.objects.filter(user=world.yx_host, read_at__isnull=True).exists()
 
 

@@ -1,0 +1,760 @@
+"""The access matrix (issue 8): every URL of the portal, walked automatically, against every role
+that must not reach it.
+
+The URL patterns are read from the resolver, so a view added later is walked too; it must first be
+classified below, in PUBLIC (anyone may open it) or PROTECTED (how to point it at an object of
+越秀区, which every foreign role below must not see or change). Four walkers then check:
+
+- foreign roles (another county, host unit, city, province, university, a student who does not
+  own the object, and anonymous) get 403/404/405 or the login page, never 越秀's data, and change
+  nothing in the database, on GET and on POST with a valid CSRF token;
+- a POST without a CSRF token is refused for every pattern;
+- a GET changes nothing for any role, owner or foreign (state changes are POST only);
+- the owner reaches every object the table points at, so a 404 above means "refused", not "the
+  table points at nothing".
+
+One world is built for the whole module inside a transaction that is rolled back at the end; each
+test runs in a savepoint of it (pytest-django's `db`), so what a test changes is undone.
+"""
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpResponseForbidden
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.views.static import serve
+
+from accounts.audit import Action, audit_record
+from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from students import rounds, services
+from students.models import MatchingOutcome, Placement, PracticeLog, SupplementaryRound
+from tests.factories import (
+    PASSWORD,
+    HostUnitFactory,
+    PostFactory,
+    StudentFactory,
+    UniversityFactory,
+    region,
+    season,
+    staff,
+)
+
+# Every test is marked, so pytest-django creates the test database before `matrix` needs it (an
+# unmarked module would get the development database instead).
+pytestmark = pytest.mark.django_db
+
+# --- the world: 越秀区 owns everything the URLs point at ----------------------------------------
+
+
+def _build_world() -> SimpleNamespace:
+    w = SimpleNamespace()
+    w.province, w.guangzhou = region("440000"), region("440100")
+    w.yuexiu, w.tianhe, w.meizhou = region("440104"), region("440106"), region("441400")
+    w.guangxi = region("450000")
+    w.zsu = UniversityFactory(name="中山大学", code="4144010558")
+    w.scut = UniversityFactory(name="华南理工大学", code="4144010561")
+    w.unit_yx = HostUnitFactory(county=w.yuexiu, name="越秀区图书馆")
+    w.unit_th = HostUnitFactory(county=w.tianhe, name="天河区图书馆")
+    w.unit_yx_other = HostUnitFactory(county=w.yuexiu, name="越秀区文化馆")
+    w.post_yx = PostFactory(host_unit=w.unit_yx, title="越秀图书馆阅读推广员")
+    w.post_yx2 = PostFactory(host_unit=w.unit_yx, title="越秀社区服务岗")
+    w.draft_yx = PostFactory(
+        host_unit=w.unit_yx, title="越秀草稿岗位", status="draft", published_at=None
+    )
+    w.post_th = PostFactory(host_unit=w.unit_th, title="天河图书馆阅读推广员")
+    PostFactory(host_unit=w.unit_yx_other, title="越秀文化馆讲解员")
+    w.season = w.post_yx.season
+    w.season_gx = season("summer", province="450000")
+    _build_staff(w)
+    _build_students(w)
+    _build_selection(w)
+    return w
+
+
+def _build_staff(w: SimpleNamespace) -> None:
+    w.province_staff = staff(Role.PROVINCE, region=w.province, username="gd_province")
+    w.gx_staff = staff(Role.PROVINCE, region=w.guangxi, username="gx_province")
+    w.gz_staff = staff(Role.CITY, region=w.guangzhou, username="gz_city")
+    w.mz_staff = staff(Role.CITY, region=w.meizhou, username="mz_city")
+    w.yx_staff = staff(Role.COUNTY, region=w.yuexiu, username="yuexiu")
+    w.th_staff = staff(Role.COUNTY, region=w.tianhe, username="tianhe")
+    w.yx_host = staff(Role.HOST, host_unit=w.unit_yx, username="yuexiu_host")
+    w.th_host = staff(Role.HOST, host_unit=w.unit_th, username="tianhe_host")
+    w.yx_other_host = staff(Role.HOST, host_unit=w.unit_yx_other, username="wenhuaguan_host")
+    w.uni_staff = staff(Role.UNIVERSITY, university=w.zsu, username="sysu")
+    w.scut_staff = staff(Role.UNIVERSITY, university=w.scut, username="scut")
+
+
+def _student(w, name: str, phone: str, **fields):
+    return StudentFactory(
+        name=name, phone=phone, **{"hometown": w.yuexiu, "university": w.zsu} | fields
+    )
+
+
+def _build_students(w: SimpleNamespace) -> None:
+    # 甲 has an open choice and an offer, 乙 a confirmed placement, 丙 a completed one.
+    w.student_a = _student(w, "越秀甲生", "13711110001")
+    w.student_b = _student(w, "越秀乙生", "13711110002")
+    w.student_c = _student(w, "越秀丙生", "13711110003")
+    # Same county and university as 甲, so only "does not own it" can refuse them.
+    w.neighbour = _student(w, "越秀邻居", "13711110009")
+    w.th_student = _student(w, "天河学生", "13722220001", hometown=w.tianhe, university=w.scut)
+    Notice.objects.create(user=w.student_a.user, text="越秀甲生的专属通知")
+    Notice.objects.create(user=w.th_student.user, text="天河学生的通知")
+
+
+def _build_selection(w: SimpleNamespace) -> None:
+    submit = services.application_submit
+    w.app_yx = submit(student=w.student_a, post=w.post_yx, statement="越秀甲生的个人陈述")
+    w.app_offer = submit(student=w.student_a, post=w.post_yx2)
+    services.application_offer(application=w.app_offer)
+    app_b = submit(student=w.student_b, post=w.post_yx)
+    services.application_offer(application=app_b)
+    w.placement_b = services.offer_confirm(application=app_b)
+    w.log_b = PracticeLog.objects.create(
+        placement=w.placement_b, day=w.post_yx.starts_on, hours=6, content="越秀乙生的实践日志"
+    )
+    app_c = submit(student=w.student_c, post=w.post_yx2)
+    services.application_offer(application=app_c)
+    w.placement_c = services.offer_confirm(application=app_c)
+    Placement.objects.filter(pk=w.placement_c.pk).update(
+        status="completed",
+        rating="good",
+        hours=20,
+        comment="越秀丙生表现良好",
+        certificate_code="YXCERT000001",
+        completed_at=timezone.now(),
+    )
+    w.app_th = submit(student=w.th_student, post=w.post_th)
+    w.round = rounds.round_run(county=w.yuexiu, season=w.season, created_by=w.yx_staff)
+    w.outcome = MatchingOutcome.objects.filter(round=w.round).first()
+    SupplementaryRound.objects.create(county=w.yuexiu, season=w.season)
+    audit_record(Action.ACCOUNT_CREATE, target=w.yx_host, region=w.yuexiu, actor=w.yx_staff)
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
+    name = str(connection.settings_dict["NAME"])
+    assert "test" in name or "memory" in name, f"refusing to build the world in {name}"
+    with django_db_blocker.unblock(), transaction.atomic():
+        w = _build_world()
+        # One signed-in session per role, made once: signing in costs more than most requests.
+        w.sessions = {}
+        for role in ALL_ROLES:
+            if role != "anonymous":
+                signed_in = Client()
+                signed_in.force_login(user_of(w, role))
+                w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield w
+        transaction.set_rollback(True)
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+OWNERS = (
+    "yx_staff",
+    "yx_host",
+    "gz_staff",
+    "province_staff",
+    "uni_staff",
+    "student_a",
+    "student_b",
+    "student_c",
+)
+FOREIGN = (
+    "th_staff",  # county staff of another county
+    "th_host",  # host-unit staff of another unit
+    "yx_other_host",  # host-unit staff of another unit in the same county
+    "mz_staff",  # city staff of another city
+    "gx_staff",  # provincial staff of another province
+    "scut_staff",  # university staff of another university
+    "th_student",  # a student of another county and university
+    "neighbour",  # a student of the same county and university who does not own the object
+    "anonymous",
+)
+ALL_ROLES = OWNERS + FOREIGN
+
+
+def user_of(w: SimpleNamespace, role: str) -> User | None:
+    if role == "anonymous":
+        return None
+    person = getattr(w, role)
+    return person.user if hasattr(person, "user") else person
+
+
+def login(client: Client, w: SimpleNamespace, role: str) -> User | None:
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[role]
+    return user_of(w, role)
+
+
+# What each foreign role must never read: 越秀's students' personal data, and (for everyone but
+# the neighbour, who legitimately sees the county's posts) the county's units, posts and staff.
+PERSONAL_MARKERS = (
+    "越秀甲生",
+    "越秀乙生",
+    "越秀丙生",
+    "13711110001",
+    "13711110002",
+    "13711110003",
+    "越秀甲生的专属通知",
+    "越秀甲生的个人陈述",
+    "越秀乙生的实践日志",
+    "YXCERT000001",
+)
+SCOPE_MARKERS = (
+    "越秀区图书馆",
+    "越秀图书馆阅读推广员",
+    "越秀社区服务岗",
+    "越秀草稿岗位",
+    "yuexiu",  # the county officer's login, also in "yuexiu_host" and the audit log
+    "中山大学",
+)
+
+
+def markers_for(role: str) -> tuple[str, ...]:
+    return PERSONAL_MARKERS if role == "neighbour" else PERSONAL_MARKERS + SCOPE_MARKERS
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+Builder = Callable[[SimpleNamespace], dict]
+
+
+def _none(w: SimpleNamespace) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Public:
+    reason: str
+    kwargs: Builder = _none
+    actor: str = "anonymous"  # who posts in the CSRF walker
+
+
+@dataclass(frozen=True)
+class Protected:
+    owner: str  # a role that may use the URL on 越秀's object (the control request)
+    kwargs: Builder = _none
+    data: Callable[[SimpleNamespace, str], dict] = lambda w, role: {}  # what a POST sends
+    owner_data: Callable[[SimpleNamespace, str], dict] | None = None  # owner's POST, if different
+    queries: tuple[dict, ...] = ({},)  # each GET is made with each of these query strings
+    page: bool = False  # a page of the user's own scope: 200 is fine, 越秀's markers are not
+    shows: tuple[str, ...] = ()  # what the owner sees there, so the markers above mean something
+    owner_succeeds: bool = False  # the owner's POST of `data` succeeds: the payload is valid
+    no_control: str = ""  # why no owner can reach the object (the control test is skipped)
+    get_audited: bool = False  # a GET download writes its audit event (an INSERT, nothing else)
+
+
+PUBLIC: dict[str, Public] = {
+    "home": Public("the landing page; signed-in staff see only counts of their own scope"),
+    "accounts:login": Public("signing in"),
+    "accounts:logout": Public("ends the caller's own session only", actor="yx_staff"),
+    "students:register": Public("students register themselves"),
+    "students:privacy": Public("the privacy notice students read before registering"),
+    "positions:search": Public("the public search of published posts"),
+    "positions:public_detail": Public(
+        "a published post's public page (drafts are 404)", lambda w: {"pk": w.post_yx.pk}
+    ),
+    "positions:region_options": Public("the region lists of the public search"),
+    "students:verify": Public("anyone checks a certificate by its code"),
+}
+
+
+def _pk(attr: str) -> Builder:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _post_pk(attr: str) -> Builder:
+    return lambda w: {"post_pk": getattr(w, attr).pk}
+
+
+def _post_form(w: SimpleNamespace, role: str = "") -> dict:
+    """A complete post for 越秀's host unit: only the scope can refuse it."""
+    starts = w.season.practice_starts
+    return {
+        "host_unit": w.unit_yx.pk,
+        "season": w.season.pk,
+        "title": "越界创建的岗位",
+        "category": "rural",
+        "headcount": "2",
+        "description": "越界",
+        "duties": "越界",
+        "place": "越界",
+        "starts_on": starts.isoformat(),
+        "ends_on": (starts + datetime.timedelta(days=14)).isoformat(),
+        "hours": "9:00-17:00",
+        "contact_name": "越界",
+        "contact_phone": "13800138000",
+    }
+
+
+def _host_unit_form(w: SimpleNamespace, role: str = "") -> dict:
+    return {
+        "kind": "government",
+        "name": "越界改名的单位",
+        "contact_name": "越界",
+        "contact_phone": "13800138000",
+        "is_active": "on",
+        "county": w.tianhe.pk,  # not a form field: the county never comes from the request
+    }
+
+
+def _account_form(w: SimpleNamespace, role: str) -> dict:
+    """An account for 越秀's scope, of the role the requester may open (host when none)."""
+    user = user_of(w, role)
+    child = CHILD_ROLES.get(getattr(user, "role", ""), (Role.HOST,))[0]
+    return {
+        "role": child,
+        "name": "越界账号",
+        "username": "intruder",
+        "phone": "13800138000",
+        "password": "Intruder-pass-2026",
+        "host_unit": w.unit_yx.pk,
+        "region": w.guangzhou.pk if child == Role.CITY else w.yuexiu.pk,
+        "university": w.zsu.pk,
+    }
+
+
+def _season_gx(w: SimpleNamespace, role: str) -> dict:
+    # The season is the only choice these forms offer; a county's own season is its own
+    # business, so the foreign case is another province's season.
+    return {"season": w.season_gx.pk}
+
+
+def _season(w: SimpleNamespace, role: str) -> dict:
+    return {"season": w.season.pk}
+
+
+PROTECTED: dict[str, Protected] = {
+    # accounts
+    "accounts:password_change": Protected(
+        "student_a",
+        page=True,
+        data=lambda w, r: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"},
+    ),
+    "accounts:notice_list": Protected("student_a", page=True, shows=("越秀甲生的专属通知",)),
+    # Marks the caller's own notices read; anyone's POST touches only their own rows.
+    "accounts:notices_read": Protected("student_a", page=True),
+    "accounts:audit_log": Protected(
+        "province_staff",
+        page=True,
+        queries=({}, {"export": "csv"}),  # the export has its own exporter, scoped separately
+        shows=("yuexiu",),
+        get_audited=True,
+    ),
+    "accounts:account_list": Protected("yx_staff", page=True, shows=("yuexiu_host",)),
+    "accounts:account_create": Protected(
+        "yx_staff", page=True, data=_account_form, shows=("越秀区图书馆",), owner_succeeds=True
+    ),
+    "accounts:account_detail": Protected("yx_staff", _pk("yx_host")),
+    "accounts:account_set_active": Protected(
+        "yx_staff", _pk("yx_host"), data=lambda w, r: {"active": "0"}
+    ),
+    # positions
+    "positions:host_unit_list": Protected("yx_staff", page=True, shows=("越秀区图书馆",)),
+    "positions:host_unit_create": Protected(
+        # The county is the requester's own; the payload lacks "kind" so nothing is created
+        # even for a legitimate county (the walker wants no change at all).
+        "yx_staff",
+        page=True,
+        data=lambda w, r: {"name": "越界单位", "county": w.yuexiu.pk},
+    ),
+    "positions:host_unit_detail": Protected("yx_staff", _pk("unit_yx")),
+    "positions:host_unit_edit": Protected(
+        "yx_staff", _pk("unit_yx"), data=_host_unit_form, owner_succeeds=True
+    ),
+    "positions:post_list": Protected("yx_staff", page=True, shows=("越秀图书馆阅读推广员",)),
+    "positions:post_create": Protected(
+        "yx_staff", page=True, data=_post_form, shows=("越秀区图书馆",), owner_succeeds=True
+    ),
+    "positions:post_detail": Protected("yx_staff", _pk("draft_yx")),
+    "positions:post_edit": Protected(
+        "yx_staff", _pk("draft_yx"), data=_post_form, owner_succeeds=True
+    ),
+    "positions:post_publish": Protected("yx_staff", _pk("draft_yx")),
+    "positions:post_close": Protected("yx_staff", _pk("post_yx")),
+    "positions:post_cancel": Protected("yx_staff", _pk("post_yx")),
+    # students: universities and the student's own pages
+    "students:university_list": Protected(
+        "province_staff", page=True, data=lambda w, r: {"name": "", "code": ""}, shows=("中山大学",)
+    ),
+    "students:me": Protected("student_a", page=True, shows=("越秀甲生", "越秀图书馆阅读推广员")),
+    "students:profile": Protected("student_a", page=True, shows=("越秀甲生",)),
+    "students:my_data": Protected(
+        "student_a", page=True, shows=("越秀甲生", "越秀甲生的个人陈述"), get_audited=True
+    ),
+    "students:erase": Protected(
+        "student_a", page=True, data=lambda w, r: {"password": "Wrong-password-2026"}
+    ),
+    "students:supplementary": Protected("student_a", page=True, shows=("越秀社区服务岗",)),
+    "students:apply": Protected(
+        "student_a",
+        _post_pk("draft_yx"),
+        data=lambda w, r: {"statement": "越界报名"},
+        no_control="a draft takes no applications from anyone; it is 越秀 staff's alone",
+    ),
+    "students:withdraw": Protected("student_a", _pk("app_yx")),
+    "students:move_up": Protected("student_a", _pk("app_yx")),
+    "students:confirm": Protected("student_a", _pk("app_offer")),
+    "students:decline": Protected("student_a", _pk("app_offer")),
+    "students:checkin": Protected(
+        "student_b", _pk("placement_b"), data=lambda w, r: {"code": w.placement_b.checkin_code}
+    ),
+    "students:log_add": Protected(
+        "student_b",
+        _pk("placement_b"),
+        data=lambda w, r: {
+            "day": (w.post_yx.starts_on + datetime.timedelta(days=1)).isoformat(),
+            "hours": "5",
+            "content": "越界日志",
+        },
+    ),
+    "students:certificate": Protected("student_c", _pk("placement_c")),
+    # students: selection by the county and the host unit
+    "students:post_applicants": Protected("yx_staff", _post_pk("post_yx"), shows=("越秀甲生",)),
+    "students:post_applicants_export": Protected(
+        "yx_staff",
+        _post_pk("post_yx"),
+        queries=({"format": "csv"},),  # XLSX is zipped: no markers to read
+        shows=("越秀甲生",),
+        get_audited=True,
+    ),
+    "students:host_rank": Protected("yx_host", _pk("app_yx"), data=lambda w, r: {"host_rank": "1"}),
+    "students:shortlist": Protected("yx_staff", _pk("app_yx")),
+    "students:reject": Protected("yx_staff", _pk("app_yx")),
+    "students:offer": Protected("yx_staff", _pk("app_yx")),
+    "students:reveal": Protected("yx_staff", _pk("app_yx")),
+    "students:placement_action": Protected(
+        "yx_staff",
+        lambda w: {"pk": w.placement_b.pk, "action": "drop"},
+        data=lambda w, r: {"reason": "越界终止"},
+    ),
+    "students:log_confirm": Protected("yx_host", _pk("log_b")),
+    # students: matching rounds
+    "students:matching": Protected("yx_staff", page=True, shows=("越秀甲生",)),
+    "students:matching_run": Protected("yx_staff", page=True, data=_season_gx, owner_data=_season),
+    "students:matching_publish": Protected("yx_staff", _pk("round")),
+    "students:matching_toggle": Protected("yx_staff", _pk("outcome")),
+    "students:supplementary_open": Protected(
+        "yx_staff", page=True, data=_season_gx, owner_data=_season
+    ),
+    # students: universities
+    "students:university_students": Protected("uni_staff", page=True, shows=("越秀乙生",)),
+    "students:university_students_export": Protected(
+        "uni_staff",
+        page=True,
+        queries=({"format": "csv"},),
+        shows=("越秀乙生",),
+        get_audited=True,
+    ),
+    "students:clearance": Protected(
+        "uni_staff", lambda w: {"pk": w.app_yx.pk, "kind": "performance"}
+    ),
+}
+
+# Real findings, kept visible: (url name, role) → what happens. strict: a fix makes them fail.
+KNOWN_LEAKS: dict[tuple[str, str], str] = {}
+GET_WRITES: dict[str, str] = {}
+
+
+# --- walking the resolver -----------------------------------------------------------------------
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(name, route) of every pattern, with namespaces, admin and static files left out."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            if inner.split(":")[0] == "admin":
+                continue  # Django's admin: see test_admin_refuses_everyone_but_superusers
+            yield from walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.callback is serve:
+                continue  # static and media files in DEBUG
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or f"<unnamed {route}>", route
+
+
+def _classified() -> list[str]:
+    return sorted({name for name, _route in walk() if name in PUBLIC or name in PROTECTED})
+
+
+CLASSIFIED = _classified()
+WALKED_PROTECTED = [n for n in CLASSIFIED if n in PROTECTED]
+
+
+def _url(w: SimpleNamespace, name: str) -> str:
+    entry = PUBLIC.get(name) or PROTECTED[name]
+    return reverse(name, kwargs=entry.kwargs(w))
+
+
+def _queries(name: str) -> tuple[dict, ...]:
+    return PROTECTED[name].queries if name in PROTECTED else ({},)
+
+
+def test_every_url_pattern_is_classified():
+    """A new view must be added to PUBLIC or PROTECTED before the walkers can check it."""
+    found = dict(walk())
+    unclassified = sorted(n for n in found if n not in PUBLIC and n not in PROTECTED)
+    both = sorted(set(PUBLIC) & set(PROTECTED))
+    stale = sorted((set(PUBLIC) | set(PROTECTED)) - set(found))
+    assert not unclassified, (
+        "URL patterns in neither PUBLIC nor PROTECTED of tests/security/test_access_matrix.py: "
+        + ", ".join(f"{n} ({found[n]})" for n in unclassified)
+    )
+    assert not both, f"in both PUBLIC and PROTECTED: {both}"
+    assert not stale, f"in the tables but no longer a URL pattern: {stale}"
+
+
+# --- checks shared by the walkers ---------------------------------------------------------------
+
+EXCLUDED_MODELS = {"sessions.session", "contenttypes.contenttype", "auth.permission"}
+
+
+def snapshot(requester: User | None) -> dict[str, list[dict]]:
+    """Every row of every table that a request could change, minus what signing in and reading
+    may touch: sessions, django-axes, last_login, the requester's own notices' read mark, and the
+    requester's own download (export) audit events."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if label in EXCLUDED_MODELS or model._meta.app_label == "axes":
+            continue
+        rows = list(model._default_manager.order_by("pk").values())
+        if model is User:
+            rows = [{k: v for k, v in r.items() if k != "last_login"} for r in rows]
+        elif model is Notice and requester is not None:
+            rows = [r | {"read_at": None} if r["user_id"] == requester.pk else r for r in rows]
+        elif model is AuditEvent and requester is not None:
+            rows = [r for r in rows if not (r["actor_id"] == requester.pk and _is_read(r))]
+        state[label] = rows
+    return state
+
+
+def _is_read(event: dict) -> bool:
+    return event["action"] in (Action.EXPORT, Action.DATA_DOWNLOAD)
+
+
+def state_diff(before: dict, after: dict) -> list[str]:
+    changed = []
+    for label, rows in after.items():
+        if rows != before[label]:
+            old = {r.get("id"): r for r in before[label]}
+            new = {r.get("id"): r for r in rows}
+            added = [pk for pk in new if pk not in old]
+            gone = [pk for pk in old if pk not in new]
+            edited = [pk for pk in new if pk in old and new[pk] != old[pk]]
+            changed.append(f"{label}: added {added} removed {gone} changed {edited}")
+    return changed
+
+
+def content_of(response) -> str:
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    text = body.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+
+
+def refusal_problem(route: Protected, role: str, method: str, response) -> str | None:
+    """What is wrong with a foreign role's response, or None."""
+    status = response.status_code
+    if role == "anonymous":
+        ok = is_login_redirect(response) or status in (403, 404, 405)
+    elif is_login_redirect(response):
+        return f"{method} sent {role} to the login page: their session is broken, not refused"
+    elif route.page:
+        ok = status in (200, 302, 403, 404, 405)
+    else:
+        ok = status in (403, 404, 405)
+    if not ok:
+        return f"{method} answered {status} {response.get('Location', '')}".strip()
+    seen = [m for m in markers_for(role) if m in content_of(response)]
+    if seen:
+        return f"{method} showed {seen}"
+    return None
+
+
+def _cases(names: list[str], roles: tuple[str, ...], known: dict) -> list:
+    return [
+        pytest.param(
+            name,
+            role,
+            id=f"{name}-{role}",
+            marks=[pytest.mark.xfail(strict=True, reason=known[(name, role)])]
+            if (name, role) in known
+            else [],
+        )
+        for name in names
+        for role in roles
+    ]
+
+
+# --- 1. foreign roles: refused, shown nothing, change nothing ----------------------------------
+
+
+@pytest.mark.parametrize(("name", "role"), _cases(WALKED_PROTECTED, FOREIGN, KNOWN_LEAKS))
+def test_foreign_roles_neither_see_nor_change_yuexius_data(client, matrix, name, role):
+    route = PROTECTED[name]
+    url = _url(matrix, name)
+    user = login(client, matrix, role)
+    before = snapshot(user)
+    answers = [(f"GET ?{q}" if q else "GET", client.get(url, q)) for q in route.queries]
+    answers.append(("POST", client.post(url, route.data(matrix, role))))
+    problems = [refusal_problem(route, role, method, answer) for method, answer in answers]
+    problems = [p for p in problems if p]
+    problems += [f"changed {d}" for d in state_diff(before, snapshot(user))]
+    assert not problems, f"{name} as {role} ({url}): " + "; ".join(problems)
+
+
+# --- 2. the owner reaches what the table points at ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", WALKED_PROTECTED)
+def test_the_owner_reaches_what_the_table_points_at(client, matrix, name):
+    route = PROTECTED[name]
+    if route.no_control:
+        pytest.skip(route.no_control)
+    url = _url(matrix, name)
+    login(client, matrix, route.owner)
+    for query in route.queries:
+        response = client.get(url, query)
+        if response.status_code == 405:
+            response = client.post(url, (route.owner_data or route.data)(matrix, route.owner))
+        assert response.status_code not in (403, 404) and not is_login_redirect(response), (
+            f"{name} refused its owner {route.owner}: {response.status_code}"
+        )
+        page = content_of(response)
+        missing = [m for m in route.shows if m not in page]
+        assert not missing, f"{name}?{query} as {route.owner} does not show {missing}"
+    if route.owner_succeeds:
+        response = client.post(url, route.data(matrix, route.owner))
+        assert response.status_code == 302, f"{name}: the owner's POST of the payload failed"
+
+
+# --- 3. CSRF: a POST without a token is refused, everywhere -------------------------------------
+
+CSRF_REFUSED = "refused by CsrfViewMiddleware"
+
+
+def csrf_refused(request, reason=""):
+    """Installed as CSRF_FAILURE_VIEW so a CSRF 403 is told apart from a view's own 403."""
+    return HttpResponseForbidden(CSRF_REFUSED)
+
+
+@pytest.mark.parametrize("name", CLASSIFIED)
+def test_a_post_without_a_csrf_token_is_refused(matrix, settings, name):
+    settings.CSRF_FAILURE_VIEW = f"{__name__}.csrf_refused"
+    # No exceptions: no view of the portal is csrf_exempt. The owner (or, for public pages, the
+    # usual visitor) posts, so only the missing token can be the reason for a refusal.
+    client = Client(enforce_csrf_checks=True)
+    route = PROTECTED.get(name)
+    role = route.owner if route else PUBLIC[name].actor
+    user = login(client, matrix, role)
+    data = (route.owner_data or route.data)(matrix, role) if route else {}
+    before = snapshot(user)
+    response = client.post(_url(matrix, name), data)
+    refused = response.status_code == 403 and response.content.decode() == CSRF_REFUSED
+    assert refused or response.status_code == 405, (
+        f"{name} as {role} accepted a POST without a CSRF token: {response.status_code}"
+    )
+    assert not state_diff(before, snapshot(user))
+
+
+# --- 4. a GET changes nothing, for anyone -------------------------------------------------------
+
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+LAST_LOGIN = re.compile(
+    r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*[^,]*\s+WHERE', re.IGNORECASE
+)
+
+
+def forbidden_write(sql: str, audited: bool) -> bool:
+    match = WRITE.match(sql)
+    if not match:
+        return False
+    table = match.group(2).lower()
+    if table == "django_session" or table.startswith("axes_") or LAST_LOGIN.match(sql):
+        return False
+    # A download records who took it (an audit INSERT, as the design asks): reading, logged.
+    return not (
+        audited and match.group(1).upper().startswith("INSERT") and table == "accounts_auditevent"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=GET_WRITES[n]))
+        if n in GET_WRITES
+        else n
+        for n in CLASSIFIED
+    ],
+)
+def test_a_get_changes_nothing(client, matrix, name):
+    """Every role, owners and foreign ones, in one test per URL: a GET should leave nothing to
+    roll back between them, and one test per pair would triple the module's running time."""
+    url = _url(matrix, name)
+    audited = name in PROTECTED and PROTECTED[name].get_audited
+    failures = []
+    for role in ALL_ROLES:
+        login(client, matrix, role)
+        for query in _queries(name):
+            with CaptureQueriesContext(connection) as queries:
+                content_of(client.get(url, query))  # a download runs its queries as it is read
+            writes = [q["sql"] for q in queries.captured_queries]
+            failures += [f"as {role}: {w}" for w in writes if forbidden_write(w, audited)]
+    assert not failures, f"GET {url} wrote:\n" + "\n".join(failures)
+
+
+# --- the public pages and the admin -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CLASSIFIED if n in PUBLIC))
+def test_public_pages_show_no_personal_data(client, matrix, name):
+    page = content_of(client.get(_url(matrix, name)))
+    assert not [m for m in PERSONAL_MARKERS if m in page]
+
+
+def test_drafts_have_no_public_page(client, matrix):
+    url = reverse("positions:public_detail", kwargs={"pk": matrix.draft_yx.pk})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_admin_refuses_everyone_but_superusers(client, matrix, role):
+    user = login(client, matrix, role)
+    admin_login = reverse("admin:login")
+    for url in (reverse("admin:index"), reverse("admin:accounts_user_changelist")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(admin_login), url
+    if user is not None:
+        client.logout()
+        client.post(admin_login, {"username": user.username, "password": PASSWORD})
+        assert client.get(reverse("admin:index")).status_code == 302
