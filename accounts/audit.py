@@ -44,7 +44,7 @@ class AuditContextMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         user = user if user is not None and user.is_authenticated else None
-        with acting_as(user, client_ip(request) or None):
+        with acting_as(user, client_ip(request)):
             return self.get_response(request)
 
 
@@ -53,6 +53,30 @@ def _province_of(region):
     while region is not None and region.level != "province":
         region = region.parent
     return region
+
+
+def audit_record_many(action: str, *, targets, region, data: dict | None = None) -> None:
+    """One event per record, in one INSERT (a matching round publishes hundreds of offers)."""
+    current = _actor.get() or NOBODY
+    province = _province_of(region)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=current.user,
+                actor_label=getattr(current.user, "username", "") or "系统",
+                actor_role=getattr(current.user, "role", "") or "",
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=target.pk,
+                region=region,
+                province=province,
+                data=data or {},
+                ip=current.ip,
+            )
+            for target in targets
+        ],
+        batch_size=1000,
+    )
 
 
 def audit_record(

@@ -1,7 +1,10 @@
 """Which accounts a staff user may see (everything below them) and change (the level just below)."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import CHILD_ROLES, AuditEvent, Role, User
 from accounts.scoping import NOTHING
@@ -54,8 +57,13 @@ def audit_events_filtered(user, *, action="", actor="", since=None, until=None):
         events = events.filter(action=action)
     if actor:
         events = events.filter(actor_label__iexact=actor.strip())
+    # Bounds as local midnights, so the (province, -created_at) index serves the range.
     if since:
-        events = events.filter(created_at__date__gte=since)
+        events = events.filter(created_at__gte=_midnight(since))
     if until:
-        events = events.filter(created_at__date__lte=until)
+        events = events.filter(created_at__lt=_midnight(until + datetime.timedelta(days=1)))
     return events
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

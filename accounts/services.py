@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
-from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
+from accounts.models import CHILD_ROLES, REGION_ROLES, AuditEvent, Role, User
 
 
 def _check_scope(*, creator: User, role: str, region=None, host_unit=None, university=None) -> None:
@@ -84,7 +84,8 @@ def scope_region(account: User):
         return account.host_unit.county
     if account.university_id:
         return account.university.province
-    return None
+    student = getattr(account, "student", None) if account.role == Role.STUDENT else None
+    return student.hometown if student is not None else None
 
 
 @transaction.atomic
@@ -109,4 +110,7 @@ def login_records_prune(*, now) -> int:
     attempts = now - settings.AXES_COOLOFF_TIME - datetime.timedelta(days=1)
     removed = AccessLog.objects.filter(attempt_time__lt=logs).delete()[0]
     stale = AccessAttempt.objects.filter(attempt_time__lt=attempts).delete()[0]
-    return removed + stale
+    # The audit events themselves stay (who did what); the address they came from goes with
+    # the sign-in records (the Cybersecurity Law asks for at least six months of logs).
+    addresses = AuditEvent.objects.filter(created_at__lt=logs, ip__isnull=False).update(ip=None)
+    return removed + stale + addresses

@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.audit import Action, audit_record
 
@@ -43,7 +45,7 @@ class ListExporter:
         yield [str(header) for header in self.headers]
         for row in self.rows():
             self.count += 1
-            yield row
+            yield [clean(value) for value in row]
 
     def filename(self, extension: str) -> str:
         return f"{self.name}-{timezone.localdate():%Y%m%d}.{extension}"
@@ -51,6 +53,16 @@ class ListExporter:
     @property
     def title(self) -> str:
         return str(self.name)
+
+
+def clean(value: Any) -> Any:
+    """Lazy translations become text; control characters pasted from Word (which XLSX cannot
+    hold, and which would fail the whole download) are dropped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def is_formula_like(value: Any) -> bool:

@@ -102,7 +102,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are in the axes tables and the audit log, not on stdout
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "fanjiaxiang.security.client_ip"
-AXES_SENSITIVE_PARAMETERS = ["password"]
 # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn: the client's
 # address is then that many hops from the right of X-Forwarded-For. 0 trusts no header.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
@@ -266,7 +265,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every failed sign-in at INFO; its tables and the audit log keep them.
+    # django-axes logs each failed sign-in (username and address masked, its default); its
+    # tables and the audit log keep what staff need.
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
@@ -279,8 +279,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Uploads (plans, photos, Excel): requests over this are refused before a view reads them;
-# each upload field checks its own type and size again (fanjiaxiang/uploads.py).
+# Form fields (not files) over this are refused before a view reads them; files are spooled to
+# disk above FILE_UPLOAD_MAX_MEMORY_SIZE, and every upload field checks its own type and size
+# (fanjiaxiang/uploads.py). The request body as a whole is capped by nginx client_max_body_size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import mask_phone
 from fanjiaxiang.exporters import ListExporter
 from students import selectors
+from students.models import Application
 
 
 def _local(moment) -> str:
@@ -81,6 +82,7 @@ class ApplicantsExporter(ListExporter):
         applications = (
             selectors.applications_for_user(self.user)
             .filter(post=self.filters["post"])
+            .exclude(status=Application.Status.WITHDRAWN)  # as on the page
             .order_by("host_unsuitable", "host_rank", "created_at")
         )
         for a in applications.iterator(chunk_size=2000):

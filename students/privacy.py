@@ -10,7 +10,9 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Replace
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,6 +109,10 @@ def student_data_download(*, student: Student) -> bytes:
 def student_erase(*, student: Student, password: str) -> None:
     """The student's own request: refused while a placement is under way (the county and host
     unit answer for them until it ends); open choices are withdrawn first."""
+    # Locked as offer_confirm locks it: an erasure and a confirmation cannot cross.
+    student = (
+        Student.objects.select_for_update().select_related("user", "hometown").get(pk=student.pk)
+    )
     if not student.user.check_password(password):
         raise ValidationError({"password": _("密码不正确。")})
     if student.placements.filter(status__in=IN_PROGRESS).exists():
@@ -120,6 +126,7 @@ def _anonymise(student: Student, *, action: str) -> bool:
     """Empty every identifying field, once: the claim on anonymised_at makes a second run (or a
     redelivered task) a no-op."""
     now = timezone.now()
+    name = student.name  # as loaded, before the claim empties it
     claimed = Student.objects.filter(pk=student.pk, anonymised_at__isnull=True).update(
         anonymised_at=now,
         name=ERASED_NAME,
@@ -142,6 +149,7 @@ def _anonymise(student: Student, *, action: str) -> bool:
     Placement.objects.filter(student=student).update(comment="", drop_reason="")
     PracticeLog.objects.filter(placement__student=student).update(content="")
     Notice.objects.filter(user=student.user_id).delete()
+    _forget_in_host_notices(student, name)
     user = User.objects.get(pk=student.user_id)
     # Sign-in records name the account and the addresses it used.
     AccessLog.objects.filter(username__iexact=user.username).delete()
@@ -153,6 +161,9 @@ def _anonymise(student: Student, *, action: str) -> bool:
     user.save()
     # Earlier events name the account; they keep the event, not the name.
     AuditEvent.objects.filter(actor=user).update(actor_label=user.username)
+    AuditEvent.objects.filter(target_type="accounts.user", target_id=user.pk).update(
+        data={"username": user.username}
+    )
     erased_by_self = action == Action.ERASURE
     audit_record(
         action, target=student, region=student.hometown, actor=user if erased_by_self else None
@@ -160,23 +171,42 @@ def _anonymise(student: Student, *, action: str) -> bool:
     return True
 
 
-def retention_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+def _forget_in_host_notices(student: Student, name: str) -> None:
+    """Host-unit staff were told "<name> 已确认…" on their posts' applicants pages; the name goes."""
+    urls = [
+        reverse("students:post_applicants", args=[post_id])
+        for post_id in Application.objects.filter(student=student).values_list("post_id", flat=True)
+    ]
+    if name and urls:
+        Notice.objects.filter(url__in=urls, text__contains=name).update(
+            text=Replace("text", Value(name), Value(ERASED_NAME))
+        )
+
+
+def retention_sweep(*, now: datetime.datetime | None = None, batch: int = 1000) -> int:
     """Anonymise students who have neither signed in nor taken part for RETENTION_YEARS (default
-    3): long enough for credits, certificates and the annual summary, not longer."""
+    3): long enough for credits, certificates and the annual summary, not longer. Works in
+    batches (each student in its own short transaction) until none is due."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=365 * settings.PERSONAL_DATA_RETENTION_YEARS)
+    done, after = 0, 0
+    while due := _due(cutoff, after, batch):
+        for pk in due:
+            with transaction.atomic():
+                student = Student.objects.select_related("hometown").get(pk=pk)
+                done += _anonymise(student, action=Action.RETENTION)
+        after = due[-1]
+    return done
+
+
+def _due(cutoff: datetime.datetime, after: int, batch: int) -> list[int]:
     due = (
-        Student.objects.filter(anonymised_at__isnull=True, created_at__lt=cutoff)
+        Student.objects.filter(pk__gt=after, anonymised_at__isnull=True, created_at__lt=cutoff)
         .filter(Q(user__last_login__isnull=True) | Q(user__last_login__lt=cutoff))
         .annotate(last_choice=Max("applications__updated_at"))
         .filter(Q(last_choice__isnull=True) | Q(last_choice__lt=cutoff))
         .exclude(placements__status__in=IN_PROGRESS)
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)[:batch]
     )
-    done = 0
-    for pk in list(due):
-        with transaction.atomic():
-            student = Student.objects.select_related("hometown").get(pk=pk)
-            done += _anonymise(student, action=Action.RETENTION)
-    return done
+    return list(due)

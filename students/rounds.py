@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import Action, audit_record
+from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
 from positions.models import Post, Region
 from students import services
@@ -199,6 +199,12 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
         target=matching_round,
         region=matching_round.county,
         data={"offers": len(chosen)},
+    )
+    audit_record_many(
+        Action.APPLICATION_OFFER,
+        targets=chosen,
+        region=matching_round.county,
+        data={"round": matching_round.pk},
     )
     notify_many(
         [

@@ -525,10 +525,15 @@ def clearance_record(*, student: Student, season, performance: bool = False, saf
         student=student, season=season
     )
     now = timezone.now()
+    changed = False
     if performance and clearance.performance_certified_at is None:
         clearance.performance_certified_at = now
+        changed = True
     if safety and clearance.safety_trained_at is None:
         clearance.safety_trained_at = now
+        changed = True
+    if not changed:
+        return clearance
     clearance.save()
     audit_record(
         Action.CLEARANCE_RECORD,
@@ -568,6 +573,9 @@ def placement_drop(*, placement: Placement, reason: str) -> Placement:
 # The county buys the students' accident insurance and answers for them (ID number and phone);
 # the host unit only needs to call its applicants (phone). Everyone else sees masked values.
 REVEALABLE = {Role.COUNTY: ("id_number", "phone"), Role.HOST: ("phone",)}
+# Only while the choice is open or the student is placed: a withdrawn or rejected applicant is
+# no longer the county's or host unit's business.
+REVEAL_WHILE = (S.APPLIED, S.SHORTLISTED, S.OFFERED, S.CONFIRMED)
 
 
 def personal_data_reveal(*, application: Application, viewer: User) -> dict[str, str]:
@@ -575,6 +583,8 @@ def personal_data_reveal(*, application: Application, viewer: User) -> dict[str,
     fields = REVEALABLE.get(viewer.role, ())
     if not fields:
         raise ValidationError(_("你的角色不能查看完整个人信息。"))
+    if application.status not in REVEAL_WHILE:
+        raise ValidationError(_("该报名已结束，不能再查看学生的完整个人信息。"))
     student = application.student
     values = {field: getattr(student, field) or "" for field in fields}
     audit_record(

@@ -26,4 +26,6 @@ def retention_sweep(now: str | None = None) -> int:
     from students.privacy import retention_sweep as sweep
 
     moment = datetime.datetime.fromisoformat(now) if now else timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
     return sweep(now=moment)

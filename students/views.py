@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notice, Role
@@ -156,6 +157,7 @@ def profile(request):
     return render(request, "students/profile.html", {"form": form, "student": student})
 
 
+@never_cache
 @login_required
 @require_GET
 def my_data(request):
@@ -328,19 +330,18 @@ def _county_decision(service, done):
     return view
 
 
+@never_cache
 @login_required
 @require_POST
 def reveal(request, pk: int):
     """Shows an applicant's full ID number / phone to the county or host unit, and logs it."""
     application = _staff_application(request, pk, tuple(services.REVEALABLE))
-    values = services.personal_data_reveal(application=application, viewer=request.user)
-    if request.htmx:
-        return render(request, "students/_revealed.html", {"values": values})
-    messages.info(
-        request,
-        _("%(name)s：%(values)s（已记录查看）")
-        % {"name": application.student.name, "values": "，".join(values.values())},
-    )
+    with refusals_as_messages(request):
+        values = services.personal_data_reveal(application=application, viewer=request.user)
+        # Rendered into this response only: never a message (that is a cookie) and never cached.
+        template = "students/_revealed.html" if request.htmx else "students/revealed.html"
+        context = {"values": values, "application": application}
+        return render(request, template, context)
     return redirect("students:post_applicants", post_pk=application.post_id)
 
 

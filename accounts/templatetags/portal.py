@@ -18,3 +18,10 @@ def bootstrap(field):
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value)
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta as whole minutes, rounded up (the lockout page's cool-off)."""
+    seconds = int(duration.total_seconds()) if duration else 0
+    return -(-seconds // 60)

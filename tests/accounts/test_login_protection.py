@@ -132,3 +132,54 @@ def test_recent_sign_in_records_are_kept(client, world):
     _login(client, "yuexiu", PASSWORD)
     assert login_records_prune(now=timezone.now() + datetime.timedelta(days=10)) == 0
     assert AccessLog.objects.count() == 1
+
+
+def test_attempts_during_a_lock_do_not_flood_the_audit_log(client, world):
+    _lock(client, "yuexiu")
+    for _ in range(10):
+        assert _login(client, "yuexiu", WRONG).status_code == 429
+    assert AuditEvent.objects.filter(action="login.locked").count() == 1
+
+
+def test_a_students_lockout_reaches_the_province_of_their_hometown(client, world):
+    from tests.factories import StudentFactory
+
+    student = StudentFactory(hometown=world.yuexiu, university=world.university)
+    _lock(client, student.user.username)
+    assert AuditEvent.objects.get(action="login.locked").province == world.province
+
+
+def test_the_lockout_page_names_the_configured_cooloff(client, world, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=45)
+    _lock(client, "yuexiu")
+    assert "45 分钟后再试" in _login(client, "yuexiu", PASSWORD).content.decode()
+
+
+@pytest.mark.parametrize("forwarded", ["203.0.113.7:5678", "unknown", "[2001:db8::1]:443"])
+def test_a_forwarded_value_that_is_not_an_address_breaks_nothing(
+    client, world, settings, forwarded
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "yuexiu", "password": WRONG},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    expected = {"203.0.113.7:5678": "203.0.113.7", "unknown": "10.9.9.9"}
+    assert AccessAttempt.objects.get().ip_address == expected.get(forwarded, "2001:db8::1")
+
+
+def test_audit_addresses_are_forgotten_with_the_sign_in_records(client, world):
+    from accounts.services import login_records_prune
+
+    client.force_login(world.yx_staff)
+    client.post(reverse("accounts:account_set_active", args=[world.yx_host.pk]), {"active": "0"})
+    event = AuditEvent.objects.get(action="account.deactivate")
+    assert event.ip == "127.0.0.1"
+    login_records_prune(now=timezone.now() + datetime.timedelta(days=181))
+    event.refresh_from_db()
+    assert event.ip is None and event.actor == world.yx_staff  # the event itself stays

@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "x7Kq9vR2mZp4Lw8Ns3Td6Yf1Hb5Jc0Ge-Ua/Xo+Vi_Qr!Sk@Pl#Mn$Wd%Ez^Ay&Bt*",
     "FIELD_ENCRYPTION_SALTS": "prod-salt-2026",
     "ALLOWED_HOSTS": "fjx.example.gov.cn",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -37,3 +38,8 @@ def test_check_deploy_reports_nothing_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_warns_when_no_proxy_is_trusted():
+    result = _manage("check", "--deploy", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+    assert "fanjiaxiang.W001" in result.stderr + result.stdout

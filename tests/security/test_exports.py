@@ -131,3 +131,27 @@ def test_placements_exported_are_the_universitys_only_even_with_many(client, pla
     client.force_login(placed.uni_staff)
     rows = list(_sheet(client.get(reverse("students:university_students_export"))).values)[1:]
     assert len(rows) == Placement.objects.filter(student__university=placed.university).count()
+
+
+def test_text_pasted_from_word_with_control_characters_still_exports(client, placed):
+    from students.models import Application
+
+    Application.objects.filter(pk=placed.application.pk).update(statement="第一行\x0b第二行\x07")
+    client.force_login(placed.yx_staff)
+    response = client.get(reverse("students:post_applicants_export", args=[placed.post_yx.pk]))
+    values = [v for row in _sheet(response).values for v in row]
+    assert "第一行第二行" in values
+
+
+def test_withdrawn_applicants_are_not_exported(client, placed):
+    student = StudentFactory(hometown=placed.yuexiu, name="已撤回学生")
+    application = services.application_submit(student=student, post=placed.post_yx)
+    services.application_withdraw(application=application)
+    client.force_login(placed.yx_staff)
+    rows = _csv(
+        client.get(
+            reverse("students:post_applicants_export", args=[placed.post_yx.pk]),
+            {"format": "csv"},
+        )
+    )
+    assert "已撤回学生" not in [row[0] for row in rows]

@@ -191,3 +191,52 @@ def test_a_real_worker_runs_the_retention_sweep_idempotently(worker):
 
 def test_the_retention_sweep_is_on_the_beat_schedule(settings):
     assert settings.CELERY_BEAT_SCHEDULE["retention-sweep"]["task"] == retention_task.name
+
+
+def test_a_reveal_without_htmx_is_a_page_not_a_cookie_and_is_not_cached(client, applicant):
+    client.force_login(applicant.yx_staff)
+    response = client.post(reverse("students:reveal", args=[applicant.application.pk]))
+    assert response.status_code == 200
+    assert applicant.applicant.id_number in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "messages" not in response.cookies
+
+
+def test_no_reveal_once_the_student_has_withdrawn(client, applicant):
+    services.application_withdraw(application=applicant.application)
+    client.force_login(applicant.yx_host)
+    response = client.post(reverse("students:reveal", args=[applicant.application.pk]), follow=True)
+    assert "13912345678" not in response.content.decode()
+    assert "报名已结束" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="pii.reveal").exists()
+
+
+def test_the_data_download_is_not_cached(client, applicant):
+    client.force_login(applicant.applicant.user)
+    assert "no-store" in client.get(reverse("students:my_data"))["Cache-Control"]
+
+
+def test_erasure_takes_the_name_out_of_the_host_units_notices(client, applicant):
+    from accounts.models import Notice
+
+    services.application_offer(application=applicant.application)
+    services.offer_decline(application=applicant.application)
+    assert Notice.objects.filter(user=applicant.yx_host, text__contains="越秀学生").exists()
+    _erase(client, applicant.applicant)
+    texts = list(Notice.objects.filter(user=applicant.yx_host).values_list("text", flat=True))
+    assert texts and not [t for t in texts if "越秀学生" in t]
+    assert any("已注销" in t for t in texts)
+
+
+def test_erasure_takes_the_username_out_of_lockout_events(client, applicant):
+    student = applicant.applicant
+    username = student.user.username
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": username, "password": "Wrong-1x"})
+    assert AuditEvent.objects.filter(action="login.locked", data__username=username).exists()
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.all().delete()  # the lock lifts (as after the cool-off)
+    _erase(client, student)
+    assert not AuditEvent.objects.filter(data__username=username).exists()
+    assert not AuditEvent.objects.filter(actor_label=username).exists()

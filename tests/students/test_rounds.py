@@ -66,6 +66,11 @@ def test_publishing_sends_the_offers_once(county_season):
     assert offered == {apps[("丙生", "岗位甲")].pk, apps[("甲生", "岗位乙")].pk}
     with pytest.raises(ValidationError, match="已发布"):
         rounds.round_publish(matching_round=matching_round)
+    from accounts.models import AuditEvent
+
+    audited = AuditEvent.objects.filter(action="application.offer", region=county)
+    assert set(audited.values_list("target_id", flat=True)) == offered  # one event per offer
+    assert AuditEvent.objects.filter(action="matching.publish").count() == 1
 
 
 def test_publishing_is_all_or_nothing(county_season):
