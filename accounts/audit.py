@@ -55,37 +55,10 @@ def _province_of(region):
     return region
 
 
-def audit_record_many(action: str, *, targets, region, data: dict | None = None) -> None:
-    """One event per record, in one INSERT (a matching round publishes hundreds of offers)."""
-    current = _actor.get() or NOBODY
-    province = _province_of(region)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=current.user,
-                actor_label=getattr(current.user, "username", "") or "系统",
-                actor_role=getattr(current.user, "role", "") or "",
-                action=action,
-                target_type=target._meta.label_lower,
-                target_id=target.pk,
-                region=region,
-                province=province,
-                data=data or {},
-                ip=current.ip,
-            )
-            for target in targets
-        ],
-        batch_size=1000,
-    )
-
-
-def audit_record(
-    action: str, *, target=None, region=None, data: dict | None = None, actor=None
-) -> AuditEvent:
-    """Write one event. `region` is the county, city or province whose staff the record concerns."""
+def _event(action, target, region, province, data, actor=None) -> AuditEvent:
     current = _actor.get() or NOBODY
     user = actor if actor is not None else current.user
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=getattr(user, "username", "") or "系统",
         actor_role=getattr(user, "role", "") or "",
@@ -93,7 +66,23 @@ def audit_record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=target.pk if target is not None else None,
         region=region,
-        province=_province_of(region),
+        province=province,
         data=data or {},
         ip=current.ip,
     )
+
+
+def audit_record(
+    action: str, *, target=None, region=None, data: dict | None = None, actor=None
+) -> AuditEvent:
+    """Write one event. `region` is the county, city or province whose staff the record concerns."""
+    event = _event(action, target, region, _province_of(region), data, actor)
+    event.save()
+    return event
+
+
+def audit_record_many(action: str, *, targets, region, data: dict | None = None) -> None:
+    """One event per record, in one INSERT (a matching round publishes hundreds of offers)."""
+    province = _province_of(region)
+    events = [_event(action, target, region, province, data) for target in targets]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
