@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
+from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
 from accounts.forms import AccountForm, AuditFilterForm
 from accounts.models import CHILD_ROLES, Notice, Role
 from accounts.scoping import require_write
+from accounts.services import scope_region
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
 from positions.selectors import host_units_for_user, posts_for_user, region_children
@@ -109,8 +111,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        user = self.request.user
+        audit_record(Action.PASSWORD_CHANGE, target=user, region=scope_region(user))
         messages.success(self.request, _("密码已修改。"))
-        return super().form_valid(form)
+        return response
 
 
 @require_GET

@@ -122,12 +122,18 @@ def _registration_clash(username: str, number: str, student: Student) -> Validat
 
 @transaction.atomic
 def student_update(*, student: Student, **fields) -> Student:
+    changed = []
     for name, value in fields.items():
-        if name in STUDENT_EDITABLE:
+        if name in STUDENT_EDITABLE and getattr(student, name) != value:
             setattr(student, name, value)
+            changed.append(name)
     student.full_clean(exclude=["user", "id_number_digest"], validate_unique=False)
     student.save()
     User.objects.filter(pk=student.user_id).update(phone=student.phone, email=student.email)
+    if changed:  # which fields, never their values
+        audit_record(
+            Action.PROFILE_UPDATE, target=student, region=student.hometown, data={"fields": changed}
+        )
     return student
 
 
@@ -199,6 +205,7 @@ def application_withdraw(*, application: Application) -> Application:
         raise ValidationError(_("只有尚未录用的志愿可以撤回。"))
     _renumber([c for c in choices if c.pk != application.pk])
     application.refresh_from_db()
+    _audit(Action.APPLICATION_WITHDRAW, application, application.post)
     return application
 
 
@@ -382,12 +389,13 @@ def offers_expire(*, now: datetime.datetime) -> int:
     expired = 0
     with transaction.atomic():
         due = (
-            Application.objects.select_for_update(skip_locked=True)
+            Application.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=S.OFFERED, offer_expires_at__lt=now)
-            .select_related("student__user", "post")
+            .select_related("student__user", "post__host_unit__county__parent__parent")
         )
         for application in due:
             Application.objects.filter(pk=application.pk).update(status=S.EXPIRED, updated_at=now)
+            _audit(Action.OFFER_EXPIRE, application, application.post)
             _tell_student(
                 application,
                 _("“%(post)s”的录用未在期限内确认，已过期。") % {"post": application.post.title},

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from students import services
-from tests.factories import StudentFactory, region, staff
+from tests.factories import PASSWORD, PostFactory, StudentFactory, region, staff
 
 
 def _rows(page) -> str:
@@ -101,3 +101,38 @@ def test_the_list_query_count_does_not_grow_with_events(
     client.force_login(offered.province_staff)
     with django_assert_max_num_queries(8):
         client.get(reverse("accounts:audit_log"))
+
+
+def test_withdrawals_expiries_profile_edits_and_password_changes_are_recorded(world, client):
+    import datetime
+
+    from django.utils import timezone
+
+    student = StudentFactory(hometown=world.yuexiu, university=world.university)
+    first = services.application_submit(student=student, post=world.post_yx)
+    services.application_withdraw(application=first)
+    second = services.application_submit(
+        student=student, post=PostFactory(host_unit=world.unit_yx, title="第二志愿")
+    )
+    services.application_offer(application=second)
+    services.offers_expire(now=timezone.now() + datetime.timedelta(days=4))
+    services.student_update(student=student, phone="13700137000", major=student.major)
+    client.force_login(world.yx_staff)
+    client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Newpass-2026x",
+            "new_password2": "Newpass-2026x",
+        },
+    )
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "application.withdraw",
+        "offer.expire",
+        "student.profile",
+        "account.password",
+    } <= actions
+    profile = AuditEvent.objects.get(action="student.profile")
+    assert profile.data == {"fields": ["phone"]} and "13700137000" not in str(profile.data)
+    assert AuditEvent.objects.get(action="account.password").province == world.province
