@@ -154,6 +154,15 @@ class AuditEventAction(models.TextChoices):
     DATA_DOWNLOAD = "subject.download", _("学生下载本人数据")
     ERASURE = "subject.erase", _("学生注销并删除个人信息")
     RETENTION = "retention.anonymise", _("超期个人信息匿名化")
+    CALENDAR_UPDATE = "calendar.update", _("修改工作日程")
+    EXTENSION_GRANT = "calendar.extend", _("批准节点延期")
+    MILESTONE_EXCUSE = "calendar.excuse", _("豁免工作节点")
+    SELECTION_CLOSE = "calendar.close", _("选拔截止关闭志愿")
+    PLAN_SUBMIT = "plan.submit", _("提交实施方案")
+    PLAN_APPROVE = "plan.approve", _("审核通过实施方案")
+    PLAN_RETURN = "plan.return", _("退回实施方案")
+    ONBOARDING_CONFIRM = "onboarding.confirm", _("确认入驻")
+    SUMMARY_DONE = "summary.done", _("完成年度总结")
 
 
 class AuditEvent(models.Model):

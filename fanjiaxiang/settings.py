@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.notices",
             ],
         },
     },
@@ -224,7 +225,10 @@ CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # How long a task taken by a worker that died stays invisible before Redis redelivers it.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 else:
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
     CELERY_BROKER_URL = "filesystem://"
@@ -242,6 +246,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Just after midnight in Asia/Shanghai, so a deadline's day has fully passed.
+    "enforce-calendar": {
+        "task": "schedule.tasks.enforce_calendar",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "close-finished-posts": {
         "task": "positions.tasks.close_finished_posts",
         "schedule": crontab(hour=0, minute=30),

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("positions.urls")),
     path("", include("students.urls")),
+    path("", include("schedule.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from positions.models import HostUnit, Post, Region
+from schedule.services import stage_check_open
 
 POST_FIELDS = (
     "title",
@@ -97,7 +98,9 @@ def _check_post(post: Post) -> None:
 
 
 @transaction.atomic
-def post_create(*, host_unit: HostUnit, season, created_by=None, **fields) -> Post:
+def post_create(
+    *, host_unit: HostUnit, season, created_by=None, today: datetime.date | None = None, **fields
+) -> Post:
     post = Post(
         host_unit=host_unit,
         season=season,
@@ -106,6 +109,7 @@ def post_create(*, host_unit: HostUnit, season, created_by=None, **fields) -> Po
     )
     post.full_clean()
     _check_post(post)
+    stage_check_open(season=post.season, stage="posts", county_id=host_unit.county_id, today=today)
     post.save()
     return post
 
@@ -149,6 +153,9 @@ def post_publish(*, post: Post, today: datetime.date | None = None) -> Post:
         raise ValidationError(_("岗位结束日期已过，不能发布。"))
     if not post.host_unit.is_active:
         raise ValidationError(_("该用人单位已停用，不能发布岗位。"))
+    stage_check_open(
+        season=post.season, stage="posts", county_id=post.host_unit.county_id, today=today
+    )
     return _transition(
         post,
         allowed=(Post.Status.DRAFT,),

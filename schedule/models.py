@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammeYear(models.Model):
-    """A province's programme year and its settings. Milestones arrive with the calendar issue."""
+    """A province's programme year: its settings, seasons and calendar of milestones."""
 
     province = models.ForeignKey(
         "positions.Region",
@@ -18,6 +18,7 @@ class ProgrammeYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     quota_per_county = models.PositiveIntegerField(_("每县报到人数下限"), default=50)
     max_preferences = models.PositiveSmallIntegerField(_("每人可填志愿数"), default=3)
+    offer_reply_days = models.PositiveSmallIntegerField(_("录用确认期限（天）"), default=3)
 
     class Meta:
         verbose_name = _("活动年度")
@@ -27,6 +28,9 @@ class ProgrammeYear(models.Model):
             models.UniqueConstraint(fields=["province", "year"], name="programme_year_unique"),
             models.CheckConstraint(
                 condition=Q(max_preferences__gt=0), name="programme_year_prefs_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_reply_days__gt=0), name="programme_year_reply_days_positive"
             ),
         ]
 
@@ -65,3 +69,280 @@ class Season(models.Model):
 
     def contains(self, day: datetime.date) -> bool:
         return self.practice_starts <= day <= self.practice_ends
+
+
+class Milestone(models.Model):
+    """A date in a programme year's calendar (DESIGN.md's table). Every unit it applies to gets
+    a UnitMilestone that says whether that unit is done."""
+
+    class Code(models.TextChoices):
+        PLAN = "plan", _("制定实施方案")
+        ONBOARD = "onboard", _("入驻平台")
+        SUMMER_POSTS = "summer_posts", _("发布暑期岗位")
+        SUMMER_MATCH = "summer_match", _("暑期选拔录用")
+        SUMMER_PRACTICE = "summer_practice", _("暑期实践")
+        WINTER_POSTS = "winter_posts", _("发布寒假岗位")
+        WINTER_MATCH = "winter_match", _("寒假选拔录用")
+        WINTER_PRACTICE = "winter_practice", _("寒假实践")
+        SUMMARY = "summary", _("总结表扬")
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear,
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    code = models.CharField(_("节点"), max_length=16, choices=Code.choices)
+    season = models.ForeignKey(
+        Season,
+        verbose_name=_("实践季"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    due = models.DateField(_("截止日期"))
+    applies = models.BooleanField(
+        _("本年度开展"),
+        default=True,
+        help_text=_("例如只开展寒假（春节）实践的省份，可把暑期节点设为不开展。"),
+    )
+
+    class Meta:
+        verbose_name = _("工作节点")
+        verbose_name_plural = _("工作节点")
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "code"], name="milestone_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}（{self.due:%m月%d日}）"
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The region levels whose units must meet this milestone."""
+        if self.code == self.Code.PLAN:
+            return ("city", "county")
+        if self.code == self.Code.SUMMARY:
+            return ("province",)
+        return ("county",)
+
+    @property
+    def stage(self) -> str:
+        """posts, match, practice, or the code itself for year-wide milestones."""
+        return self.code.split("_", 1)[1] if "_" in self.code else self.code
+
+
+class UnitMilestone(models.Model):
+    """One unit's standing on one milestone: what dashboards read and enforcement writes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("未完成")
+        DONE = "done", _("已完成")
+        OVERDUE = "overdue", _("已逾期")
+        EXCUSED = "excused", _("已豁免")
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("工作节点"), on_delete=models.CASCADE, related_name="units"
+    )
+    region = models.ForeignKey(
+        "positions.Region", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    overdue_since = models.DateField(_("逾期日期"), null=True, blank=True)
+    extended_to = models.DateField(_("延期至"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期原因"), max_length=200, blank=True)
+    excuse_reason = models.CharField(_("豁免原因"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位节点进度")
+        verbose_name_plural = _("单位节点进度")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "region"], name="unit_milestone_unique"),
+            # A unit given more time has a reason on record; a done unit has a time.
+            models.CheckConstraint(
+                condition=Q(extended_to__isnull=True) | ~Q(extension_reason=""),
+                name="unit_milestone_extension_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_at__isnull=False),
+                name="unit_milestone_done_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.milestone}"
+
+    @property
+    def due(self) -> datetime.date:
+        return self.extended_to or self.milestone.due
+
+    @property
+    def done_late(self) -> bool:
+        return self.status == self.Status.DONE and self.overdue_since is not None
+
+
+class Dispatch(models.Model):
+    """A reminder, overdue flag, lock or quota warning carried out for one unit and one due date.
+
+    The unique row is what makes enforcement idempotent: it is written in the same transaction
+    as the notices and changes it stands for, so a second run (or a redelivered task) finds it
+    and does nothing, and a run killed half-way left neither behind."""
+
+    class Kind(models.TextChoices):
+        REMIND_7 = "remind_7", _("提前7天提醒")
+        REMIND_3 = "remind_3", _("提前3天提醒")
+        REMIND_1 = "remind_1", _("提前1天提醒")
+        OVERDUE = "overdue", _("逾期提醒上级")
+        LOCK = "lock", _("截止关闭选拔")
+        QUOTA_RISK = "quota_risk", _("报到人数预警")
+
+    unit = models.ForeignKey(UnitMilestone, on_delete=models.CASCADE, related_name="dispatches")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    due = models.DateField(_("对应截止日期"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日程执行记录")
+        verbose_name_plural = _("日程执行记录")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "due"], name="dispatch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due}"
+
+
+class CountyQuota(models.Model):
+    """A county's reported students against its quota for a programme year (§四(二)1)."""
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear, verbose_name=_("活动年度"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    region = models.ForeignKey(
+        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("报到人数下限"))
+    reported = models.PositiveIntegerField(_("已报到人数"), default=0)
+    projected = models.PositiveIntegerField(_("预计报到人数"), default=0)
+    at_risk = models.BooleanField(_("未达标风险"), default=False)
+    at_risk_since = models.DateField(_("预警日期"), null=True, blank=True)
+    shortfall = models.PositiveIntegerField(_("最终缺口"), null=True, blank=True)
+    finalised_on = models.DateField(_("核定日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("县区报到指标")
+        verbose_name_plural = _("县区报到指标")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "region"], name="county_quota_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.reported}/{self.quota}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.reported / self.quota)) if self.quota else 100
+
+
+def plan_upload_to(plan: "Plan", filename: str) -> str:
+    from fanjiaxiang.uploads import safe_upload_name
+
+    return f"plans/{plan.programme_year.year}/{plan.region.code}/{safe_upload_name(filename)}"
+
+
+class Plan(models.Model):
+    """A city's or county's implementation plan (实施方案), reviewed by the level above."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回修改")
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear, verbose_name=_("活动年度"), on_delete=models.CASCADE, related_name="plans"
+    )
+    region = models.ForeignKey(
+        "positions.Region", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.FileField(_("方案文件"), upload_to=plan_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("实施方案")
+        verbose_name_plural = _("实施方案")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "region"], name="plan_once"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""),
+                name="plan_returned_with_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.programme_year}实施方案"
+
+
+class Onboarding(models.Model):
+    """A county's confirmation that it is on the portal (入驻) with named staff and contacts."""
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear,
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="onboardings",
+    )
+    region = models.ForeignKey(
+        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=30)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    staff_names = models.CharField(_("确认时的工作人员"), max_length=300)
+    confirmed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("确认人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("县区入驻")
+        verbose_name_plural = _("县区入驻")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_year", "region"], name="onboarding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.programme_year}入驻"

@@ -1,17 +1,53 @@
+"""The programme calendar: years on a template, dates edited by the province, extensions and
+excuses, implementation plans, onboarding, and the locks the other apps ask about."""
+
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.audit import Action, audit_record
+from accounts.models import Role, User
+from accounts.notices import notify_many
 from positions.models import Region
-from schedule.models import ProgrammeYear, Season
+from schedule.models import Milestone, Onboarding, Plan, ProgrammeYear, Season, UnitMilestone
+
+Code = Milestone.Code
+STATUS = UnitMilestone.Status
+
+
+def calendar_template(year: int) -> list[tuple[str, str | None, datetime.date]]:
+    """The Guangdong calendar (seed 000 §五) for programme year `year`: (code, season, due)."""
+    february_ends = calendar.monthrange(year + 1, 2)[1]
+    return [
+        (Code.PLAN, None, datetime.date(year, 3, 31)),
+        (Code.ONBOARD, None, datetime.date(year, 4, 15)),
+        (Code.SUMMER_POSTS, Season.Kind.SUMMER, datetime.date(year, 5, 31)),
+        (Code.SUMMER_MATCH, Season.Kind.SUMMER, datetime.date(year, 6, 30)),
+        (Code.SUMMER_PRACTICE, Season.Kind.SUMMER, datetime.date(year, 8, 31)),
+        (Code.WINTER_POSTS, Season.Kind.WINTER, datetime.date(year, 11, 30)),
+        (Code.WINTER_MATCH, Season.Kind.WINTER, datetime.date(year, 12, 31)),
+        (Code.WINTER_PRACTICE, Season.Kind.WINTER, datetime.date(year + 1, 2, february_ends)),
+        (Code.SUMMARY, None, datetime.date(year + 1, 3, 31)),
+    ]
 
 
 @transaction.atomic
 def programme_year_create(
-    *, province: Region, year: int, quota_per_county: int = 50, max_preferences: int = 3
+    *,
+    province: Region,
+    year: int,
+    quota_per_county: int = 50,
+    max_preferences: int = 3,
+    shift_days: int = 0,
 ) -> ProgrammeYear:
-    """A programme year on the Guangdong template: summer 7/1–8/31, winter next 1/1–end of Feb.
+    """A programme year on the Guangdong template: summer 7/1–8/31, winter next 1/1–end of Feb,
+    and the milestones of DESIGN.md. `shift_days` moves every date (the demo uses it).
 
     Idempotent: asking again for the same province and year returns the existing one.
     """
@@ -21,21 +57,385 @@ def programme_year_create(
         defaults={"quota_per_county": quota_per_county, "max_preferences": max_preferences},
     )
     if created:
+        shift = datetime.timedelta(days=shift_days)
         february_ends = calendar.monthrange(year + 1, 2)[1]
-        Season.objects.bulk_create(
-            [
-                Season(
-                    programme_year=programme_year,
-                    kind=Season.Kind.SUMMER,
-                    practice_starts=datetime.date(year, 7, 1),
-                    practice_ends=datetime.date(year, 8, 31),
+        seasons = {
+            kind: Season.objects.create(
+                programme_year=programme_year,
+                kind=kind,
+                practice_starts=starts + shift,
+                practice_ends=ends + shift,
+            )
+            for kind, starts, ends in (
+                (Season.Kind.SUMMER, datetime.date(year, 7, 1), datetime.date(year, 8, 31)),
+                (
+                    Season.Kind.WINTER,
+                    datetime.date(year + 1, 1, 1),
+                    datetime.date(year + 1, 2, february_ends),
                 ),
-                Season(
-                    programme_year=programme_year,
-                    kind=Season.Kind.WINTER,
-                    practice_starts=datetime.date(year + 1, 1, 1),
-                    practice_ends=datetime.date(year + 1, 2, february_ends),
-                ),
-            ]
-        )
+            )
+        }
+        milestones_create(programme_year=programme_year, seasons=seasons, shift=shift)
     return programme_year
+
+
+def milestones_create(
+    *, programme_year: ProgrammeYear, seasons: dict, shift=datetime.timedelta()
+) -> None:
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                programme_year=programme_year,
+                code=code,
+                season=seasons.get(kind) if kind else None,
+                due=due + shift,
+            )
+            for code, kind, due in calendar_template(programme_year.year)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def calendar_update(
+    *,
+    programme_year: ProgrammeYear,
+    settings: dict,
+    seasons: dict[int, tuple[datetime.date, datetime.date]],
+    milestones: dict[int, tuple[datetime.date, bool]],
+    by: User,
+) -> ProgrammeYear:
+    """The province edits its year: settings, practice windows and milestone dates, together.
+
+    Dates must follow the programme's order within each season (posts ≤ selection ≤ practice
+    start; practice end as the practice milestone), so a typo cannot lock a season early."""
+    programme_year = ProgrammeYear.objects.select_for_update().get(pk=programme_year.pk)
+    for name in ("quota_per_county", "max_preferences", "offer_reply_days"):
+        setattr(programme_year, name, settings[name])
+    programme_year.full_clean()
+    programme_year.save()
+    changed = []
+    for season in programme_year.seasons.all():
+        season.practice_starts, season.practice_ends = seasons[season.pk]
+        season.full_clean()
+        season.save()
+    for milestone in programme_year.milestones.select_related("season"):
+        old = (milestone.due, milestone.applies)
+        milestone.due, milestone.applies = milestones[milestone.pk]
+        if old != (milestone.due, milestone.applies):
+            changed.append(milestone)
+            milestone.save(update_fields=["due", "applies"])
+    _check_order(programme_year)
+    audit_record(
+        Action.CALENDAR_UPDATE,
+        target=programme_year,
+        region=programme_year.province,
+        data={"milestones": {m.code: m.due.isoformat() for m in changed}},
+        actor=by,
+    )
+    return programme_year
+
+
+def _check_order(programme_year: ProgrammeYear) -> None:
+    for season in programme_year.seasons.all():
+        stages = {m.stage: m for m in season.milestones.all()}
+        posts, match, practice = stages.get("posts"), stages.get("match"), stages.get("practice")
+        if posts and match and posts.due > match.due:
+            raise ValidationError(
+                _("%(season)s：岗位发布截止日期不能晚于选拔录用截止日期。") % {"season": season}
+            )
+        if match and match.due >= season.practice_starts:
+            raise ValidationError(
+                _("%(season)s：选拔录用须在实践开始（%(start)s）之前截止。")
+                % {"season": season, "start": season.practice_starts}
+            )
+        if practice and practice.due != season.practice_ends:
+            practice.due = season.practice_ends  # the practice milestone is the season's end
+            practice.save(update_fields=["due"])
+
+
+# Units' standing -------------------------------------------------------------------------------
+
+
+def units_for(milestone: Milestone):
+    """The regions that must meet `milestone`: its province's cities and/or counties."""
+    province_id = milestone.programme_year.province_id
+    levels = milestone.levels
+    units = Region.objects.none()
+    if "province" in levels:
+        units |= Region.objects.filter(pk=province_id)
+    if "city" in levels:
+        units |= Region.objects.filter(level="city", parent_id=province_id)
+    if "county" in levels:
+        units |= Region.objects.filter(level="county", parent__parent_id=province_id)
+    return units
+
+
+def unit_milestones_ensure(*, milestone: Milestone) -> None:
+    """Every unit gets its row (new regions included); existing rows are left as they are."""
+    have = set(milestone.units.values_list("region_id", flat=True))
+    UnitMilestone.objects.bulk_create(
+        [
+            UnitMilestone(milestone=milestone, region_id=pk)
+            for pk in units_for(milestone).values_list("pk", flat=True)
+            if pk not in have
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _unit(milestone: Milestone, region: Region) -> UnitMilestone:
+    unit_milestones_ensure(milestone=milestone)
+    return UnitMilestone.objects.select_for_update().get(milestone=milestone, region=region)
+
+
+def unit_mark_done(*, milestone: Milestone, region: Region, now=None) -> None:
+    """Record that `region` met `milestone` (plans, onboarding and the summary say so at once;
+    the rules for posts and selection are checked by the daily enforcement)."""
+    UnitMilestone.objects.filter(
+        milestone=milestone, region=region, status__in=(STATUS.PENDING, STATUS.OVERDUE)
+    ).update(status=STATUS.DONE, done_at=now or timezone.now(), updated_at=timezone.now())
+
+
+@transaction.atomic
+def extension_grant(
+    *, unit: UnitMilestone, new_due: datetime.date, reason: str, by: User, today=None
+) -> UnitMilestone:
+    """The province gives one unit until `new_due`; an overdue unit is pending again."""
+    today = today or timezone.localdate()
+    unit = UnitMilestone.objects.select_for_update().select_related("milestone").get(pk=unit.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写延期原因。")})
+    if new_due <= unit.milestone.due or new_due < today:
+        raise ValidationError(
+            {
+                "new_due": _("延期日期须晚于原截止日期（%(due)s）且不早于今天。")
+                % {"due": unit.milestone.due}
+            }
+        )
+    if unit.status in (STATUS.DONE, STATUS.EXCUSED):
+        raise ValidationError(_("该单位已完成或已豁免此节点，无需延期。"))
+    unit.extended_to, unit.extension_reason = new_due, reason[:200]
+    unit.status = STATUS.PENDING
+    unit.save()
+    audit_record(
+        Action.EXTENSION_GRANT,
+        target=unit,
+        region=unit.region,
+        data={"milestone": unit.milestone.code, "due": new_due.isoformat(), "reason": reason},
+        actor=by,
+    )
+    _tell_unit(
+        unit,
+        _("团省委同意“%(milestone)s”延期至 %(due)s。原因：%(reason)s")
+        % {"milestone": unit.milestone.get_code_display(), "due": new_due, "reason": reason},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_excuse(*, unit: UnitMilestone, reason: str, by: User) -> UnitMilestone:
+    """The province excuses one unit from one milestone (e.g. a town with no winter programme)."""
+    unit = UnitMilestone.objects.select_for_update().select_related("milestone").get(pk=unit.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写豁免原因。")})
+    if unit.status == STATUS.DONE:
+        raise ValidationError(_("该单位已完成此节点，无需豁免。"))
+    unit.status, unit.excuse_reason = STATUS.EXCUSED, reason[:200]
+    unit.save()
+    audit_record(
+        Action.MILESTONE_EXCUSE,
+        target=unit,
+        region=unit.region,
+        data={"milestone": unit.milestone.code, "reason": reason},
+        actor=by,
+    )
+    return unit
+
+
+def staff_of(region_ids) -> list[User]:
+    """Active staff accounts of the given regions (county, city or province committees)."""
+    return list(
+        User.objects.filter(
+            region_id__in=list(region_ids),
+            role__in=(Role.PROVINCE, Role.CITY, Role.COUNTY),
+            is_active=True,
+        )
+    )
+
+
+def _tell_unit(unit: UnitMilestone, text: str) -> None:
+    url = reverse("schedule:calendar")
+    notify_many([(user, text, url) for user in staff_of([unit.region_id])])
+
+
+# Locks -----------------------------------------------------------------------------------------
+
+
+def stage_due(*, season: Season, stage: str, county_id: int) -> datetime.date | None:
+    """The last day `county_id` may act at `stage` (posts or match) of `season`: the milestone's
+    date or the county's extension; None when the season has no such milestone in force."""
+    milestone = (
+        Milestone.objects.filter(season=season, code=f"{season.kind}_{stage}", applies=True)
+        .only("pk", "due")
+        .first()
+    )
+    if milestone is None:
+        return None
+    extended = (
+        UnitMilestone.objects.filter(milestone=milestone, region_id=county_id)
+        .values_list("extended_to", flat=True)
+        .first()
+    )
+    return extended or milestone.due
+
+
+LOCK_MESSAGES = {
+    "posts": gettext_lazy("%(season)s岗位发布已于 %(due)s 截止，如需延期请联系团省委。"),
+    "match": gettext_lazy("%(season)s选拔录用已于 %(due)s 截止，不能再报名、录用或确认。"),
+}
+
+
+def stage_check_open(*, season: Season, stage: str, county_id: int, today=None) -> None:
+    """Refuse an action at `stage` after the county's deadline: the lock every service asks."""
+    today = today or timezone.localdate()
+    due = stage_due(season=season, stage=stage, county_id=county_id)
+    if due is not None and today > due:
+        raise ValidationError(
+            str(LOCK_MESSAGES[stage]) % {"season": season, "due": f"{due:%Y年%m月%d日}"}
+        )
+
+
+# Implementation plans and onboarding -----------------------------------------------------------
+
+
+def reviewer_region(region: Region) -> Region:
+    """Whose review a plan waits for: a county's city, a city's province."""
+    return region.parent
+
+
+def _milestone(programme_year: ProgrammeYear, code: str) -> Milestone:
+    return programme_year.milestones.select_related("programme_year").get(code=code)
+
+
+@transaction.atomic
+def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, by: User) -> Plan:
+    """Upload (or re-upload after a return) the unit's plan; the level above is told."""
+    if region.level not in ("city", "county"):
+        raise ValidationError(_("只有市、县两级团委需要提交实施方案。"))
+    from fanjiaxiang.uploads import DOCUMENT, validate_upload
+
+    validate_upload(document, kind=DOCUMENT)
+    plan = Plan.objects.select_for_update().filter(programme_year=programme_year, region=region)
+    plan = plan.first() or Plan(programme_year=programme_year, region=region)
+    if plan.status == Plan.Status.APPROVED and plan.pk:
+        raise ValidationError(_("实施方案已审核通过，不能再替换。"))
+    old = plan.document.name if plan.pk else None
+    plan.original_name = document.name[:200]
+    plan.document = document
+    plan.status = Plan.Status.SUBMITTED
+    plan.submitted_by, plan.submitted_at = by, timezone.now()
+    plan.reviewed_by, plan.reviewed_at, plan.review_comment = None, None, ""
+    plan.save()
+    if old:
+        storage = plan.document.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    milestone = _milestone(programme_year, Code.PLAN)
+    _unit(milestone, region)
+    unit_mark_done(milestone=milestone, region=region)
+    audit_record(Action.PLAN_SUBMIT, target=plan, region=region, actor=by)
+    above = reviewer_region(region)
+    notify_many(
+        [
+            (
+                user,
+                _("%(unit)s提交了%(year)s实施方案，请审核。")
+                % {"unit": region.name, "year": programme_year},
+                reverse("schedule:plan_detail", args=[plan.pk]),
+            )
+            for user in staff_of([above.pk])
+        ]
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
+    """The level above approves the plan, or returns it with comments (then it is not done)."""
+    plan = Plan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    comment = comment.strip()
+    if plan.status != Plan.Status.SUBMITTED:
+        raise ValidationError(_("该方案不在待审核状态。"))
+    if not approve and not comment:
+        raise ValidationError({"comment": _("退回修改时请填写审核意见。")})
+    plan.status = Plan.Status.APPROVED if approve else Plan.Status.RETURNED
+    plan.reviewed_by, plan.reviewed_at, plan.review_comment = by, timezone.now(), comment[:500]
+    plan.save()
+    if not approve:
+        unit = _unit(_milestone(plan.programme_year, Code.PLAN), plan.region)
+        if unit.status == STATUS.DONE:
+            # A returned plan is not a submitted one: the unit is behind again.
+            past_due = timezone.localdate() > unit.due
+            unit.status = STATUS.OVERDUE if past_due else STATUS.PENDING
+            unit.done_at = None
+            unit.save()
+    audit_record(
+        Action.PLAN_APPROVE if approve else Action.PLAN_RETURN,
+        target=plan,
+        region=plan.region,
+        data={"comment": comment} if comment else {},
+        actor=by,
+    )
+    text = (
+        _("%(year)s实施方案已审核通过。")
+        if approve
+        else _("%(year)s实施方案被退回修改：%(comment)s")
+    ) % {"year": plan.programme_year, "comment": comment}
+    notify_many([(user, text, reverse("schedule:plan")) for user in staff_of([plan.region_id])])
+    return plan
+
+
+@transaction.atomic
+def onboarding_confirm(
+    *, programme_year: ProgrammeYear, region: Region, by: User, **contact
+) -> Onboarding:
+    """The county confirms it is on the portal (入驻): its named staff and contact details."""
+    if region.level != "county":
+        raise ValidationError(_("入驻由县级团委确认。"))
+    staff = [user for user in staff_of([region.pk]) if user.name.strip()]
+    if not staff:
+        raise ValidationError(_("请先为本单位开通至少一个填写了姓名的工作人员账号。"))
+    for name in ("contact_name", "contact_phone"):
+        if not str(contact.get(name, "")).strip():
+            raise ValidationError({name: _("此项为必填项。")})
+    onboarding, _created = Onboarding.objects.update_or_create(
+        programme_year=programme_year,
+        region=region,
+        defaults={
+            "contact_name": contact["contact_name"].strip(),
+            "contact_phone": contact["contact_phone"].strip(),
+            "email": contact.get("email", "").strip(),
+            "address": contact.get("address", "").strip(),
+            "staff_names": "、".join(user.name for user in staff)[:300],
+            "confirmed_by": by,
+            "confirmed_at": timezone.now(),
+        },
+    )
+    milestone = _milestone(programme_year, Code.ONBOARD)
+    _unit(milestone, region)
+    unit_mark_done(milestone=milestone, region=region)
+    audit_record(Action.ONBOARDING_CONFIRM, target=onboarding, region=region, actor=by)
+    return onboarding
+
+
+@transaction.atomic
+def summary_mark_done(*, programme_year: ProgrammeYear, by: User) -> None:
+    """The province records that the year's evaluation and commendation (总结表扬) is done."""
+    milestone = _milestone(programme_year, Code.SUMMARY)
+    _unit(milestone, programme_year.province)
+    unit_mark_done(milestone=milestone, region=programme_year.province)
+    audit_record(
+        Action.SUMMARY_DONE, target=programme_year, region=programme_year.province, actor=by
+    )

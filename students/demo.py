@@ -190,7 +190,7 @@ def _pipeline(student: Student, season, state: str) -> None:
     if state in ("offered", "confirmed", "declined"):
         services.application_offer(application=first)
     if state == "expired":
-        lapsed = timezone.now() - datetime.timedelta(days=services.OFFER_DAYS + 1)
+        lapsed = timezone.now() - datetime.timedelta(days=services.offer_reply_days(first.post) + 1)
         services.application_offer(application=first, now=lapsed)
         services.offers_expire(now=timezone.now())
     if state == "confirmed":

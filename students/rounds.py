@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
 from positions.models import Post, Region
-from students import services
+from schedule.services import stage_check_open
 from students.matching import stable_match
 from students.models import (
     Application,
@@ -176,6 +176,14 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
     ).update(status=MatchingRound.Status.PUBLISHED, published_at=now)
     if claimed != 1:
         raise ValidationError(_("该匹配结果已发布或已被新的匹配替换。"))
+    season = matching_round.season
+    stage_check_open(
+        season=season,
+        stage="match",
+        county_id=matching_round.county_id,
+        today=timezone.localdate(now),
+    )
+    days = season.programme_year.offer_reply_days
     ids = list(
         MatchingOutcome.objects.filter(round=matching_round, placed=True).values_list(
             "application_id", flat=True
@@ -192,7 +200,7 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
     Application.objects.filter(pk__in=ids).update(
         status=S.OFFERED,
         updated_at=now,
-        offer_expires_at=now + datetime.timedelta(days=services.OFFER_DAYS),
+        offer_expires_at=now + datetime.timedelta(days=days),
     )
     audit_record(
         Action.MATCHING_PUBLISH,
@@ -211,7 +219,7 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
             (
                 a.student.user,
                 _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
-                % {"post": a.post.title, "days": services.OFFER_DAYS},
+                % {"post": a.post.title, "days": days},
                 reverse("students:me"),
             )
             for a in chosen

@@ -20,6 +20,7 @@ from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify
 from positions.models import Post, Region
+from schedule.services import stage_check_open
 from students.models import (
     ACTIVE_APPLICATION,
     Application,
@@ -43,7 +44,6 @@ STUDENT_EDITABLE = (
     "politics",
     "is_cadre",
 )
-OFFER_DAYS = 3
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed on phones
 
 S = Application.Status
@@ -144,12 +144,18 @@ def _max_preferences(post: Post) -> int:
     return post.season.programme_year.max_preferences
 
 
+def offer_reply_days(post: Post) -> int:
+    """How many days a student has to confirm an offer: the programme year's setting."""
+    return post.season.programme_year.offer_reply_days
+
+
 @transaction.atomic
 def application_submit(*, student: Student, post: Post, statement: str = "") -> Application:
     """Add the post as the student's next choice for its season."""
     Student.objects.select_for_update().get(pk=student.pk)  # one submission at a time per student
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("该岗位未在招募中。"))
+    stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
     if post.host_unit.county_id != student.hometown_id:
         raise ValidationError(_("只能报名家乡（生源地）县区的岗位。"))
     active = Application.objects.filter(
@@ -298,9 +304,18 @@ def application_offer(
         .exists()
     ):
         raise ValidationError(_("该学生本实践季已确认其他岗位。"))
-    post = Post.objects.get(pk=application.post_id)  # as it is now, not as it was loaded
+    post = Post.objects.select_related("host_unit", "season__programme_year").get(
+        pk=application.post_id
+    )  # as it is now, not as it was loaded
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("该岗位已结束或已撤销，不能再录用。"))
+    stage_check_open(
+        season=post.season,
+        stage="match",
+        county_id=post.host_unit.county_id,
+        today=timezone.localdate(now),
+    )
+    days = offer_reply_days(post)
     if post.placements.exclude(status=Placement.Status.DROPPED).count() >= post.headcount:
         raise ValidationError(_("该岗位名额已满，不能再录用。"))
     application = _decide(
@@ -308,13 +323,13 @@ def application_offer(
         allowed=(S.APPLIED, S.SHORTLISTED),
         to=S.OFFERED,
         refusal=_("只有报名中或入围的志愿可以录用。"),
-        offer_expires_at=now + datetime.timedelta(days=OFFER_DAYS),
+        offer_expires_at=now + datetime.timedelta(days=days),
     )
     _audit(Action.APPLICATION_OFFER, application, post)
     _tell_student(
         application,
         _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
-        % {"post": application.post.title, "days": OFFER_DAYS},
+        % {"post": application.post.title, "days": days},
     )
     return application
 
@@ -335,6 +350,12 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
         raise ValidationError(_("没有待确认的录用。"))
     if application.offer_expires_at and application.offer_expires_at < now:
         raise ValidationError(_("录用确认已过期。"))
+    stage_check_open(
+        season=post.season,
+        stage="match",
+        county_id=post.host_unit.county_id,
+        today=timezone.localdate(now),
+    )
     taken = Placement.objects.filter(post=post).exclude(status=Placement.Status.DROPPED).count()
     if taken >= post.headcount:
         raise ValidationError(_("很遗憾，该岗位名额已满。"))

@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponseForbidden
@@ -37,6 +38,8 @@ from django.views.static import serve
 
 from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from schedule import services as calendar
+from schedule.models import UnitMilestone
 from students import rounds, services
 from students.models import MatchingOutcome, Placement, PracticeLog, SupplementaryRound
 from tests.factories import (
@@ -79,7 +82,21 @@ def _build_world() -> SimpleNamespace:
     _build_staff(w)
     _build_students(w)
     _build_selection(w)
+    _build_calendar(w)
     return w
+
+
+def _build_calendar(w: SimpleNamespace) -> None:
+    w.programme_year = w.season.programme_year
+    w.plan_yx = calendar.plan_submit(
+        programme_year=w.programme_year,
+        region=w.yuexiu,
+        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="越秀区实施方案.pdf"),
+        by=w.yx_staff,
+    )
+    onboard = w.programme_year.milestones.get(code="onboard")
+    calendar.unit_milestones_ensure(milestone=onboard)
+    w.unit_yx_onboard = UnitMilestone.objects.get(milestone=onboard, region=w.yuexiu)
 
 
 def _build_staff(w: SimpleNamespace) -> None:
@@ -463,6 +480,32 @@ PROTECTED: dict[str, Protected] = {
     "students:clearance": Protected(
         "uni_staff", lambda w: {"pk": w.app_yx.pk, "kind": "performance"}
     ),
+    # schedule: the calendar, plans and onboarding
+    "schedule:calendar": Protected("gz_staff", page=True, shows=("越秀区",)),
+    "schedule:calendar_edit": Protected(
+        "province_staff", _pk("programme_year"), data=lambda w, r: {"quota_per_county": ""}
+    ),
+    "schedule:programme_year_new": Protected(
+        "province_staff", page=True, data=lambda w, r: {"year": ""}
+    ),
+    "schedule:summary_done": Protected("province_staff", _pk("programme_year")),
+    # Runs the caller's own province's enforcement (after commit, so never in this test).
+    "schedule:enforce_now": Protected("province_staff", page=True),
+    "schedule:unit_extend": Protected(
+        "province_staff", _pk("unit_yx_onboard"), data=lambda w, r: {"new_due": "", "reason": ""}
+    ),
+    "schedule:unit_excuse": Protected(
+        "province_staff", _pk("unit_yx_onboard"), data=lambda w, r: {"reason": ""}
+    ),
+    "schedule:plan": Protected("yx_staff", page=True, shows=("越秀区实施方案.pdf",)),
+    "schedule:plan_detail": Protected(
+        "gz_staff",
+        _pk("plan_yx"),
+        data=lambda w, r: {"decision": ""},
+        shows=("越秀区实施方案.pdf",),
+    ),
+    "schedule:plan_download": Protected("yx_staff", _pk("plan_yx")),
+    "schedule:onboarding": Protected("yx_staff", page=True, data=lambda w, r: {"contact_name": ""}),
 }
 
 # Real findings, kept visible: (url name, role) → what happens. strict: a fix makes them fail.

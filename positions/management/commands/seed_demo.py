@@ -17,6 +17,7 @@ from stdnum.cn import uscc
 from accounts.models import Role, User
 from positions import services
 from positions.models import HostUnit, Post, Region
+from schedule.demo import demo_year, seed_calendar
 from schedule.models import Season
 from schedule.services import programme_year_create
 from students.demo import seed_county_students, seed_matching_preview, seed_scale
@@ -25,6 +26,8 @@ from students.models import University
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
 
 CITIES = {"440100": "gz_city", "441900": "dg_city", "441400": "mz_city"}
+# 虎门镇 has its winter posts still in draft three days before the deadline (see seed_calendar).
+LATE_COUNTY = "441900121"
 COUNTIES = {
     "440104": "yuexiu",  # 广州市越秀区
     "440106": "tianhe",  # 广州市天河区
@@ -100,9 +103,12 @@ class Command(BaseCommand):
 
     def _seed(self, province: Region) -> list[tuple[str, str]]:
         today = timezone.localdate()
-        year = today.year if today.month > 2 else today.year - 1
-        programme_year = programme_year_create(province=province, year=year)
+        year, shift = demo_year(today)
+        programme_year = programme_year_create(province=province, year=year, shift_days=shift)
         seasons = {s.kind: s for s in programme_year.seasons.all()}
+        posts_due = {
+            m.season_id: m.due for m in programme_year.milestones.filter(code__endswith="_posts")
+        }
         logins = [("admin", "系统管理员（/admin/）")]
         self._user("admin", "系统管理员", superuser=True)
         logins.append(("gd_province", "团省委 · 广东省"))
@@ -125,12 +131,13 @@ class Command(BaseCommand):
             units = self._host_units(county)
             self._user(f"{username}_host", f"{units[3].name}", role=Role.HOST, host_unit=units[3])
             logins.append((f"{username}_host", f"用人单位 · {units[3].name}"))
-            self._posts(county, units, seasons, today)
+            self._posts(county, units, seasons, today, posts_due)
             seed_county_students(
                 county=county, prefix=username, seasons=seasons, password=self._password
             )
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
+        seed_calendar(programme_year=programme_year, today=today)
         return logins
 
     @cached_property
@@ -169,7 +176,12 @@ class Command(BaseCommand):
         return units
 
     def _posts(
-        self, county: Region, units: list[HostUnit], seasons: dict, today: datetime.date
+        self,
+        county: Region,
+        units: list[HostUnit],
+        seasons: dict,
+        today: datetime.date,
+        posts_due: dict,
     ) -> None:
         for season in seasons.values():
             for n, (category, unit_index, title, duties) in enumerate(POST_TEMPLATES):
@@ -180,6 +192,8 @@ class Command(BaseCommand):
                 post = services.post_create(
                     host_unit=unit,
                     season=season,
+                    # A past season's posts are recorded as made before its posts deadline.
+                    today=min(today, posts_due[season.pk]),
                     title=title,
                     category=category,
                     description=f"{county.name}{title}，面向{county.name}籍在外大学生。",
@@ -204,6 +218,8 @@ class Command(BaseCommand):
         """Spread the posts over every state a county sees in a year."""
         if n == len(POST_TEMPLATES) - 1 and season.kind == Season.Kind.WINTER:
             return  # one draft per county, waiting to be published
+        if post.host_unit.county.code == LATE_COUNTY and season.kind == Season.Kind.WINTER:
+            return  # this county has not published its winter posts: it is being reminded
         if post.ends_on < today:  # a past post: record it as it would have run
             Post.objects.filter(pk=post.pk).update(
                 status=Post.Status.CLOSED, published_at=timezone.now(), closed_at=timezone.now()

@@ -1,0 +1,399 @@
+"""What the calendar does each day (`enforce_calendar --date D` and the daily beat task).
+
+For every milestone of the programme years in force: mark units done by the milestone's rule,
+remind units not done 7, 3 and 1 days before their due date, flag units overdue the day after
+and tell the level above, and at a selection deadline close what is still open. Then bring
+each county's quota figures up to date.
+
+Each milestone is one transaction that starts by locking the milestone's row, and every notice
+it sends is paired with a Dispatch row written in the same transaction. So two runs for the same
+day (a redelivered task, a second worker, the command typed twice) queue on the lock and the
+second finds the dispatches and sends nothing; a run killed half-way leaves no notice without
+its dispatch and is simply run again.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import Action, audit_record_many
+from accounts.notices import notify_many
+from positions.models import Post, Region
+from schedule.models import CountyQuota, Dispatch, Milestone, Onboarding, Plan, ProgrammeYear
+from schedule.models import UnitMilestone as Unit
+from schedule.services import staff_of, unit_milestones_ensure
+from students.models import Application, Placement
+
+REMINDER_DAYS = (7, 3, 1)
+OPEN = (Application.Status.APPLIED, Application.Status.SHORTLISTED)
+
+
+def enforce_calendar(*, day: datetime.date, province: Region | None = None) -> Counter:
+    """Everything the calendar asks for on `day`; returns what was done, for the command."""
+    done: Counter = Counter()
+    years = ProgrammeYear.objects.filter(year__in=(day.year - 1, day.year))
+    if province is not None:
+        years = years.filter(province=province)
+    for programme_year in years:
+        milestones = programme_year.milestones.filter(applies=True).order_by("due", "id")
+        for milestone_id in milestones.values_list("pk", flat=True):
+            done += milestone_enforce(milestone_id=milestone_id, day=day)
+        done += quota_enforce(programme_year_id=programme_year.pk, day=day)
+    return done
+
+
+@transaction.atomic
+def milestone_enforce(*, milestone_id: int, day: datetime.date) -> Counter:
+    # The lock serialises two runs for the same milestone; see the module's docstring.
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("programme_year", "season")
+        .get(pk=milestone_id)
+    )
+    unit_milestones_ensure(milestone=milestone)
+    units = list(milestone.units.select_related("region"))
+    counts = Counter(done=_mark_done(milestone, units))
+    sent = set(
+        Dispatch.objects.filter(unit__milestone=milestone).values_list("unit_id", "kind", "due")
+    )
+    run = _Run(milestone, day, sent)
+    for unit in units:
+        if unit.status == Unit.Status.PENDING:
+            run.remind(unit)
+        if unit.status in (Unit.Status.PENDING, Unit.Status.OVERDUE) and day > unit.due:
+            run.overdue(unit)
+        if milestone.stage == "match" and day > unit.due:
+            run.lock(unit)
+    run.finish()
+    counts.update(run.counts)
+    return counts
+
+
+def _mark_done(milestone: Milestone, units: list[Unit]) -> int:
+    done = done_regions(milestone)
+    now = timezone.now()
+    newly = [u for u in units if u.status in (Unit.Status.PENDING, Unit.Status.OVERDUE)]
+    newly = [u for u in newly if u.region_id in done]
+    for unit in newly:
+        unit.status, unit.done_at = Unit.Status.DONE, now
+    Unit.objects.filter(pk__in=[u.pk for u in newly]).update(
+        status=Unit.Status.DONE, done_at=now, updated_at=now
+    )
+    return len(newly)
+
+
+def done_regions(milestone: Milestone) -> set[int]:
+    """The units that meet `milestone`'s rule now (DESIGN.md's "done when" column)."""
+    programme_year = milestone.programme_year
+    if milestone.code == Milestone.Code.PLAN:
+        return set(
+            Plan.objects.filter(
+                programme_year=programme_year,
+                status__in=(Plan.Status.SUBMITTED, Plan.Status.APPROVED),
+            ).values_list("region_id", flat=True)
+        )
+    if milestone.code == Milestone.Code.ONBOARD:
+        return set(
+            Onboarding.objects.filter(programme_year=programme_year).values_list(
+                "region_id", flat=True
+            )
+        )
+    if milestone.season_id is None:
+        return set()  # the summary is recorded by the province itself
+    placements = Placement.objects.filter(season_id=milestone.season_id)
+    if milestone.stage == "posts":
+        published = Post.objects.filter(
+            season_id=milestone.season_id, status__in=(Post.Status.PUBLISHED, Post.Status.CLOSED)
+        )
+        return set(published.values_list("host_unit__county_id", flat=True).distinct())
+    if milestone.stage == "match":
+        # Selection is finished when someone has been placed and nothing waits for a decision.
+        waiting = Application.objects.filter(
+            season_id=milestone.season_id, status__in=(*OPEN, Application.Status.OFFERED)
+        )
+        return _counties(placements) - _counties(waiting)
+    finished = placements.filter(status=Placement.Status.COMPLETED)
+    running = placements.filter(status__in=(Placement.Status.CONFIRMED, Placement.Status.REPORTED))
+    return _counties(finished) - _counties(running)
+
+
+def _counties(queryset) -> set[int]:
+    return set(queryset.values_list("post__host_unit__county_id", flat=True).distinct())
+
+
+class _Run:
+    """The dispatches and notices of one milestone's run, written together at the end."""
+
+    def __init__(self, milestone: Milestone, day: datetime.date, sent: set):
+        self.milestone, self.day, self.sent = milestone, day, sent
+        self.dispatches: list[Dispatch] = []
+        self.reminders: list[tuple[Unit, int]] = []
+        self.overdue_units: list[Unit] = []
+        self.counts: Counter = Counter()
+        self.url = reverse("schedule:calendar")
+
+    def _claim(self, unit: Unit, kind: str) -> bool:
+        key = (unit.pk, kind, unit.due)
+        if key in self.sent:
+            return False
+        self.sent.add(key)
+        self.dispatches.append(Dispatch(unit=unit, kind=kind, due=unit.due))
+        return True
+
+    def remind(self, unit: Unit) -> None:
+        days_left = (unit.due - self.day).days
+        if not 1 <= days_left <= REMINDER_DAYS[0]:
+            return
+        # The nearest threshold not passed: a day the beat missed still gets its reminder.
+        threshold = min(t for t in REMINDER_DAYS if t >= days_left)
+        if self._claim(unit, f"remind_{threshold}"):
+            self.reminders.append((unit, days_left))
+            self.counts["reminders"] += 1
+
+    def overdue(self, unit: Unit) -> None:
+        if unit.status == Unit.Status.PENDING:
+            unit.status, unit.overdue_since = Unit.Status.OVERDUE, unit.overdue_since or self.day
+            Unit.objects.filter(pk=unit.pk).update(
+                status=unit.status, overdue_since=unit.overdue_since, updated_at=timezone.now()
+            )
+        if self._claim(unit, Dispatch.Kind.OVERDUE):
+            self.overdue_units.append(unit)
+            self.counts["overdue"] += 1
+
+    def lock(self, unit: Unit) -> None:
+        if not self._claim(unit, Dispatch.Kind.LOCK):
+            return
+        closed = selection_close(season=self.milestone.season, county=unit.region, due=unit.due)
+        self.counts["applications_closed"] += closed
+
+    def finish(self) -> None:
+        Dispatch.objects.bulk_create(self.dispatches)
+        name = self.milestone.get_code_display()
+        messages = []
+        staff = _staff_by_region(
+            [u.region_id for u, _days in self.reminders]
+            + [u.region.parent_id for u in self.overdue_units if u.region.parent_id]
+        )
+        for unit, days_left in self.reminders:
+            text = _("提醒：“%(milestone)s”将于 %(due)s 截止（还有 %(days)s 天），请按时完成。") % {
+                "milestone": name,
+                "due": f"{unit.due:%m月%d日}",
+                "days": days_left,
+            }
+            messages += [(user, text, self.url) for user in staff[unit.region_id]]
+        by_parent = defaultdict(list)
+        for unit in self.overdue_units:
+            if unit.region.parent_id:
+                by_parent[unit.region.parent_id].append(unit.region.name)
+        for parent_id, names in by_parent.items():
+            text = _("逾期：%(count)s 个单位未在截止日期前完成“%(milestone)s”：%(names)s") % {
+                "count": len(names),
+                "milestone": name,
+                "names": "、".join(names[:20]) + ("等" if len(names) > 20 else ""),
+            }
+            messages += [(user, text[:300], self.url) for user in staff[parent_id]]
+        notify_many(messages)
+
+
+def _staff_by_region(region_ids: list[int]) -> dict[int, list]:
+    staff = defaultdict(list)
+    for user in staff_of(set(region_ids)):
+        staff[user.region_id].append(user)
+    return staff
+
+
+def selection_close(*, season, county: Region, due: datetime.date) -> int:
+    """At the selection deadline: open applications are closed as not selected, unconfirmed
+    offers lapse, and every student concerned is told. Returns how many were closed."""
+    now = timezone.now()
+    affected = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(
+            season=season,
+            post__host_unit__county=county,
+            status__in=(*OPEN, Application.Status.OFFERED),
+        )
+        .select_related("student__user", "post")
+    )
+    if not affected:
+        return 0
+    offered = [a for a in affected if a.status == Application.Status.OFFERED]
+    others = [a for a in affected if a.status != Application.Status.OFFERED]
+    Application.objects.filter(pk__in=[a.pk for a in offered]).update(
+        status=Application.Status.EXPIRED, updated_at=now
+    )
+    Application.objects.filter(pk__in=[a.pk for a in others]).update(
+        status=Application.Status.REJECTED, updated_at=now
+    )
+    audit_record_many(
+        Action.SELECTION_CLOSE, targets=affected, region=county, data={"due": due.isoformat()}
+    )
+    url = reverse("students:me")
+    deadline = f"{due:%m月%d日}"
+    notify_many(
+        [
+            (
+                application.student.user,
+                (
+                    _("%(season)s选拔录用已于 %(due)s 截止，“%(post)s”的录用未确认，已过期。")
+                    if application.status == Application.Status.OFFERED
+                    else _("%(season)s选拔录用已于 %(due)s 截止，你报名的“%(post)s”未被录用。")
+                )
+                % {"season": season, "due": deadline, "post": application.post.title},
+                url,
+            )
+            for application in affected
+        ]
+        + [
+            (
+                user,
+                _("%(season)s选拔录用已截止：%(count)s 个未决志愿已关闭、录用已过期。")
+                % {"season": season, "count": len(affected)},
+                reverse("schedule:calendar"),
+            )
+            for user in staff_of([county.pk])
+        ]
+    )
+    return len(affected)
+
+
+# County quota ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def quota_enforce(*, programme_year_id: int, day: datetime.date) -> Counter:
+    """Reported and projected students per county; at-risk flags from the first posts deadline;
+    the shortfall once the year's last practice has ended."""
+    programme_year = (
+        ProgrammeYear.objects.select_for_update()
+        .select_related("province")
+        .get(pk=programme_year_id)
+    )
+    milestones = {m.code: m for m in programme_year.milestones.filter(applies=True)}
+    posts = [m for m in milestones.values() if m.stage == "posts" and m.due < day]
+    warned_for = max(posts, key=lambda m: m.due) if posts else None
+    practice = [m.due for m in milestones.values() if m.stage == "practice"]
+    final = bool(practice) and day > max(practice)
+    counties = Region.objects.filter(level="county", parent__parent=programme_year.province)
+    reported, pipeline = _quota_counts(programme_year)
+    existing = {q.region_id: q for q in programme_year.quotas.all()}
+    counts: Counter = Counter()
+    warn: list[CountyQuota] = []
+    changed, created = [], []
+    for region_id in counties.values_list("pk", flat=True):
+        quota = existing.get(region_id) or CountyQuota(
+            programme_year=programme_year,
+            region_id=region_id,
+            quota=programme_year.quota_per_county,
+        )
+        before = (quota.quota, quota.reported, quota.projected, quota.at_risk, quota.shortfall)
+        if quota.finalised_on is None:
+            quota.quota = programme_year.quota_per_county
+            quota.reported = reported.get(region_id, 0)
+            quota.projected = quota.reported + pipeline.get(region_id, 0)
+            at_risk = warned_for is not None and quota.projected < quota.quota
+            if at_risk and not quota.at_risk:
+                quota.at_risk_since = day
+                warn.append(quota)
+            quota.at_risk = at_risk
+            if final:
+                quota.shortfall = max(0, quota.quota - quota.reported)
+                quota.finalised_on = day
+                counts["quotas_finalised"] += 1
+        if quota.pk is None:
+            created.append(quota)
+        elif before != (
+            quota.quota,
+            quota.reported,
+            quota.projected,
+            quota.at_risk,
+            quota.shortfall,
+        ):
+            changed.append(quota)
+    CountyQuota.objects.bulk_create(created, batch_size=1000)
+    fields = [
+        "quota",
+        "reported",
+        "projected",
+        "at_risk",
+        "at_risk_since",
+        "shortfall",
+        "finalised_on",
+    ]
+    CountyQuota.objects.bulk_update(changed, fields, batch_size=1000)
+    if warned_for is not None:
+        counts["quota_warnings"] += _quota_warn(warned_for, programme_year)
+    return counts
+
+
+def _quota_counts(programme_year: ProgrammeYear) -> tuple[dict[int, int], dict[int, int]]:
+    """Students reported per county in the year, and those on their way (confirmed places not
+    yet reported, offers out)."""
+    county = "post__host_unit__county_id"
+    placements = Placement.objects.filter(season__programme_year=programme_year)
+    reported = dict(
+        placements.filter(reported_at__isnull=False)
+        .values_list(county)
+        .annotate(n=Count("student_id", distinct=True))
+    )
+    confirmed = dict(
+        placements.filter(status=Placement.Status.CONFIRMED)
+        .values_list(county)
+        .annotate(n=Count("student_id", distinct=True))
+    )
+    offered = dict(
+        Application.objects.filter(
+            season__programme_year=programme_year, status=Application.Status.OFFERED
+        )
+        .values_list(county)
+        .annotate(n=Count("student_id", distinct=True))
+    )
+    pipeline = Counter(confirmed)
+    pipeline.update(offered)
+    return reported, dict(pipeline)
+
+
+def _quota_warn(posts: Milestone, programme_year: ProgrammeYear) -> int:
+    """Tell each at-risk county and its city, once per posts deadline."""
+    at_risk = programme_year.quotas.filter(at_risk=True).select_related("region")
+    at_risk = {q.region_id: q for q in at_risk}
+    if not at_risk:
+        return 0
+    unit_milestones_ensure(milestone=posts)
+    units = posts.units.filter(region_id__in=at_risk).select_related("region")
+    warned = set(
+        Dispatch.objects.filter(
+            unit__milestone=posts, kind=Dispatch.Kind.QUOTA_RISK, due=posts.due
+        ).values_list("unit_id", flat=True)
+    )
+    fresh = [unit for unit in units if unit.pk not in warned]
+    Dispatch.objects.bulk_create(
+        [Dispatch(unit=unit, kind=Dispatch.Kind.QUOTA_RISK, due=posts.due) for unit in fresh]
+    )
+    staff = _staff_by_region([u.region_id for u in fresh] + [u.region.parent_id for u in fresh])
+    url = reverse("schedule:calendar")
+    messages = []
+    by_city = defaultdict(list)
+    for unit in fresh:
+        quota = at_risk[unit.region_id]
+        text = _("%(county)s预计报到 %(projected)s 人，低于 %(quota)s 人的要求，请加强动员。") % {
+            "county": unit.region.name,
+            "projected": quota.projected,
+            "quota": quota.quota,
+        }
+        messages += [(user, text, url) for user in staff[unit.region_id]]
+        by_city[unit.region.parent_id].append(f"{unit.region.name}（{quota.projected}）")
+    for city_id, names in by_city.items():
+        text = _("报到人数预警：%(count)s 个县区预计达不到 %(quota)s 人：%(names)s") % {
+            "count": len(names),
+            "quota": programme_year.quota_per_county,
+            "names": "、".join(names[:15]) + ("等" if len(names) > 15 else ""),
+        }
+        messages += [(user, text[:300], url) for user in staff[city_id]]
+    notify_many(messages)
+    return len(fresh)

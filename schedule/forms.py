@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_phone
+from fanjiaxiang.uploads import DOCUMENT, UploadValidator
+from schedule.models import ProgrammeYear
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CalendarForm(forms.Form):
+    """A programme year's settings, practice windows and milestone dates on one page."""
+
+    quota_per_county = forms.IntegerField(label=_("每县报到人数下限"), min_value=1, max_value=10000)
+    max_preferences = forms.IntegerField(label=_("每人可填志愿数"), min_value=1, max_value=10)
+    offer_reply_days = forms.IntegerField(label=_("录用确认期限（天）"), min_value=1, max_value=30)
+
+    def __init__(self, *args, programme_year: ProgrammeYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_year = programme_year
+        for name in ("quota_per_county", "max_preferences", "offer_reply_days"):
+            self.fields[name].initial = getattr(programme_year, name)
+        self.seasons = list(programme_year.seasons.all())
+        for season in self.seasons:
+            for end, label in (("starts", _("%s实践开始")), ("ends", _("%s实践结束"))):
+                self.fields[f"season_{season.pk}_{end}"] = forms.DateField(
+                    label=label % season.get_kind_display(),
+                    widget=DATE,
+                    initial=getattr(season, f"practice_{end}"),
+                )
+        self.milestones = list(programme_year.milestones.order_by("due", "id"))
+        for milestone in self.milestones:
+            self.fields[f"milestone_{milestone.pk}_due"] = forms.DateField(
+                label=milestone.get_code_display(), widget=DATE, initial=milestone.due
+            )
+            self.fields[f"milestone_{milestone.pk}_applies"] = forms.BooleanField(
+                label=_("本年度开展"), required=False, initial=milestone.applies
+            )
+
+    def settings_rows(self):
+        return [self[name] for name in ("quota_per_county", "max_preferences", "offer_reply_days")]
+
+    def milestone_rows(self):
+        return [
+            (m, self[f"milestone_{m.pk}_due"], self[f"milestone_{m.pk}_applies"])
+            for m in self.milestones
+        ]
+
+    def season_rows(self):
+        return [
+            (s, self[f"season_{s.pk}_starts"], self[f"season_{s.pk}_ends"]) for s in self.seasons
+        ]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "settings": {
+                name: data[name]
+                for name in ("quota_per_county", "max_preferences", "offer_reply_days")
+            },
+            "seasons": {
+                s.pk: (data[f"season_{s.pk}_starts"], data[f"season_{s.pk}_ends"])
+                for s in self.seasons
+            },
+            "milestones": {
+                m.pk: (data[f"milestone_{m.pk}_due"], data[f"milestone_{m.pk}_applies"])
+                for m in self.milestones
+            },
+        }
+
+
+class ProgrammeYearCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2100)
+
+
+class ExtensionForm(forms.Form):
+    new_due = forms.DateField(label=_("延期至"), widget=DATE)
+    reason = forms.CharField(
+        label=_("延期原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("豁免原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanForm(forms.Form):
+    document = forms.FileField(
+        label=_("实施方案文件"),
+        validators=[UploadValidator(DOCUMENT)],
+        help_text=_("PDF、Word 或 WPS 文件，不超过 20 MB。"),
+    )
+
+
+class PlanReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("return", _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OnboardingForm(forms.Form):
+    contact_name = forms.CharField(label=_("联系人"), max_length=30)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
+
+    def clean_contact_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["contact_phone"])

@@ -1,0 +1,145 @@
+"""Reading the calendar, scoped: a unit's own staff and the levels above it read; the province
+writes dates, extensions and excuses; the level directly above reviews plans."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role
+from positions.models import Region
+from schedule.models import CountyQuota, Milestone, Plan, ProgrammeYear, UnitMilestone
+
+CALENDAR_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+
+
+def require_calendar_reader(user) -> None:
+    if user.role not in CALENDAR_ROLES or user.region_id is None:
+        raise Http404
+
+
+def user_province(user) -> Region:
+    region = user.region
+    while region.level != "province":
+        region = region.parent
+    return region
+
+
+def reaches(user, region: Region) -> bool:
+    """The user's own unit or a unit below it."""
+    if user.role not in CALENDAR_ROLES or user.region_id is None:
+        return False
+    return user.region_id in (region.pk, region.parent_id) or (
+        region.parent is not None and region.parent.parent_id == user.region_id
+    )
+
+
+def programme_years_for_user(user):
+    require_calendar_reader(user)
+    return ProgrammeYear.objects.filter(province=user_province(user)).order_by("-year")
+
+
+def current_programme_year(user, year: str | None = None) -> ProgrammeYear | None:
+    """The year asked for, else the one in force (a year runs from its plans in spring to its
+    summary the next March), else the latest."""
+    years = programme_years_for_user(user)
+    if year:
+        return get_object_or_404(years, year=year) if str(year).isdigit() else None
+    today = timezone.localdate()
+    in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+    return years.filter(year=in_force).first() or years.first()
+
+
+def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, bool]:
+    programme_year = get_object_or_404(programme_years_for_user(user), pk=pk)
+    return programme_year, user.role == Role.PROVINCE
+
+
+def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, bool]:
+    """A unit's standing on a milestone; the province may extend or excuse it."""
+    unit = get_object_or_404(
+        UnitMilestone.objects.select_related("region__parent__parent", "milestone__programme_year"),
+        pk=pk,
+    )
+    if not reaches(user, unit.region):
+        raise Http404
+    return unit, user.role == Role.PROVINCE
+
+
+def get_plan_for_user(user, pk: int) -> tuple[Plan, bool]:
+    """A plan is read by its unit and the levels above; reviewed by the level directly above."""
+    plan = get_object_or_404(
+        Plan.objects.select_related("region__parent__parent", "programme_year", "reviewed_by"),
+        pk=pk,
+    )
+    if not reaches(user, plan.region):
+        raise Http404
+    return plan, user.region_id == plan.region.parent_id
+
+
+def require_reviewer(can_review: bool) -> None:
+    if not can_review:
+        raise PermissionDenied
+
+
+def units_in_view(user, programme_year: ProgrammeYear, city: Region | None = None):
+    """The rows of the compliance matrix: the user's own unit and every unit below it."""
+    region = user.region
+    if user.role == Role.COUNTY:
+        return [region]
+    if user.role == Role.CITY:
+        return [region, *Region.objects.filter(parent=region, level="county").order_by("code")]
+    rows = [region]
+    cities = Region.objects.filter(parent=region, level="city").order_by("code")
+    if city is not None:
+        cities = cities.filter(pk=city.pk)
+    for each in cities:
+        rows.append(each)
+        rows.extend(Region.objects.filter(parent=each, level="county").order_by("code"))
+    return rows
+
+
+def matrix(programme_year: ProgrammeYear, regions: list[Region]) -> tuple[list, list]:
+    """Units × milestones: (milestones, [(region, [UnitMilestone | None per milestone])])."""
+    milestones = list(programme_year.milestones.order_by("due", "id"))
+    found = {
+        (u.milestone_id, u.region_id): u
+        for u in UnitMilestone.objects.filter(
+            milestone__programme_year=programme_year, region__in=[r.pk for r in regions]
+        ).select_related("milestone")
+    }
+    rows = []
+    for region in regions:
+        cells = []
+        for milestone in milestones:
+            applies = milestone.applies and region.level in milestone.levels
+            cells.append(
+                (milestone, found.get((milestone.pk, region.pk)) if applies else None, applies)
+            )
+        rows.append((region, cells))
+    return milestones, rows
+
+
+def quotas_in_view(user, programme_year: ProgrammeYear):
+    quotas = CountyQuota.objects.filter(programme_year=programme_year).select_related(
+        "region__parent"
+    )
+    if user.role == Role.COUNTY:
+        return quotas.filter(region=user.region)
+    if user.role == Role.CITY:
+        return quotas.filter(region__parent=user.region)
+    return quotas.filter(region__parent__parent=user.region)
+
+
+def plans_to_review(user, programme_year: ProgrammeYear):
+    return (
+        Plan.objects.filter(programme_year=programme_year, region__parent=user.region)
+        .select_related("region")
+        .order_by("status", "region__code")
+    )
+
+
+def milestone_codes() -> list:
+    return list(Milestone.Code)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from schedule import views
+
+app_name = "schedule"
+
+urlpatterns = [
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/years/new/", views.programme_year_new, name="programme_year_new"),
+    path("calendar/years/<int:pk>/edit/", views.calendar_edit, name="calendar_edit"),
+    path("calendar/years/<int:pk>/summary/", views.summary_done, name="summary_done"),
+    path("calendar/enforce/", views.enforce_now, name="enforce_now"),
+    path("calendar/units/<int:pk>/extend/", views.unit_extend, name="unit_extend"),
+    path("calendar/units/<int:pk>/excuse/", views.unit_excuse, name="unit_excuse"),
+    path("calendar/plan/", views.plan, name="plan"),
+    path("calendar/plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("calendar/plans/<int:pk>/download/", views.plan_download, name="plan_download"),
+    path("calendar/onboarding/", views.onboarding, name="onboarding"),
+]

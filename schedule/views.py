@@ -1,0 +1,322 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.scoping import require_write
+from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from positions.models import Region
+from schedule import selectors, services
+from schedule.forms import (
+    CalendarForm,
+    ExcuseForm,
+    ExtensionForm,
+    OnboardingForm,
+    PlanForm,
+    PlanReviewForm,
+    ProgrammeYearCreateForm,
+)
+from schedule.models import Onboarding, Plan, UnitMilestone
+
+
+def _year(request):
+    programme_year = selectors.current_programme_year(request.user, request.GET.get("year"))
+    if programme_year is None:
+        raise Http404
+    return programme_year
+
+
+@login_required
+@require_GET
+def calendar(request):
+    """Each committee's calendar: its own milestones, the units below it (a matrix), the county
+    quota, and for the province the buttons that edit the year."""
+    user = request.user
+    selectors.require_calendar_reader(user)
+    programme_year = selectors.current_programme_year(user, request.GET.get("year"))
+    if programme_year is None:
+        return render(request, "schedule/calendar.html", {"programme_year": None})
+    city = None
+    if user.role == Role.PROVINCE and request.GET.get("city"):
+        city = Region.objects.filter(
+            code=request.GET["city"], parent=user.region, level="city"
+        ).first()
+    regions = selectors.units_in_view(user, programme_year, city)
+    milestones, rows = selectors.matrix(programme_year, regions)
+    overdue_only = request.GET.get("status") == "overdue"
+    own, below = rows[0], rows[1:]
+    if overdue_only:
+        below = [
+            row
+            for row in below
+            if any(u and u.status == UnitMilestone.Status.OVERDUE for _m, u, _a in row[1])
+        ]
+    quotas = selectors.quotas_in_view(user, programme_year).order_by(
+        "-at_risk", "reported", "region__code"
+    )
+    context = {
+        "programme_year": programme_year,
+        "years": selectors.programme_years_for_user(user),
+        "milestones": milestones,
+        "own": own,
+        "below": below,
+        "quotas": quotas[:300],
+        "at_risk": sum(1 for q in quotas if q.at_risk),
+        "today": timezone.localdate(),
+        "cities": Region.objects.filter(parent=user.region, level="city").order_by("code")
+        if user.role == Role.PROVINCE
+        else [],
+        "city": city,
+        "overdue_only": overdue_only,
+        "plan": Plan.objects.filter(programme_year=programme_year, region=user.region).first(),
+        "plans_to_review": selectors.plans_to_review(user, programme_year)
+        if user.role in (Role.PROVINCE, Role.CITY)
+        else [],
+        "onboarding": Onboarding.objects.filter(
+            programme_year=programme_year, region=user.region
+        ).first(),
+    }
+    return render(request, "schedule/calendar.html", context)
+
+
+@login_required
+def calendar_edit(request, pk: int):
+    programme_year, can_write = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(can_write)
+    form = CalendarForm(request.POST or None, programme_year=programme_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_update(
+                programme_year=programme_year, by=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("工作日程已保存。"))
+            return redirect(f"{_calendar_url()}?year={programme_year.year}")
+    return render(
+        request, "schedule/calendar_edit.html", {"form": form, "programme_year": programme_year}
+    )
+
+
+def _calendar_url() -> str:
+    from django.urls import reverse
+
+    return reverse("schedule:calendar")
+
+
+@login_required
+def programme_year_new(request):
+    user = request.user
+    selectors.require_calendar_reader(user)
+    require_write(user.role == Role.PROVINCE)
+    form = ProgrammeYearCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        services.programme_year_create(province=user.region, year=year)
+        messages.success(
+            request, _("已按默认日程建立 %(year)s 年度，可继续修改日期。") % {"year": year}
+        )
+        return redirect(f"{_calendar_url()}?year={year}")
+    return render(
+        request,
+        "schedule/form_page.html",
+        {"form": form, "title": _("新建活动年度"), "submit": _("建立")},
+    )
+
+
+@login_required
+def unit_extend(request, pk: int):
+    unit, can_write = selectors.get_unit_for_user(request.user, pk)
+    require_write(can_write)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extension_grant(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已批准延期。"))
+            return redirect(f"{_calendar_url()}?year={unit.milestone.programme_year.year}")
+    return render(
+        request,
+        "schedule/form_page.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("批准延期：%(unit)s · %(milestone)s")
+            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            "submit": _("批准延期"),
+        },
+    )
+
+
+@login_required
+def unit_excuse(request, pk: int):
+    unit, can_write = selectors.get_unit_for_user(request.user, pk)
+    require_write(can_write)
+    form = ExcuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_excuse(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已豁免。"))
+            return redirect(f"{_calendar_url()}?year={unit.milestone.programme_year.year}")
+    return render(
+        request,
+        "schedule/form_page.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("豁免节点：%(unit)s · %(milestone)s")
+            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            "submit": _("豁免"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def summary_done(request, pk: int):
+    programme_year, can_write = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(can_write)
+    with refusals_as_messages(request):
+        services.summary_mark_done(programme_year=programme_year, by=request.user)
+        messages.success(request, _("已记录年度总结表扬完成。"))
+    return redirect(f"{_calendar_url()}?year={programme_year.year}")
+
+
+@login_required
+@require_POST
+def enforce_now(request):
+    """The province runs today's enforcement for its province now, in the background."""
+    from schedule.tasks import enforce_calendar
+
+    user = request.user
+    selectors.require_calendar_reader(user)
+    require_write(user.role == Role.PROVINCE)
+    day = timezone.localdate().isoformat()
+    transaction.on_commit(lambda: enforce_calendar.delay(day, user.region_id))
+    messages.success(request, _("已开始更新今天的进度、提醒和预警，稍后刷新本页查看。"))
+    return redirect("schedule:calendar")
+
+
+# Plans and onboarding --------------------------------------------------------------------------
+
+
+@login_required
+def plan(request):
+    """The city's or county's own implementation plan: upload, status, the reviewer's comments."""
+    user = request.user
+    selectors.require_calendar_reader(user)
+    if user.role == Role.PROVINCE:
+        raise Http404
+    programme_year = _year(request)
+    current = Plan.objects.filter(programme_year=programme_year, region=user.region).first()
+    form = PlanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_submit(
+                programme_year=programme_year,
+                region=user.region,
+                document=form.cleaned_data["document"],
+                by=user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("实施方案已提交，等待上级审核。"))
+            return redirect("schedule:plan")
+    return render(
+        request,
+        "schedule/plan.html",
+        {"form": form, "plan": current, "programme_year": programme_year},
+    )
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan, can_review = selectors.get_plan_for_user(request.user, pk)
+    form = PlanReviewForm(request.POST or None)
+    if request.method == "POST":
+        selectors.require_reviewer(can_review)
+        if form.is_valid():
+            try:
+                services.plan_review(
+                    plan=plan,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("审核结果已保存，已通知提交单位。"))
+                return redirect("schedule:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "schedule/plan_detail.html",
+        {
+            "plan": plan,
+            "form": form,
+            "can_review": can_review and plan.status == Plan.Status.SUBMITTED,
+        },
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def plan_download(request, pk: int):
+    plan, _can_review = selectors.get_plan_for_user(request.user, pk)
+    try:
+        handle = plan.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=plan.original_name)
+
+
+@login_required
+def onboarding(request):
+    """The county confirms it is on the portal (入驻) with its staff and contact details."""
+    user = request.user
+    selectors.require_calendar_reader(user)
+    require_write(user.role == Role.COUNTY)
+    programme_year = _year(request)
+    current = Onboarding.objects.filter(programme_year=programme_year, region=user.region).first()
+    initial = (
+        {
+            "contact_name": current.contact_name,
+            "contact_phone": current.contact_phone,
+            "email": current.email,
+            "address": current.address,
+        }
+        if current
+        else {"contact_name": user.name, "contact_phone": user.phone, "email": user.email}
+    )
+    form = OnboardingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.onboarding_confirm(
+                programme_year=programme_year, region=user.region, by=user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已确认入驻。"))
+            return redirect("schedule:calendar")
+    staff = services.staff_of([user.region_id])
+    return render(
+        request,
+        "schedule/onboarding.html",
+        {"form": form, "onboarding": current, "staff": staff, "programme_year": programme_year},
+    )
