@@ -91,13 +91,15 @@ def units_in_view(user, programme_year: ProgrammeYear, city: Region | None = Non
         return [region]
     if user.role == Role.CITY:
         return [region, *Region.objects.filter(parent=region, level="county").order_by("code")]
-    rows = [region]
-    cities = Region.objects.filter(parent=region, level="city").order_by("code")
+    cities = list(Region.objects.filter(parent=region, level="city").order_by("code"))
     if city is not None:
-        cities = cities.filter(pk=city.pk)
+        cities = [each for each in cities if each.pk == city.pk]
+    counties: dict[int, list[Region]] = {each.pk: [] for each in cities}
+    for county in Region.objects.filter(parent__in=cities, level="county").order_by("code"):
+        counties[county.parent_id].append(county)
+    rows = [region]
     for each in cities:
-        rows.append(each)
-        rows.extend(Region.objects.filter(parent=each, level="county").order_by("code"))
+        rows += [each, *counties[each.pk]]
     return rows
 
 

@@ -58,8 +58,10 @@ def calendar(request):
             for row in below
             if any(u and u.status == UnitMilestone.Status.OVERDUE for _m, u, _a in row[1])
         ]
-    quotas = selectors.quotas_in_view(user, programme_year).order_by(
-        "-at_risk", "reported", "region__code"
+    quotas = list(
+        selectors.quotas_in_view(user, programme_year).order_by(
+            "-at_risk", "reported", "region__code"
+        )[:300]
     )
     context = {
         "programme_year": programme_year,
@@ -67,7 +69,7 @@ def calendar(request):
         "milestones": milestones,
         "own": own,
         "below": below,
-        "quotas": quotas[:300],
+        "quotas": quotas,
         "at_risk": sum(1 for q in quotas if q.at_risk),
         "today": timezone.localdate(),
         "cities": Region.objects.filter(parent=user.region, level="city").order_by("code")
