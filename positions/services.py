@@ -121,7 +121,9 @@ def post_update(*, post: Post, host_unit: HostUnit | None = None, season=None, *
         raise ValidationError(_("已结束或已撤销的岗位不能修改。"))
     if host_unit is not None:
         post.host_unit = host_unit
-    if season is not None:
+    if season is not None and season.pk != post.season_id:
+        # Moving a post into another season is a new post there: that season's lock applies.
+        stage_check_open(season=season, stage="posts", county_id=post.host_unit.county_id)
         post.season = season
     for name, value in fields.items():
         if name in POST_FIELDS:

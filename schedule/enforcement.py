@@ -16,7 +16,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,6 +134,7 @@ class _Run:
         self.dispatches: list[Dispatch] = []
         self.reminders: list[tuple[Unit, int]] = []
         self.overdue_units: list[Unit] = []
+        self.flagged: list[int] = []  # units turning overdue today: one UPDATE at the end
         self.counts: Counter = Counter()
         self.url = reverse("schedule:calendar")
 
@@ -156,11 +157,9 @@ class _Run:
             self.counts["reminders"] += 1
 
     def overdue(self, unit: Unit) -> None:
-        if unit.status == Unit.Status.PENDING:
+        if unit.status == Unit.Status.PENDING or unit.overdue_since is None:
             unit.status, unit.overdue_since = Unit.Status.OVERDUE, unit.overdue_since or self.day
-            Unit.objects.filter(pk=unit.pk).update(
-                status=unit.status, overdue_since=unit.overdue_since, updated_at=timezone.now()
-            )
+            self.flagged.append(unit.pk)
         if self._claim(unit, Dispatch.Kind.OVERDUE):
             self.overdue_units.append(unit)
             self.counts["overdue"] += 1
@@ -172,7 +171,10 @@ class _Run:
         self.counts["applications_closed"] += closed
 
     def finish(self) -> None:
-        Dispatch.objects.bulk_create(self.dispatches)
+        Unit.objects.filter(pk__in=self.flagged).update(
+            status=Unit.Status.OVERDUE, overdue_since=self.day, updated_at=timezone.now()
+        )
+        Dispatch.objects.bulk_create(self.dispatches, batch_size=1000)
         name = self.milestone.get_code_display()
         messages = []
         staff = _staff_by_region(
@@ -332,30 +334,22 @@ def quota_enforce(*, programme_year_id: int, day: datetime.date) -> Counter:
 
 
 def _quota_counts(programme_year: ProgrammeYear) -> tuple[dict[int, int], dict[int, int]]:
-    """Students reported per county in the year, and those on their way (confirmed places not
-    yet reported, offers out)."""
+    """Per county: students reported in the year, and students projected to report (reported,
+    or holding a confirmed place, or an offer out), each student counted once."""
     county = "post__host_unit__county_id"
+
+    def distinct_students(queryset) -> dict[int, int]:
+        return dict(queryset.values_list(county).annotate(n=Count("student_id", distinct=True)))
+
     placements = Placement.objects.filter(season__programme_year=programme_year)
-    reported = dict(
-        placements.filter(reported_at__isnull=False)
-        .values_list(county)
-        .annotate(n=Count("student_id", distinct=True))
-    )
-    confirmed = dict(
-        placements.filter(status=Placement.Status.CONFIRMED)
-        .values_list(county)
-        .annotate(n=Count("student_id", distinct=True))
-    )
-    offered = dict(
-        Application.objects.filter(
-            season__programme_year=programme_year, status=Application.Status.OFFERED
-        )
-        .values_list(county)
-        .annotate(n=Count("student_id", distinct=True))
-    )
-    pipeline = Counter(confirmed)
-    pipeline.update(offered)
-    return reported, dict(pipeline)
+    reported = distinct_students(placements.filter(reported_at__isnull=False))
+    placed = placements.filter(Q(reported_at__isnull=False) | Q(status=Placement.Status.CONFIRMED))
+    offered = Application.objects.filter(
+        season__programme_year=programme_year, status=Application.Status.OFFERED
+    ).exclude(student_id__in=placed.values("student_id"))
+    projected = Counter(distinct_students(placed))
+    projected.update(distinct_students(offered))
+    return reported, {pk: n - reported.get(pk, 0) for pk, n in projected.items()}
 
 
 def _quota_warn(posts: Milestone, programme_year: ProgrammeYear) -> int:

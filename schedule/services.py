@@ -377,8 +377,11 @@ def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
         unit = _unit(_milestone(plan.programme_year, Code.PLAN), plan.region)
         if unit.status == STATUS.DONE:
             # A returned plan is not a submitted one: the unit is behind again.
-            past_due = timezone.localdate() > unit.due
-            unit.status = STATUS.OVERDUE if past_due else STATUS.PENDING
+            today = timezone.localdate()
+            if today > unit.due:
+                unit.status, unit.overdue_since = STATUS.OVERDUE, unit.overdue_since or today
+            else:
+                unit.status = STATUS.PENDING
             unit.done_at = None
             unit.save()
     audit_record(
