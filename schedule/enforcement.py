@@ -16,7 +16,8 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,7 +173,9 @@ class _Run:
 
     def finish(self) -> None:
         Unit.objects.filter(pk__in=self.flagged).update(
-            status=Unit.Status.OVERDUE, overdue_since=self.day, updated_at=timezone.now()
+            status=Unit.Status.OVERDUE,
+            overdue_since=Coalesce("overdue_since", Value(self.day)),
+            updated_at=timezone.now(),
         )
         Dispatch.objects.bulk_create(self.dispatches, batch_size=1000)
         name = self.milestone.get_code_display()

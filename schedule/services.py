@@ -217,7 +217,8 @@ def extension_grant(
     if unit.status in (STATUS.DONE, STATUS.EXCUSED):
         raise ValidationError(_("该单位已完成或已豁免此节点，无需延期。"))
     unit.extended_to, unit.extension_reason = new_due, reason[:200]
-    unit.status = STATUS.PENDING
+    # A fresh start: met by the new date it is done on time (the lapse stays in the audit log).
+    unit.status, unit.overdue_since = STATUS.PENDING, None
     unit.save()
     audit_record(
         Action.EXTENSION_GRANT,

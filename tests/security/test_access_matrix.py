@@ -26,8 +26,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.http import HttpResponseForbidden
 from django.test import Client
