@@ -64,6 +64,10 @@ def world():
         practice_ends=today + datetime.timedelta(days=30),
     )
     summer.refresh_from_db()
+    # Posts and selection still open: the calendar's locks would refuse them otherwise.
+    summer.milestones.exclude(code="summer_practice").update(
+        due=today + datetime.timedelta(days=20)
+    )
     University.objects.create(name="中山大学", code="4144010558", province=province)
 
     county_staff = User(username="yuexiu", name="越秀区团委", role="county", region=yuexiu)
