@@ -163,6 +163,13 @@ class AuditEventAction(models.TextChoices):
     PLAN_RETURN = "plan.return", _("退回实施方案")
     ONBOARDING_CONFIRM = "onboarding.confirm", _("确认入驻")
     SUMMARY_DONE = "summary.done", _("完成年度总结")
+    LEDGER_CREATE = "ledger.create", _("登记台账人员")
+    LEDGER_UPDATE = "ledger.update", _("修改台账人员")
+    LEDGER_DELETE = "ledger.delete", _("删除台账人员")
+    LEDGER_IMPORT = "ledger.import", _("导入联系台账")
+    LEDGER_MERGE = "ledger.merge", _("合并重复人员")
+    LEDGER_NOTICE = "ledger.notice", _("向台账人员发送通知")
+    RETURN_VERIFY = "ledger.return_verify", _("核实返乡就业创业登记")
 
 
 class AuditEvent(models.Model):
