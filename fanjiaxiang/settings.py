@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "students.tasks.retention_sweep",
         "schedule": crontab(hour=3, minute=30),
     },
+    "prune-ledger-imports": {
+        "task": "ledger.tasks.prune_imports",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "expire-offers": {
         "task": "students.tasks.expire_offers",
         "schedule": crontab(minute="*/15"),

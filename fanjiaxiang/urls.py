@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("positions.urls")),
     path("", include("students.urls")),
     path("", include("schedule.urls")),
+    path("", include("ledger.urls")),
     path("admin/", admin.site.urls),
 ]

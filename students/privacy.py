@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import AuditEvent, Notice, User
+from ledger.models import Entry
 from students.models import Application, Clearance, Placement, PracticeLog, Student
 
 ERASED_NAME = "已注销"
@@ -150,6 +151,8 @@ def _anonymise(student: Student, *, action: str) -> bool:
     PracticeLog.objects.filter(placement__student=student).update(content="")
     Notice.objects.filter(user=student.user_id).delete()
     _forget_in_host_notices(student, name)
+    # The home county's ledger entry goes too (with its contact log and registrations).
+    Entry.objects.filter(student=student).delete()
     user = User.objects.get(pk=student.user_id)
     # Sign-in records name the account and the addresses it used.
     AccessLog.objects.filter(username__iexact=user.username).delete()

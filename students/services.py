@@ -372,6 +372,9 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
     except IntegrityError as error:
         raise ValidationError(_("本实践季已确认过一个岗位。")) from error
     _close_other_choices(application)
+    from ledger.services import entry_for_participant  # the ledger builds on students
+
+    entry_for_participant(application.student)
     _audit(Action.OFFER_CONFIRM, placement, post, application=application.pk)
     _tell_host_unit(application, _("%(name)s 已确认“%(post)s”的录用。"))
     return placement

@@ -18,8 +18,11 @@ test runs in a savepoint of it (pytest-django's `db`), so what a test changes is
 """
 
 import datetime
+import html
+import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -35,9 +38,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve
+from openpyxl import Workbook
+from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from fanjiaxiang.exporters import XLSX_TYPE
+from ledger import imports as ledger_imports
+from ledger import services as ledger
+from ledger.excel import headers as ledger_headers
+from ledger.models import Entry
+from ledger.selectors import delivery_token
 from schedule import services as calendar
 from schedule.models import UnitMilestone
 from students import rounds, services
@@ -83,7 +94,76 @@ def _build_world() -> SimpleNamespace:
     _build_students(w)
     _build_selection(w)
     _build_calendar(w)
+    _build_ledger(w)
     return w
+
+
+def _ledger_id_number(serial: str) -> str:
+    body = "440104" + "19990101" + serial
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+def _ledger_file() -> bytes:
+    """The import template's header and one valid row: a person new to 越秀's ledger."""
+    workbook = Workbook()
+    workbook.active.append(ledger_headers())
+    row = {"姓名": "越秀导入人员", "身份证号": _ledger_id_number("123"), "手机号": "13733330003"}
+    workbook.active.append([row.get(header, "") for header in ledger_headers()])
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+def _build_ledger(w: SimpleNamespace) -> None:
+    # offer_confirm (above) has already put 越秀乙生 and 越秀丙生 in 越秀's ledger.
+    w.entry = ledger.entry_create(
+        county=w.yuexiu,
+        name="越秀台账人员",
+        phone="13733330001",
+        id_number=_ledger_id_number("122"),
+        actor=w.yx_staff,
+    )
+    # The same name without an ID number: a possible duplicate, to be merged into `entry`.
+    w.entry_dup = ledger.entry_create(
+        county=w.yuexiu, name="越秀台账人员", phone="13733330002", actor=w.yx_staff
+    )
+    w.channel = ledger.channel_save(county=w.yuexiu, kind="alumni", name="越秀中学校友群")
+    ledger.channel_members_set(channel=w.channel, entries=[w.entry])
+    ledger.contact_add(
+        entry=w.entry,
+        by=w.yx_staff,
+        date=datetime.date(2025, 7, 15),
+        method="phone",
+        content="越秀台账人员的联系记录",
+    )
+    w.ledger_notice = ledger.notice_send(
+        county=w.yuexiu,
+        sent_by=w.yx_staff,
+        category="activity",
+        title="越秀台账通知",
+        body="团区委座谈会邀请",
+        entries=Entry.objects.filter(pk=w.entry.pk),
+        filters={},
+    )
+    w.delivery = w.ledger_notice.deliveries.get()
+    w.event = ledger.event_save(
+        county=w.yuexiu,
+        season=w.season,
+        title="越秀集中交流活动",
+        date=w.season.practice_starts,
+        place="越秀区青年之家",
+    )
+    ledger.event_attendance_set(event=w.event, entries=[w.entry])
+    w.registration = ledger.registration_save(
+        entry=w.entry, kind="employment", year=2025, organisation="越秀区某街道办"
+    )
+    job = ledger_imports.job_create(
+        county=w.yuexiu,
+        upload=ContentFile(_ledger_file(), name="越秀台账导入.xlsx"),
+        actor=w.yx_staff,
+    )
+    w.import_job = type(job).objects.get(pk=job.pk)
+    assert w.import_job.status == "ready", w.import_job.errors
 
 
 def _build_calendar(w: SimpleNamespace) -> None:
@@ -230,6 +310,9 @@ PERSONAL_MARKERS = (
     "越秀甲生的个人陈述",
     "越秀乙生的实践日志",
     "YXCERT000001",
+    "越秀台账人员",  # the ledger's own entry (also in its contact log)
+    "13733330001",
+    "越秀导入人员",  # the row of the pending import
 )
 SCOPE_MARKERS = (
     "越秀区图书馆",
@@ -238,6 +321,9 @@ SCOPE_MARKERS = (
     "越秀草稿岗位",
     "yuexiu",  # the county officer's login, also in "yuexiu_host" and the audit log
     "中山大学",
+    "越秀中学校友群",
+    "越秀台账通知",
+    "越秀集中交流活动",
 )
 
 
@@ -287,6 +373,10 @@ PUBLIC: dict[str, Public] = {
     ),
     "positions:region_options": Public("the region lists of the public search"),
     "students:verify": Public("anyone checks a certificate by its code"),
+    "ledger:notice_read": Public(
+        "the recipient's own signed link (portal notice or e-mail); it shows only that notice",
+        lambda w: {"token": delivery_token(w.delivery)},
+    ),
 }
 
 
@@ -353,6 +443,35 @@ def _season_gx(w: SimpleNamespace, role: str) -> dict:
 
 def _season(w: SimpleNamespace, role: str) -> dict:
     return {"season": w.season.pk}
+
+
+def _entry_form(w: SimpleNamespace, role: str = "") -> dict:
+    return {
+        "name": "越界改名的人员",
+        "phone": "13800138000",
+        "source": "alumni",
+        "intention": "yes",
+        "channels": [w.channel.pk],
+    }
+
+
+def _channel_form(w: SimpleNamespace, role: str = "") -> dict:
+    return {"kind": "alumni", "name": "越界改名的渠道", "contact": "越界联络人"}
+
+
+def _event_form(w: SimpleNamespace, role: str = "") -> dict:
+    return {
+        "season": w.season.pk,
+        "title": "越界改名的活动",
+        "date": w.season.practice_starts.isoformat(),
+        "place": "越界地点",
+    }
+
+
+# Payloads hold no marker: a form shown again with its errors repeats what was posted.
+# The create pages of the ledger take the county from the requester, so another county's valid
+# payload would rightly fill its own ledger: these payloads lack a required field instead.
+_INCOMPLETE_ENTRY = {"phone": "13800138000", "source": "other", "intention": "undecided"}
 
 
 PROTECTED: dict[str, Protected] = {
@@ -445,7 +564,7 @@ PROTECTED: dict[str, Protected] = {
     "students:post_applicants_export": Protected(
         "yx_staff",
         _post_pk("post_yx"),
-        queries=({"format": "csv"},),  # XLSX is zipped: no markers to read
+        queries=({"format": "csv"}, {"format": "xlsx"}),  # content_of reads inside the XLSX
         shows=("越秀甲生",),
         get_audited=True,
     ),
@@ -506,6 +625,83 @@ PROTECTED: dict[str, Protected] = {
     ),
     "schedule:plan_download": Protected("yx_staff", _pk("plan_yx")),
     "schedule:onboarding": Protected("yx_staff", page=True, data=lambda w, r: {"contact_name": ""}),
+    # ledger: 越秀's contact ledger. The county writes; its city and province only read (403 on
+    # any change); every other role gets 404. The `county` filter is tried as a way around scope.
+    "ledger:entry_list": Protected(
+        "gz_staff", page=True, queries=({}, {"county": "440104"}), shows=("越秀台账人员",)
+    ),
+    "ledger:entry_create": Protected(
+        "yx_staff", page=True, data=lambda w, r: _INCOMPLETE_ENTRY, shows=("越秀中学校友群",)
+    ),
+    "ledger:entry_detail": Protected("gz_staff", _pk("entry"), shows=("越秀台账人员的联系记录",)),
+    "ledger:entry_edit": Protected(
+        "yx_staff", _pk("entry"), data=_entry_form, shows=("越秀台账人员",), owner_succeeds=True
+    ),
+    "ledger:entry_delete": Protected("yx_staff", _pk("entry_dup")),
+    "ledger:entry_merge": Protected(
+        "yx_staff", _pk("entry"), data=lambda w, r: {"other": w.entry_dup.pk}
+    ),
+    "ledger:contact_add": Protected(
+        "yx_staff",
+        _pk("entry"),
+        data=lambda w, r: {"date": "2025-07-16", "method": "phone", "content": "越界联系"},
+        owner_succeeds=True,
+    ),
+    "ledger:registration_add": Protected(
+        "yx_staff",
+        _pk("entry"),
+        data=lambda w, r: {"kind": "startup", "year": "2025", "organisation": "越界项目"},
+    ),
+    "ledger:duplicates": Protected("yx_staff", page=True, shows=("越秀台账人员",)),
+    "ledger:export": Protected(
+        "yx_staff",
+        page=True,
+        queries=({}, {"county": "440104"}),
+        shows=("越秀台账人员", "13733330001"),
+        get_audited=True,
+    ),
+    "ledger:template": Protected("gz_staff", page=True),  # the empty template: no one's data
+    "ledger:import_upload": Protected("yx_staff", page=True, shows=("越秀台账导入.xlsx",)),
+    "ledger:import_job": Protected("yx_staff", _pk("import_job"), shows=("越秀导入人员",)),
+    "ledger:import_confirm": Protected("yx_staff", _pk("import_job")),
+    "ledger:channel_list": Protected("gz_staff", page=True, shows=("越秀中学校友群",)),
+    "ledger:channel_create": Protected(
+        "yx_staff", page=True, data=lambda w, r: {"name": "越界渠道"}
+    ),
+    "ledger:channel_detail": Protected(
+        "gz_staff", _pk("channel"), shows=("越秀中学校友群", "越秀台账人员")
+    ),
+    "ledger:channel_edit": Protected(
+        "yx_staff", _pk("channel"), data=_channel_form, owner_succeeds=True
+    ),
+    "ledger:notice_list": Protected("gz_staff", page=True, shows=("越秀台账通知",)),
+    "ledger:notice_create": Protected(
+        "yx_staff", page=True, data=lambda w, r: {"category": "activity", "body": "越界"}
+    ),
+    "ledger:notice_detail": Protected(
+        "gz_staff", _pk("ledger_notice"), shows=("越秀台账通知", "越秀台账人员")
+    ),
+    "ledger:event_list": Protected("gz_staff", page=True, shows=("越秀集中交流活动",)),
+    "ledger:event_create": Protected(
+        "yx_staff",
+        page=True,
+        data=lambda w, r: _event_form(w) | _season_gx(w, r),
+        owner_data=_event_form,
+    ),
+    "ledger:event_detail": Protected(
+        "yx_staff",
+        _pk("event"),
+        data=lambda w, r: {"people": _ledger_id_number("122")},  # attendance, by ID number
+        shows=("越秀集中交流活动", "越秀台账人员"),
+        owner_succeeds=True,
+    ),
+    "ledger:event_edit": Protected("yx_staff", _pk("event"), data=_event_form, owner_succeeds=True),
+    "ledger:registration_list": Protected(
+        "gz_staff", page=True, shows=("越秀台账人员", "越秀区某街道办")
+    ),
+    "ledger:registration_decide": Protected(
+        "yx_staff", _pk("registration"), data=lambda w, r: {"decision": "verify"}
+    ),
 }
 
 # Real findings, kept visible: (url name, role) → what happens. strict: a fix makes them fail.
@@ -610,13 +806,26 @@ def content_of(response) -> str:
         body = b"".join(response.streaming_content)
     else:
         body = response.content
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(XLSX_TYPE):
+        return _xlsx_text(body)
     text = body.decode("utf-8", errors="replace")
-    if response.get("Content-Type", "").startswith("application/json"):
+    if content_type.startswith("application/json"):
         try:
             text = json.dumps(json.loads(text), ensure_ascii=False)
         except ValueError:
             pass
     return text
+
+
+def _xlsx_text(body: bytes) -> str:
+    """An XLSX is zipped XML (openpyxl writes Chinese as &#...; references): its text, read from
+    inside, so markers can be looked for in downloads too."""
+    if not zipfile.is_zipfile(io.BytesIO(body)):
+        return body.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        parts = [archive.read(n) for n in archive.namelist() if n.endswith(".xml")]
+    return html.unescape(b"".join(parts).decode("utf-8", errors="replace"))
 
 
 def is_login_redirect(response) -> bool:

@@ -1,0 +1,262 @@
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from fanjiaxiang.uploads import UploadValidator
+from ledger.models import (
+    Channel,
+    ContactLog,
+    Entry,
+    ExchangeEvent,
+    Intention,
+    LedgerNotice,
+    ReturnRegistration,
+    Source,
+)
+from positions.models import Region
+from schedule.models import Season
+from students.models import Student
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EntryFilterForm(forms.Form):
+    """The ledger list's filters; the same filters choose a notice's recipients and the export."""
+
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=50)
+    county = forms.ChoiceField(label=gettext_lazy("县区"), required=False)
+    source = forms.ChoiceField(
+        label=gettext_lazy("联系渠道"),
+        required=False,
+        choices=[("", gettext_lazy("全部渠道")), *Source.choices],
+    )
+    intention = forms.ChoiceField(
+        label=gettext_lazy("返乡意向"),
+        required=False,
+        choices=[("", gettext_lazy("全部意向")), *Intention.choices],
+    )
+    degree = forms.ChoiceField(
+        label=gettext_lazy("学历"),
+        required=False,
+        choices=[("", gettext_lazy("全部学历")), *Student.Degree.choices],
+    )
+    graduation_year = forms.IntegerField(
+        label=gettext_lazy("毕业年份"), required=False, min_value=1950, max_value=2100
+    )
+    tag = forms.CharField(label=gettext_lazy("标签"), required=False, max_length=20)
+    channel = forms.ChoiceField(label=gettext_lazy("所在渠道"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ledger.selectors import channels_for_user
+
+        self.user = user
+        if user.role == Role.COUNTY:
+            del self.fields["county"]
+        else:
+            counties = Region.objects.filter(level=Region.Level.COUNTY)
+            if user.role == Role.CITY:
+                counties = counties.filter(parent=user.region_id)
+            else:
+                counties = counties.filter(parent__parent=user.region_id)
+            self.fields["county"].choices = [
+                ("", _("全部县区")),
+                *counties.order_by("code").values_list("code", "name"),
+            ]
+        self.fields["channel"].choices = [
+            ("", _("全部")),
+            *channels_for_user(user).order_by("name").values_list("pk", "name")[:200],
+        ]
+
+    def filter(self, entries):
+        if not self.is_valid():
+            return entries.none()
+        data = self.cleaned_data
+        if data.get("q"):
+            q = data["q"].strip()
+            entries = entries.filter(
+                Q(name__contains=q)
+                | Q(university__contains=q)
+                | Q(major__contains=q)
+                | Q(phone=q)
+                | Q(tags__contains=q)
+            )
+        if data.get("county"):
+            entries = entries.filter(county__code=data["county"])
+        for name in ("source", "intention", "degree", "graduation_year"):
+            if data.get(name):
+                entries = entries.filter(**{name: data[name]})
+        if data.get("tag"):
+            entries = entries.filter(tags__contains=data["tag"].strip())
+        if data.get("channel"):
+            entries = entries.filter(channels=data["channel"])
+        return entries
+
+    def described(self) -> dict:
+        """The filters in words, kept with a notice and an export's audit event."""
+        if not self.is_valid():
+            return {}
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if value in ("", None):
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            out[str(field.label)] = str(value)
+        return out
+
+
+class EntryForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"),
+        required=False,
+        max_length=18,
+        help_text=gettext_lazy("已登记的身份证号只显示部分；留空则保持不变。"),
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("所在联系渠道"),
+        queryset=Channel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "email",
+            "wechat",
+            "university",
+            "major",
+            "degree",
+            "graduation_year",
+            "source",
+            "intention",
+            "tags",
+            "notes",
+            "last_contact",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "last_contact": DATE}
+
+    def __init__(self, *args, county, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = Channel.objects.filter(county=county).order_by("name")
+        if self.instance.pk:
+            self.fields["id_number"].widget.attrs["placeholder"] = self.instance.id_number_masked
+            self.initial["id_number"] = ""
+            self.initial["channels"] = list(self.instance.channels.values_list("pk", flat=True))
+
+    def clean_id_number(self) -> str:
+        from students.services import id_number_clean
+
+        raw = self.cleaned_data["id_number"].strip()
+        if not raw:
+            return ""
+        try:
+            return id_number_clean(raw)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+
+    def clean_graduation_year(self):
+        year = self.cleaned_data["graduation_year"]
+        if year is not None and not 1950 <= year <= 2100:
+            raise forms.ValidationError(_("应为四位年份，如 2027。"))
+        return year
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = ["date", "method", "content"]
+        widgets = {"date": DATE, "content": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["kind", "name", "contact", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = LedgerNotice
+        fields = ["category", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeEvent
+        fields = [
+            "season",
+            "title",
+            "date",
+            "place",
+            "speakers",
+            "departments",
+            "visits",
+            "summary",
+        ]
+        widgets = {
+            "date": DATE,
+            "speakers": forms.Textarea(attrs={"rows": 2}),
+            "departments": forms.Textarea(attrs={"rows": 2}),
+            "visits": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, county, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["season"].queryset = Season.objects.filter(
+            programme_year__province=county.parent.parent_id
+        ).select_related("programme_year")
+
+
+class AttendanceForm(forms.Form):
+    people = forms.CharField(
+        label=gettext_lazy("出席人员"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("每行一人：手机号、身份证号或台账中的姓名（可从 Excel 整列粘贴）。"),
+    )
+
+
+class RegistrationForm(forms.ModelForm):
+    class Meta:
+        model = ReturnRegistration
+        fields = ["kind", "year", "organisation", "position", "started_on", "note"]
+        widgets = {"started_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("year", timezone.localdate().year)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= datetime.date.today().year + 1:
+            raise forms.ValidationError(_("年度不正确。"))
+        return year
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件"),
+        validators=[UploadValidator("spreadsheet")],
+        help_text=gettext_lazy("请使用下载的模板或本系统导出的台账（.xlsx），最大 20 MB。"),
+    )

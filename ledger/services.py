@@ -1,0 +1,413 @@
+"""What county staff do with the ledger. Each service checks its input, writes in one
+transaction and audits; views and commands only call these (STYLE.md)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import Action, audit_record
+from accounts.notices import notify_many
+from accounts.validators import normalize_phone
+from ledger.models import (
+    Channel,
+    ContactLog,
+    Delivery,
+    Entry,
+    ExchangeEvent,
+    LedgerNotice,
+    ReturnRegistration,
+    Source,
+    tags_clean,
+)
+from students.models import Student
+from students.services import id_number_clean, id_number_digest, id_number_mask
+
+ENTRY_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "wechat",
+    "university",
+    "major",
+    "degree",
+    "graduation_year",
+    "source",
+    "intention",
+    "tags",
+    "notes",
+    "last_contact",
+)
+
+
+def _set_id_number(entry: Entry, raw: str) -> None:
+    number = id_number_clean(raw) if raw else ""
+    entry.id_number = number or None
+    entry.id_number_digest = id_number_digest(number) if number else ""
+    entry.id_number_masked = id_number_mask(number) if number else ""
+
+
+def _normalise(fields: dict) -> dict:
+    fields = dict(fields)
+    if fields.get("phone"):
+        try:
+            fields["phone"] = normalize_phone(fields["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+    if "tags" in fields:
+        fields["tags"] = tags_clean(fields["tags"])
+    if fields.get("notes"):  # browsers send CRLF; a spreadsheet keeps LF
+        fields["notes"] = fields["notes"].replace("\r\n", "\n").replace("\r", "\n")
+    return fields
+
+
+def _save(entry: Entry) -> Entry:
+    entry.full_clean(exclude=["county", "student"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        raise ValidationError(_duplicate_message(entry)) from error
+    return entry
+
+
+def _duplicate_message(entry: Entry) -> dict:
+    same = Entry.objects.filter(county_id=entry.county_id).exclude(pk=entry.pk)
+    if entry.id_number_digest and same.filter(id_number_digest=entry.id_number_digest).exists():
+        return {"id_number": _("本县台账中已有此身份证号的人员，请在原条目上修改。")}
+    return {"phone": _("本县台账中已有此手机号的人员，请在原条目上修改或填写身份证号。")}
+
+
+@transaction.atomic
+def entry_create(*, county, id_number: str = "", actor=None, **fields) -> Entry:
+    entry = Entry(county=county, **_normalise(fields))
+    _set_id_number(entry, id_number)
+    if not entry.id_number_digest and not entry.phone:
+        raise ValidationError({"phone": _("身份证号和手机号至少填写一项。")})
+    _save(entry)
+    audit_record(Action.LEDGER_CREATE, target=entry, region=county, actor=actor)
+    return entry
+
+
+@transaction.atomic
+def entry_update(*, entry: Entry, id_number: str = "", actor=None, **fields) -> Entry:
+    fields = _normalise(fields)
+    changed = [name for name, value in fields.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, fields[name])
+    if id_number:  # the form shows the number masked; a new one replaces it
+        _set_id_number(entry, id_number)
+        changed.append("id_number")
+    if not entry.id_number_digest and not entry.phone:
+        raise ValidationError({"phone": _("身份证号和手机号至少填写一项。")})
+    _save(entry)
+    if changed:
+        audit_record(
+            Action.LEDGER_UPDATE,
+            target=entry,
+            region=entry.county,
+            actor=actor,
+            data={"fields": changed},
+        )
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, entry: Entry, actor=None) -> None:
+    audit_record(Action.LEDGER_DELETE, target=entry, region=entry.county, actor=actor)
+    entry.delete()
+
+
+@transaction.atomic
+def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
+    """Two entries are one person: `other`'s contacts, channels, events, notices and
+    registrations move to `keep`, blanks in `keep` are filled from `other`, tags add up, and
+    `other` goes. Logged with both entries' numbers."""
+    if keep.pk == other.pk or keep.county_id != other.county_id:
+        raise ValidationError(_("只能合并本县台账中的两个不同条目。"))
+    keep = Entry.objects.select_for_update().get(pk=keep.pk)
+    other = Entry.objects.select_for_update().get(pk=other.pk)
+    if keep.id_number_digest and other.id_number_digest:
+        if keep.id_number_digest != other.id_number_digest:
+            raise ValidationError(_("两个条目的身份证号不同，不是同一人，不能合并。"))
+    ContactLog.objects.filter(entry=other).update(entry=keep)
+    for channel in other.channels.all():
+        channel.members.add(keep)
+    for event in other.events.all():
+        event.attendees.add(keep)
+    for delivery in Delivery.objects.filter(entry=other):
+        if not Delivery.objects.filter(notice=delivery.notice_id, entry=keep).exists():
+            Delivery.objects.filter(pk=delivery.pk).update(entry=keep)
+    for registration in ReturnRegistration.objects.filter(entry=other):
+        clash = ReturnRegistration.objects.filter(
+            entry=keep, year=registration.year, kind=registration.kind
+        ).exists()
+        if not clash:
+            ReturnRegistration.objects.filter(pk=registration.pk).update(entry=keep)
+    id_number = other.id_number if not keep.id_number_digest else ""
+    for name in ENTRY_FIELDS:
+        if getattr(keep, name) in ("", None) and getattr(other, name) not in ("", None):
+            setattr(keep, name, getattr(other, name))
+    tags = keep.tag_list + [t for t in other.tag_list if t not in keep.tag_list]
+    keep.tags = "、".join(tags)[:200]
+    if other.last_contact and (not keep.last_contact or other.last_contact > keep.last_contact):
+        keep.last_contact = other.last_contact
+    if keep.student_id is None:
+        keep.student_id = other.student_id
+    if keep.source == Source.OTHER:
+        keep.source = other.source
+    other_pk, other_name = other.pk, other.name
+    other.delete()
+    if id_number:
+        _set_id_number(keep, id_number)
+    _save(keep)
+    audit_record(
+        Action.LEDGER_MERGE,
+        target=keep,
+        region=keep.county,
+        actor=actor,
+        data={"merged": other_pk, "merged_name": other_name},
+    )
+    return keep
+
+
+def duplicate_groups(county, limit: int = 50) -> list[list[Entry]]:
+    """Entries that may be one person: the same name and the same university or graduation
+    year, in the county. The county decides and merges."""
+    from django.db.models import Count
+
+    names = (
+        Entry.objects.filter(county=county)
+        .values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
+    )
+    groups = []
+    entries = Entry.objects.filter(county=county, name__in=list(names)).order_by("name", "pk")
+    by_name: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_name.setdefault(entry.name, []).append(entry)
+    for same in by_name.values():
+        if any(
+            a.pk < b.pk
+            and (
+                (a.university and a.university == b.university)
+                or (a.graduation_year and a.graduation_year == b.graduation_year)
+                or not (a.id_number_digest and b.id_number_digest)
+            )
+            for a in same
+            for b in same
+        ):
+            groups.append(same)
+    return groups
+
+
+# Participants enter the ledger on their own -----------------------------------------------
+
+
+def entry_for_participant(student: Student) -> Entry:
+    """A student who confirmed a post is in their home county's ledger: found by ID number, or
+    else by phone, or added; linked to their student record. Safe to call again."""
+    county = student.hometown
+    entries = Entry.objects.select_for_update().filter(county=county)
+    # In this order: the entry already linked, the one with their ID number, then one known by
+    # the phone alone (explicit lookups: NULLs sort differently on each database).
+    entry = entries.filter(student=student).first()
+    if entry is None and student.id_number_digest:
+        entry = entries.filter(id_number_digest=student.id_number_digest).first()
+    if entry is None and student.phone:
+        entry = entries.filter(id_number_digest="", phone=student.phone).first()
+    if entry is None:
+        entry = Entry(county=county, source=Source.PARTICIPATION, name=student.name)
+    entry.student = student
+    if not entry.id_number_digest and student.id_number:
+        # Checked when the student registered; the same keyed digest finds them again.
+        entry.id_number = student.id_number
+        entry.id_number_digest = student.id_number_digest
+        entry.id_number_masked = student.id_number_masked
+    for name, value in (
+        ("phone", student.phone),
+        ("email", student.email),
+        ("university", student.university.name),
+        ("major", student.major),
+        ("degree", student.degree),
+        ("graduation_year", student.graduation_year),
+    ):
+        if not getattr(entry, name):
+            setattr(entry, name, value)
+    tags = entry.tag_list
+    if _("返家乡学员") not in tags:
+        entry.tags = "、".join([*tags, _("返家乡学员")])[:200]
+    with transaction.atomic():
+        entry.save()
+    return entry
+
+
+# Contact log and channels ----------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_add(*, entry: Entry, by, date: datetime.date, method: str, content: str) -> ContactLog:
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("联系日期不能晚于今天。")})
+    log = ContactLog(entry=entry, by=by, date=date, method=method, content=content)
+    log.full_clean(exclude=["entry", "by"])
+    log.save()
+    Entry.objects.filter(pk=entry.pk).filter(
+        Q(last_contact__isnull=True) | Q(last_contact__lt=date)
+    ).update(last_contact=date, updated_at=timezone.now())
+    return log
+
+
+@transaction.atomic
+def channel_save(*, county, channel: Channel | None = None, **fields) -> Channel:
+    channel = channel or Channel(county=county)
+    for name, value in fields.items():
+        setattr(channel, name, value)
+    channel.full_clean(exclude=["county"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            channel.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": _("本县已有同名的联系渠道。")}) from error
+    return channel
+
+
+@transaction.atomic
+def channel_members_set(*, channel: Channel, entries) -> None:
+    entries = list(entries)
+    if any(e.county_id != channel.county_id for e in entries):
+        raise ValidationError(_("只能添加本县台账中的人员。"))
+    channel.members.add(*entries)
+
+
+# Notices ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_send(
+    *, county, sent_by, category: str, title: str, body: str, entries, filters: dict
+) -> LedgerNotice:
+    """One delivery per chosen entry: in the portal for those linked to a student account, by
+    e-mail (after commit) for those with an address. Each carries its own read link."""
+    entries = list(entries.select_related("student__user"))
+    if not entries:
+        raise ValidationError(_("筛选条件下没有台账人员，未发送。"))
+    notice = LedgerNotice.objects.create(
+        county=county, sent_by=sent_by, category=category, title=title, body=body, filters=filters
+    )
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                notice=notice,
+                entry=entry,
+                in_portal=bool(entry.student_id and entry.student.user.is_active),
+                by_email=bool(entry.email),
+            )
+            for entry in entries
+        ],
+        batch_size=1000,
+    )
+    from ledger.selectors import delivery_token
+
+    text = _("【%(county)s团委】%(title)s") % {"county": county.name, "title": title}
+    messages, mails = [], []
+    for delivery, entry in zip(deliveries, entries, strict=True):
+        url = reverse("ledger:notice_read", args=[delivery_token(delivery)])
+        if delivery.in_portal:
+            messages.append((entry.student.user, text, url))
+        elif delivery.by_email:
+            mails.append((entry.email, url))
+    notify_many(messages)
+    if mails:
+        _mail_notice(text, body, mails)
+    audit_record(
+        Action.LEDGER_NOTICE,
+        target=notice,
+        region=county,
+        actor=sent_by,
+        data={"recipients": len(entries), "filters": filters},
+    )
+    return notice
+
+
+def _mail_notice(subject: str, body: str, mails: list[tuple[str, str]]) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    site = getattr(settings, "SITE_URL", "")
+    messages = [
+        (subject, f"{body}\n\n{_('查看详情：')}{site}{url}", settings.DEFAULT_FROM_EMAIL, [to])
+        for to, url in mails
+    ]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def delivery_mark_read(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# Exchange events and return registrations ------------------------------------------------
+
+
+@transaction.atomic
+def event_save(*, county, event: ExchangeEvent | None = None, **fields) -> ExchangeEvent:
+    event = event or ExchangeEvent(county=county)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    season = event.season
+    if season.programme_year.province_id != county.parent.parent_id:
+        raise ValidationError({"season": _("请选择本省的实践季。")})
+    event.full_clean(exclude=["county"])
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_attendance_set(*, event: ExchangeEvent, entries) -> None:
+    entries = list(entries)
+    if any(e.county_id != event.county_id for e in entries):
+        raise ValidationError(_("只能选择本县台账中的人员。"))
+    event.attendees.set(entries)
+
+
+@transaction.atomic
+def registration_save(
+    *, entry: Entry, registration: ReturnRegistration | None = None, **fields
+) -> ReturnRegistration:
+    registration = registration or ReturnRegistration(entry=entry)
+    if registration.status != ReturnRegistration.Status.PENDING:
+        raise ValidationError(_("已核实的登记不能再修改。"))
+    for name, value in fields.items():
+        setattr(registration, name, value)
+    registration.full_clean(exclude=["entry", "verified_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as error:
+        raise ValidationError({"kind": _("此人本年度已有同类登记。")}) from error
+    return registration
+
+
+@transaction.atomic
+def registration_decide(*, registration: ReturnRegistration, by, verified: bool) -> None:
+    """Verify or reject once: the conditional update makes a double click change nothing."""
+    status = ReturnRegistration.Status.VERIFIED if verified else ReturnRegistration.Status.REJECTED
+    done = ReturnRegistration.objects.filter(
+        pk=registration.pk, status=ReturnRegistration.Status.PENDING
+    ).update(status=status, verified_by=by, verified_at=timezone.now())
+    if not done:
+        raise ValidationError(_("该登记已处理过。"))
+    audit_record(
+        Action.RETURN_VERIFY,
+        target=registration,
+        region=registration.entry.county,
+        actor=by,
+        data={"status": status},
+    )
