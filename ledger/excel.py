@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import phonenumbers
 from defusedxml import DefusedXmlException, ElementTree
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -78,6 +79,10 @@ TEXT_LIMITS = {"name": 30, "wechat": 50, "university": 100, "major": 100, "notes
 FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')
 MAX_ERRORS = 1000
 ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+# Mainland mobile numbers by libphonenumber's own metadata (the pattern is_valid_number uses).
+MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+)
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 1000
 
@@ -418,6 +423,8 @@ class _Cleaner:
         text = _text(value)
         if not text:
             return ""
+        if len(text) == 11 and MOBILE.fullmatch(text):
+            return text  # what normalize_phone returns for a mobile, without its slow parse
         try:
             return normalize_phone(text)
         except ValidationError:
@@ -601,8 +608,7 @@ def import_file(
         checked = check_file(source, county=None)  # who is who may have changed while waiting
         if not checked.ok:
             return checked
-    new = [_new_entry(row) for row in checked.rows if row["_entry"] is None]
-    Entry.objects.bulk_create(new, batch_size=1000)
+    _insert_all([_new_entry(row) for row in checked.rows if row["_entry"] is None])
     updates = {row["_entry"]: row for row in checked.rows if row["_entry"] is not None}
     ids = list(updates)
     changed = []
@@ -660,6 +666,28 @@ def _apply(entry: Entry, row: dict) -> bool:
 UPDATED = (*WRITABLE, "id_number", "id_number_digest", "id_number_masked")
 
 
+def _insert_all(entries: list[Entry]) -> None:
+    """One INSERT statement run for many rows (executemany): bulk_create compiles every value
+    of every row through the ORM, which was most of a 50,000-row import's write time."""
+    if not entries:
+        return
+    fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model only
+        quote(Entry._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    now = timezone.now()
+    params = []
+    for entry in entries:
+        entry.created_at = entry.updated_at = now
+        params.append([f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields])
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(sql, params[start : start + 1000])
+
+
 def _update_all(entries: list[Entry]) -> None:
     """One UPDATE statement run for many rows (executemany): Django's bulk_update builds a CASE
     per field per row and took minutes for 50,000 changed rows."""
@@ -704,28 +732,34 @@ def write_ledger(entries, target, *, masked: bool = False) -> int:
         )
     }
 
+    id_column = "id_number_masked" if masked else "id_number"
+    columns = (
+        "county_id", "name", id_column, "phone", "email", "wechat", "university", "major",
+        "degree", "graduation_year", "source", "intention", "tags", "notes", "last_contact",
+    )  # fmt: skip
+
     def rows():
-        for e in entries.order_by("county_id", "pk").iterator(chunk_size=2000):
-            if masked:
-                id_number, phone = e.id_number_masked, mask_phone(e.phone)
-            else:
-                id_number, phone = e.id_number or "", e.phone
+        # Tuples, not model instances: a third of the export's time went on building objects.
+        values = entries.order_by("county_id", "pk").values_list(*columns)
+        for row in values.iterator(chunk_size=2000):
+            (county, name, id_number, phone, email, wechat, university, major, degree,
+             year, source, intention, tags, notes, last_contact) = row  # fmt: skip
             yield [
-                codes.get(e.county_id, ""),
-                e.name,
-                id_number,
-                phone,
-                e.email,
-                e.wechat,
-                e.university,
-                e.major,
-                labels["degree"].get(e.degree, ""),
-                e.graduation_year,
-                labels["source"].get(e.source, ""),
-                labels["intention"].get(e.intention, ""),
-                e.tags,
-                e.notes,
-                e.last_contact,
+                codes.get(county, ""),
+                name,
+                id_number or "",
+                mask_phone(phone) if masked else phone,
+                email,
+                wechat,
+                university,
+                major,
+                labels["degree"].get(degree, ""),
+                year,
+                labels["source"].get(source, ""),
+                labels["intention"].get(intention, ""),
+                tags,
+                notes,
+                last_contact,
             ]
 
     return xlsxstream.write_rows(
