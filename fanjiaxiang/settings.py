@@ -217,6 +217,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@fanjiaxiang.local")
+# The portal's address as people outside it reach it: links in e-mails (a ledger notice's).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set (production, CI), otherwise an embedded broker on the
 # file system under var/, which needs no server and still lets a separate worker process run.

@@ -341,7 +341,7 @@ def _mail_notice(subject: str, body: str, mails: list[tuple[str, str]]) -> None:
     from django.conf import settings
     from django.core.mail import send_mass_mail
 
-    site = getattr(settings, "SITE_URL", "")
+    site = settings.SITE_URL
     messages = [
         (subject, f"{body}\n\n{_('查看详情：')}{site}{url}", settings.DEFAULT_FROM_EMAIL, [to])
         for to, url in mails

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -720,7 +721,7 @@ def test_a_notice_reaches_only_the_filtered_people_in_the_portal_or_by_mail(
     assert "家乡岗位推介" in portal.text
     (to_mailed,) = [m for m in mail.outbox if m.to == ["a@example.com"]]
     link = reverse("ledger:notice_read", args=[delivery_token(delivery[audience.mailed])])
-    assert link in to_mailed.body and "欢迎回家乡就业。" in to_mailed.body
+    assert f"{settings.SITE_URL}{link}" in to_mailed.body and "欢迎回家乡就业。" in to_mailed.body
     assert not any("b@example.com" in m.to for m in mail.outbox)
 
 

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from stdnum.cn import uscc
 
 from accounts.models import Role, User
+from ledger.demo import seed_county_ledger
 from positions import services
 from positions.models import HostUnit, Post, Region
 from schedule.demo import demo_year, seed_calendar
@@ -126,7 +127,7 @@ class Command(BaseCommand):
                 logins.append((username, f"高校团委 · {name}"))
         for code, username in COUNTIES.items():
             county = Region.objects.select_related("parent").get(code=code)
-            self._user(username, f"{county.name}团委", role=Role.COUNTY, region=county)
+            staff = self._user(username, f"{county.name}团委", role=Role.COUNTY, region=county)
             logins.append((username, f"县级团委 · {county.parent.name}{county.name}"))
             units = self._host_units(county)
             self._user(f"{username}_host", f"{units[3].name}", role=Role.HOST, host_unit=units[3])
@@ -136,6 +137,7 @@ class Command(BaseCommand):
                 county=county, prefix=username, seasons=seasons, password=self._password
             )
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
+            seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
         seed_calendar(programme_year=programme_year, today=today)
         return logins
