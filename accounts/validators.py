@@ -24,6 +24,19 @@ def mask_phone(value: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def mask_email(value: str) -> str:
+    """z***@example.com: the domain stays (which school or provider), the person does not."""
+    local, at, domain = (value or "").partition("@")
+    if not at:
+        return mask_text(value)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_text(value: str) -> str:
+    """wx***: for a WeChat id or similar handle."""
+    return f"{value[:2]}***" if value else ""
+
+
 class MixedCharactersValidator:
     """A password needs letters and digits: "qwertyuiop" and "1234567890" are the first guesses."""
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import phonenumbers
-from defusedxml import DefusedXmlException, ElementTree
+from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import EmailValidator
@@ -45,7 +45,7 @@ from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
-from accounts.validators import mask_phone, normalize_phone
+from accounts.validators import mask_email, mask_phone, mask_text, normalize_phone
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.uploads import validate_upload
 from ledger import xlsxstream
@@ -76,7 +76,7 @@ FIELDS = tuple(name for name, _header in COLUMNS)
 # Fields an import sets on an entry; a blank cell leaves what the ledger already holds.
 WRITABLE = tuple(f for f in FIELDS if f not in ("county", "id_number"))
 TEXT_LIMITS = {"name": 30, "wechat": 50, "university": 100, "major": 100, "notes": 2000}
-FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')
+FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 MAX_ERRORS = 1000
 ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 # Mainland mobile numbers by libphonenumber's own metadata (the pattern is_valid_number uses).
@@ -177,27 +177,48 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str:
 
 
 def _formula_cells(handle) -> list[tuple[int, int]]:
-    """(row, column) of every formula in the first sheet. The reader returns formulas' cached
-    values, so they are found in the sheet's XML, read in chunks so memory stays flat."""
+    """(row, column) of every formula in the first sheet (the reader returns only formulas'
+    cached values). A fast scan of the sheet's XML, in chunks, looks for any formula element;
+    only when it finds one is the sheet parsed (defusedxml) to say which cells."""
     handle.seek(0)
-    found = set()
+    unreadable = FileRefused([_("无法读取此 Excel 文件，请另存为 .xlsx 后再试。")])
     try:
-        with zipfile.ZipFile(handle) as archive, archive.open(_first_sheet_part(archive)) as part:
-            tail = b""
-            while chunk := part.read(1 << 20):
-                data = tail + chunk
-                for letters, row in FORMULA_CELL.findall(data):
-                    found.add((int(row), column_index_from_string(letters.decode())))
-                tail = data[-4096:]
-    except (
-        KeyError,
-        StopIteration,
-        zipfile.BadZipFile,
-        ElementTree.ParseError,
-        DefusedXmlException,
-    ) as error:
-        raise FileRefused([_("无法读取此 Excel 文件，请另存为 .xlsx 后再试。")]) from error
-    return sorted(found)
+        with zipfile.ZipFile(handle) as archive:
+            part = _first_sheet_part(archive)
+            with archive.open(part) as stream:
+                tail, seen = b"", False
+                while chunk := stream.read(1 << 20):
+                    data = tail + chunk
+                    if FORMULA_TAG.search(data):
+                        seen = True
+                        break
+                    tail = data[-64:]
+            if not seen:
+                return []
+            with archive.open(part) as stream:
+                return _formula_positions(stream)
+    except FileRefused:
+        raise
+    except Exception as error:  # zlib, zip flags, bad XML, bad references: all "unreadable"
+        raise unreadable from error
+
+
+def _formula_positions(stream) -> list[tuple[int, int]]:
+    found, row, column = [], 0, 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "row":
+            row = int(element.get("r") or row + 1)
+            column = 0
+        elif event == "start" and tag == "c":
+            ref = element.get("r")
+            letters = ref.rstrip("0123456789") if ref else ""
+            column = column_index_from_string(letters) if letters else column + 1
+        elif event == "start" and tag == "f":
+            found.append((row, column))
+        elif event == "end" and tag in ("c", "row"):
+            element.clear()
+    return sorted(set(found))
 
 
 def _header_map(cells, *, county_given: bool) -> dict[str, int]:
@@ -261,7 +282,7 @@ def _rows(source, *, county_given: bool) -> Iterator[tuple[int, dict, list]]:
                 ]
             )
         first_row, first_column = sheet.start or (0, 0)
-        rows = sheet.iter_rows()
+        rows = _guarded(sheet.iter_rows())
         header = next(rows, None)
         if header is None or first_row != 0:
             raise FileRefused([_("第 1 行应为表头，请使用下载的模板。")])
@@ -281,6 +302,14 @@ def _rows(source, *, county_given: bool) -> Iterator[tuple[int, dict, list]]:
     finally:
         if opened:
             handle.close()
+
+
+def _guarded(rows):
+    """The reader's rows; a damaged part of the file found half-way is "unreadable", not a 500."""
+    try:
+        yield from rows
+    except Exception as error:
+        raise FileRefused([_("无法读取此 Excel 文件，请另存为 .xlsx 后再试。")]) from error
 
 
 LABELS = {
@@ -436,7 +465,7 @@ class _Cleaner:
     def _choice(self, number: int, key: str, value) -> str:
         text = _text(value)
         if not text:
-            return {"source": Source.OTHER, "intention": Intention.UNDECIDED}.get(key, "")
+            return ""  # a new entry gets the default (see _new_entry); a known one keeps its own
         if text in self.labels[key]:
             return self.labels[key][text]
         self.bad(
@@ -640,7 +669,11 @@ def _new_entry(row: dict) -> Entry:
         id_number=number or None,
         id_number_digest=row["_digest"],
         id_number_masked=id_number_mask(number) if number else "",
-        **{name: row[name] for name in WRITABLE},
+        **{name: row[name] for name in WRITABLE}
+        | {
+            "source": row["source"] or Source.OTHER,
+            "intention": row["intention"] or Intention.UNDECIDED,
+        },
     )
 
 
@@ -749,8 +782,8 @@ def write_ledger(entries, target, *, masked: bool = False) -> int:
                 name,
                 id_number or "",
                 mask_phone(phone) if masked else phone,
-                email,
-                wechat,
+                mask_email(email) if masked else email,
+                mask_text(wechat) if masked else wechat,
                 university,
                 major,
                 labels["degree"].get(degree, ""),

@@ -107,7 +107,7 @@ class EntryFilterForm(forms.Form):
                 continue
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):
-                value = dict(field.choices).get(value, value)
+                value = {str(k): v for k, v in field.choices}.get(str(value), value)
             out[str(field.label)] = str(value)
         return out
 
@@ -232,6 +232,7 @@ class EventForm(forms.ModelForm):
 class AttendanceForm(forms.Form):
     people = forms.CharField(
         label=gettext_lazy("出席人员"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("每行一人：手机号、身份证号或台账中的姓名（可从 Excel 整列粘贴）。"),
     )

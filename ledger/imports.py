@@ -67,10 +67,10 @@ def job_check(job_id: int) -> None:
     try:
         with _open(job) as source:
             checked = excel.check_file(source, county=job.county, progress=_progress(job.pk))
-    except Exception:
+    except Exception:  # recorded on the job for the user, logged for the administrator
         logger.exception("ledger import %s could not be checked", job.pk)
         _fail(job.pk, S.CHECKING)
-        raise
+        return
     ImportJob.objects.filter(pk=job.pk, status=S.CHECKING).update(
         status=S.READY if checked.ok else S.INVALID,
         total=len(checked.rows) if checked.ok else checked.total,
@@ -111,10 +111,9 @@ def job_apply(job_id: int) -> None:
                 job.status = S.INVALID
                 job.errors = [e.as_dict() for e in checked.errors]
             job.save()
-    except Exception:
+    except Exception:  # rolled back; recorded on the job for the user, logged for the admin
         logger.exception("ledger import %s could not be written", job_id)
         _fail(job_id, S.APPLYING)
-        raise
 
 
 def _fail(job_id: int, status: str) -> None:
@@ -138,12 +137,13 @@ def prune(now=None) -> int:
     """Delete the files of finished imports, and expire (deleting their files) imports left
     unconfirmed for a day. Returns the number of files deleted."""
     now = now or timezone.now()
+    # Checking, waiting or (a lost task) writing for more than a day: expired, nothing written.
     ImportJob.objects.filter(
-        status__in=[S.CHECKING, S.READY], created_at__lt=now - KEEP_UNCONFIRMED
+        status__in=[S.CHECKING, S.READY, S.APPLYING], created_at__lt=now - KEEP_UNCONFIRMED
     ).update(
         status=S.FAILED,
         finished_at=now,
-        errors=[{"row": 0, "column": "", "message": _("超过一天未确认，已作废，请重新上传。")}],
+        errors=[{"row": 0, "column": "", "message": _("超过一天未完成，已作废，请重新上传。")}],
     )
     deleted = 0
     for job in ImportJob.objects.filter(status__in=[S.DONE, S.INVALID, S.FAILED]).exclude(file=""):

@@ -223,6 +223,7 @@ class Delivery(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="deliveries")
     in_portal = models.BooleanField(default=False)
     by_email = models.BooleanField(default=False)
+    mailed_at = models.DateTimeField(null=True, blank=True)  # set by ledger.tasks.send_notice_mails
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
-from accounts.notices import notify_many
+from accounts.models import Notice
 from accounts.validators import normalize_phone
 from ledger.models import (
     Channel,
@@ -24,6 +24,7 @@ from ledger.models import (
     Source,
     tags_clean,
 )
+from positions.models import Region
 from students.models import Student
 from students.services import id_number_clean, id_number_digest, id_number_mask
 
@@ -65,7 +66,39 @@ def _normalise(fields: dict) -> dict:
     return fields
 
 
+def _lock_county(county_id: int) -> None:
+    """Changes to one county's ledger queue on its region row, as imports do: an import's check
+    and write never interleave with a form, a merge or a participant being added."""
+    Region.objects.select_for_update().filter(pk=county_id).first()
+
+
+def _check_phone(entry: Entry) -> None:
+    """Without an ID number the phone is who someone is, so a phone-only entry may not share
+    its phone with anyone else in the county (an export would not re-import otherwise)."""
+    if not entry.phone:
+        return
+    others = Entry.objects.filter(county_id=entry.county_id, phone=entry.phone).exclude(pk=entry.pk)
+    if not entry.id_number_digest:
+        clash = others.first()
+    else:
+        clash = others.filter(id_number_digest="").first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "phone": _(
+                    "本县台账中“%(name)s”已登记此手机号%(how)s。若是同一人，请在原条目上修改；"
+                    "否则请核对手机号。"
+                )
+                % {
+                    "name": clash.name,
+                    "how": _("（无身份证号）") if not clash.id_number_digest else "",
+                }
+            }
+        )
+
+
 def _save(entry: Entry) -> Entry:
+    _check_phone(entry)
     entry.full_clean(exclude=["county", "student"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -84,6 +117,7 @@ def _duplicate_message(entry: Entry) -> dict:
 
 @transaction.atomic
 def entry_create(*, county, id_number: str = "", actor=None, **fields) -> Entry:
+    _lock_county(county.pk)
     entry = Entry(county=county, **_normalise(fields))
     _set_id_number(entry, id_number)
     if not entry.id_number_digest and not entry.phone:
@@ -95,6 +129,7 @@ def entry_create(*, county, id_number: str = "", actor=None, **fields) -> Entry:
 
 @transaction.atomic
 def entry_update(*, entry: Entry, id_number: str = "", actor=None, **fields) -> Entry:
+    _lock_county(entry.county_id)
     fields = _normalise(fields)
     changed = [name for name, value in fields.items() if getattr(entry, name) != value]
     for name in changed:
@@ -118,6 +153,7 @@ def entry_update(*, entry: Entry, id_number: str = "", actor=None, **fields) -> 
 
 @transaction.atomic
 def entry_delete(*, entry: Entry, actor=None) -> None:
+    _lock_county(entry.county_id)
     audit_record(Action.LEDGER_DELETE, target=entry, region=entry.county, actor=actor)
     entry.delete()
 
@@ -129,25 +165,38 @@ def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
     `other` goes. Logged with both entries' numbers."""
     if keep.pk == other.pk or keep.county_id != other.county_id:
         raise ValidationError(_("只能合并本县台账中的两个不同条目。"))
-    keep = Entry.objects.select_for_update().get(pk=keep.pk)
-    other = Entry.objects.select_for_update().get(pk=other.pk)
+    _lock_county(keep.county_id)
+    keep = Entry.objects.get(pk=keep.pk)
+    other = Entry.objects.filter(pk=other.pk).first()
+    if other is None:
+        raise ValidationError(_("要合并的条目已不存在。"))
     if keep.id_number_digest and other.id_number_digest:
         if keep.id_number_digest != other.id_number_digest:
             raise ValidationError(_("两个条目的身份证号不同，不是同一人，不能合并。"))
+    for registration in ReturnRegistration.objects.filter(entry=other):
+        if ReturnRegistration.objects.filter(
+            entry=keep, year=registration.year, kind=registration.kind
+        ).exists():
+            raise ValidationError(
+                _("两个条目都有 %(year)s 年的“%(kind)s”登记，请先删除或合并其中一条再合并人员。")
+                % {"year": registration.year, "kind": registration.get_kind_display()}
+            )
     ContactLog.objects.filter(entry=other).update(entry=keep)
     for channel in other.channels.all():
         channel.members.add(keep)
     for event in other.events.all():
         event.attendees.add(keep)
     for delivery in Delivery.objects.filter(entry=other):
-        if not Delivery.objects.filter(notice=delivery.notice_id, entry=keep).exists():
+        mine = Delivery.objects.filter(notice=delivery.notice_id, entry=keep).first()
+        if mine is None:
             Delivery.objects.filter(pk=delivery.pk).update(entry=keep)
-    for registration in ReturnRegistration.objects.filter(entry=other):
-        clash = ReturnRegistration.objects.filter(
-            entry=keep, year=registration.year, kind=registration.kind
-        ).exists()
-        if not clash:
-            ReturnRegistration.objects.filter(pk=registration.pk).update(entry=keep)
+        elif delivery.read_at and not mine.read_at:
+            Delivery.objects.filter(pk=mine.pk).update(read_at=delivery.read_at)
+    ReturnRegistration.objects.filter(entry=other).update(entry=keep)
+    if other.phone and keep.phone and other.phone != keep.phone:
+        keep.notes = (keep.notes + "\n" if keep.notes else "") + _(
+            "合并前的另一手机号：%(phone)s"
+        ) % {"phone": other.phone}
     id_number = other.id_number if not keep.id_number_digest else ""
     for name in ENTRY_FIELDS:
         if getattr(keep, name) in ("", None) and getattr(other, name) not in ("", None):
@@ -160,7 +209,7 @@ def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
         keep.student_id = other.student_id
     if keep.source == Source.OTHER:
         keep.source = other.source
-    other_pk, other_name = other.pk, other.name
+    other_pk, other_name, other_phone = other.pk, other.name, other.phone
     other.delete()
     if id_number:
         _set_id_number(keep, id_number)
@@ -170,7 +219,7 @@ def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
         target=keep,
         region=keep.county,
         actor=actor,
-        data={"merged": other_pk, "merged_name": other_name},
+        data={"merged": other_pk, "merged_name": other_name, "merged_phone": other_phone},
     )
     return keep
 
@@ -215,7 +264,8 @@ def entry_for_participant(student: Student) -> Entry:
     """A student who confirmed a post is in their home county's ledger: found by ID number, or
     else by phone, or added; linked to their student record. Safe to call again."""
     county = student.hometown
-    entries = Entry.objects.select_for_update().filter(county=county)
+    _lock_county(county.pk)
+    entries = Entry.objects.filter(county=county)
     # In this order: the entry already linked, the one with their ID number, then one known by
     # the phone alone (explicit lookups: NULLs sort differently on each database).
     entry = entries.filter(student=student).first()
@@ -290,12 +340,21 @@ def channel_members_set(*, channel: Channel, entries) -> None:
 # Notices ---------------------------------------------------------------------------------
 
 
+def _address(entry: Entry) -> str:
+    if entry.email:
+        return entry.email
+    if entry.student_id and entry.student.user.is_active:
+        return entry.student.user.email
+    return ""
+
+
 @transaction.atomic
 def notice_send(
     *, county, sent_by, category: str, title: str, body: str, entries, filters: dict
 ) -> LedgerNotice:
-    """One delivery per chosen entry: in the portal for those linked to a student account, by
-    e-mail (after commit) for those with an address. Each carries its own read link."""
+    """One delivery per chosen entry: a portal notice for those linked to an active student
+    account, and an e-mail to everyone with an address, sent by a Celery task after commit
+    (a county may reach thousands). Each carries its own signed read link."""
     entries = list(entries.select_related("student__user"))
     if not entries:
         raise ValidationError(_("筛选条件下没有台账人员，未发送。"))
@@ -308,7 +367,7 @@ def notice_send(
                 notice=notice,
                 entry=entry,
                 in_portal=bool(entry.student_id and entry.student.user.is_active),
-                by_email=bool(entry.email),
+                by_email=bool(_address(entry)),
             )
             for entry in entries
         ],
@@ -316,17 +375,22 @@ def notice_send(
     )
     from ledger.selectors import delivery_token
 
-    text = _("【%(county)s团委】%(title)s") % {"county": county.name, "title": title}
-    messages, mails = [], []
-    for delivery, entry in zip(deliveries, entries, strict=True):
-        url = reverse("ledger:notice_read", args=[delivery_token(delivery)])
-        if delivery.in_portal:
-            messages.append((entry.student.user, text, url))
-        elif delivery.by_email:
-            mails.append((entry.email, url))
-    notify_many(messages)
-    if mails:
-        _mail_notice(text, body, mails)
+    text = notice_subject(notice)
+    Notice.objects.bulk_create(
+        (
+            Notice(
+                user=entry.student.user,
+                text=text,
+                url=reverse("ledger:notice_read", args=[delivery_token(delivery)]),
+            )
+            for delivery, entry in zip(deliveries, entries, strict=True)
+            if delivery.in_portal
+        ),
+        batch_size=1000,
+    )
+    from ledger import tasks
+
+    transaction.on_commit(lambda: tasks.send_notice_mails.delay(notice.pk))
     audit_record(
         Action.LEDGER_NOTICE,
         target=notice,
@@ -337,16 +401,39 @@ def notice_send(
     return notice
 
 
-def _mail_notice(subject: str, body: str, mails: list[tuple[str, str]]) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
+def notice_subject(notice: LedgerNotice) -> str:
+    return _("【%(county)s团委】%(title)s") % {"county": notice.county.name, "title": notice.title}
 
-    site = settings.SITE_URL
-    messages = [
-        (subject, f"{body}\n\n{_('查看详情：')}{site}{url}", settings.DEFAULT_FROM_EMAIL, [to])
-        for to, url in mails
-    ]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+def notice_mails_send(notice_id: int, batch: int = 500) -> int:
+    """Mail the notice to every recipient with an address not mailed yet, a batch at a time,
+    marking each batch sent. Running it again sends nothing twice (a worker killed between a
+    batch's sending and its marking would resend that one batch)."""
+    from django.conf import settings
+    from django.core.mail import get_connection
+    from django.core.mail.message import EmailMessage
+
+    from ledger.selectors import delivery_token
+
+    notice = LedgerNotice.objects.select_related("county").get(pk=notice_id)
+    subject, sent = notice_subject(notice), 0
+    pending = Delivery.objects.filter(notice=notice, by_email=True, mailed_at__isnull=True)
+    while chunk := list(pending.select_related("entry__student__user").order_by("pk")[:batch]):
+        messages = []
+        for delivery in chunk:
+            address = _address(delivery.entry)
+            if not address:
+                continue
+            link = settings.SITE_URL + reverse(
+                "ledger:notice_read", args=[delivery_token(delivery)]
+            )
+            body = f"{notice.body}\n\n{_('查看详情：')}{link}"
+            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+        with get_connection(fail_silently=True) as connection:
+            connection.send_messages(messages)
+        Delivery.objects.filter(pk__in=[d.pk for d in chunk]).update(mailed_at=timezone.now())
+        sent += len(messages)
+    return sent
 
 
 def delivery_mark_read(delivery: Delivery) -> None:

@@ -23,3 +23,11 @@ def prune_imports() -> int:
     """Daily: uploaded ledger files hold personal data, so none is kept once its import is
     finished, or a day after upload if nobody confirmed it. Idempotent."""
     return imports.prune()
+
+
+@shared_task
+def send_notice_mails(notice_id: int) -> int:
+    """A ledger notice's e-mails, in batches; idempotent (each delivery is mailed once)."""
+    from ledger.services import notice_mails_send
+
+    return notice_mails_send(notice_id)

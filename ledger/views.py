@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -490,7 +490,11 @@ def event_edit(request, pk: int | None = None):
 @login_required
 def event_detail(request, pk: int):
     event, can_write = selectors.get_event_for_user(request.user, pk)
-    form = AttendanceForm(request.POST or None)
+    current = event.attendees.order_by("name")
+    # The list as it stands, one per line (phone, else name): saving replaces it, so a second
+    # batch is added by appending lines, and clearing the box clears the list.
+    initial = {"people": "\n".join(e.phone or e.name for e in current)}
+    form = AttendanceForm(request.POST or None, initial=initial)
     unknown = []
     if request.method == "POST":
         require_write(can_write)
@@ -512,7 +516,7 @@ def event_detail(request, pk: int):
             "event": event,
             "can_write": can_write,
             "form": form,
-            "attendees": event.attendees.order_by("name"),
+            "attendees": current,
         },
     )
 
@@ -571,7 +575,10 @@ def registration_list(request):
 def registration_decide(request, pk: int):
     registration, can_write = selectors.get_registration_for_user(request.user, pk)
     require_write(can_write)
-    verified = request.POST.get("decision") == "verify"
+    decision = request.POST.get("decision")
+    if decision not in ("verify", "reject"):
+        return HttpResponseBadRequest()
+    verified = decision == "verify"
     with refusals_as_messages(request):
         services.registration_decide(registration=registration, by=request.user, verified=verified)
         messages.success(request, _("已核实。") if verified else _("已标记为未通过。"))

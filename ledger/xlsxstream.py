@@ -10,6 +10,7 @@ the header row is bold. Anything fancier goes through openpyxl (see ledger.excel
 """
 
 import datetime
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -17,6 +18,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 EPOCH = datetime.date(1899, 12, 30)
+# Besides the control characters openpyxl strips: what XML 1.0 cannot hold at all.
+NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -62,7 +65,7 @@ SHEET_END = "</sheetData></worksheet>"
 
 def _text(value: str) -> str:
     # A raw CR would be read back as a line feed by every XML parser: keep it as a reference.
-    value = escape(ILLEGAL_CHARACTERS_RE.sub("", value), {"\r": "&#13;"})
+    value = escape(NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value)), {"\r": "&#13;"})
     if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{value}</t></is>'
     return f"<is><t>{value}</t></is>"

@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.validators import mask_phone
+from accounts.validators import mask_email, mask_phone, mask_text
 
 register = template.Library()
 
@@ -18,6 +18,16 @@ def bootstrap(field):
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value)
+
+
+@register.filter
+def masked_email(value: str) -> str:
+    return mask_email(value)
+
+
+@register.filter
+def masked_text(value: str) -> str:
+    return mask_text(value)
 
 
 @register.filter

@@ -40,6 +40,6 @@ def test_finished_imports_lose_their_files_and_stale_ones_expire(gd, settings):
     assert not done.file and not stale.file
     assert fresh.file and fresh.status == ImportJob.Status.READY
     assert stale.status == ImportJob.Status.FAILED
-    assert "超过一天未确认" in stale.errors[0]["message"]
+    assert "超过一天未完成" in stale.errors[0]["message"]
     assert not os.path.exists(stored[done.pk]) and not os.path.exists(stored[stale.pk])
     assert os.path.exists(stored[fresh.pk])
