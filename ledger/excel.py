@@ -706,7 +706,7 @@ def _insert_all(entries: list[Entry]) -> None:
         return
     fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model only
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608 - names from the model only
         quote(Entry._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
@@ -728,7 +728,7 @@ def _update_all(entries: list[Entry]) -> None:
         return
     fields = [Entry._meta.get_field(name) for name in (*UPDATED, "updated_at")]
     quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model only
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608 - names from the model only
         quote(Entry._meta.db_table),
         ", ".join(f"{quote(f.column)} = %s" for f in fields),
         quote("id"),
