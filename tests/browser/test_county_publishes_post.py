@@ -105,7 +105,10 @@ def test_county_publishes_post_and_visitor_finds_it_on_phone(live_server, phone_
     expect(page.get_by_role("alert")).to_contain_text("岗位已发布")
 
     # Log out through the collapsed phone menu.
+    # Wait until the menu has finished opening: a click during Bootstrap's collapse
+    # transition can land on nothing when the machine is busy.
     page.get_by_role("button", name="菜单").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="退出", exact=True).click()
     expect(page).to_have_url(f"{url}/")
     page.get_by_role("button", name="菜单").click()
