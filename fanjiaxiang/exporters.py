@@ -4,6 +4,10 @@ XLSX is written by openpyxl in write-only mode to a temporary file, so memory st
 many rows there are. Text that a spreadsheet would run as a formula (= + - @, or a leading tab or
 carriage return) is never written as one: in XLSX the cell is typed as plain text, so the value
 survives unchanged and re-imports as is; in CSV, which has no types, it gets a leading apostrophe.
+
+An exporter that sets `streaming_xlsx` is written by `fanjiaxiang.xlsxstream` instead: several times
+faster (100,000 rows in seconds, not tens of seconds), every string an inline string (so never
+a formula), but plain cells only: its rows must hold str, int, float, date or None.
 Model: pretix base/exporter.py ListExporter.
 """
 
@@ -21,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.audit import Action, audit_record
+from fanjiaxiang import xlsxstream
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,6 +37,9 @@ class ListExporter:
 
     name = "导出"
     headers: tuple[str, ...] = ()
+    # Opt in to the streaming writer (see the module's docstring); `widths` are its columns'.
+    streaming_xlsx = False
+    widths: tuple[int, ...] | None = None
 
     def __init__(self, user, **filters: Any):
         self.user = user
@@ -75,11 +83,26 @@ def csv_safe(value: Any) -> Any:
 
 def write_xlsx(exporter: ListExporter, target) -> int:
     """Write every row to `target` (a path or binary file); returns the number of data rows."""
+    if exporter.streaming_xlsx:
+        return _write_streaming(exporter, target)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(exporter.title[:31])
     for row in exporter:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(target)
+    return exporter.count
+
+
+def _write_streaming(exporter: ListExporter, target) -> int:
+    # Every string becomes an inline string, so text is never a formula; the writer drops the
+    # characters XML cannot hold itself, so rows skip `clean` (it would run the same regex).
+    exporter.count = xlsxstream.write_rows(
+        target,
+        sheet_name=exporter.title,
+        header=[str(header) for header in exporter.headers],
+        rows=exporter.rows(),
+        widths=exporter.widths,
+    )
     return exporter.count
 
 

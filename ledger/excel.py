@@ -17,7 +17,7 @@ error must name the row and the column in Chinese. Its per-row instance lookup a
 openpyxl reading also made a 50,000-row file take minutes even with its bulk settings;
 benchmarks/ledger.py runs a ModelResource with its default and its bulk settings on the same
 file. Reading uses python-calamine (a 50,000-row sheet in about 1.5 s, against 20 s and more for
-openpyxl's read-only mode); writing uses `ledger.xlsxstream` (see there why).
+openpyxl's read-only mode); writing uses `fanjiaxiang.xlsxstream` (see there why).
 """
 
 import datetime
@@ -48,7 +48,7 @@ from accounts.audit import Action, audit_record
 from accounts.validators import mask_email, mask_phone, mask_text, normalize_phone
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.uploads import validate_upload
-from ledger import xlsxstream
+from fanjiaxiang import xlsxstream
 from ledger.models import Entry, Intention, Source, tags_clean
 from positions.models import Region
 from students.models import Student
