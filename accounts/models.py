@@ -170,6 +170,16 @@ class AuditEventAction(models.TextChoices):
     LEDGER_MERGE = "ledger.merge", _("合并重复人员")
     LEDGER_NOTICE = "ledger.notice", _("向台账人员发送通知")
     RETURN_VERIFY = "ledger.return_verify", _("核实返乡就业创业登记")
+    SCORE_RECOMPUTE = "summary.recompute", _("计算年度评分")
+    SCORE_ADJUST = "summary.adjust", _("调整年度评分")
+    COMMENDATION_CHOOSE = "summary.commend", _("选定表扬单位")
+    COMMENDATION_PUBLISH = "summary.publish", _("公布表扬名单")
+    CASE_SUBMIT = "case.submit", _("提交典型案例")
+    CASE_UPDATE = "case.update", _("修改典型案例")
+    CASE_APPROVE = "case.approve", _("典型案例审核通过")
+    CASE_REJECT = "case.reject", _("典型案例审核未通过")
+    BRIEFING_PUBLISH = "briefing.publish", _("发布简报")
+    CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
 
 
 class AuditEvent(models.Model):

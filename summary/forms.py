@@ -1,0 +1,166 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fanjiaxiang.uploads import IMAGE, UploadValidator, max_upload_size
+from summary.models import MAX_PHOTOS, MIN_PHOTOS, Briefing, Score, TypicalCase
+
+PHOTO_TYPES = ".jpg,.jpeg,.png,image/jpeg,image/png"
+
+
+class AdjustForm(forms.Form):
+    adjustment = forms.DecimalField(
+        label=_("省级调整（分）"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal(-100),
+        max_value=Decimal(100),
+        help_text=_("加分填正数，减分填负数；最终得分在 0 到 100 之间。填 0 即撤销调整。"),
+    )
+    reason = forms.CharField(
+        label=_("调整原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写调整原因。")},
+    )
+
+
+class CommendForm(forms.Form):
+    commended = forms.ModelMultipleChoiceField(
+        queryset=Score.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, programme_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commended"].queryset = Score.objects.filter(programme_year=programme_year)
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("表扬通报正文"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked as an image (JPG or PNG, content matching
+    the extension, within the size limit)."""
+
+    default_validators = [UploadValidator(IMAGE)]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": PHOTO_TYPES}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        errors, cleaned = [], []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except ValidationError as error:
+                errors.append(
+                    ValidationError(
+                        _("照片“%(name)s”：%(reason)s"),
+                        params={"name": upload.name, "reason": " ".join(error.messages)},
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _photos_help() -> str:
+    return _("JPG 或 PNG，每张不超过 %(size)s MB，共 %(min)s 至 %(max)s 张；可一次选择多张。") % {
+        "size": max_upload_size(IMAGE) // (1024 * 1024),
+        "min": MIN_PHOTOS,
+        "max": MAX_PHOTOS,
+    }
+
+
+class CaseForm(forms.ModelForm):
+    photos = PhotosField(
+        label=_("活动照片"), error_messages={"required": _("请上传至少 1 张活动照片。")}
+    )
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("删除照片"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TypicalCase
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {"body": _("写清背景、做法、成效和学生感受，约 1000 字为宜。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _photos_help()
+        existing = self.instance.photos.all() if self.instance.pk else None
+        if existing is None:
+            del self.fields["remove_photos"]
+        else:
+            self.fields["photos"].required = False
+            self.fields["photos"].label = _("添加照片")
+            self.fields["remove_photos"].queryset = existing
+            self.fields["remove_photos"].label_from_instance = lambda photo: photo.original_name
+        self.order_fields(["title", "body", "remove_photos", "photos"])
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = 0
+        if "remove_photos" in self.fields:
+            removing = cleaned.get("remove_photos") or []
+            kept = self.instance.photos.count() - len(removing)
+        count = kept + len(cleaned.get("photos") or [])
+        if "photos" not in self.errors and not MIN_PHOTOS <= count <= MAX_PHOTOS:
+            self.add_error(
+                "photos",
+                _("每个案例需要 %(min)s 至 %(max)s 张照片，现在是 %(count)s 张。")
+                % {"min": MIN_PHOTOS, "max": MAX_PHOTOS, "count": count},
+            )
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不通过时必填。"),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("不通过时请填写审核意见。"))
+        return cleaned
+
+
+class BriefingForm(forms.ModelForm):
+    class Meta:
+        model = Briefing
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+        help_texts = {"body": _("纯文本，空行分段。发布后不能再修改。")}

@@ -1,0 +1,328 @@
+"""The year's evaluation and commendation (总结表扬, seed 000 §五(九)): a score per county and per
+university computed from the year's figures, the province's adjustments, the commended units and
+their publication; typical cases (典型案例) the units submit and the province reviews; briefings
+(简报) the province publishes (§六(五)).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fanjiaxiang.uploads import IMAGE, UploadValidator, safe_upload_name
+
+MAX_ADJUSTMENT = Decimal(100)
+
+
+class Score(models.Model):
+    """One unit's score for a programme year. `figures` are the counts it was computed from and
+    `parts` the points of each part (summary/scoring.py), so the page shows how it came about.
+    A recomputation replaces figures, parts and `computed`; the province's adjustment and the
+    commended flag are kept."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("县区")
+        UNIVERSITY = "university", _("高校")
+
+    programme_year = models.ForeignKey(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="summary_scores",
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("县区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    university = models.ForeignKey(
+        "students.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    figures = models.JSONField(_("计算依据"), default=dict)
+    parts = models.JSONField(_("分项得分"), default=dict)
+    computed = models.DecimalField(_("计算得分"), max_digits=4, decimal_places=1, default=0)
+    computed_at = models.DateTimeField(_("计算时间"))
+    adjustment = models.DecimalField(_("省级调整"), max_digits=4, decimal_places=1, default=0)
+    adjustment_reason = models.CharField(_("调整原因"), max_length=200, blank=True)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adjusted_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
+    commended = models.BooleanField(_("表扬"), default=False)
+
+    class Meta:
+        verbose_name = _("年度评分")
+        verbose_name_plural = _("年度评分")
+        constraints = [
+            # Plain (not partial) unique constraints: a recomputation upserts on them, and
+            # ON CONFLICT needs a whole index. NULLs never clash, so the other kind is free.
+            models.UniqueConstraint(
+                fields=["programme_year", "region"], name="summary_score_once_per_county"
+            ),
+            models.UniqueConstraint(
+                fields=["programme_year", "university"], name="summary_score_once_per_university"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="county", region__isnull=False, university__isnull=True)
+                | Q(kind="university", university__isnull=False, region__isnull=True),
+                name="summary_score_unit_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(computed__gte=0, computed__lte=100), name="summary_score_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(adjustment__gte=-MAX_ADJUSTMENT, adjustment__lte=MAX_ADJUSTMENT),
+                name="summary_adjustment_in_range",
+            ),
+            # An adjusted score says why, on the page and in the export.
+            models.CheckConstraint(
+                condition=Q(adjustment=0) | ~Q(adjustment_reason=""),
+                name="summary_adjustment_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.final}"
+
+    @property
+    def unit(self):
+        return self.region if self.kind == self.Kind.COUNTY else self.university
+
+    @property
+    def unit_name(self) -> str:
+        if self.kind == self.Kind.COUNTY:
+            return self.region.full_name if self.region.parent_id else self.region.name
+        return self.university.name
+
+    @property
+    def final(self) -> Decimal:
+        return min(Decimal(100), max(Decimal(0), self.computed + self.adjustment))
+
+
+class Publication(models.Model):
+    """The province's published commendation (表扬名单) of a programme year; once, and after it
+    the scores are final (no recomputation, adjustment or change of the commended units)."""
+
+    programme_year = models.OneToOneField(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="summary_publication",
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    note = models.TextField(_("表扬通报正文"), blank=True, max_length=5000)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公布人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公布时间"))
+
+    class Meta:
+        verbose_name = _("表扬名单")
+        verbose_name_plural = _("表扬名单")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+MIN_PHOTOS = 1
+MAX_PHOTOS = 6
+
+
+class TypicalCase(models.Model):
+    """典型案例: text and photos a county or a university submits; the province reviews it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    programme_year = models.ForeignKey(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="typical_cases",
+    )
+    region = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("县区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    university = models.ForeignKey(
+        "students.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("案例正文"), max_length=10000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # Bumped by every edit: a review names the revision it read, so an edit made while the
+    # province was reading is not approved unseen.
+    revision = models.PositiveIntegerField(_("修改次数"), default=1)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, university__isnull=True)
+                | Q(region__isnull=True, university__isnull=False),
+                name="typical_case_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="typical_case_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(review_comment=""),
+                name="typical_case_rejected_with_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme_year", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unit(self):
+        return self.region or self.university
+
+    @property
+    def unit_name(self) -> str:
+        if self.region_id:
+            return self.region.full_name
+        return self.university.name
+
+
+def case_photo_upload_to(photo: "CasePhoto", filename: str) -> str:
+    return f"cases/{photo.case.programme_year.year}/{safe_upload_name(filename)}"
+
+
+class CasePhoto(models.Model):
+    """A photo of a typical case; served only through the case's scoped view, never by URL."""
+
+    case = models.ForeignKey(TypicalCase, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(
+        _("照片"),
+        upload_to=case_photo_upload_to,
+        max_length=200,
+        validators=[UploadValidator(IMAGE)],
+    )
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("案例照片")
+        verbose_name_plural = _("案例照片")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def content_type(self) -> str:
+        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"
+
+
+class Briefing(models.Model):
+    """简报: the province's account of the work and its results, numbered when published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    province = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("省份"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"), max_length=20000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    issue = models.PositiveIntegerField(_("期数"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撰写人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("简报")
+        verbose_name_plural = _("简报")
+        ordering = ["-published_at", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "issue"], name="briefing_issue_once"),
+            models.CheckConstraint(
+                condition=Q(status="draft", published_at__isnull=True, issue__isnull=True)
+                | Q(status="published", published_at__isnull=False, issue__isnull=False),
+                name="briefing_published_has_time_and_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,235 @@
+"""Who reads what of the annual summary. One helper per object, used by every view and export:
+outsiders get 404, read-only readers 403 on any change (views call `require_write`).
+
+- Scores: provincial staff read and change their province's; after the commendation is
+  published, city staff read their counties', county and university staff their own.
+- The published commendation list: provincial staff and the staff of each commended unit.
+- Typical cases: the submitting unit (which edits it until it is reviewed), the city above a
+  county, the province (which reviews).
+- Briefings: provincial staff write them; once published, every signed-in user of the province
+  reads them (staff of every level, host units, universities, and students by home county).
+"""
+
+import datetime
+
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models.functions import Greatest, Least
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role
+from positions.models import Region
+from schedule.models import ProgrammeYear
+from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
+
+SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
+CASE_AUTHORS = (Role.COUNTY, Role.UNIVERSITY)
+
+
+def province_of(user) -> Region | None:
+    """The province a signed-in user belongs to, whatever their role; None for the rest."""
+    if not user.is_authenticated:
+        return None
+    region = None
+    if user.role in (Role.PROVINCE, Role.CITY, Role.COUNTY) and user.region_id:
+        region = Region.objects.select_related("parent__parent").get(pk=user.region_id)
+    elif user.role == Role.HOST and user.host_unit_id:
+        region = user.host_unit.county
+    elif user.role == Role.UNIVERSITY and user.university_id:
+        return user.university.province
+    elif user.role == Role.STUDENT and hasattr(user, "student"):
+        region = user.student.hometown
+    while region is not None and region.level != Region.Level.PROVINCE:
+        region = region.parent
+    return region
+
+
+def require_summary_reader(user) -> None:
+    if user.role not in SUMMARY_ROLES or user.scope is None:
+        raise Http404
+
+
+def programme_years_for_user(user) -> QuerySet[ProgrammeYear]:
+    require_summary_reader(user)
+    return ProgrammeYear.objects.filter(province=province_of(user)).order_by("-year")
+
+
+def programme_year_for_user(user, year: str | None = None) -> ProgrammeYear | None:
+    """The year asked for (404 if not the user's province's), else the one whose summary is
+    due (a year runs from its plans in spring to its summary the next March), else the latest."""
+    years = programme_years_for_user(user)
+    if year:
+        if not (str(year).isascii() and str(year).isdigit()):
+            raise Http404
+        return get_object_or_404(years, year=int(year))
+    today = timezone.localdate()
+    in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+    return years.filter(year=in_force).first() or years.first()
+
+
+def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, bool]:
+    """A year of the user's province, and whether they may change its scores (the province)."""
+    programme_year = get_object_or_404(
+        programme_years_for_user(user).select_related("province"), pk=pk
+    )
+    return programme_year, user.role == Role.PROVINCE
+
+
+def publication_of(programme_year: ProgrammeYear | None) -> Publication | None:
+    if programme_year is None:
+        return None
+    return (
+        Publication.objects.filter(programme_year=programme_year)
+        .select_related("published_by")
+        .first()
+    )
+
+
+def _with_final(scores: QuerySet[Score]) -> QuerySet[Score]:
+    """`final_points`: computed + adjustment within 0–100, so the database can sort by it."""
+    points = DecimalField(max_digits=5, decimal_places=1)
+    raw = ExpressionWrapper(F("computed") + F("adjustment"), output_field=points)
+    return scores.annotate(
+        final_points=Greatest(
+            Value(0, output_field=points), Least(Value(100, output_field=points), raw)
+        )
+    )
+
+
+def scores_for_user(user, programme_year: ProgrammeYear, *, published: bool) -> QuerySet[Score]:
+    """The scores the user may read, best first. Before publication only the province reads."""
+    require_summary_reader(user)
+    scores = Score.objects.filter(programme_year=programme_year)
+    if user.role == Role.PROVINCE:
+        scores = scores.filter(programme_year__province=user.region_id)
+    elif not published:
+        scores = scores.none()
+    elif user.role == Role.CITY:
+        scores = scores.filter(kind=Score.Kind.COUNTY, region__parent=user.region_id)
+    elif user.role == Role.COUNTY:
+        scores = scores.filter(kind=Score.Kind.COUNTY, region=user.region_id)
+    else:
+        scores = scores.filter(kind=Score.Kind.UNIVERSITY, university=user.university_id)
+    return (
+        _with_final(scores)
+        .select_related("region__parent", "university", "adjusted_by")
+        .order_by("-final_points", "region__code", "university__code")
+    )
+
+
+def get_score_for_user(user, pk: int) -> tuple[Score, bool]:
+    """A score and whether the user may change it (provincial staff, before publication)."""
+    require_summary_reader(user)
+    score = (
+        Score.objects.select_related(
+            "programme_year__province", "region__parent", "university", "adjusted_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if score is None or not _reaches_score(user, score):
+        raise Http404
+    return score, user.role == Role.PROVINCE
+
+
+def _reaches_score(user, score: Score) -> bool:
+    if user.role == Role.PROVINCE:
+        return score.programme_year.province_id == user.region_id
+    if not Publication.objects.filter(programme_year=score.programme_year_id).exists():
+        return False
+    if user.role == Role.CITY:
+        return score.region is not None and score.region.parent_id == user.region_id
+    if user.role == Role.COUNTY:
+        return score.region_id is not None and score.region_id == user.region_id
+    return score.university_id is not None and score.university_id == user.university_id
+
+
+def commendations_for_user(user, programme_year: ProgrammeYear) -> QuerySet[Score]:
+    """The published list, for provincial staff and for the staff of a commended unit."""
+    require_summary_reader(user)
+    if publication_of(programme_year) is None:
+        raise Http404
+    commended = Score.objects.filter(programme_year=programme_year, commended=True)
+    if user.role != Role.PROVINCE:
+        own = (
+            commended.filter(region=user.region_id)
+            if user.role == Role.COUNTY
+            else commended.filter(university=user.university_id)
+            if user.role == Role.UNIVERSITY
+            else commended.none()
+        )
+        if not own.exists():
+            raise Http404
+    return (
+        _with_final(commended)
+        .select_related("region__parent", "university")
+        .order_by("kind", "region__code", "university__code")
+    )
+
+
+# Typical cases ---------------------------------------------------------------------------------
+
+
+def cases_for_user(user) -> QuerySet[TypicalCase]:
+    require_summary_reader(user)
+    cases = TypicalCase.objects.all()
+    if user.role == Role.PROVINCE:
+        return cases.filter(programme_year__province=user.region_id)
+    if user.role == Role.CITY:
+        return cases.filter(region__parent=user.region_id)
+    if user.role == Role.COUNTY:
+        return cases.filter(region=user.region_id)
+    return cases.filter(university=user.university_id)
+
+
+def get_case_for_user(user, pk: int) -> tuple[TypicalCase, bool, bool]:
+    """A case, whether the user may edit it (its own unit's staff, before the review) and
+    whether they may review it (provincial staff, while it waits)."""
+    case = (
+        cases_for_user(user)
+        .select_related(
+            "programme_year", "region__parent", "university", "submitted_by", "reviewed_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    waiting = case.status == TypicalCase.Status.SUBMITTED
+    return case, waiting and user.role in CASE_AUTHORS, waiting and user.role == Role.PROVINCE
+
+
+def can_submit_cases(user) -> bool:
+    return user.role in CASE_AUTHORS
+
+
+def get_photo_for_user(user, case_pk: int, pk: int) -> CasePhoto:
+    case, _can_edit, _can_review = get_case_for_user(user, case_pk)
+    photo = case.photos.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+# Briefings -------------------------------------------------------------------------------------
+
+
+def briefings_for_user(user) -> tuple[QuerySet[Briefing], bool]:
+    """(briefings, may write): provincial staff see drafts too and write; others of the
+    province read the published ones; users of no province get 404."""
+    province = province_of(user)
+    if province is None:
+        raise Http404
+    briefings = Briefing.objects.filter(province=province)
+    if user.role == Role.PROVINCE:
+        return briefings, True
+    return briefings.filter(status=Briefing.Status.PUBLISHED), False
+
+
+def get_briefing_for_user(user, pk: int) -> tuple[Briefing, bool]:
+    briefings, can_write = briefings_for_user(user)
+    briefing = briefings.select_related("created_by", "published_by").filter(pk=pk).first()
+    if briefing is None:
+        raise Http404
+    return briefing, can_write

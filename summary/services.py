@@ -1,0 +1,460 @@
+"""What the province and the units do with the annual summary. Each service checks its input,
+writes in one transaction and audits; views, the demo and commands only call these (STYLE.md).
+
+Races: every change to a year's scores first locks the programme year's row, so a
+recomputation, an adjustment, a change of the commended units and the publication queue behind
+each other, and nothing changes a score once the year's commendation is published. Cases and
+briefings move between states by conditional UPDATEs, so two clicks cannot both win."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import Action, audit_record
+from accounts.models import Role, User
+from accounts.notices import notify_many
+from fanjiaxiang.uploads import IMAGE, validate_upload
+from positions.models import Region
+from schedule.models import Milestone, ProgrammeYear
+from students.models import University
+from summary import scoring
+from summary.figures import county_figures, university_figures
+from summary.models import (
+    MAX_ADJUSTMENT,
+    MAX_PHOTOS,
+    MIN_PHOTOS,
+    Briefing,
+    CasePhoto,
+    Publication,
+    Score,
+    TypicalCase,
+)
+
+UPSERT_BATCH = 500
+
+
+def _locked_year(programme_year: ProgrammeYear) -> ProgrammeYear:
+    """The year's row, locked; refused once its commendation is published."""
+    locked = (
+        ProgrammeYear.objects.select_for_update(of=("self",))
+        .select_related("province")
+        .get(pk=programme_year.pk)
+    )
+    if Publication.objects.filter(programme_year=locked).exists():
+        raise ValidationError(_("本年度表扬名单已公布，评分和表扬单位不能再更改。"))
+    return locked
+
+
+# Scores ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scores_recompute(
+    *, programme_year: ProgrammeYear, by: User | None, as_of: datetime.date | None = None
+) -> int:
+    """Compute every county's and university's score from the year's figures as of `as_of`
+    (today). Idempotent: the same figures give the same rows; adjustments and the commended
+    flags are kept. Returns the number of scores written."""
+    programme_year = _locked_year(programme_year)
+    as_of = as_of or timezone.localdate()
+    now = timezone.now()
+    counties = [
+        _score(programme_year, Score.Kind.COUNTY, figures, now, region_id=pk)
+        for pk, figures in county_figures(programme_year, as_of=as_of).items()
+    ]
+    universities = [
+        _score(programme_year, Score.Kind.UNIVERSITY, figures, now, university_id=pk)
+        for pk, figures in university_figures(programme_year).items()
+    ]
+    changing = ["figures", "parts", "computed", "computed_at"]
+    for rows, unit in ((counties, "region"), (universities, "university")):
+        Score.objects.bulk_create(
+            rows,
+            batch_size=UPSERT_BATCH,
+            update_conflicts=True,
+            unique_fields=["programme_year", unit],
+            update_fields=changing,
+        )
+    audit_record(
+        Action.SCORE_RECOMPUTE,
+        target=programme_year,
+        region=programme_year.province,
+        data={
+            "counties": len(counties),
+            "universities": len(universities),
+            "as_of": as_of.isoformat(),
+        },
+        actor=by,
+    )
+    return len(counties) + len(universities)
+
+
+def _score(programme_year, kind, figures: dict, now, **unit) -> Score:
+    parts = scoring.score_parts(kind, figures)
+    return Score(
+        programme_year=programme_year,
+        kind=kind,
+        figures=figures,
+        parts={key: float(points) for key, points in parts.items()},
+        computed=scoring.total(parts),
+        computed_at=now,
+        **unit,
+    )
+
+
+@transaction.atomic
+def score_adjust(*, score: Score, adjustment: Decimal, reason: str, by: User) -> Score:
+    """The province adds (or takes) points, with a reason everyone who reads the score sees.
+    Setting it back to 0 needs a reason too: the audit log says why it was withdrawn."""
+    _locked_year(score.programme_year)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写调整原因。")})
+    adjustment = Decimal(str(adjustment))
+    if adjustment != adjustment.quantize(scoring.TENTH) or abs(adjustment) > MAX_ADJUSTMENT:
+        raise ValidationError({"adjustment": _("调整分值应在 -100 到 100 之间，最多一位小数。")})
+    score = (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("region", "university")
+        .get(pk=score.pk)
+    )
+    before = score.adjustment
+    score.adjustment = adjustment
+    score.adjustment_reason = reason[:200] if adjustment else ""
+    score.adjusted_by, score.adjusted_at = by, timezone.now()
+    score.save(update_fields=["adjustment", "adjustment_reason", "adjusted_by", "adjusted_at"])
+    audit_record(
+        Action.SCORE_ADJUST,
+        target=score,
+        region=score.region or score.programme_year.province,
+        data={
+            "unit": score.unit_name,
+            "before": str(before),
+            "after": str(adjustment),
+            "reason": reason[:200],
+        },
+        actor=by,
+    )
+    return score
+
+
+@transaction.atomic
+def commendations_choose(
+    *, programme_year: ProgrammeYear, scores: Iterable[Score], by: User
+) -> int:
+    """The commended units are exactly `scores` (of this year); returns how many."""
+    programme_year = _locked_year(programme_year)
+    chosen = {score.pk for score in scores if score.programme_year_id == programme_year.pk}
+    year_scores = Score.objects.filter(programme_year=programme_year)
+    year_scores.filter(commended=True).exclude(pk__in=chosen).update(commended=False)
+    year_scores.filter(commended=False, pk__in=chosen).update(commended=True)
+    audit_record(
+        Action.COMMENDATION_CHOOSE,
+        target=programme_year,
+        region=programme_year.province,
+        data={"commended": len(chosen)},
+        actor=by,
+    )
+    return len(chosen)
+
+
+@transaction.atomic
+def commendations_publish(
+    *, programme_year: ProgrammeYear, title: str, note: str, by: User
+) -> Publication:
+    """Publish the year's commendation: once; the scores are final from then on. The commended
+    units' staff are told, and the calendar's 总结表扬 milestone is recorded as done."""
+    programme_year = _locked_year(programme_year)
+    commended = list(
+        Score.objects.filter(programme_year=programme_year, commended=True).select_related(
+            "region__parent", "university"
+        )
+    )
+    if not commended:
+        raise ValidationError(_("请先选定表扬单位并保存，再公布。"))
+    title = (title or "").strip() or _("%(year)s年度“返家乡”社会实践表扬名单") % {
+        "year": programme_year.year
+    }
+    publication = Publication.objects.create(
+        programme_year=programme_year,
+        title=title[:100],
+        note=(note or "").strip(),
+        published_by=by,
+        published_at=timezone.now(),
+    )
+    _tell_commended(programme_year, commended, publication)
+    audit_record(
+        Action.COMMENDATION_PUBLISH,
+        target=publication,
+        region=programme_year.province,
+        data={"commended": len(commended)},
+        actor=by,
+    )
+    _calendar_summary_done(programme_year, by)
+    return publication
+
+
+def _tell_commended(programme_year, commended: Sequence[Score], publication) -> None:
+    regions = [s.region_id for s in commended if s.region_id]
+    universities = [s.university_id for s in commended if s.university_id]
+    staff = User.objects.filter(is_active=True).filter(
+        Q(role=Role.COUNTY, region__in=regions)
+        | Q(role=Role.UNIVERSITY, university__in=universities)
+    )
+    url = reverse("summary:commendations", args=[programme_year.pk])
+    text = _("贵单位获%(title)s表扬。") % {"title": publication.title}
+    notify_many([(user, text[:300], url) for user in staff])
+
+
+def _calendar_summary_done(programme_year: ProgrammeYear, by: User) -> None:
+    from schedule.services import summary_mark_done
+
+    if programme_year.milestones.filter(code=Milestone.Code.SUMMARY, applies=True).exists():
+        summary_mark_done(programme_year=programme_year, by=by)
+
+
+# Typical cases ---------------------------------------------------------------------------------
+
+
+def _check_photos(photos: Sequence[UploadedFile]) -> None:
+    """Every photo is checked before anything is stored: one bad file saves nothing."""
+    for photo in photos:
+        try:
+            validate_upload(photo, kind=IMAGE)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "photos": _("照片“%(name)s”：%(reason)s")
+                    % {"name": photo.name, "reason": " ".join(error.messages)}
+                }
+            ) from error
+
+
+def _check_count(count: int) -> None:
+    if not MIN_PHOTOS <= count <= MAX_PHOTOS:
+        raise ValidationError(
+            {
+                "photos": _("每个案例需要 %(min)s 至 %(max)s 张照片。")
+                % {"min": MIN_PHOTOS, "max": MAX_PHOTOS}
+            }
+        )
+
+
+def _check_text(title: str, body: str) -> tuple[str, str]:
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("请填写标题。")
+    if not body:
+        errors["body"] = _("请填写案例正文。")
+    if errors:
+        raise ValidationError(errors)
+    return title, body
+
+
+def _add_photos(case: TypicalCase, photos: Sequence[UploadedFile], start: int) -> None:
+    for position, photo in enumerate(photos, start=start):
+        CasePhoto.objects.create(
+            case=case, image=photo, original_name=photo.name[:200], position=position
+        )
+
+
+def _case_region(case: TypicalCase) -> Region:
+    return case.region if case.region_id else case.university.province
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    programme_year: ProgrammeYear,
+    title: str,
+    body: str,
+    photos: Sequence[UploadedFile],
+    by: User,
+    region: Region | None = None,
+    university: University | None = None,
+) -> TypicalCase:
+    """A county (or a university) submits a case of its own for the province to review."""
+    if (region is None) == (university is None):
+        raise ValidationError(_("典型案例由县级团委或高校团委提交。"))
+    title, body = _check_text(title, body)
+    _check_count(len(photos))
+    _check_photos(photos)
+    case = TypicalCase.objects.create(
+        programme_year=programme_year,
+        region=region,
+        university=university,
+        title=title[:100],
+        body=body,
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+    _add_photos(case, photos, start=0)
+    audit_record(
+        Action.CASE_SUBMIT,
+        target=case,
+        region=_case_region(case),
+        data={"title": case.title, "photos": len(photos)},
+        actor=by,
+    )
+    _tell_province(case)
+    return case
+
+
+def _tell_province(case: TypicalCase) -> None:
+    staff = User.objects.filter(
+        is_active=True, role=Role.PROVINCE, region=case.programme_year.province_id
+    )
+    url = reverse("summary:case_detail", args=[case.pk])
+    text = _("%(unit)s提交了典型案例《%(title)s》，请审核。") % {
+        "unit": case.unit_name,
+        "title": case.title,
+    }
+    notify_many([(user, text[:300], url) for user in staff])
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: TypicalCase,
+    title: str,
+    body: str,
+    add_photos: Sequence[UploadedFile] = (),
+    remove_photos: Iterable[int] = (),
+    by: User,
+) -> TypicalCase:
+    """The submitting unit edits its case until the province has reviewed it."""
+    case = (
+        TypicalCase.objects.select_for_update(of=("self",))
+        .select_related("region", "university")
+        .get(pk=case.pk)
+    )
+    if case.status != TypicalCase.Status.SUBMITTED:
+        raise ValidationError(_("案例已审核，不能再修改。"))
+    title, body = _check_text(title, body)
+    kept = list(case.photos.exclude(pk__in=list(remove_photos)))
+    removed = list(case.photos.filter(pk__in=list(remove_photos)))
+    _check_count(len(kept) + len(add_photos))
+    _check_photos(add_photos)
+    case.title, case.body = title[:100], body
+    case.revision = F("revision") + 1
+    case.save(update_fields=["title", "body", "revision", "updated_at"])
+    names = [photo.image.name for photo in removed]
+    CasePhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
+    _add_photos(case, add_photos, start=max((p.position for p in kept), default=-1) + 1)
+    storage = CasePhoto._meta.get_field("image").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    audit_record(
+        Action.CASE_UPDATE,
+        target=case,
+        region=_case_region(case),
+        data={"added": len(add_photos), "removed": len(removed)},
+        actor=by,
+    )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_review(
+    *, case: TypicalCase, approve: bool, comment: str, by: User, revision: int | None = None
+) -> TypicalCase:
+    """The province approves or rejects (with a comment) a submitted case, once. Given the
+    revision the reviewer read, a case edited meanwhile is refused for a second look."""
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": _("不通过时请填写审核意见。")})
+    pending = TypicalCase.objects.filter(pk=case.pk, status=TypicalCase.Status.SUBMITTED)
+    read = pending if revision is None else pending.filter(revision=revision)
+    status = TypicalCase.Status.APPROVED if approve else TypicalCase.Status.REJECTED
+    decided = read.update(
+        status=status, reviewed_by=by, reviewed_at=timezone.now(), review_comment=comment[:500]
+    )
+    if not decided:
+        if pending.exists():
+            raise ValidationError(_("案例在您审阅期间被修改过，请查看最新内容后再审核。"))
+        raise ValidationError(_("案例已经审核过了。"))
+    case = TypicalCase.objects.select_related(
+        "region", "university__province", "programme_year"
+    ).get(pk=case.pk)
+    audit_record(
+        Action.CASE_APPROVE if approve else Action.CASE_REJECT,
+        target=case,
+        region=_case_region(case),
+        data={"title": case.title},
+        actor=by,
+    )
+    _tell_unit(case)
+    return case
+
+
+def _tell_unit(case: TypicalCase) -> None:
+    unit = (
+        Q(role=Role.COUNTY, region=case.region_id)
+        if case.region_id
+        else Q(role=Role.UNIVERSITY, university=case.university_id)
+    )
+    staff = User.objects.filter(unit, is_active=True)
+    url = reverse("summary:case_detail", args=[case.pk])
+    text = _("典型案例《%(title)s》审核结果：%(status)s。") % {
+        "title": case.title,
+        "status": case.get_status_display(),
+    }
+    notify_many([(user, text[:300], url) for user in staff])
+
+
+# Briefings -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def briefing_save(
+    *, province: Region, title: str, body: str, by: User, briefing: Briefing | None = None
+) -> Briefing:
+    """Write a new draft, or change a draft; a published briefing stays as it was published."""
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise ValidationError(_("请填写标题和正文。"))
+    if briefing is None:
+        return Briefing.objects.create(
+            province=province, title=title[:100], body=body, created_by=by
+        )
+    changed = Briefing.objects.filter(
+        pk=briefing.pk, province=province, status=Briefing.Status.DRAFT
+    ).update(title=title[:100], body=body, updated_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("简报已发布，不能再修改。"))
+    return Briefing.objects.get(pk=briefing.pk)
+
+
+@transaction.atomic
+def briefing_publish(*, briefing: Briefing, by: User) -> Briefing:
+    """Publish a draft with the province's next issue number (期数)."""
+    # The province's row is the lock that numbers issues one after another.
+    province = Region.objects.select_for_update().get(pk=briefing.province_id)
+    last = Briefing.objects.filter(province=province).aggregate(n=Max("issue"))["n"] or 0
+    published = Briefing.objects.filter(pk=briefing.pk, status=Briefing.Status.DRAFT).update(
+        status=Briefing.Status.PUBLISHED,
+        issue=last + 1,
+        published_by=by,
+        published_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not published:
+        raise ValidationError(_("简报已经发布过了。"))
+    briefing = Briefing.objects.get(pk=briefing.pk)
+    audit_record(
+        Action.BRIEFING_PUBLISH,
+        target=briefing,
+        region=province,
+        data={"title": briefing.title, "issue": briefing.issue},
+        actor=by,
+    )
+    return briefing

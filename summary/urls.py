@@ -1,0 +1,33 @@
+from django.urls import path
+
+from summary import views
+
+app_name = "summary"
+urlpatterns = [
+    path("summary/", views.scores, name="scores"),
+    path("summary/years/<int:pk>/recompute/", views.scores_recompute, name="scores_recompute"),
+    path("summary/years/<int:pk>/export/", views.scores_export, name="scores_export"),
+    path(
+        "summary/years/<int:pk>/commend/",
+        views.commendations_choose,
+        name="commendations_choose",
+    ),
+    path(
+        "summary/years/<int:pk>/publish/",
+        views.commendations_publish,
+        name="commendations_publish",
+    ),
+    path("summary/years/<int:pk>/commendations/", views.commendations, name="commendations"),
+    path("summary/scores/<int:pk>/", views.score_detail, name="score_detail"),
+    path("summary/cases/", views.case_list, name="case_list"),
+    path("summary/cases/new/", views.case_create, name="case_create"),
+    path("summary/cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("summary/cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("summary/cases/<int:pk>/review/", views.case_review, name="case_review"),
+    path("summary/cases/<int:pk>/photos/<int:photo_pk>/", views.case_photo, name="case_photo"),
+    path("briefings/", views.briefing_list, name="briefing_list"),
+    path("briefings/new/", views.briefing_create, name="briefing_create"),
+    path("briefings/<int:pk>/", views.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/edit/", views.briefing_edit, name="briefing_edit"),
+    path("briefings/<int:pk>/publish/", views.briefing_publish, name="briefing_publish"),
+]

@@ -1,0 +1,466 @@
+"""The annual summary in the browser. Views are thin: the selectors decide who reads what (404
+for outsiders), `require_write` refuses read-only readers (403), services change things, and
+every change is a POST with CSRF."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.scoping import require_write
+from fanjiaxiang.exporters import export_response
+from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from summary import scoring, selectors, services
+from summary.exporters import EXPORTERS
+from summary.forms import (
+    AdjustForm,
+    BriefingForm,
+    CaseForm,
+    CommendForm,
+    PublishForm,
+    ReviewForm,
+)
+from summary.models import Briefing, Score, TypicalCase
+
+PAGE_SIZE = 20
+PUBLISH_DRAFT = "summary_publish_draft"
+REVIEW_DRAFT = "summary_review_draft"
+
+
+def _year_or_404(request):
+    programme_year = selectors.programme_year_for_user(request.user, request.GET.get("year"))
+    if programme_year is None:
+        raise Http404
+    return programme_year
+
+
+def _scores_url(programme_year) -> str:
+    return f"{reverse('summary:scores')}?year={programme_year.year}"
+
+
+def _save(form, save):
+    try:
+        return save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+# Scores ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def scores(request):
+    """The year's scores: the province's whole table with its controls; after publication, a
+    city's counties; a county's or a university's own score."""
+    user = request.user
+    selectors.require_summary_reader(user)
+    programme_year = selectors.programme_year_for_user(user, request.GET.get("year"))
+    publication = selectors.publication_of(programme_year)
+    context = {
+        "programme_year": programme_year,
+        "years": selectors.programme_years_for_user(user),
+        "publication": publication,
+        "county_parts": scoring.COUNTY_PARTS,
+        "university_parts": scoring.UNIVERSITY_PARTS,
+        "can_commend": user.role == Role.PROVINCE and publication is None,
+    }
+    if programme_year is not None:
+        found = list(selectors.scores_for_user(user, programme_year, published=bool(publication)))
+        counties = [s for s in found if s.kind == Score.Kind.COUNTY]
+        universities = [s for s in found if s.kind == Score.Kind.UNIVERSITY]
+        context |= {
+            "counties": _with_rows(counties),
+            "universities": _with_rows(universities),
+            "computed_at": max((s.computed_at for s in found), default=None),
+            "commended_count": sum(1 for s in found if s.commended),
+            "publish_form": PublishForm(initial=request.session.pop(PUBLISH_DRAFT, None)),
+        }
+    return render(request, "summary/scores.html", context)
+
+
+def _with_rows(scores: list[Score]) -> list[Score]:
+    for score in scores:
+        score.rows = scoring.rows(score.kind, score.figures, score.parts)
+    return scores
+
+
+@login_required
+@require_POST
+def scores_recompute(request, pk: int):
+    user = request.user
+    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
+    require_write(can_write)
+    with refusals_as_messages(request):
+        count = services.scores_recompute(programme_year=programme_year, by=user)
+        messages.success(
+            request,
+            _("已按最新数据计算 %(count)s 个单位的评分，省级调整保持不变。") % {"count": count},
+        )
+    return redirect(_scores_url(programme_year))
+
+
+@login_required
+def score_detail(request, pk: int):
+    """One score with its parts; provincial staff adjust it here (POST) until publication."""
+    score, can_write = selectors.get_score_for_user(request.user, pk)
+    published = selectors.publication_of(score.programme_year)
+    form = AdjustForm(
+        request.POST or None,
+        initial={"adjustment": score.adjustment, "reason": score.adjustment_reason},
+    )
+    if request.method == "POST":
+        require_write(can_write)
+        if form.is_valid() and _save(
+            form, lambda: services.score_adjust(score=score, by=request.user, **form.cleaned_data)
+        ):
+            messages.success(request, _("已调整 %(unit)s 的得分。") % {"unit": score.unit_name})
+            return redirect(_scores_url(score.programme_year))
+    return render(
+        request,
+        "summary/score_detail.html",
+        {
+            "score": score,
+            "rows": scoring.rows(score.kind, score.figures, score.parts),
+            "form": form,
+            "can_adjust": can_write and published is None,
+            "publication": published,
+        },
+    )
+
+
+@login_required
+@require_POST
+def commendations_choose(request, pk: int):
+    user = request.user
+    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
+    require_write(can_write)
+    form = CommendForm(request.POST, programme_year=programme_year)
+    if not form.is_valid():
+        messages.error(request, _("所选单位不属于本年度评分，请刷新后重试。"))
+    else:
+        with refusals_as_messages(request):
+            count = services.commendations_choose(
+                programme_year=programme_year, scores=form.cleaned_data["commended"], by=user
+            )
+            messages.success(
+                request, _("已选定 %(count)s 个表扬单位（尚未公布）。") % {"count": count}
+            )
+    return redirect(_scores_url(programme_year))
+
+
+@login_required
+@require_POST
+def commendations_publish(request, pk: int):
+    user = request.user
+    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
+    require_write(can_write)
+    form = PublishForm(request.POST)
+    published = False
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        with refusals_as_messages(request):
+            services.commendations_publish(
+                programme_year=programme_year, by=user, **form.cleaned_data
+            )
+            messages.success(request, _("表扬名单已公布，已通知获表扬单位。"))
+            published = True
+    if not published:  # the scores page shows what was typed again
+        request.session[PUBLISH_DRAFT] = {k: request.POST.get(k, "") for k in ("title", "note")}
+    return redirect(_scores_url(programme_year))
+
+
+@login_required
+@require_GET
+def commendations(request, pk: int):
+    programme_year, _can_write = selectors.get_programme_year_for_user(request.user, pk)
+    commended = selectors.commendations_for_user(request.user, programme_year)
+    return render(
+        request,
+        "summary/commendations.html",
+        {
+            "programme_year": programme_year,
+            "publication": selectors.publication_of(programme_year),
+            "counties": [s for s in commended if s.kind == Score.Kind.COUNTY],
+            "universities": [s for s in commended if s.kind == Score.Kind.UNIVERSITY],
+            "show_scores": request.user.role == Role.PROVINCE,
+        },
+    )
+
+
+@login_required
+@require_GET
+def scores_export(request, pk: int):
+    """The score table as Excel, in the user's scope; nothing before publication but for the
+    province."""
+    user = request.user
+    programme_year, _can_write = selectors.get_programme_year_for_user(user, pk)
+    published = selectors.publication_of(programme_year) is not None
+    if not published and user.role != Role.PROVINCE:
+        raise Http404
+    exporter_class = EXPORTERS.get(request.GET.get("kind", "county"))
+    if exporter_class is None:
+        raise Http404
+    exporter = exporter_class(user, programme_year=programme_year, published=published)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    return export_response(exporter, fmt=fmt, region=_audit_region(user, programme_year))
+
+
+def _audit_region(user, programme_year):
+    return user.region if user.region_id else programme_year.province
+
+
+# Typical cases ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_list(request):
+    cases = selectors.cases_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in TypicalCase.Status.values:
+        cases = cases.filter(status=status)
+    year = request.GET.get("year", "")
+    if year.isascii() and year.isdigit():
+        cases = cases.filter(programme_year__year=int(year))
+    cases = cases.select_related("programme_year", "region__parent", "university").annotate(
+        photo_count=Count("photos")
+    )
+    return render(
+        request,
+        "summary/case_list.html",
+        {
+            "page": Paginator(cases.order_by("-submitted_at", "-pk"), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "status": status,
+            "query": urlencode({k: v for k, v in (("status", status), ("year", year)) if v}),
+            "statuses": TypicalCase.Status.choices,
+            "can_submit": selectors.can_submit_cases(request.user),
+        },
+    )
+
+
+@login_required
+def case_create(request):
+    user = request.user
+    selectors.require_summary_reader(user)
+    require_write(selectors.can_submit_cases(user))
+    programme_year = _year_or_404(request)
+    form = CaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        unit = (
+            {"region": user.region} if user.role == Role.COUNTY else {"university": user.university}
+        )
+        case = _save(
+            form,
+            lambda: services.case_submit(
+                programme_year=programme_year,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                photos=form.cleaned_data["photos"],
+                by=user,
+                **unit,
+            ),
+        )
+        if case:
+            messages.success(request, _("典型案例已提交，等待团省委审核。"))
+            return redirect("summary:case_detail", pk=case.pk)
+    return render(
+        request,
+        "summary/case_form.html",
+        {"form": form, "programme_year": programme_year, "title": _("提交典型案例")},
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    case, can_edit, can_review = selectors.get_case_for_user(request.user, pk)
+    return render(
+        request,
+        "summary/case_detail.html",
+        {
+            "case": case,
+            "photos": case.photos.all(),
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "review_comment": _review_draft(request, case),
+        },
+    )
+
+
+def _review_draft(request, case) -> str:
+    draft = request.session.get(REVIEW_DRAFT)
+    if draft and draft.get("case") == case.pk:
+        del request.session[REVIEW_DRAFT]
+        return draft.get("comment", "")
+    return ""
+
+
+@login_required
+def case_edit(request, pk: int):
+    case, can_edit, _can_review = selectors.get_case_for_user(request.user, pk)
+    require_write(request.user.role in selectors.CASE_AUTHORS)
+    if not can_edit:
+        messages.error(request, _("案例已审核，不能再修改。"))
+        return redirect("summary:case_detail", pk=case.pk)
+    form = CaseForm(request.POST or None, request.FILES or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.case_update(
+                case=case,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                add_photos=form.cleaned_data["photos"],
+                remove_photos=[p.pk for p in form.cleaned_data["remove_photos"]],
+                by=request.user,
+            ),
+        )
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("summary:case_detail", pk=case.pk)
+    return render(
+        request,
+        "summary/case_form.html",
+        {"form": form, "case": case, "title": _("修改典型案例")},
+    )
+
+
+@login_required
+@require_POST
+def case_review(request, pk: int):
+    case, _can_edit, can_review = selectors.get_case_for_user(request.user, pk)
+    require_write(request.user.role == Role.PROVINCE)
+    form = ReviewForm(request.POST)
+    # Shown again on the case page unless the review is saved (a refusal must not lose it).
+    request.session[REVIEW_DRAFT] = {"case": case.pk, "comment": request.POST.get("comment", "")}
+    if not can_review:
+        messages.error(request, _("案例已经审核过了。"))
+    elif not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        with refusals_as_messages(request):
+            services.case_review(
+                case=case,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+                revision=form.cleaned_data["revision"],
+                by=request.user,
+            )
+            messages.success(request, _("审核结果已保存，已通知提交单位。"))
+            request.session.pop(REVIEW_DRAFT, None)
+    return redirect("summary:case_detail", pk=case.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def case_photo(request, pk: int, photo_pk: int):
+    """A case's photo, to whoever reads the case (never a public media URL)."""
+    photo = selectors.get_photo_for_user(request.user, pk, photo_pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# Briefings -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def briefing_list(request):
+    briefings, can_write = selectors.briefings_for_user(request.user)
+    return render(
+        request,
+        "summary/briefing_list.html",
+        {
+            "page": Paginator(briefings.select_related("published_by"), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+def briefing_create(request):
+    _briefings, can_write = selectors.briefings_for_user(request.user)
+    require_write(can_write)
+    form = BriefingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        briefing = _save(
+            form,
+            lambda: services.briefing_save(
+                province=request.user.region, by=request.user, **form.cleaned_data
+            ),
+        )
+        if briefing:
+            messages.success(request, _("简报草稿已保存，发布后全省用户可见。"))
+            return redirect("summary:briefing_detail", pk=briefing.pk)
+    return render(request, "summary/briefing_form.html", {"form": form, "title": _("撰写简报")})
+
+
+@login_required
+@require_GET
+def briefing_detail(request, pk: int):
+    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
+    return render(
+        request, "summary/briefing_detail.html", {"briefing": briefing, "can_write": can_write}
+    )
+
+
+@login_required
+def briefing_edit(request, pk: int):
+    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
+    require_write(can_write)
+    if briefing.status != Briefing.Status.DRAFT:
+        messages.error(request, _("简报已发布，不能再修改。"))
+        return redirect("summary:briefing_detail", pk=briefing.pk)
+    form = BriefingForm(request.POST or None, instance=briefing)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: services.briefing_save(
+                province=request.user.region,
+                briefing=briefing,
+                by=request.user,
+                **form.cleaned_data,
+            ),
+        )
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("summary:briefing_detail", pk=briefing.pk)
+    return render(
+        request,
+        "summary/briefing_form.html",
+        {"form": form, "briefing": briefing, "title": _("修改简报")},
+    )
+
+
+@login_required
+@require_POST
+def briefing_publish(request, pk: int):
+    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
+    require_write(can_write)
+    with refusals_as_messages(request):
+        published = services.briefing_publish(briefing=briefing, by=request.user)
+        messages.success(request, _("已发布第 %(issue)s 期简报。") % {"issue": published.issue})
+    return redirect("summary:briefing_detail", pk=briefing.pk)

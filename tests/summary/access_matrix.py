@@ -1,0 +1,124 @@
+"""The summary's rows for tests/security/test_access_matrix.py (which this app does not own).
+
+To wire them in, in that module: call `build(w)` at the end of `_build_world`, add `MARKERS` to
+SCOPE_MARKERS, and merge `routes(Protected, _pk)` into PROTECTED. Not a test module itself.
+
+The world: 越秀区's year is scored, 越秀区 and 中山大学 are commended and the list is published (so
+cities, counties and universities read their scores); 越秀区 has a case waiting for review with
+one photo; 团省委 has a published briefing and a draft.
+"""
+
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+
+from summary import services
+from summary.demo import png
+from summary.models import Score
+
+CASE_TITLE = "越秀典型案例"
+DRAFT_TITLE = "广东简报草稿"
+BRIEFING_TITLE = "广东工作简报"
+MARKERS = (CASE_TITLE, DRAFT_TITLE)  # a published briefing is the whole province's to read
+
+
+def build(w: SimpleNamespace) -> None:
+    year = w.programme_year
+    services.scores_recompute(programme_year=year, by=w.province_staff)
+    w.score_yx = Score.objects.get(programme_year=year, region=w.yuexiu)
+    w.score_zsu = Score.objects.get(programme_year=year, university=w.zsu)
+    services.commendations_choose(
+        programme_year=year, scores=[w.score_yx, w.score_zsu], by=w.province_staff
+    )
+    services.commendations_publish(programme_year=year, title="", note="", by=w.province_staff)
+    w.case_yx = services.case_submit(
+        programme_year=year,
+        region=w.yuexiu,
+        title=CASE_TITLE,
+        body="越秀区的做法和成效",
+        photos=[ContentFile(png(), name="活动.png")],
+        by=w.yx_staff,
+    )
+    w.case_photo = w.case_yx.photos.get()
+    w.briefing = services.briefing_publish(
+        briefing=services.briefing_save(
+            province=w.province, title=BRIEFING_TITLE, body="全省工作进展", by=w.province_staff
+        ),
+        by=w.province_staff,
+    )
+    w.briefing_draft = services.briefing_save(
+        province=w.province, title=DRAFT_TITLE, body="尚未发布", by=w.province_staff
+    )
+
+
+def routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, passed in
+    year = _pk("programme_year")
+    return {
+        # Each user's own year and scope; another province's staff see their own (empty) year.
+        "summary:scores": Protected("province_staff", page=True, shows=("越秀区", "中山大学")),
+        "summary:scores_recompute": Protected("province_staff", year),
+        "summary:scores_export": Protected(
+            # A county or university reading its own row (or none) is its own business.
+            "province_staff",
+            year,
+            page=True,
+            queries=({"kind": "university"},),
+            shows=("中山大学",),
+            get_audited=True,
+        ),
+        "summary:score_detail": Protected(
+            "gz_staff",
+            _pk("score_yx"),
+            data=lambda w, r: {"adjustment": "5", "reason": "越界调整"},
+            shows=("越秀区",),
+        ),
+        "summary:commendations_choose": Protected(
+            "province_staff", year, data=lambda w, r: {"commended": [w.score_yx.pk]}
+        ),
+        "summary:commendations_publish": Protected(
+            "province_staff", year, data=lambda w, r: {"title": "越界公布"}
+        ),
+        # 越秀区 is commended: it reads the list, 中山大学 included.
+        "summary:commendations": Protected("yx_staff", year, shows=("中山大学",)),
+        "summary:case_list": Protected("gz_staff", page=True, shows=(CASE_TITLE,)),
+        "summary:case_create": Protected(
+            # No photo: nothing is created even for a county submitting its own case.
+            "yx_staff",
+            page=True,
+            data=lambda w, r: {"title": "越界案例", "body": "越界"},
+        ),
+        "summary:case_detail": Protected("gz_staff", _pk("case_yx"), shows=(CASE_TITLE,)),
+        "summary:case_edit": Protected(
+            "yx_staff",
+            _pk("case_yx"),
+            data=lambda w, r: {"title": "越界改名的案例", "body": "越界"},
+            owner_succeeds=True,
+        ),
+        "summary:case_review": Protected(
+            "province_staff",
+            _pk("case_yx"),
+            data=lambda w, r: {"decision": "reject", "comment": "越界"},
+        ),
+        "summary:case_photo": Protected(
+            "gz_staff", lambda w: {"pk": w.case_yx.pk, "photo_pk": w.case_photo.pk}
+        ),
+        "summary:briefing_list": Protected("gz_staff", page=True, shows=(BRIEFING_TITLE,)),
+        "summary:briefing_create": Protected(
+            # No body: nothing is created even for another province's staff writing their own.
+            "province_staff",
+            page=True,
+            data=lambda w, r: {"title": "越界简报"},
+        ),
+        # Published: every signed-in user of 广东 reads it; 广西 and the anonymous do not.
+        "summary:briefing_detail": Protected(
+            "gz_staff", _pk("briefing"), page=True, shows=(BRIEFING_TITLE,)
+        ),
+        "summary:briefing_edit": Protected(
+            "province_staff",
+            _pk("briefing_draft"),
+            data=lambda w, r: {"title": "越界改名的简报", "body": "越界"},
+            shows=(DRAFT_TITLE,),
+            owner_succeeds=True,
+        ),
+        "summary:briefing_publish": Protected("province_staff", _pk("briefing_draft")),
+    }

@@ -1,0 +1,95 @@
+"""Races on PostgreSQL: drafts published at the same moment get distinct issue numbers; two
+reviews of one case, one wins; a recomputation and an adjustment queue on the year's lock."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from accounts.models import Role
+from schedule.services import programme_year_create
+from summary import services
+from summary.demo import png
+from summary.models import Briefing, Score, TypicalCase
+from tests.factories import region, staff
+from tests.summary.conftest import AS_OF
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(actions) -> list[str]:
+    barrier, outcomes = threading.Barrier(len(actions)), []
+
+    def run(action):
+        try:
+            barrier.wait()
+            action()
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=[action]) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_briefings_published_together_get_one_issue_number_each():
+    province = region("440000")
+    officer = staff(Role.PROVINCE, region=province)
+    drafts = [
+        services.briefing_save(province=province, title=f"简报{n}", body="正文", by=officer)
+        for n in range(6)
+    ]
+    outcomes = race([lambda d=d: services.briefing_publish(briefing=d, by=officer) for d in drafts])
+    assert outcomes == ["ok"] * 6
+    issues = sorted(Briefing.objects.values_list("issue", flat=True))
+    assert issues == [1, 2, 3, 4, 5, 6]
+
+
+def test_two_reviews_of_one_case_at_once_decide_it_once():
+    province, yuexiu = region("440000"), region("440104")
+    officer = staff(Role.PROVINCE, region=province)
+    case = services.case_submit(
+        programme_year=programme_year_create(province=province, year=2030),
+        region=yuexiu,
+        title="案例",
+        body="正文",
+        photos=[ContentFile(png(), name="a.png")],
+        by=staff(Role.COUNTY, region=yuexiu),
+    )
+    outcomes = race(
+        [
+            lambda: services.case_review(case=case, approve=True, comment="", by=officer),
+            lambda: services.case_review(case=case, approve=False, comment="退回", by=officer),
+        ]
+    )
+    assert sorted(outcomes) == ["ok", "案例已经审核过了。"]
+    assert TypicalCase.objects.get().status in ("approved", "rejected")
+
+
+def test_an_adjustment_during_a_recomputation_is_kept():
+    province = region("440000")
+    region("440104")
+    officer = staff(Role.PROVINCE, region=province)
+    year = programme_year_create(province=province, year=2030)
+    services.scores_recompute(programme_year=year, by=officer, as_of=AS_OF)
+    score = Score.objects.get(region__code="440104")
+    outcomes = race(
+        [
+            lambda: services.scores_recompute(programme_year=year, by=officer, as_of=AS_OF),
+            lambda: services.score_adjust(
+                score=score, adjustment=Decimal(4), reason="加分", by=officer
+            ),
+        ]
+        * 3
+    )
+    assert outcomes == ["ok"] * 6
+    assert Score.objects.get(pk=score.pk).adjustment == 4
