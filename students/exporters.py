@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_phone
 from fanjiaxiang.exporters import ListExporter
-from students import selectors
+from students import credits, selectors
 from students.models import Application
 
 
@@ -98,3 +98,41 @@ class ApplicantsExporter(ListExporter):
                 a.statement,
                 _local(a.created_at),
             ]
+
+
+class CreditsExporter(ListExporter):
+    """第二课堂学分: a university's completed placements in the columns its 第二课堂成绩单 system
+    imports, with the credits its rule gives. No ID numbers or phones. Streamed (100,000 rows
+    in seconds)."""
+
+    name = _("第二课堂学分")
+    headers = credits.HEADERS
+    widths = credits.WIDTHS
+    streaming_xlsx = True
+
+    def __init__(self, user, **filters):
+        # Filters left empty are not filters (nor noise in the audit log).
+        super().__init__(user, **{k: v for k, v in filters.items() if v not in (None, "")})
+        self.everyone = False
+
+    @classmethod
+    def unscoped(cls, **filters) -> "CreditsExporter":
+        """For the command line, run by the operator: every university, or `university=`."""
+        exporter = cls(None, **filters)
+        exporter.everyone = True
+        return exporter
+
+    limit: int | None = None  # the first rows only (benchmarks)
+
+    def placements(self):
+        year, season = self.filters.get("year"), self.filters.get("season")
+        if self.everyone:
+            found = credits.credit_placements(
+                university=self.filters.get("university"), year=year, season=season
+            )
+        else:
+            found = credits.credit_placements_for_user(self.user, year=year, season=season)
+        return found[: self.limit] if self.limit else found
+
+    def rows(self):
+        return credits.credit_rows(self.placements())

@@ -8,7 +8,14 @@ from accounts.models import User
 from accounts.validators import normalize_phone
 from positions.models import Region
 from positions.selectors import region_get
-from students.models import Application, Placement, PracticeLog, Student, University
+from students.models import (
+    Application,
+    CreditRule,
+    Placement,
+    PracticeLog,
+    Student,
+    University,
+)
 from students.services import STUDENT_EDITABLE, id_number_clean
 
 
@@ -200,3 +207,75 @@ class EraseForm(forms.Form):
         label=gettext_lazy("我了解注销后不能恢复，实践证书仍可查验但不再显示我的姓名。"),
         required=True,
     )
+
+
+class CreditRuleForm(forms.ModelForm):
+    """A university's hours-to-credit rule. Every message names its field, in Chinese."""
+
+    # Declared here so that a negative number gets this form's message, not the model field's
+    # anonymous "确保该值大于或等于 0".
+    hours_per_credit = forms.IntegerField(
+        label=CreditRule._meta.get_field("hours_per_credit").verbose_name,
+        help_text=CreditRule._meta.get_field("hours_per_credit").help_text,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 200, "step": 1}),
+        error_messages={
+            "required": gettext_lazy("请填写每学分所需时长。"),
+            "invalid": gettext_lazy("每学分所需时长应为整数（小时）。"),
+        },
+    )
+
+    class Meta:
+        model = CreditRule
+        fields = ["hours_per_credit", "max_credits", "min_rating"]
+        widgets = {"max_credits": forms.NumberInput(attrs={"min": 0.5, "max": 10, "step": 0.5})}
+        error_messages = {
+            "max_credits": {
+                "required": gettext_lazy("请填写单次实践最高学分。"),
+                "invalid": gettext_lazy("单次实践最高学分应为数字，如 2 或 1.5。"),
+                "max_digits": gettext_lazy("单次实践最高学分应在 0.5 到 10 之间。"),
+                "max_decimal_places": gettext_lazy("单次实践最高学分按 0.5 学分计，如 2 或 1.5。"),
+                "max_whole_digits": gettext_lazy("单次实践最高学分应在 0.5 到 10 之间。"),
+            },
+            "min_rating": {
+                "required": gettext_lazy("请选择最低鉴定等次。"),
+                "invalid_choice": gettext_lazy("最低鉴定等次只能是优秀、良好或合格。"),
+            },
+        }
+
+    def clean_hours_per_credit(self) -> int:
+        hours = self.cleaned_data["hours_per_credit"]
+        if not 1 <= hours <= 200:
+            raise forms.ValidationError(_("每学分所需时长应在 1 到 200 小时之间。"))
+        return hours
+
+    def clean_max_credits(self):
+        credits = self.cleaned_data["max_credits"]
+        if not 0.5 <= credits <= 10:
+            raise forms.ValidationError(_("单次实践最高学分应在 0.5 到 10 之间。"))
+        if credits * 2 != int(credits * 2):
+            raise forms.ValidationError(_("单次实践最高学分按 0.5 学分计，如 2 或 1.5。"))
+        return credits
+
+
+class CreditFilterForm(forms.Form):
+    """The credits page's filters (GET): programme year and season."""
+
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("年度"), coerce=int, required=False, empty_value=None
+    )
+    season = forms.ChoiceField(label=gettext_lazy("实践季"), required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部年度"))] + [(y, f"{y}") for y in years]
+        from schedule.models import Season
+
+        self.fields["season"].choices = [("", _("全部实践季")), *Season.Kind.choices]
+
+    def values(self) -> dict:
+        """The filters that are valid; a bad one is left out (and shown as an error)."""
+        if not self.is_bound:
+            return {"year": None, "season": None}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"year": data.get("year"), "season": data.get("season") or None}

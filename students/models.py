@@ -376,3 +376,55 @@ class SupplementaryRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.season}"
+
+
+RATING_ORDER = ("fail", "pass", "good", "excellent")  # worst first
+
+
+class CreditRule(models.Model):
+    """A university's rule turning practice hours into second-classroom credits (第二课堂学分).
+
+    credits = min(max_credits, ⌊hours × 2 ÷ hours_per_credit⌋ ÷ 2) in half-credit steps, and 0
+    when the rating is below `min_rating`. A university without a rule gets the defaults.
+    """
+
+    university = models.OneToOneField(
+        University, verbose_name=_("高校"), on_delete=models.CASCADE, related_name="credit_rule"
+    )
+    hours_per_credit = models.PositiveSmallIntegerField(
+        _("每学分所需时长（小时）"), default=16, help_text=_("按 0.5 学分计算，不足半学分不计。")
+    )
+    max_credits = models.DecimalField(
+        _("单次实践最高学分"), max_digits=4, decimal_places=1, default=2
+    )
+    min_rating = models.CharField(
+        _("最低鉴定等次"),
+        max_length=10,
+        choices=[c for c in Placement.Rating.choices if c[0] != "fail"],
+        default="pass",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学分认定规则")
+        verbose_name_plural = _("学分认定规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_credit__gt=0), name="credit_rule_hours_positive"
+            ),
+            models.CheckConstraint(condition=Q(max_credits__gt=0), name="credit_rule_max_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.university} {self.hours_per_credit}"
+
+    def credits_for(self, *, hours: int | None, rating: str):
+        """The credits one completed placement earns under this rule (a Decimal)."""
+        from decimal import Decimal
+
+        if not hours or rating not in RATING_ORDER:
+            return Decimal(0)
+        if RATING_ORDER.index(rating) < RATING_ORDER.index(self.min_rating):
+            return Decimal(0)
+        halves = (hours * 2) // self.hours_per_credit
+        return min(Decimal(self.max_credits), Decimal(halves) / 2)

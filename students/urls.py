@@ -50,5 +50,7 @@ urlpatterns = [
         views.university_students_export,
         name="university_students_export",
     ),
+    path("credits/", views.credits_page, name="credits"),
+    path("credits/export/", views.credits_export, name="credits_export"),
     path("university/applications/<int:pk>/<str:kind>/", views.clearance, name="clearance"),
 ]

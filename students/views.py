@@ -1,4 +1,5 @@
-from urllib.parse import quote
+import copy
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,11 +22,13 @@ from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
-from students import privacy, rounds, selectors, services
-from students.exporters import ApplicantsExporter, UniversityPlacementsExporter
+from students import credits, privacy, rounds, selectors, services
+from students.exporters import ApplicantsExporter, CreditsExporter, UniversityPlacementsExporter
 from students.forms import (
     ApplyForm,
     CheckinForm,
+    CreditFilterForm,
+    CreditRuleForm,
     DropForm,
     EraseForm,
     EvaluationForm,
@@ -482,6 +485,71 @@ def clearance(request, pk: int, kind: str):
     )
     messages.success(request, _("已记录。"))
     return redirect("students:university_students")
+
+
+# Second-classroom credits (university staff) --------------------------------------------------
+
+
+def _credit_filters(request) -> tuple[CreditFilterForm, dict, str]:
+    """The year and season filters, their valid values, and those values as a query string."""
+    form = CreditFilterForm(request.GET or None, years=credits.credit_years())
+    values = form.values()
+    query = urlencode({k: v for k, v in values.items() if v})
+    return form, values, query
+
+
+@login_required
+def credits_page(request):
+    """第二课堂学分: the university's students with a completed placement, their credits under
+    the university's rule (editable here), and the export for its 第二课堂成绩单 system."""
+    if request.user.role != Role.UNIVERSITY:
+        raise Http404
+    university = request.user.university
+    filters, values, query = _credit_filters(request)
+    placements = credits.credit_placements_for_user(request.user, **values)
+    rule = credits.rule_for(university)
+    # The form gets its own copy: a refused value must not change the credits shown below it.
+    posted = request.POST if request.method == "POST" else None
+    form = CreditRuleForm(posted, instance=copy.copy(rule))
+    if posted is not None:
+        if form.is_valid():
+            credits.rule_update(university=university, **form.cleaned_data)
+            messages.success(request, _("学分认定规则已保存。"))
+            return redirect(f"{reverse('students:credits')}{'?' + query if query else ''}")
+        messages.error(request, _("学分认定规则未保存，请按提示修改。"))
+    count, total = credits.totals(placements, rule)
+    paginator = Paginator(placements, 50)
+    paginator.count = count  # the totals' query counted them already
+    page = paginator.get_page(request.GET.get("page"))
+    for placement in page:
+        placement.credits = rule.credits_for(hours=placement.hours, rating=placement.rating)
+    return render(
+        request,
+        "students/credits.html",
+        {
+            "filters": filters,
+            "query": query,
+            "page": page,
+            "count": count,
+            "total": total,
+            "rule": rule,
+            "rule_text": credits.rule_text(rule),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def credits_export(request):
+    """The page's rows (same filters, same scope) as Excel, or CSV with ?format=csv; audited."""
+    if request.user.role != Role.UNIVERSITY:
+        raise Http404
+    _form, values, _query = _credit_filters(request)
+    exporter = CreditsExporter(request.user, **values)
+    return export_response(
+        exporter, fmt=_export_format(request), region=request.user.university.province
+    )
 
 
 # Matching rounds (county staff) ----------------------------------------------------------------
