@@ -35,3 +35,9 @@ def minutes(duration) -> int:
     """A timedelta as whole minutes, rounded up (the lockout page's cool-off)."""
     seconds = int(duration.total_seconds()) if duration else 0
     return -(-seconds // 60)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`row.funnel|get_item:key`: a dict's value in a template."""
+    return mapping.get(key, "") if mapping else ""
