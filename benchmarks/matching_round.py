@@ -76,7 +76,7 @@ def populate(n_applications: int, n_posts: int) -> tuple[Region, object]:
         for n in range(n_posts)
     )
     n_students = -(-n_applications // 3)
-    seed_scale(count=n_students, password="bench-only")  # noqa: S106
+    seed_scale(count=n_students, password="bench-only", students_only=True)  # noqa: S106
     Student.objects.update(hometown=county)
     applications = []
     for student in Student.objects.all():

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -37,8 +36,6 @@ MAJORS = [
 # What each demo student of a county has been through, in a season that has passed and in the
 # one now open: together they cover every state a county and a host unit see.
 PAST = ["completed", "completed", "reported", "dropped"]
-# Scale students' ID numbers are numbered past every demo student's, so none can clash.
-SCALE_OFFSET = 2_000_000
 CURRENT = ["applied", "shortlisted", "rejected", "offered", "confirmed", "declined", "expired"]
 
 
@@ -199,51 +196,8 @@ def _pipeline(student: Student, season, state: str) -> None:
         services.offer_decline(application=first)
 
 
-def seed_scale(*, count: int, password: str, batch: int = 5000) -> int:
-    """`count` more students, bulk-inserted across Guangdong's units, for benchmarks."""
-    counties = list(
-        Region.objects.filter(level="county", parent__parent__code="440000").select_related(
-            "parent"
-        )
-    )
-    universities = list(University.objects.all())
-    start = User.objects.filter(username__startswith="scale_").count()
-    hashed = make_password(password)  # one hash for all: hashing a million times takes days
-    made = 0
-    for chunk_start in range(start, start + count, batch):
-        numbers = range(chunk_start, min(chunk_start + batch, start + count))
-        users = User.objects.bulk_create(
-            [
-                User(username=f"scale_{n}", name=f"学生{n}", role=Role.STUDENT, password=hashed)
-                for n in numbers
-            ]
-        )
-        students = []
-        for user, n in zip(users, numbers, strict=True):
-            county = counties[n % len(counties)]
-            number = id_number_for(county, SCALE_OFFSET + n)
-            students.append(
-                Student(
-                    user=user,
-                    name=user.name,
-                    id_number=number,
-                    id_number_digest=services.id_number_digest(number),
-                    id_number_masked=services.id_number_mask(number),
-                    phone="13900000000",
-                    email=f"scale_{n}@example.edu.cn",
-                    university=universities[n % len(universities)],
-                    student_number=f"S{n:09d}",
-                    college="学院",
-                    major="专业",
-                    degree="bachelor",
-                    grade=2023,
-                    graduation_year=2027,
-                    politics="league_member",
-                    hometown=county,
-                    consent_version=services.PRIVACY_NOTICE_VERSION,
-                    consented_at=timezone.now(),
-                )
-            )
-        Student.objects.bulk_create(students)
-        made += len(students)
-    return made
+def seed_scale(*, count: int, password: str, students_only: bool = False, log=None) -> int:
+    """`count` more students nationwide, with applications and placements: see students.scale."""
+    from students import scale
+
+    return scale.seed_scale(count=count, password=password, students_only=students_only, log=log)

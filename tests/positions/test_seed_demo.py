@@ -5,11 +5,13 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from accounts.models import Role, User
-from positions.models import HostUnit, Post
-from students.models import Application, MatchingRound, Placement, Student
+from positions.models import HostUnit, Post, Region
+from schedule.models import CountyQuota, ProgrammeYear, Season
+from students.models import Application, MatchingRound, Placement, Student, University
 
 
 def _counts():
@@ -63,3 +65,74 @@ def test_seed_demo_works_on_any_day_of_the_year(db, day):
         today = datetime.date.fromisoformat(day)
         assert not Post.objects.filter(status="published", ends_on__lt=today).exists()
         assert Post.objects.filter(status="published").exists()
+
+
+def _scale_counts():
+    scaled = Student.objects.filter(user__username__startswith="scale_")
+    applications = Application.objects.filter(student__in=scaled)
+    placements = Placement.objects.filter(student__in=scaled)
+    return {
+        "students": scaled.count(),
+        "counties": scaled.values("hometown").distinct().count(),
+        "provinces": scaled.values("hometown__parent__parent").distinct().count(),
+        "applications": dict(
+            applications.values_list("status").annotate(n=Count("id")).order_by("status")
+        ),
+        "winter": applications.filter(season__kind="winter").count(),
+        "placements": dict(
+            placements.values_list("status").annotate(n=Count("id")).order_by("status")
+        ),
+    }
+
+
+def test_seed_demo_scale_spreads_a_national_season_over_every_province(db):
+    """Students go round the 3,056 counties by code; what each gets depends on its number
+    alone, so the counts are the same on every database and every day."""
+    call_command("load_regions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--scale", "400", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _scale_counts() == {
+        "students": 400,
+        "counties": 400,
+        "provinces": 5,
+        "applications": {
+            "applied": 36,
+            "confirmed": 251,
+            "declined": 156,
+            "expired": 71,
+            "offered": 19,
+            "rejected": 194,
+            "shortlisted": 31,
+            "withdrawn": 212,
+        },
+        "winter": 135,
+        "placements": {"completed": 114, "confirmed": 73, "dropped": 12, "reported": 64},
+    }
+    # Every province has the demo year, and every county a scale host unit with posts.
+    assert ProgrammeYear.objects.count() == Region.objects.filter(level="province").count()
+    assert Season.objects.count() == 2 * ProgrammeYear.objects.count()
+    counties = Region.objects.filter(level="county")
+    assert HostUnit.objects.filter(name__endswith="返家乡实践服务中心").count() == counties.count()
+    assert University.objects.filter(code__startswith="49").count() == 60
+    completed = Placement.objects.filter(
+        status="completed", student__user__username__startswith="scale_"
+    )
+    assert not completed.filter(Q(rating="") | Q(hours__isnull=True) | Q(completed_at__isnull=True))
+    assert not completed.filter(Q(hours__lt=8) | Q(hours__gt=200) | Q(reported_at__isnull=True))
+    assert completed.values("certificate_code").distinct().count() == completed.count()
+    # No post holds more than its headcount; the quotas count the students who reported.
+    over = Post.objects.annotate(
+        held=Count("placements", filter=~Q(placements__status="dropped"))
+    ).filter(held__gt=F("headcount"))
+    assert not over.exists()
+    reported = Placement.objects.filter(reported_at__isnull=False)
+    assert CountyQuota.objects.aggregate(n=Sum("reported"))["n"] == reported.count()
+    quota = CountyQuota.objects.get(region=Student.objects.get(user__username="scale_3").hometown)
+    assert quota.reported == reported.filter(post__host_unit__county=quota.region).count()
+
+    call_command("seed_demo", "--scale", "400", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    again = _scale_counts()
+    assert again["students"] == 800 and again["counties"] == 800
+    assert sum(again["applications"].values()) > 970
+    assert sum(again["placements"].values()) > 263
+    assert Student.objects.filter(user__username="scale_799").exists()
+    assert CountyQuota.objects.aggregate(n=Sum("reported"))["n"] == reported.count()
