@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "students",
     "ledger",
     "schedule",
+    "dashboards",
+    "summary",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-ledger-imports": {
         "task": "ledger.tasks.prune_imports",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Dashboards read counts recounted here rather than scanning millions of rows per view.
+    "refresh-dashboards": {
+        "task": "dashboards.tasks.refresh_all_stats",
+        "schedule": crontab(minute="*/10"),
     },
     "expire-offers": {
         "task": "students.tasks.expire_offers",

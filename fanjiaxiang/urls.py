@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("students.urls")),
     path("", include("schedule.urls")),
     path("", include("ledger.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("summary.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -63,6 +63,7 @@ from tests.factories import (
     season,
     staff,
 )
+from tests.summary import access_matrix as summary_matrix
 
 # Every test is marked, so pytest-django creates the test database before `matrix` needs it (an
 # unmarked module would get the development database instead).
@@ -95,6 +96,7 @@ def _build_world() -> SimpleNamespace:
     _build_selection(w)
     _build_calendar(w)
     _build_ledger(w)
+    summary_matrix.build(w)
     return w
 
 
@@ -324,6 +326,7 @@ SCOPE_MARKERS = (
     "越秀中学校友群",
     "越秀台账通知",
     "越秀集中交流活动",
+    *summary_matrix.MARKERS,
 )
 
 
@@ -701,6 +704,34 @@ PROTECTED: dict[str, Protected] = {
     ),
     "ledger:registration_decide": Protected(
         "yx_staff", _pk("registration"), data=lambda w, r: {"decision": "verify"}
+    ),
+    # credits: 越秀's completed placements of 中山大学's students, for 中山大学 only.
+    "students:credits": Protected(
+        "uni_staff",
+        page=True,
+        queries=({}, {"season": "summer"}),
+        data=lambda w, r: {"hours_per_credit": ""},
+        shows=("越秀丙生", "YXCERT000001"),
+    ),
+    "students:credits_export": Protected(
+        "uni_staff",
+        page=True,
+        queries=({}, {"format": "csv"}),
+        shows=("越秀丙生", "YXCERT000001"),
+        get_audited=True,
+    ),
+    # summary: 越秀's score, case and photo; 团省委's briefings (tests/summary/access_matrix.py).
+    **summary_matrix.routes(Protected, _pk),
+    # dashboards: 越秀's figures, read by its county, city and province; nobody writes.
+    "dashboards:home": Protected("gz_staff", page=True),  # a redirect to the user's own region
+    "dashboards:region": Protected(
+        "gz_staff", lambda w: {"code": w.yuexiu.code}, shows=("越秀区数据看板",)
+    ),
+    "dashboards:export": Protected(
+        "province_staff",
+        lambda w: {"code": w.yuexiu.code, "table": "units"},
+        shows=("越秀区",),
+        get_audited=True,
     ),
 }
 

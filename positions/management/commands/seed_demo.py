@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from stdnum.cn import uscc
 
 from accounts.models import Role, User
+from dashboards.services import stats_refresh_all
 from ledger.demo import seed_county_ledger
 from positions import services
 from positions.models import HostUnit, Post, Region
@@ -22,7 +23,8 @@ from schedule.demo import demo_year, seed_calendar
 from schedule.models import Season
 from schedule.services import programme_year_create
 from students.demo import seed_county_students, seed_matching_preview, seed_scale
-from students.models import University
+from students.models import CreditRule, University
+from summary.demo import seed_summary
 
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
 
@@ -83,7 +85,8 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="also bulk-insert N more students across Guangdong (for benchmarks)",
+            help="also bulk-insert N more students nationwide, with applications and placements "
+            "(for benchmarks)",
         )
 
     def handle(self, *args, **options):
@@ -96,8 +99,18 @@ class Command(BaseCommand):
                 logins = self._seed(province)
         if options["scale"]:
             started = time.perf_counter()
-            made = seed_scale(count=options["scale"], password=DEMO_PASSWORD)
+            made = seed_scale(
+                count=options["scale"],
+                password=DEMO_PASSWORD,
+                log=lambda line: self.stdout.write(
+                    f"{line} ({time.perf_counter() - started:.0f} s)"
+                ),
+            )
             self.stdout.write(f"scale: {made} students in {time.perf_counter() - started:.1f} s")
+        # The dashboards read recounted figures; count them now rather than at the next beat.
+        started = time.perf_counter()
+        rows = stats_refresh_all()
+        self.stdout.write(f"数据看板：{rows} 条县区统计（{time.perf_counter() - started:.1f} s）")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<14} {label}")
@@ -122,6 +135,12 @@ class Command(BaseCommand):
             university, _ = University.objects.get_or_create(
                 code=code, defaults={"name": name, "province": province}
             )
+            if code == "4144010558":
+                # 中山大学 credits 20 hours a credit, 优秀 only; the others keep the defaults.
+                CreditRule.objects.get_or_create(
+                    university=university,
+                    defaults={"hours_per_credit": 20, "max_credits": 2, "min_rating": "excellent"},
+                )
             if username:
                 self._user(username, f"{name}团委", role=Role.UNIVERSITY, university=university)
                 logins.append((username, f"高校团委 · {name}"))
@@ -140,6 +159,7 @@ class Command(BaseCommand):
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
         seed_calendar(programme_year=programme_year, today=today)
+        seed_summary()
         return logins
 
     @cached_property
