@@ -46,9 +46,9 @@ from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
 from accounts.validators import mask_email, mask_phone, mask_text, normalize_phone
+from fanjiaxiang import xlsxstream
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.uploads import validate_upload
-from fanjiaxiang import xlsxstream
 from ledger.models import Entry, Intention, Source, tags_clean
 from positions.models import Region
 from students.models import Student

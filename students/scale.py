@@ -496,9 +496,9 @@ class _Writer:
                 )
                 return [row[0] for row in cursor.fetchall()]
             if table not in self.next_id:
-                cursor.execute(
-                    f"SELECT COALESCE(MAX(id), 0) + 1 FROM {connection.ops.quote_name(table)}"  # noqa: S608  (a model's table)
-                )
+                quoted = connection.ops.quote_name(table)
+                sql = f"SELECT COALESCE(MAX(id), 0) + 1 FROM {quoted}"  # noqa: S608  # nosec B608 - a model's table
+                cursor.execute(sql)
                 self.next_id[table] = cursor.fetchone()[0]
         first = self.next_id[table]
         self.next_id[table] = first + n
@@ -526,10 +526,8 @@ class _Writer:
                         copy.write_row(row + extra)
             else:
                 marks = ", ".join(["%s"] * len(names))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608  (model names only)
-                    [tuple(_sqlite(v) for v in row) + extra for row in rows],
-                )
+                sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608  # nosec B608 - model names only
+                cursor.executemany(sql, [tuple(_sqlite(v) for v in row) + extra for row in rows])
 
 
 def _field(model, attname: str):
