@@ -236,6 +236,8 @@ if REDIS_URL:
 else:
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's file-system transport, but a message appears in the folder only once written whole
+    CELERY_BROKER_TRANSPORT = "fanjiaxiang.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),

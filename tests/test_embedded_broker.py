@@ -1,0 +1,112 @@
+"""The embedded broker (no Redis) hands a polling worker every message whole, however the
+producer's write and the worker's poll interleave."""
+
+import threading
+from queue import Empty
+
+import pytest
+from kombu import Connection
+from kombu.transport import filesystem
+
+from fanjiaxiang import broker
+
+
+def _connection(transport, folder) -> Connection:
+    return Connection(
+        "filesystem://",
+        transport=transport,
+        transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "store_processed": False,
+        },
+    )
+
+
+def _race(transport, folder, count: int) -> tuple[list[int], list[Exception]]:
+    """A consumer polls without pause while a producer puts `count` messages."""
+    received, errors, done = [], [], threading.Event()
+
+    def consume():
+        with _connection(transport, folder) as conn:
+            queue = conn.SimpleQueue("race")
+            while len(received) < count:
+                try:
+                    message = queue.get(block=True, timeout=0.01)
+                except queue.Empty:
+                    if done.is_set() and not any(folder.iterdir()):
+                        return
+                    continue
+                except Exception as exc:  # the worker's "Unrecoverable error"
+                    errors.append(exc)
+                    return
+                received.append(message.payload["n"])
+                message.ack()
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    with _connection(transport, folder) as conn:
+        queue = conn.SimpleQueue("race")
+        for n in range(count):
+            queue.put({"n": n, "text": "返家乡" * 200})
+    done.set()
+    consumer.join(timeout=60)
+    return received, errors
+
+
+def test_the_portal_uses_the_whole_message_transport_when_embedded(settings):
+    if settings.REDIS_URL:
+        pytest.skip("with REDIS_URL the broker is Redis")
+    from fanjiaxiang.celery import app
+
+    with app.connection_for_write() as conn:
+        assert isinstance(conn.transport, broker.Transport)
+
+
+def test_a_polling_worker_gets_every_message_whole(tmp_path):
+    received, errors = _race("fanjiaxiang.broker:Transport", tmp_path, 2000)
+    assert errors == []
+    assert sorted(received) == list(range(2000))
+    assert list(tmp_path.iterdir()) == []  # no half-written file is left behind
+
+
+def test_a_message_being_written_is_invisible_to_the_worker(tmp_path, monkeypatch):
+    """Freeze the producer between creating its file and finishing it: the worker finds
+    nothing to take (kombu's own transport hands it an empty file there)."""
+    seen: list = []
+    with _connection("fanjiaxiang.broker:Transport", tmp_path) as conn:
+        channel = conn.default_channel
+        real_dumps = broker.dumps
+
+        def dumps_while_polling(payload):
+            # the file is open by now; poll as a worker would
+            try:
+                seen.append(channel._get("race"))
+            except Empty:
+                seen.append("Empty")
+            return real_dumps(payload)
+
+        monkeypatch.setattr(broker, "dumps", dumps_while_polling)
+        channel._put("race", {"n": 1})
+        monkeypatch.setattr(broker, "dumps", real_dumps)
+        assert seen == ["Empty"]
+        assert channel._get("race") == {"n": 1}
+
+
+def test_kombus_own_transport_is_the_one_that_breaks(tmp_path, monkeypatch):
+    """The same frozen moment with kombu's transport: the worker takes an empty message."""
+    with _connection("filesystem", tmp_path) as conn:
+        channel = conn.default_channel
+        real_dumps = filesystem.dumps
+        outcome: list = []
+
+        def dumps_while_polling(payload):
+            try:
+                outcome.append(channel._get("race"))
+            except Exception as exc:
+                outcome.append(type(exc).__name__)
+            return real_dumps(payload)
+
+        monkeypatch.setattr(filesystem, "dumps", dumps_while_polling)
+        channel._put("race", {"n": 1})
+    assert outcome == ["JSONDecodeError"]
