@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from summary import services
+from summary import selectors, services
 from summary.models import Publication, Score
 from tests.summary.conftest import AS_OF
 from tests.summary.test_scores import _more_counties
@@ -244,3 +244,36 @@ def test_a_citys_page_runs_the_same_number_of_queries_however_many_counties(clie
     with CaptureQueriesContext(connection) as many:
         assert "测试69区" in client.get(SCORES, {"year": 2030}).content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_long_county_table_shows_the_first_twenty_and_folds_the_rest_still_commendable(
+    client, sw
+):
+    _more_counties(sw, 22, start=60)  # 3 + 22 counties
+    recompute(sw)
+    html = page(client, sw.province_staff, year=2030)
+    shown, _, folded = html.partition('id="county-scores-rest"')
+    assert folded, "no folded part"
+    ranked = [
+        s
+        for s in selectors.scores_for_user(sw.province_staff, sw.programme_year, published=False)
+        if s.kind == "county"
+    ]
+    names = [s.region.name for s in ranked]
+    # Ranks 1–20 in the open table, 21–25 inside <details>, numbered on.
+    assert all(name in shown for name in names[:20])
+    folded = folded.partition("</details>")[0]
+    assert all(name not in shown.partition('id="county-scores"')[2] for name in names[20:])
+    assert all(name in folded for name in names[20:])
+    assert "<summary" in folded and "展开其余 5 个" in folded and "<td>21</td>" in folded
+    # A county ticked in the folded part is commended like any other.
+    last = ranked[-1]
+    assert f'value="{last.pk}" form="commend-form"' in folded
+    as_(client, sw.province_staff).post(
+        reverse("summary:commendations_choose", args=[sw.programme_year.pk]),
+        {"commended": [last.pk]},
+    )
+    last.refresh_from_db()
+    assert last.commended
+    # Universities are fewer than twenty here: nothing folds.
+    assert 'id="university-scores-rest"' not in html
