@@ -406,9 +406,12 @@ def notice_subject(notice: LedgerNotice) -> str:
 
 
 def notice_mails_send(notice_id: int, batch: int = 500) -> int:
-    """Mail the notice to every recipient with an address not mailed yet, a batch at a time,
-    marking each batch sent. Running it again sends nothing twice (a worker killed between a
-    batch's sending and its marking would resend that one batch)."""
+    """Mail the notice to every recipient with an address not mailed yet; returns how many went.
+
+    Each delivery is claimed (its `mailed_at` set by a conditional update) just before its mail
+    goes, so two runs at once, or a run after a worker was killed, never mail anyone twice. A
+    mail the server refused is unclaimed again for the next run. A worker killed between a claim
+    and its mail loses that one mail rather than sending it twice: a mail cannot be taken back."""
     from django.conf import settings
     from django.core.mail import get_connection
     from django.core.mail.message import EmailMessage
@@ -416,23 +419,32 @@ def notice_mails_send(notice_id: int, batch: int = 500) -> int:
     from ledger.selectors import delivery_token
 
     notice = LedgerNotice.objects.select_related("county").get(pk=notice_id)
-    subject, sent = notice_subject(notice), 0
+    subject, sent, last = notice_subject(notice), 0, 0
     pending = Delivery.objects.filter(notice=notice, by_email=True, mailed_at__isnull=True)
-    while chunk := list(pending.select_related("entry__student__user").order_by("pk")[:batch]):
-        messages = []
-        for delivery in chunk:
-            address = _address(delivery.entry)
-            if not address:
-                continue
-            link = settings.SITE_URL + reverse(
-                "ledger:notice_read", args=[delivery_token(delivery)]
-            )
-            body = f"{notice.body}\n\n{_('查看详情：')}{link}"
-            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    while chunk := list(
+        pending.filter(pk__gt=last).select_related("entry__student__user").order_by("pk")[:batch]
+    ):
+        last = chunk[-1].pk
+        addressed = [(delivery, _address(delivery.entry)) for delivery in chunk]
+        # No address (any more): nothing to send, so nothing to claim one by one.
+        pending.filter(pk__in=[d.pk for d, address in addressed if not address]).update(
+            mailed_at=timezone.now()
+        )
         with get_connection(fail_silently=True) as connection:
-            connection.send_messages(messages)
-        Delivery.objects.filter(pk__in=[d.pk for d in chunk]).update(mailed_at=timezone.now())
-        sent += len(messages)
+            for delivery, address in addressed:
+                if not address or not pending.filter(pk=delivery.pk).update(
+                    mailed_at=timezone.now()
+                ):
+                    continue  # another run has it
+                link = settings.SITE_URL + reverse(
+                    "ledger:notice_read", args=[delivery_token(delivery)]
+                )
+                body = f"{notice.body}\n\n{_('查看详情：')}{link}"
+                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+                if connection.send_messages([message]):
+                    sent += 1
+                else:
+                    Delivery.objects.filter(pk=delivery.pk).update(mailed_at=None)
     return sent
 
 

@@ -27,7 +27,8 @@ def prune_imports() -> int:
 
 @shared_task
 def send_notice_mails(notice_id: int) -> int:
-    """A ledger notice's e-mails, in batches; idempotent (each delivery is mailed once)."""
+    """A ledger notice's e-mails; idempotent: each delivery is claimed before its mail goes,
+    so a second run, at once or after a killed worker, mails nobody twice."""
     from ledger.services import notice_mails_send
 
     return notice_mails_send(notice_id)
