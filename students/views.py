@@ -1,10 +1,13 @@
 import copy
 from urllib.parse import quote, urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -178,10 +181,17 @@ def erase(request):
     """The student asks for their personal data to be erased; they confirm with their password."""
     student = _student(request)
     form = EraseForm(request.POST or None)
+    # A wrong password here counts as a failed sign-in (django-axes): the same 5 tries, then
+    # the same pause, so a borrowed session cannot be used to guess the password.
+    credentials = {"username": request.user.username}
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+        return get_lockout_response(request, credentials=credentials)
     if request.method == "POST" and form.is_valid():
         try:
             privacy.student_erase(student=student, password=form.cleaned_data["password"])
         except ValidationError as error:
+            if "password" in getattr(error, "error_dict", {}):
+                user_login_failed.send(__name__, credentials=credentials, request=request)
             add_service_errors(form, error)
         else:
             logout(request)

@@ -97,6 +97,32 @@ def test_a_wrong_password_erases_nothing_and_says_so(client, applicant):
     assert Student.objects.get(pk=applicant.applicant.pk).name == "越秀学生"
 
 
+def test_guessing_the_password_on_the_erase_form_pauses_it_like_a_sign_in(client, applicant):
+    for n in range(5):
+        response = _erase(client, applicant.applicant, password=f"wrong-guess-{n}")
+    # The fifth wrong password pauses it, and the right one does not get through either.
+    assert response.status_code == 429 and "登录已暂停" in response.content.decode()
+    response = _erase(client, applicant.applicant)
+    assert response.status_code == 429 and "登录已暂停" in response.content.decode()
+    assert Student.objects.get(pk=applicant.applicant.pk).name == "越秀学生"
+    # The same pause holds at the sign-in page for that account.
+    client.logout()
+    login = client.post(
+        reverse("accounts:login"),
+        {"username": applicant.applicant.user.username, "password": PASSWORD},
+    )
+    assert login.status_code == 429
+
+
+def test_an_erasure_refused_for_a_placement_under_way_is_not_a_wrong_password(client, applicant):
+    services.application_offer(application=applicant.application)
+    services.offer_confirm(application=applicant.application)
+    assert Placement.objects.filter(student=applicant.applicant).exists()
+    for _ in range(6):
+        response = _erase(client, applicant.applicant)
+        assert response.status_code == 200 and "正在进行的实践" in response.content.decode()
+
+
 def test_erasure_empties_every_identifying_field_and_ends_the_account(client, applicant):
     student = applicant.applicant
     response = _erase(client, student)
