@@ -55,7 +55,7 @@ lint: install
 
 # bandit: medium severity and up; pip-audit: known vulnerabilities in the installed packages.
 security: install
-	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary fanjiaxiang -ll -x '*/migrations/*'
+	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary filestore fanjiaxiang -ll -x '*/migrations/*'
 	$(BIN)/python .ci/dependency-audit
 
 test: install browser lint security

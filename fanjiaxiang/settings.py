@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "schedule",
     "dashboards",
     "summary",
+    "filestore",
 ]
 
 MIDDLEWARE = [
@@ -202,14 +203,15 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads live in the database, so any number of web and worker hosts share them.
+    "default": {"BACKEND": "filestore.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = VAR_DIR / "media"  # only where uploads were kept before filestore (copied in)
 MEDIA_URL = "media/"
 
 EMAIL_BACKEND = os.environ.get(

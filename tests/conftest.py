@@ -23,7 +23,8 @@ from tests.factories import (
 def pytest_configure(config):
     # Real hashing costs ~0.2 s a user; the suite creates hundreds. Hashing itself is Django's.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Uploaded files (implementation plans) go to a folder of this run, not the developer's var/.
+    # Uploads live in the database (filestore); a folder of this run keeps the old location
+    # (copied in by a migration) away from the developer's var/.
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="fjx-media-")

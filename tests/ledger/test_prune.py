@@ -1,12 +1,12 @@
 """Uploaded ledger files hold personal data: none outlives its import (ledger.tasks.prune_imports)."""
 
 import datetime
-import os
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role
+from filestore.models import StoredFile
 from ledger import imports
 from ledger.models import ImportJob
 from tests.factories import staff
@@ -31,7 +31,7 @@ def test_finished_imports_lose_their_files_and_stale_ones_expire(gd, settings):
     done = _job(gd.yuexiu, ImportJob.Status.DONE)
     fresh = _job(gd.yuexiu, ImportJob.Status.READY, age_hours=2)
     stale = _job(gd.yuexiu, ImportJob.Status.READY, age_hours=30)
-    stored = {job.pk: job.file.path for job in (done, fresh, stale)}
+    stored = {job.pk: job.file.name for job in (done, fresh, stale)}
 
     assert imports.prune() == 2
     assert imports.prune() == 0  # a second run finds nothing to do
@@ -41,5 +41,5 @@ def test_finished_imports_lose_their_files_and_stale_ones_expire(gd, settings):
     assert fresh.file and fresh.status == ImportJob.Status.READY
     assert stale.status == ImportJob.Status.FAILED
     assert "超过一天未完成" in stale.errors[0]["message"]
-    assert not os.path.exists(stored[done.pk]) and not os.path.exists(stored[stale.pk])
-    assert os.path.exists(stored[fresh.pk])
+    assert not StoredFile.objects.filter(name__in=[stored[done.pk], stored[stale.pk]]).exists()
+    assert StoredFile.objects.filter(name=stored[fresh.pk]).exists()

@@ -3,14 +3,13 @@ reviews; 广州市 reads 越秀区's cases; everyone else gets 404; photos only 
 scoped view; a file that is not an image is refused in Chinese and nothing is stored."""
 
 import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Notice
+from filestore.models import StoredFile
 from summary import services
 from summary.demo import png
 from summary.models import CasePhoto, TypicalCase
@@ -31,8 +30,9 @@ def as_(client, user):
 
 
 def stored_files() -> list[str]:
-    root = Path(settings.MEDIA_ROOT) / "cases"
-    return sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(
+        StoredFile.objects.filter(name__startswith="cases/").values_list("name", flat=True)
+    )
 
 
 @pytest.fixture
