@@ -1,3 +1,5 @@
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -35,6 +37,29 @@ def mask_email(value: str) -> str:
 def mask_text(value: str) -> str:
     """wx***: for a WeChat id or similar handle."""
     return f"{value[:2]}***" if value else ""
+
+
+# What a note typed by county staff may hold about a person: an ID number (18 or 15 digits), a
+# mobile or landline number, an e-mail address.
+_PERSONAL_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+
+
+def mask_in_text(value: str) -> str:
+    """Free text (a ledger note, a contact record) for staff who only read: ID numbers, phones
+    and e-mail addresses in it masked as their own fields are."""
+
+    def one(match: re.Match) -> str:
+        found = match.group(0)
+        if "@" in found:
+            return mask_email(found)
+        if len(found) >= 15 and "-" not in found:
+            return found[:4] + "*" * (len(found) - 8) + found[-4:]
+        return mask_phone(found)
+
+    return _PERSONAL_IN_TEXT.sub(one, value or "")
 
 
 class MixedCharactersValidator:

@@ -45,7 +45,7 @@ from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
-from accounts.validators import mask_email, mask_phone, mask_text, normalize_phone
+from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text, normalize_phone
 from fanjiaxiang import xlsxstream
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.uploads import validate_upload
@@ -791,7 +791,7 @@ def write_ledger(entries, target, *, masked: bool = False) -> int:
                 labels["source"].get(source, ""),
                 labels["intention"].get(intention, ""),
                 tags,
-                notes,
+                mask_in_text(notes) if masked else notes,
                 last_contact,
             ]
 

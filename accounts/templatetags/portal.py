@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.validators import mask_email, mask_phone, mask_text
+from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text
 
 register = template.Library()
 
@@ -28,6 +28,11 @@ def masked_email(value: str) -> str:
 @register.filter
 def masked_text(value: str) -> str:
     return mask_text(value)
+
+
+@register.filter
+def masked_in_text(value: str) -> str:
+    return mask_in_text(value)
 
 
 @register.filter

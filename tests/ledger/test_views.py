@@ -359,6 +359,31 @@ def test_the_city_reads_a_masked_phone_on_the_entry_page(client, yx):
     assert "138****0001" in html and phone(1) not in html and id_number(1) not in html
 
 
+NOTE = "父亲电话13912345678，身份证44010419990101123X，座机020-83001234，邮箱 zhang.san@qq.com。"
+
+
+def test_numbers_typed_into_notes_and_contact_records_are_masked_for_readers(client, yx):
+    entry = _entry(yx.yuexiu, 7, name="越秀赵六", notes=NOTE)
+    services.contact_add(entry=entry, by=yx.yx_staff, date=TODAY, method="phone", content=NOTE)
+    url = reverse("ledger:entry_detail", args=[entry.pk])
+    secrets = ("13912345678", "44010419990101123X", "020-83001234", "zhang.san@qq.com")
+
+    own = _as(client, yx.yx_staff).get(url).content.decode()
+    assert all(own.count(secret) == 2 for secret in secrets)  # the note and the record
+    full = _export_row(client, yx.yx_staff, "越秀赵六")
+    assert full[13] == NOTE
+
+    for reader in (yx.gz_staff, yx.province_staff):
+        html = _as(client, reader).get(url).content.decode()
+        assert not any(secret in html for secret in secrets)
+        assert html.count("父亲电话139****5678，身份证4401**********123X") == 2
+        assert "020*****1234" in html and "z***@qq.com" in html
+        masked = _export_row(client, reader, "越秀赵六")
+        assert masked[13] == (
+            "父亲电话139****5678，身份证4401**********123X，座机020*****1234，邮箱 z***@qq.com。"
+        )
+
+
 def test_the_ledger_list_has_bounded_queries(client, world, django_assert_max_num_queries):
     for n in range(30):
         _entry(world.yuexiu if n % 2 else world.tianhe, n + 10)
