@@ -311,6 +311,49 @@ class Plan(models.Model):
         return f"{self.region} {self.programme_year}实施方案"
 
 
+class PlanVersion(models.Model):
+    """An earlier submission of a plan, kept when the unit uploads a new one: its file and what
+    became of it (returned with the reviewer's comments, or replaced before review), so the
+    unit and its reviewer can both see what changed."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("实施方案"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本"))
+    document = models.FileField(_("方案文件"), upload_to="plans/versions/", max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    status = models.CharField(_("结果"), max_length=10, choices=Plan.Status.choices)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("实施方案历史版本")
+        verbose_name_plural = _("实施方案历史版本")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 第{self.number}版"
+
+
 class Onboarding(models.Model):
     """A county's confirmation that it is on the portal (入驻) with named staff and contacts."""
 

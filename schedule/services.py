@@ -15,7 +15,15 @@ from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify_many
 from positions.models import Region
-from schedule.models import Milestone, Onboarding, Plan, ProgrammeYear, Season, UnitMilestone
+from schedule.models import (
+    Milestone,
+    Onboarding,
+    Plan,
+    PlanVersion,
+    ProgrammeYear,
+    Season,
+    UnitMilestone,
+)
 
 Code = Milestone.Code
 STATUS = UnitMilestone.Status
@@ -333,16 +341,26 @@ def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, by: 
     plan = plan.first() or Plan(programme_year=programme_year, region=region)
     if plan.status == Plan.Status.APPROVED and plan.pk:
         raise ValidationError(_("实施方案已审核通过，不能再替换。"))
-    old = plan.document.name if plan.pk else None
+    if plan.pk:
+        # The submission being replaced is kept, file and review, as the next earlier version.
+        PlanVersion.objects.create(
+            plan=plan,
+            number=plan.versions.count() + 1,
+            document=plan.document.name,
+            original_name=plan.original_name,
+            status=plan.status,
+            submitted_by=plan.submitted_by,
+            submitted_at=plan.submitted_at,
+            reviewed_by=plan.reviewed_by,
+            reviewed_at=plan.reviewed_at,
+            review_comment=plan.review_comment,
+        )
     plan.original_name = document.name[:200]
     plan.document = document
     plan.status = Plan.Status.SUBMITTED
     plan.submitted_by, plan.submitted_at = by, timezone.now()
     plan.reviewed_by, plan.reviewed_at, plan.review_comment = None, None, ""
     plan.save()
-    if old:
-        storage = plan.document.storage
-        transaction.on_commit(lambda: storage.delete(old))
     milestone = _milestone(programme_year, Code.PLAN)
     _unit(milestone, region)
     unit_mark_done(milestone=milestone, region=region)

@@ -15,5 +15,10 @@ urlpatterns = [
     path("calendar/plan/", views.plan, name="plan"),
     path("calendar/plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("calendar/plans/<int:pk>/download/", views.plan_download, name="plan_download"),
+    path(
+        "calendar/plans/<int:pk>/versions/<int:number>/download/",
+        views.plan_version_download,
+        name="plan_version_download",
+    ),
     path("calendar/onboarding/", views.onboarding, name="onboarding"),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -285,6 +285,20 @@ def plan_download(request, pk: int):
     except FileNotFoundError as error:
         raise Http404 from error
     return FileResponse(handle, as_attachment=True, filename=plan.original_name)
+
+
+@login_required
+@require_GET
+@never_cache
+def plan_version_download(request, pk: int, number: int):
+    """An earlier submission's file, to whoever may read the plan."""
+    plan, _can_review = selectors.get_plan_for_user(request.user, pk)
+    version = get_object_or_404(plan.versions, number=number)
+    try:
+        handle = version.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=version.original_name)
 
 
 @login_required

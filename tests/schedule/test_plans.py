@@ -161,6 +161,67 @@ def test_approving_a_plan_tells_the_county_and_the_plan_can_no_longer_be_replace
     assert error.value.messages == ["实施方案已审核通过，不能再替换。"]
 
 
+def _download(client, user, url) -> tuple[int, bytes]:
+    client.force_login(user)
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+    return response.status_code, body
+
+
+def test_a_resubmitted_plan_keeps_the_returned_version_for_both_sides(client, cal):
+    first, second = pdf_bytes(), pdf_bytes() + b"% revised\n"
+    with on(day(3, 20)):
+        plan = submit(
+            cal, cal.yuexiu, cal.yx_staff, name="越秀区实施方案（初稿）.pdf", content=first
+        )
+        plan_review(plan=plan, approve=False, comment="经费预算不明确", by=cal.gz_staff)
+        submit(cal, cal.yuexiu, cal.yx_staff, name="越秀区实施方案（修改稿）.pdf", content=second)
+
+    (version,) = plan.versions.all()
+    assert (version.number, version.original_name, version.status) == (
+        1,
+        "越秀区实施方案（初稿）.pdf",
+        "returned",
+    )
+    assert version.review_comment == "经费预算不明确" and version.reviewed_by == cal.gz_staff
+    for user, url in (
+        (cal.yx_staff, reverse("schedule:plan")),
+        (cal.gz_staff, reverse("schedule:plan_detail", args=[plan.pk])),
+    ):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        history = html.partition('id="plan-versions"')[2]
+        assert "越秀区实施方案（修改稿）.pdf" in html  # the current file
+        assert "第 1 版" in history and "越秀区实施方案（初稿）.pdf" in history
+        assert "已退回修改" in history and "经费预算不明确" in history
+
+    old = reverse("schedule:plan_version_download", args=[plan.pk, 1])
+    current = reverse("schedule:plan_download", args=[plan.pk])
+    assert _download(client, cal.gz_staff, old) == (200, first)
+    assert _download(client, cal.gz_staff, current) == (200, second)
+    assert _download(client, cal.province_staff, old) == (200, first)
+    # Another county or city: as if the plan did not exist; a version that does not exist: 404.
+    assert _download(client, cal.th_staff, old)[0] == 404
+    assert _download(client, cal.mz_staff, old)[0] == 404
+    missing = reverse("schedule:plan_version_download", args=[plan.pk, 2])
+    assert _download(client, cal.yx_staff, missing)[0] == 404
+
+
+def test_a_plan_replaced_before_review_is_kept_as_replaced(client, cal):
+    with on(day(3, 20)):
+        plan = submit(cal, cal.yuexiu, cal.yx_staff, name="一稿.pdf")
+        submit(cal, cal.yuexiu, cal.yx_staff, name="二稿.pdf")
+        submit(cal, cal.yuexiu, cal.yx_staff, name="三稿.pdf")
+
+    assert [(v.number, v.original_name, v.status) for v in plan.versions.all()] == [
+        (2, "二稿.pdf", "submitted"),
+        (1, "一稿.pdf", "submitted"),
+    ]
+    client.force_login(cal.gz_staff)
+    html = client.get(reverse("schedule:plan_detail", args=[plan.pk])).content.decode()
+    assert html.count("审核前被替换") == 2
+
+
 # Onboarding ------------------------------------------------------------------------------------
 
 

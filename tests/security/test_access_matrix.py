@@ -170,12 +170,13 @@ def _build_ledger(w: SimpleNamespace) -> None:
 
 def _build_calendar(w: SimpleNamespace) -> None:
     w.programme_year = w.season.programme_year
-    w.plan_yx = calendar.plan_submit(
-        programme_year=w.programme_year,
-        region=w.yuexiu,
-        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="越秀区实施方案.pdf"),
-        by=w.yx_staff,
-    )
+    for name in ("越秀区实施方案（初稿）.pdf", "越秀区实施方案.pdf"):  # the first is version 1
+        w.plan_yx = calendar.plan_submit(
+            programme_year=w.programme_year,
+            region=w.yuexiu,
+            document=ContentFile(b"%PDF-1.4\n%%EOF\n", name=name),
+            by=w.yx_staff,
+        )
     onboard = w.programme_year.milestones.get(code="onboard")
     calendar.unit_milestones_ensure(milestone=onboard)
     w.unit_yx_onboard = UnitMilestone.objects.get(milestone=onboard, region=w.yuexiu)
@@ -627,6 +628,9 @@ PROTECTED: dict[str, Protected] = {
         shows=("越秀区实施方案.pdf",),
     ),
     "schedule:plan_download": Protected("yx_staff", _pk("plan_yx")),
+    "schedule:plan_version_download": Protected(
+        "yx_staff", lambda w: {"pk": w.plan_yx.pk, "number": 1}
+    ),
     "schedule:onboarding": Protected("yx_staff", page=True, data=lambda w, r: {"contact_name": ""}),
     # ledger: 越秀's contact ledger. The county writes; its city and province only read (403 on
     # any change); every other role gets 404. The `county` filter is tried as a way around scope.
