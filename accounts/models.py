@@ -178,6 +178,7 @@ class AuditEventAction(models.TextChoices):
     CASE_UPDATE = "case.update", _("修改典型案例")
     CASE_APPROVE = "case.approve", _("典型案例审核通过")
     CASE_REJECT = "case.reject", _("典型案例审核未通过")
+    BRIEFING_SAVE = "briefing.save", _("撰写或修改简报草稿")
     BRIEFING_PUBLISH = "briefing.publish", _("发布简报")
     CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
 

@@ -423,15 +423,24 @@ def briefing_save(
     if not title or not body:
         raise ValidationError(_("请填写标题和正文。"))
     if briefing is None:
-        return Briefing.objects.create(
+        saved = Briefing.objects.create(
             province=province, title=title[:100], body=body, created_by=by
         )
-    changed = Briefing.objects.filter(
-        pk=briefing.pk, province=province, status=Briefing.Status.DRAFT
-    ).update(title=title[:100], body=body, updated_at=timezone.now())
-    if not changed:
-        raise ValidationError(_("简报已发布，不能再修改。"))
-    return Briefing.objects.get(pk=briefing.pk)
+    else:
+        changed = Briefing.objects.filter(
+            pk=briefing.pk, province=province, status=Briefing.Status.DRAFT
+        ).update(title=title[:100], body=body, updated_at=timezone.now())
+        if not changed:
+            raise ValidationError(_("简报已发布，不能再修改。"))
+        saved = Briefing.objects.get(pk=briefing.pk)
+    audit_record(
+        Action.BRIEFING_SAVE,
+        target=saved,
+        region=province,
+        data={"title": saved.title, "new": briefing is None},
+        actor=by,
+    )
+    return saved
 
 
 @transaction.atomic

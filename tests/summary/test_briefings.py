@@ -44,6 +44,13 @@ def test_the_province_writes_and_publishes_a_briefing(client, sw):
     assert (briefing.title, briefing.status, briefing.issue) == ("第一期（修改）", "published", 1)
     assert briefing.published_by == sw.province_staff
     assert AuditEvent.objects.filter(action="briefing.publish").count() == 1
+    # Writing and changing the draft are audited too, with who did it.
+    saves = AuditEvent.objects.filter(action="briefing.save").order_by("pk")
+    assert [(e.data["title"], e.data["new"]) for e in saves] == [
+        ("第一期", True),
+        ("第一期（修改）", False),
+    ]
+    assert {e.actor_id for e in saves} == {sw.province_staff.pk}
     # Published: neither changed nor published again.
     client.post(edit, {"title": "改不了", "body": "正文三"})
     client.post(publish)
