@@ -410,8 +410,9 @@ def notice_mails_send(notice_id: int, batch: int = 500) -> int:
 
     Each delivery is claimed (its `mailed_at` set by a conditional update) just before its mail
     goes, so two runs at once, or a run after a worker was killed, never mail anyone twice. A
-    mail the server refused is unclaimed again for the next run. A worker killed between a claim
-    and its mail loses that one mail rather than sending it twice: a mail cannot be taken back."""
+    mail the server refused, or could not take, is unclaimed again for the task's next try. A
+    worker killed between a claim and its mail loses that one mail rather than sending it twice:
+    a mail cannot be taken back."""
     from django.conf import settings
     from django.core.mail import get_connection
     from django.core.mail.message import EmailMessage
@@ -441,11 +442,25 @@ def notice_mails_send(notice_id: int, batch: int = 500) -> int:
                 )
                 body = f"{notice.body}\n\n{_('查看详情：')}{link}"
                 message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-                if connection.send_messages([message]):
+                try:
+                    went = connection.send_messages([message])
+                except OSError:
+                    # The server is unreachable (Django's backend passes socket errors on):
+                    # this one is unclaimed and the run stops; the task tries again later.
+                    Delivery.objects.filter(pk=delivery.pk).update(mailed_at=None)
+                    return sent
+                if went:
                     sent += 1
                 else:
                     Delivery.objects.filter(pk=delivery.pk).update(mailed_at=None)
     return sent
+
+
+def notice_mails_pending(notice_id: int) -> int:
+    """Deliveries of the notice still to be mailed (refused or not reached yet)."""
+    return Delivery.objects.filter(
+        notice_id=notice_id, by_email=True, mailed_at__isnull=True
+    ).count()
 
 
 def delivery_mark_read(delivery: Delivery) -> None:

@@ -18,6 +18,8 @@ def _connection(transport, folder) -> Connection:
         transport_options={
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
+            # beside the queue folder, never kombu's default ./control in the working directory
+            "control_folder": str(folder.parent / f"{folder.name}-control"),
             "store_processed": False,
         },
     )

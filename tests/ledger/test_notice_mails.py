@@ -5,13 +5,15 @@ the next run."""
 import threading
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.urls import reverse
 
 from ledger import services, tasks
 from ledger.models import Delivery, LedgerNotice
-from tests.factories import region
+from tests.factories import region, staff
 
 FLAKY = "tests.ledger.test_notice_mails.FlakyBackend"
 
@@ -25,8 +27,13 @@ class FlakyBackend(EmailBackend):
 
     refuse: set[str] = set()
     die_after: int | None = None
+    down_after: int | None = None
 
     def send_messages(self, messages):
+        if FlakyBackend.down_after is not None:
+            if FlakyBackend.down_after == 0:
+                raise ConnectionRefusedError(111, "Connection refused")
+            FlakyBackend.down_after -= 1
         if FlakyBackend.die_after is not None:
             if FlakyBackend.die_after == 0:
                 raise WorkerKilled
@@ -39,9 +46,9 @@ class FlakyBackend(EmailBackend):
 @pytest.fixture
 def flaky(settings):
     settings.EMAIL_BACKEND = FLAKY
-    FlakyBackend.refuse, FlakyBackend.die_after = set(), None
+    FlakyBackend.refuse, FlakyBackend.die_after, FlakyBackend.down_after = set(), None, None
     yield FlakyBackend
-    FlakyBackend.refuse, FlakyBackend.die_after = set(), None
+    FlakyBackend.refuse, FlakyBackend.die_after, FlakyBackend.down_after = set(), None, None
 
 
 def _notice(people: int, *, without_address: int = 0) -> LedgerNotice:
@@ -76,15 +83,36 @@ def test_running_it_again_mails_nobody_twice_and_people_without_an_address_are_s
     assert not Delivery.objects.filter(mailed_at__isnull=True).exists()
 
 
-def test_a_refused_mail_goes_on_the_next_run_and_only_that_one(db, flaky):
+def test_a_refused_mail_is_tried_again_later_and_only_that_one(db, flaky):
     notice = _notice(4)
     flaky.refuse = {"p2@example.com"}
-    assert tasks.send_notice_mails(notice.pk) == 3
+    with pytest.raises(Retry):  # the task puts itself back for a later try
+        tasks.send_notice_mails(notice.pk)
+    assert _mailed_to() == ["p0@example.com", "p1@example.com", "p3@example.com"]
     assert Delivery.objects.get(mailed_at__isnull=True).entry.email == "p2@example.com"
 
     flaky.refuse = set()  # the server takes it now
     assert tasks.send_notice_mails(notice.pk) == 1
     assert _mailed_to() == _everyone(4)
+
+
+def test_a_mail_server_that_is_down_stops_the_run_and_the_retry_sends_the_rest_once(
+    client, db, flaky
+):
+    notice = _notice(12)
+    flaky.down_after = 2  # two mails go, then the connection is refused
+    with pytest.raises(Retry):
+        tasks.send_notice_mails(notice.pk)
+    assert _mailed_to() == ["p0@example.com", "p1@example.com"]
+    assert Delivery.objects.filter(mailed_at__isnull=True).count() == 10
+    # The notice's page shows who is still waiting for the mail (its sender's account is gone).
+    client.force_login(staff("county", region=notice.county))
+    html = client.get(reverse("ledger:notice_detail", args=[notice.pk])).content.decode()
+    assert html.count("待发送") == 10
+
+    flaky.down_after = None
+    assert tasks.send_notice_mails(notice.pk) == 10
+    assert _mailed_to() == _everyone(12)
 
 
 def test_a_worker_killed_mid_way_then_redelivered_mails_nobody_twice(db, flaky):

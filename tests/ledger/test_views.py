@@ -31,7 +31,7 @@ from ledger.models import (
     ReturnRegistration,
 )
 from ledger.selectors import delivery_token
-from tests.factories import StudentFactory, season
+from tests.factories import StudentFactory, season, staff
 
 NOW = datetime.datetime(2026, 10, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 TODAY = NOW.date()
@@ -382,6 +382,14 @@ def test_numbers_typed_into_notes_and_contact_records_are_masked_for_readers(cli
         assert masked[13] == (
             "父亲电话139****5678，身份证4401**********123X，座机020*****1234，邮箱 z***@qq.com。"
         )
+
+
+def test_a_contact_by_staff_whose_account_was_deleted_still_shows(client, yx):
+    gone = staff("county", region=yx.yuexiu, username="离职干部")
+    services.contact_add(entry=yx.entry, by=gone, date=TODAY, method="visit", content="上门走访")
+    gone.delete()
+    page = _as(client, yx.yx_staff).get(reverse("ledger:entry_detail", args=[yx.entry.pk]))
+    assert page.status_code == 200 and "上门走访" in page.content.decode()
 
 
 def test_the_ledger_list_has_bounded_queries(client, world, django_assert_max_num_queries):
