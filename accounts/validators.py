@@ -39,12 +39,22 @@ def mask_text(value: str) -> str:
     return f"{value[:2]}***" if value else ""
 
 
-# What a note typed by county staff may hold about a person: an ID number (18 or 15 digits), a
-# mobile or landline number, an e-mail address.
+# What a note typed by county staff may hold about a person: an ID number (18 or 15 digits,
+# perhaps grouped 6-8-4), a mobile (perhaps +86, perhaps grouped 3-4-4), a landline with its
+# area code and hyphen, an e-mail address. An 11-digit number that looks like a mobile (a
+# student number, say) is masked too: for staff who only read, hiding a little too much is
+# the safe side.
+_SEP = r"[- ]?"
 _PERSONAL_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?:"
+    rf"\d{{6}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx]|\d{{15}}"
+    rf"|(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
+    r"|0\d{2,3}-\d{7,8}"
+    r")(?![0-9A-Za-z])"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
+# Full-width digits (１３９…) are read as digits; nothing else in the text changes.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋Ｘｘ－", "0123456789+Xx-")
 
 
 def mask_in_text(value: str) -> str:
@@ -55,11 +65,19 @@ def mask_in_text(value: str) -> str:
         found = match.group(0)
         if "@" in found:
             return mask_email(found)
-        if len(found) >= 15 and "-" not in found:
+        if sum(c.isdigit() for c in found) >= 15:
             return found[:4] + "*" * (len(found) - 8) + found[-4:]
         return mask_phone(found)
 
-    return _PERSONAL_IN_TEXT.sub(one, value or "")
+    text = (value or "").translate(_FULL_WIDTH)
+    if text == (value or ""):
+        return _PERSONAL_IN_TEXT.sub(one, text)
+    # Full-width digits: find on the ASCII reading, mask those spans of the original text.
+    out, last = [], 0
+    for match in _PERSONAL_IN_TEXT.finditer(text):
+        out += [value[last : match.start()], one(match)]
+        last = match.end()
+    return "".join(out) + value[last:]
 
 
 class MixedCharactersValidator:

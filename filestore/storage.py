@@ -5,6 +5,7 @@ region (a plan's download, a case photo), so `url()` gives nothing to link to.""
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -27,8 +28,15 @@ class DatabaseStorage(Storage):
         if hasattr(content, "seek"):
             content.seek(0)
         data = b"".join(content.chunks()) if hasattr(content, "chunks") else content.read()
-        StoredFile.objects.create(name=name, content=data, size=len(data))
-        return name
+        while True:
+            try:
+                # A savepoint: a name taken meanwhile must not spoil the caller's transaction.
+                with transaction.atomic():
+                    StoredFile.objects.create(name=name, content=data, size=len(data))
+                return name
+            except IntegrityError:
+                # Another upload took the name between exists() and here: never overwrite.
+                name = self.get_available_name(name, max_length=255)
 
     def exists(self, name) -> bool:
         from filestore.models import StoredFile

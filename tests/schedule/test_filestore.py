@@ -16,7 +16,8 @@ from filestore.storage import DatabaseStorage
 from schedule.services import plan_submit
 from tests.schedule.test_plans import pdf_bytes
 
-copy_in = importlib.import_module("filestore.migrations.0002_copy_files_from_disk").copy_in
+_moving = importlib.import_module("filestore.migrations.0002_copy_files_from_disk")
+copy_in, write_out = _moving.copy_in, _moving.write_out
 
 
 def test_the_portal_keeps_uploads_in_the_database():
@@ -69,19 +70,54 @@ def test_the_storage_reads_back_what_it_saved_and_never_overwrites(db):
         default_storage.open(first)
 
 
-def test_files_kept_on_disk_before_the_file_store_are_copied_in_once(db, settings, tmp_path):
-    (tmp_path / "plans" / "2026" / "440104").mkdir(parents=True)
-    (tmp_path / "plans" / "2026" / "440104" / "old.pdf").write_bytes(b"%PDF-1.4 old")
+def test_a_name_taken_between_the_check_and_the_save_gets_another_name(db, monkeypatch):
+    """Two uploads of one name at once: the second is saved under another name, not refused,
+    and the caller's transaction goes on."""
+    default_storage.save("cases/2030/same.png", ContentFile(b"first"))
+    real_exists, calls = DatabaseStorage.exists, []
+
+    def exists(self, name):  # the second upload's check ran before the first one's save
+        calls.append(name)
+        return False if len(calls) == 1 else real_exists(self, name)
+
+    monkeypatch.setattr(DatabaseStorage, "exists", exists)
+    with transaction.atomic():
+        second = default_storage.save("cases/2030/same.png", ContentFile(b"second"))
+        assert StoredFile.objects.count() == 2  # the transaction is still usable
+    assert second != "cases/2030/same.png" and len(calls) >= 2  # it collided, then renamed
+    with (
+        default_storage.open("cases/2030/same.png") as first,
+        default_storage.open(second) as other,
+    ):
+        assert (first.read(), other.read()) == (b"first", b"second")
+
+
+def _disk(root) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_files_kept_on_disk_before_the_file_store_move_in_once_and_back_out(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    (tmp_path / "ledger_imports" / "2026" / "07").mkdir(parents=True)
+    (tmp_path / "ledger_imports" / "2026" / "07" / "台账.xlsx").write_bytes(b"PK people")
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "photo.png").write_bytes(b"\x89PNG old")
+    before = _disk(tmp_path)
     settings.MEDIA_ROOT = tmp_path
 
-    copy_in(apps, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        copy_in(apps, None)
     copy_in(apps, None)  # migrating again copies nothing twice
 
     assert dict(StoredFile.objects.values_list("name", "size")) == {
-        "plans/2026/440104/old.pdf": 12,
+        "ledger_imports/2026/07/台账.xlsx": 9,
         "cases/photo.png": 8,
     }
-    with default_storage.open("plans/2026/440104/old.pdf") as handle:
-        assert handle.read() == b"%PDF-1.4 old"
+    with default_storage.open("ledger_imports/2026/07/台账.xlsx") as handle:
+        assert handle.read() == b"PK people"
+    # Committed: no copy stays on disk (an import's people must not outlive it there).
+    assert _disk(tmp_path) == {}
+
+    write_out(apps, None)  # migrating back
+    assert _disk(tmp_path) == before
