@@ -241,8 +241,18 @@ def plan(request):
     return render(
         request,
         "schedule/plan.html",
-        {"form": form, "plan": current, "programme_year": programme_year},
+        {
+            "form": form,
+            "plan": current,
+            "versions": _versions(current),
+            "programme_year": programme_year,
+        },
     )
+
+
+def _versions(plan: Plan | None) -> list:
+    """The plan's earlier submissions, newest first, with their reviewers (one query)."""
+    return list(plan.versions.select_related("reviewed_by")) if plan else []
 
 
 @login_required
@@ -269,6 +279,7 @@ def plan_detail(request, pk: int):
         "schedule/plan_detail.html",
         {
             "plan": plan,
+            "versions": _versions(plan),
             "form": form,
             "can_review": can_review and plan.status == Plan.Status.SUBMITTED,
         },
