@@ -2,6 +2,7 @@
 producer's write and the worker's poll interleave."""
 
 import threading
+import uuid
 from queue import Empty
 
 import pytest
@@ -27,11 +28,14 @@ def _connection(transport, folder) -> Connection:
 
 def _race(transport, folder, count: int) -> tuple[list[int], list[Exception]]:
     """A consumer polls without pause while a producer puts `count` messages."""
-    received, errors, done = [], [], threading.Event()
+    received, errors, done, bound = [], [], threading.Event(), threading.Event()
+    # kombu remembers bindings per process, not per folder: a fresh queue name for each race.
+    name = f"race-{uuid.uuid4().hex[:8]}"
 
     def consume():
         with _connection(transport, folder) as conn:
-            queue = conn.SimpleQueue("race")
+            queue = conn.SimpleQueue(name)
+            bound.set()
             while len(received) < count:
                 try:
                     message = queue.get(block=True, timeout=0.01)
@@ -47,8 +51,11 @@ def _race(transport, folder, count: int) -> tuple[list[int], list[Exception]]:
 
     consumer = threading.Thread(target=consume)
     consumer.start()
+    # As with a worker: its queue exists before anything is sent to it (a message to a queue
+    # no one has bound yet is dropped by kombu, a different matter).
+    assert bound.wait(timeout=30)
     with _connection(transport, folder) as conn:
-        queue = conn.SimpleQueue("race")
+        queue = conn.SimpleQueue(name)
         for n in range(count):
             queue.put({"n": n, "text": "返家乡" * 200})
     done.set()
@@ -93,6 +100,31 @@ def test_a_message_being_written_is_invisible_to_the_worker(tmp_path, monkeypatc
         monkeypatch.setattr(broker, "dumps", real_dumps)
         assert seen == ["Empty"]
         assert channel._get("race") == {"n": 1}
+
+
+def test_a_publisher_never_reads_an_exchange_table_being_created(tmp_path, monkeypatch):
+    """Freeze the first binding while its table is written: a publisher reading the table then
+    finds no table yet (kombu's transport hands it an empty file, and publishing fails)."""
+    with (
+        _connection("fanjiaxiang.broker:Transport", tmp_path) as binder,
+        _connection("fanjiaxiang.broker:Transport", tmp_path) as publisher,
+    ):
+        binding, reading = binder.default_channel, publisher.default_channel
+        tables: list = []
+        real_dumps = broker.dumps
+
+        def dumps_while_reading(payload):
+            tables.append(reading.get_table("race"))
+            return real_dumps(payload)
+
+        monkeypatch.setattr(broker, "dumps", dumps_while_reading)
+        binding._queue_bind("race", "race", None, "race")
+        monkeypatch.setattr(broker, "dumps", real_dumps)
+        assert tables == [[]]
+        assert [q.queue for q in reading.get_table("race")] == ["race"]
+        # A second binding is added to the table, not written over it.
+        binding._queue_bind("race", "other", None, "other")
+        assert sorted(q.queue for q in reading.get_table("race")) == ["other", "race"]
 
 
 def test_kombus_own_transport_is_the_one_that_breaks(tmp_path, monkeypatch):
