@@ -49,6 +49,7 @@ from students.models import Application, Placement, Student  # noqa: E402
 
 
 def top_up(students: int) -> None:
+    call_command("migrate", verbosity=0)  # a new, empty database (createdb) works as it is
     if not Region.objects.exists():
         call_command("load_regions")
     have = User.objects.filter(username__startswith="scale_").count()
