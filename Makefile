@@ -11,13 +11,17 @@ PORT ?= 8000
 
 .PHONY: setup run test install browser lint security worker clean
 
-setup: install
+setup: install local.env
 	@mkdir -p var/celery/queue var/celery/results var/celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
 	$(MANAGE) seed_demo
 
 install: $(VENV)/.installed node_modules/.installed
+
+# This checkout's DEBUG=1 and keys (git-ignored); without it the settings are production's.
+local.env:
+	$(PYTHON) fanjiaxiang/localenv.py $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +50,7 @@ run: setup
 	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO --concurrency=2 & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-worker: install
+worker: install local.env
 	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO
 
 lint: install
@@ -58,7 +62,7 @@ security: install
 	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary filestore fanjiaxiang -ll -x '*/migrations/*'
 	$(BIN)/python .ci/dependency-audit
 
-test: install browser lint security
+test: install local.env browser lint security
 	$(BIN)/python -m pytest
 
 clean:

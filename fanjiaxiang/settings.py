@@ -1,8 +1,11 @@
 """Settings, read from the environment (see README "Settings").
 
 Defaults give the embedded runtime: SQLite and a file-system Celery broker under var/, so that
-`make run` works on a fresh machine. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY,
-ALLOWED_HOSTS and DEBUG=0; nothing here exists only in production.
+`make run` works on a fresh machine. Without the environment saying otherwise the settings behave
+as production does (DEBUG off, so SECRET_KEY is required): a deployment that forgets DEBUG=0
+never shows a debug page. `make setup` writes `local.env` (git-ignored: DEBUG=1, a generated
+key) for a developer's checkout; the real environment always wins over it. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS; nothing here exists only in production.
 """
 
 import os
@@ -15,6 +18,19 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def load_local_env(path: Path) -> None:
+    """KEY=VALUE lines of a developer's local.env, under whatever the environment already says."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+load_local_env(Path(os.environ.get("LOCAL_ENV_FILE", BASE_DIR / "local.env")))
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
@@ -35,7 +51,7 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else default
 
 
-DEBUG = envbool("DEBUG", True)
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

@@ -43,3 +43,43 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_check_deploy_warns_when_no_proxy_is_trusted():
     result = _manage("check", "--deploy", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
     assert "fanjiaxiang.W001" in result.stderr + result.stdout
+
+
+# --- production is the default; a developer's checkout opts in to DEBUG through local.env ------
+
+SHOW_DEBUG = ("shell", "-c", "from django.conf import settings; print('DEBUG', settings.DEBUG)")
+
+
+def test_settings_default_to_production_without_a_local_env_file(tmp_path):
+    """A deployment that forgets DEBUG=0 still gets production behaviour: no key, no start."""
+    missing = str(tmp_path / "no-local.env")
+    refused = _manage("check", LOCAL_ENV_FILE=missing)
+    assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
+    keys = {k: PRODUCTION[k] for k in ("SECRET_KEY", "FIELD_ENCRYPTION_SALTS", "ALLOWED_HOSTS")}
+    shown = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=missing, **keys)
+    assert "DEBUG False" in shown.stdout, shown.stdout + shown.stderr
+
+
+def _write_local_env(path) -> str:
+    subprocess.run(  # noqa: S603 - our own script with fixed arguments
+        [sys.executable, "fanjiaxiang/localenv.py", str(path)],
+        cwd=settings.BASE_DIR,
+        check=True,
+        capture_output=True,
+    )
+    return path.read_text(encoding="utf-8")
+
+
+def test_local_env_turns_debug_on_and_the_environment_still_wins(tmp_path):
+    local = tmp_path / "local.env"
+    written = _write_local_env(local)
+    assert "DEBUG=1" in written and "dev-only" not in written  # a fresh checkout's own key
+    shown = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local))
+    assert "DEBUG True" in shown.stdout, shown.stdout + shown.stderr
+    overridden = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local), DEBUG="0")
+    assert "DEBUG False" in overridden.stdout, overridden.stdout + overridden.stderr
+
+
+def test_local_env_is_written_once_so_its_keys_keep_decrypting(tmp_path):
+    local = tmp_path / "local.env"
+    assert _write_local_env(local) == _write_local_env(local)
