@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import Action
+from accounts.backends import unit_deactivated
 from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
 from accounts.validators import normalize_phone
 from positions.models import HostUnit, Region
@@ -94,3 +96,21 @@ class AuditFilterForm(forms.Form):
         """The valid filters; a bad date is ignored (and shown as an error) rather than failing."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, telling the staff of a deactivated host unit why they are refused
+    (only once the password is right, so it reveals nothing to a guesser)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = User.objects.filter(username__iexact=self.cleaned_data.get("username")).first()
+            password = self.cleaned_data.get("password") or ""
+            if user is not None and unit_deactivated(user) and user.check_password(password):
+                raise forms.ValidationError(
+                    _("您所在的用人单位已停用，账号暂不能使用；请联系县级团委。"),
+                    code="unit_deactivated",
+                ) from None
+            raise

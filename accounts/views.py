@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import selectors, services
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
-from accounts.forms import AccountForm, AuditFilterForm
+from accounts.forms import AccountForm, AuditFilterForm, LoginForm
 from accounts.models import CHILD_ROLES, Notice, Role
 from accounts.scoping import require_write
 from accounts.services import scope_region
@@ -103,6 +103,7 @@ def audit_log(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -103,7 +103,7 @@ def register(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, student.user, backend="accounts.backends.PortalBackend")
             messages.success(request, _("注册成功。现在可以查找家乡的岗位并报名了。"))
             return redirect("students:me")
     return render(request, "students/register.html", {"form": form, **_region_lists(request.POST)})

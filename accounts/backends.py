@@ -1,0 +1,25 @@
+"""Who may be signed in: Django's ModelBackend, plus the host unit's own switch.
+
+A county deactivates a host unit that stops taking part; its staff must then lose access at
+once, including sessions already open. ModelBackend consults `user_can_authenticate` both when
+signing in and (through `get_user`) on every request of an open session, so one rule here does
+both, and reactivating the unit restores the same accounts.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+from accounts.models import Role, User
+
+
+def unit_deactivated(user) -> bool:
+    return user.role == Role.HOST and user.host_unit is not None and not user.host_unit.is_active
+
+
+class PortalBackend(ModelBackend):
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not unit_deactivated(user)
+
+    def get_user(self, user_id):
+        # The unit rides along in the one query a request already makes for its user.
+        user = User._default_manager.select_related("host_unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
