@@ -145,6 +145,7 @@ class AuditEventAction(models.TextChoices):
     OFFER_CONFIRM = "offer.confirm", _("学生确认录用")
     OFFER_DECLINE = "offer.decline", _("学生放弃录用")
     PLACEMENT_REPORT = "placement.report", _("报到")
+    CHECKIN_REFUSE = "placement.checkin_refuse", _("报到码错误")
     PLACEMENT_EVALUATE = "placement.evaluate", _("期满鉴定")
     PLACEMENT_DROP = "placement.drop", _("中止实践")
     MATCHING_PUBLISH = "matching.publish", _("发布匹配结果")

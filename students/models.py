@@ -202,6 +202,11 @@ class Placement(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
     checkin_code = models.CharField(_("报到码"), max_length=8)
+    # Wrong codes typed by the student since the last pause (students.services.placement_checkin).
+    checkin_failures = models.PositiveSmallIntegerField(
+        _("报到码连续错误次数"), default=0, db_default=0
+    )
+    checkin_paused_until = models.DateTimeField(_("报到码暂停至"), null=True, blank=True)
     reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
     trained_at = models.DateTimeField(_("岗前培训完成"), null=True, blank=True)
     completed_at = models.DateTimeField(_("鉴定时间"), null=True, blank=True)

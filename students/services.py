@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -445,19 +445,81 @@ def _move(placement: Placement, *, allowed: tuple, to: str, refusal: str, **extr
     return placement
 
 
-@transaction.atomic
-def placement_report(*, placement: Placement, code: str | None = None) -> Placement:
-    """报到: recorded by the host unit, or by the student with the code the host unit shows."""
-    if code is not None and code.strip().upper() != placement.checkin_code:
-        raise ValidationError(_("报到码不正确，请向用人单位核对。"))
+def _check_practice_window(placement: Placement) -> None:
     if timezone.localdate() < placement.post.starts_on:
         raise ValidationError(
-            _("实践从 %(day)s 开始，届时再报到。") % {"day": placement.post.starts_on}
+            _("报到将于 %(day)s 开放，届时请向用人单位索取报到码。")
+            % {"day": placement.post.starts_on}
         )
     if timezone.localdate() > placement.post.ends_on:
         raise ValidationError(
             _("实践已于 %(day)s 结束，不能再报到。") % {"day": placement.post.ends_on}
         )
+
+
+CHECKIN_ATTEMPTS = 5  # wrong codes in a row before a pause
+CHECKIN_PAUSE = datetime.timedelta(minutes=30)
+
+
+def placement_checkin(*, placement: Placement, code: str) -> Placement:
+    """报到 by the student with the code the host unit shows.
+
+    Each try first claims one of CHECKIN_ATTEMPTS by a conditional UPDATE, so concurrent
+    guesses cannot exceed the limit between a read and a write; the claim and the audit of a
+    wrong code are committed on their own (not rolled back with the refusal). Before the
+    practice starts nothing is compared, so a code cannot be tested ahead of time.
+    """
+    _check_practice_window(placement)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            Placement.objects.filter(
+                pk=placement.pk,
+                status=Placement.Status.CONFIRMED,
+                checkin_failures__lt=CHECKIN_ATTEMPTS,
+            )
+            .exclude(checkin_paused_until__gt=now)
+            .update(checkin_failures=F("checkin_failures") + 1)
+        )
+    if not claimed:
+        placement.refresh_from_db()
+        if placement.status == Placement.Status.CONFIRMED:
+            raise ValidationError(_checkin_paused_message(placement))
+        raise ValidationError(_("只有已确认、尚未报到的安排可以报到。"))
+    typed = code.strip().upper().encode()
+    if not secrets.compare_digest(typed, placement.checkin_code.encode()):
+        if _checkin_refuse(placement=placement, now=now):
+            placement.refresh_from_db()
+            raise ValidationError(_checkin_paused_message(placement))
+        raise ValidationError(_("报到码不正确，请向用人单位核对。"))
+    Placement.objects.filter(pk=placement.pk).update(checkin_failures=0)
+    return placement_report(placement=placement, by_code=True)
+
+
+def _checkin_paused_message(placement: Placement) -> str:
+    until = placement.checkin_paused_until
+    if until is None:  # the pause is being set by the try that used the last attempt
+        until = timezone.now() + CHECKIN_PAUSE
+    return _("报到码连续输错 %(n)d 次，请于 %(time)s 后再试，或请用人单位直接登记报到。") % {
+        "n": CHECKIN_ATTEMPTS,
+        "time": timezone.localtime(until).strftime("%H:%M"),
+    }
+
+
+@transaction.atomic
+def _checkin_refuse(*, placement: Placement, now: datetime.datetime) -> bool:
+    """Audit a wrong code (committed: the caller raises after this block); True if it paused."""
+    paused = Placement.objects.filter(
+        pk=placement.pk, checkin_failures__gte=CHECKIN_ATTEMPTS
+    ).update(checkin_failures=0, checkin_paused_until=now + CHECKIN_PAUSE)
+    _audit(Action.CHECKIN_REFUSE, placement, placement.post, paused=bool(paused))
+    return bool(paused)
+
+
+@transaction.atomic
+def placement_report(*, placement: Placement, by_code: bool = False) -> Placement:
+    """报到 recorded by the host unit or county (the student's own goes through placement_checkin)."""
+    _check_practice_window(placement)
     placement = _move(
         placement,
         allowed=(Placement.Status.CONFIRMED,),
@@ -465,7 +527,7 @@ def placement_report(*, placement: Placement, code: str | None = None) -> Placem
         refusal=_("只有已确认、尚未报到的安排可以报到。"),
         reported_at=timezone.now(),
     )
-    _audit(Action.PLACEMENT_REPORT, placement, placement.post, by_code=code is not None)
+    _audit(Action.PLACEMENT_REPORT, placement, placement.post, by_code=by_code)
     return placement
 
 

@@ -251,7 +251,7 @@ def checkin(request, pk: int):
     with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(_("请输入报到码。"))
-        services.placement_report(placement=placement, code=form.cleaned_data["code"])
+        services.placement_checkin(placement=placement, code=form.cleaned_data["code"])
         messages.success(request, _("报到成功。"))
     return redirect("students:me")
 

@@ -137,12 +137,12 @@ def test_selection_offer_confirm_report_evaluate_certificate(student, posts, wor
     other.refresh_from_db()
     assert other.status == S.WITHDRAWN  # confirming closes the other choices
     day, last_day = placement.post.starts_on, placement.post.ends_on
-    with pytest.raises(ValidationError, match="届时再报到"):
-        services.placement_report(placement=placement, code=placement.checkin_code)
+    with pytest.raises(ValidationError, match="报到将于"):
+        services.placement_checkin(placement=placement, code=placement.checkin_code)
     with time_machine.travel(day):
         with pytest.raises(ValidationError, match="报到码不正确"):
-            services.placement_report(placement=placement, code="WRONG1")
-        services.placement_report(placement=placement, code=placement.checkin_code.lower())
+            services.placement_checkin(placement=placement, code="WRONG1")
+        services.placement_checkin(placement=placement, code=placement.checkin_code.lower())
         services.placement_train(placement=placement)
         with pytest.raises(ValidationError, match="期满"):
             services.placement_evaluate(placement=placement, rating="excellent")

@@ -1,0 +1,137 @@
+"""Students report (报到) with the host unit's check-in code; wrong codes are limited per
+placement and audited, and before the practice starts no code is compared at all (issue 23)."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from accounts.models import AuditEventAction as Action
+from students import services
+from students.models import Placement
+from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+
+REFUSED = Action.CHECKIN_REFUSE
+
+
+def _placement(county) -> Placement:
+    post = PostFactory(host_unit=HostUnitFactory(county=county))
+    application = services.application_submit(student=StudentFactory(hometown=county), post=post)
+    services.application_offer(application=application)
+    return services.offer_confirm(application=application)
+
+
+@pytest.fixture
+def placement(gd):
+    return _placement(gd.yuexiu)
+
+
+def _at(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+def _first_day(placement) -> datetime.datetime:
+    return datetime.datetime.combine(
+        placement.post.starts_on, datetime.time(9), tzinfo=datetime.UTC
+    )
+
+
+def _try(placement, code) -> str:
+    try:
+        services.placement_checkin(placement=placement, code=code)
+    except ValidationError as error:
+        return error.messages[0]
+    return "ok"
+
+
+def test_before_the_start_a_right_and_a_wrong_code_get_the_same_answer(placement):
+    right, wrong = _try(placement, placement.checkin_code), _try(placement, "WRONG1")
+
+    assert right == wrong and "报到将于" in right
+    placement.refresh_from_db()
+    assert placement.status == "confirmed" and placement.checkin_failures == 0
+    assert not AuditEvent.objects.filter(action=REFUSED).exists()
+
+
+def test_five_wrong_codes_pause_check_in_even_for_the_right_code(placement):
+    with _at(_first_day(placement)):
+        answers = [_try(placement, f"WRONG{n}") for n in range(5)]
+        blocked = _try(placement, placement.checkin_code)
+
+    assert all("报到码不正确" in a for a in answers[:4])
+    assert "连续输错 5 次" in answers[4] and "连续输错 5 次" in blocked
+    placement.refresh_from_db()
+    assert placement.status == "confirmed"
+    events = AuditEvent.objects.filter(action=REFUSED, target_id=placement.pk)
+    assert events.count() == 5 and events.filter(data__paused=True).count() == 1
+
+
+def test_after_the_pause_the_right_code_reports_and_the_count_starts_again(placement):
+    with _at(_first_day(placement)):
+        for n in range(5):
+            _try(placement, f"WRONG{n}")
+    with _at(_first_day(placement) + datetime.timedelta(minutes=31)):
+        assert _try(placement, "WRONG9") == "报到码不正确，请向用人单位核对。"
+        assert _try(placement, placement.checkin_code.lower()) == "ok"
+    placement.refresh_from_db()
+    assert placement.status == "reported"
+
+
+def test_a_right_code_resets_the_count(placement, gd):
+    other = _placement(gd.yuexiu)
+    with _at(_first_day(placement)):
+        for n in range(4):
+            _try(placement, f"WRONG{n}")
+        assert _try(placement, placement.checkin_code) == "ok"
+    placement.refresh_from_db()
+    assert placement.checkin_failures == 0
+    assert other.checkin_failures == 0  # counted per placement
+
+
+def test_wrong_codes_typed_in_the_browser_are_counted_not_rolled_back(client, placement):
+    url = reverse("students:checkin", args=[placement.pk])
+    with _at(_first_day(placement)):
+        client.force_login(placement.student.user)
+        for n in range(5):
+            client.post(url, {"code": f"WRONG{n}"})
+        page = client.post(url, {"code": placement.checkin_code}, follow=True)
+    assert "连续输错 5 次" in page.content.decode()
+    assert AuditEvent.objects.filter(action=REFUSED, target_id=placement.pk).count() == 5
+
+
+def test_the_host_unit_still_records_the_report_during_a_pause(placement):
+    with _at(_first_day(placement)):
+        for n in range(5):
+            _try(placement, f"WRONG{n}")
+        services.placement_report(placement=placement)
+    placement.refresh_from_db()
+    assert placement.status == "reported"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_guesses_are_compared_at_most_five_times():
+    placement = _placement(region("440104"))
+    barrier, answers = threading.Barrier(20), []
+
+    def guess(n):
+        try:
+            barrier.wait()
+            answers.append(_try(Placement.objects.get(pk=placement.pk), f"GUESS{n:02d}"))
+        finally:
+            connection.close()
+
+    with _at(_first_day(placement)):
+        threads = [threading.Thread(target=guess, args=[n]) for n in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert AuditEvent.objects.filter(action=REFUSED, target_id=placement.pk).count() == 5
+    assert sum("连续输错" in a for a in answers) == 16
