@@ -7,6 +7,7 @@ from dashboards import selectors
 from dashboards.exporters import EXPORTERS, STATE_LABELS, funnel_headers
 from dashboards.models import FUNNEL
 from fanjiaxiang.exporters import export_response
+from fanjiaxiang.params import year_param
 from schedule.models import Season
 
 SEASONS = dict(Season.Kind.choices)
@@ -15,8 +16,7 @@ SEASONS = dict(Season.Kind.choices)
 def _filters(request) -> tuple[int | None, str]:
     year = request.GET.get("year", "")
     season = request.GET.get("season", "")
-    number = int(year) if year.isascii() and year.isdigit() else None
-    return number, (season if season in SEASONS else "")
+    return year_param(year), (season if season in SEASONS else "")
 
 
 def _board(request, code: str) -> selectors.Dashboard:

@@ -4,6 +4,8 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -31,3 +33,37 @@ def _address(value: str) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+class RefuseNulMiddleware:
+    """A query string or form field holding NUL is refused with 400 before any view reads it.
+
+    PostgreSQL cannot store or even compare text containing NUL (psycopg refuses the statement),
+    and no real user types one, so one check here spares every filter of every view; a form's
+    own ProhibitNullCharactersValidator would only cover the fields that go through a form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(_holds_nul(query) for query in (request.GET, _form_fields(request))):
+            return render(
+                request,
+                "400.html",
+                {"reason": _("请求中含有无效的字符（NUL），请删除后重试。")},
+                status=400,
+            )
+        return self.get_response(request)
+
+
+def _form_fields(request: HttpRequest):
+    # Only url-encoded bodies: reading a multipart body here would parse uploads before the view
+    # sets its own limits.
+    if request.content_type == "application/x-www-form-urlencoded":
+        return request.POST
+    return {}
+
+
+def _holds_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import region_filter
+from fanjiaxiang.params import year_param
 from positions.models import HostUnit, Post, Region
 
 
@@ -98,8 +99,9 @@ def published_posts(search: PostSearch) -> QuerySet[Post]:
         posts = posts.filter(category=search.category)
     if search.season:
         year, _, kind = search.season.partition("-")
-        if year.isascii() and year.isdigit():
-            posts = posts.filter(season__programme_year__year=int(year), season__kind=kind)
+        number = year_param(year)
+        if number is not None:
+            posts = posts.filter(season__programme_year__year=number, season__kind=kind)
     if search.keyword:
         words = Q()
         for field in ("title", "description", "duties", "place", "host_unit__name"):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role
+from fanjiaxiang.params import year_param
 from positions.models import Region
 from schedule.models import CountyQuota, Milestone, Plan, ProgrammeYear, UnitMilestone
 
@@ -46,7 +47,8 @@ def current_programme_year(user, year: str | None = None) -> ProgrammeYear | Non
     summary the next March), else the latest."""
     years = programme_years_for_user(user)
     if year:
-        return get_object_or_404(years, year=year) if str(year).isdigit() else None
+        number = year_param(year)
+        return get_object_or_404(years, year=number) if number is not None else None
     today = timezone.localdate()
     in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
     return years.filter(year=in_force).first() or years.first()

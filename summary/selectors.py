@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role
+from fanjiaxiang.params import year_param
 from positions.models import Region
 from schedule.models import ProgrammeYear
 from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
@@ -60,9 +61,10 @@ def programme_year_for_user(user, year: str | None = None) -> ProgrammeYear | No
     due (a year runs from its plans in spring to its summary the next March), else the latest."""
     years = programme_years_for_user(user)
     if year:
-        if not (str(year).isascii() and str(year).isdigit()):
+        number = year_param(year)
+        if number is None:
             raise Http404
-        return get_object_or_404(years, year=int(year))
+        return get_object_or_404(years, year=number)
     today = timezone.localdate()
     in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
     return years.filter(year=in_force).first() or years.first()

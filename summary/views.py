@@ -20,6 +20,7 @@ from accounts.models import Role
 from accounts.scoping import require_write
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from fanjiaxiang.params import year_param
 from summary import scoring, selectors, services
 from summary.exporters import EXPORTERS
 from summary.forms import (
@@ -232,9 +233,9 @@ def case_list(request):
     status = request.GET.get("status", "")
     if status in TypicalCase.Status.values:
         cases = cases.filter(status=status)
-    year = request.GET.get("year", "")
-    if year.isascii() and year.isdigit():
-        cases = cases.filter(programme_year__year=int(year))
+    year = year_param(request.GET.get("year"))
+    if year is not None:
+        cases = cases.filter(programme_year__year=year)
     cases = cases.select_related("programme_year", "region__parent", "university").annotate(
         photo_count=Count("photos")
     )
