@@ -70,7 +70,7 @@ def seed_county_ledger(*, county, staff, season) -> None:
     entries = []
     for n in range(30):
         name = SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 5) % len(GIVEN)]
-        number = id_number_for(county, LEDGER_OFFSET + n) if n % 4 else ""
+        number = id_number_for(county.code, LEDGER_OFFSET + n) if n % 4 else ""
         entry = Entry(
             county=county,
             name=name,

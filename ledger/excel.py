@@ -332,7 +332,7 @@ def _place_known(prefix: str, year: str) -> bool:
     """Was the place code in use in the year of birth (stdnum knows when codes changed)."""
     try:
         ric.get_birth_place(f"{prefix}{year}01010000")
-    except ValueError:
+    except (ValueError, KeyError):  # KeyError: stdnum 2.2 on a code it half knows (130171…)
         return False
     return True
 

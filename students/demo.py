@@ -1,8 +1,11 @@
 """Demo students for seed_demo: every state of a season, and `--scale N` bulk students."""
 
 import datetime
+import functools
+import re
 
 from django.utils import timezone
+from stdnum import numdb
 from stdnum.cn import ric
 
 from accounts.models import Role, User
@@ -39,12 +42,58 @@ PAST = ["completed", "completed", "reported", "dropped"]
 CURRENT = ["applied", "shortlisted", "rejected", "offered", "confirmed", "declined", "expired"]
 
 
-def id_number_for(county: Region, n: int) -> str:
-    """A valid ID number, unique for each n (birthday and sequence number come from n alone)."""
-    area = county.code[:6] if len(county.code) == 6 else county.parent.code[:6]
+def id_number_for(county: str, n: int) -> str:
+    """A valid ID number for someone from `county` (a code: a 镇街's nine digits start with its
+    city's six), unique for each n: birthday and sequence number come from n alone."""
     birthday = datetime.date(2003, 1, 1) + datetime.timedelta(days=n // 900)
-    body = f"{area}{birthday:%Y%m%d}{n % 900 + 100:03d}"
+    place = birthplace_code(county[:6], birthday.year)
+    body = f"{place}{birthday:%Y%m%d}{n % 900 + 100:03d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+@functools.cache
+def birthplace_code(county: str, year: int) -> str:
+    """The birthplace code on the ID number of someone from `county` born in `year`.
+
+    The number keeps the code in use at birth, and the portal's check (python-stdnum) refuses
+    a code that did not exist then: 梅县区 441403 exists from 2013, before that it was 梅县
+    441421; 儋州市 460400 from 2015, before that 469003. So: the county's own code if in use
+    then, else the code of the same name (less 区/县/市) in use then, nearest first, else its
+    city's or province's code (development zones stdnum does not know at all).
+    """
+    places = _birthplaces()
+    if _in_use(places.get(county, ()), year):
+        return county
+    names = {stem for _, _, name in places.get(county, ()) for stem in (name, name[:-1])}
+    earlier = [
+        code
+        for code, spans in places.items()
+        if code[:2] == county[:2]
+        and any(start <= year <= end and {name, name[:-1]} & names for start, end, name in spans)
+    ]
+    earlier.sort(key=lambda code: (code[:4] != county[:4], code))
+    for code in [*earlier, county[:4] + "00", county[:2] + "0000"]:
+        if _in_use(places.get(code, ()), year):
+            return code
+    raise ValueError(f"no birthplace code for {county} in {year}")
+
+
+def _in_use(spans, year: int) -> bool:
+    return any(start <= year <= end for start, end, _ in spans)
+
+
+@functools.cache
+def _birthplaces() -> dict[str, list[tuple[int, int, str]]]:
+    """stdnum's table of birthplace codes (the one `ric.is_valid` reads): code → the years
+    each of its names was in use, as in "[1988-2013]梅县"."""
+    places = {}
+    for _, province, _, _, counties in numdb.get("cn/loc").prefixes:
+        for _, county, _, props, _ in counties:
+            places[province + county] = [
+                (int(start or 0), int(end or 9999), name)
+                for start, end, name in re.findall(r"(?:\[(\d*)-(\d*)\])?([^,]+)", props["county"])
+            ]
+    return places
 
 
 def _student(
@@ -53,7 +102,7 @@ def _student(
     found = Student.objects.filter(user__username=username).first()
     if found:
         return found
-    number = id_number_for(county, n)
+    number = id_number_for(county.code, n)
     name = SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]
     college, major = MAJORS[n % len(MAJORS)]
     user = User.objects.create(

@@ -24,12 +24,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
-from stdnum.cn import ric
 
 from accounts.models import Role, User
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
 from students import services
+from students.demo import id_number_for
 from students.models import Application, Placement, Student, University
 
 # Scale students' ID numbers are numbered past every demo student's, so none can clash.
@@ -236,7 +236,7 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
         users.append(
             (user_id, username, f"学生{n}", Role.STUDENT, hashed, f"{username}@example.edu.cn")
         )
-        number = _id_number(code, SCALE_OFFSET + n)
+        number = id_number_for(code, SCALE_OFFSET + n)
         college, major = MAJORS[n % len(MAJORS)]
         students.append(
             (
@@ -327,13 +327,6 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
         ],
         [_placement(item) for item in placements],
     )
-
-
-def _id_number(code: str, n: int) -> str:
-    area = code[:6]  # 镇街 (9 digits) carry their city's area code first
-    birthday = datetime.date(2003, 1, 1) + datetime.timedelta(days=n // 900)
-    body = f"{area}{birthday:%Y%m%d}{n % 900 + 100:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def _summer(rng, n, student_id, posts, now, applications, placements) -> None:

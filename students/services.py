@@ -63,9 +63,18 @@ def university_create(*, province: Region, name: str, code: str) -> University:
 def id_number_clean(value: str) -> str:
     """A valid 18-digit resident ID number, upper-cased, or a ValidationError in Chinese."""
     number = ric.compact(value or "").upper()
-    if not ric.is_valid(number) or len(number) != 18:
+    if not _ric_valid(number) or len(number) != 18:
         raise ValidationError({"id_number": _("身份证号无效，请核对 18 位号码及最后一位校验码。")})
     return number
+
+
+def _ric_valid(number: str) -> bool:
+    try:
+        return ric.is_valid(number)
+    except KeyError:
+        # python-stdnum 2.2 raises KeyError('county') for a code it knows the province of but
+        # not the place itself (130171…, 620201…): no such birthplace, so no such number.
+        return False
 
 
 def id_number_digest(number: str) -> str:
