@@ -30,19 +30,31 @@ def _refused(rows) -> list[str]:
     return refused
 
 
+def scale_id_numbers_refused() -> list[str]:
+    """For tests/positions/test_seed_demo.py, which seeds the scale data anyway."""
+    return _refused(_students(user__username__startswith="scale_"))
+
+
 def _students(**filters):
     return Student.objects.filter(**filters).values_list(
         "id_number", "id_number_digest", "id_number_masked"
     )
 
 
-@pytest.fixture
-def demo(db):
+def test_every_demo_id_number_passes_and_each_countys_ledger_imports_back_unchanged(
+    db, tmp_path, capsys
+):
+    """One seeding for both checks: the demo takes most of this test's time."""
     _quiet("load_regions")
     _quiet("seed_demo")
+    assert _students().count() > 40
+    assert _refused(_students()) == []
+    entries = Entry.objects.exclude(id_number_digest="").values_list(
+        "id_number", "id_number_digest", "id_number_masked"
+    )
+    assert entries.count() > 80
+    assert _refused(entries) == []
 
-
-def test_every_demo_countys_ledger_exports_and_imports_back_unchanged(demo, tmp_path, capsys):
     counties = Region.objects.filter(ledger_entries__isnull=False).distinct().order_by("code")
     assert counties.count() == 4
     before = Entry.objects.count()
@@ -56,25 +68,6 @@ def test_every_demo_countys_ledger_exports_and_imports_back_unchanged(demo, tmp_
             pytest.fail(f"{county.name}: {capsys.readouterr().err}")
         assert " 0 were added" in capsys.readouterr().out
     assert Entry.objects.count() == before
-
-
-def test_every_demo_student_and_ledger_entry_has_an_id_number_registration_accepts(demo):
-    assert _students().count() > 40
-    assert _refused(_students()) == []
-    entries = Entry.objects.exclude(id_number_digest="").values_list(
-        "id_number", "id_number_digest", "id_number_masked"
-    )
-    assert entries.count() > 80
-    assert _refused(entries) == []
-
-
-def test_every_scale_student_has_an_id_number_registration_accepts(db):
-    """The first 300 counties by code include Beijing's and Tianjin's newer districts."""
-    _quiet("load_regions")
-    _quiet("seed_demo", "--scale", "300")
-    scaled = _students(user__username__startswith="scale_")
-    assert scaled.count() == 300
-    assert _refused(scaled) == []
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from accounts.models import Role, User
 from positions.models import HostUnit, Post, Region
 from schedule.models import CountyQuota, ProgrammeYear, Season
 from students.models import Application, MatchingRound, Placement, Student, University
+from tests.test_demo_identity_numbers import scale_id_numbers_refused
 
 
 def _counts():
@@ -128,6 +129,9 @@ def test_seed_demo_scale_spreads_a_national_season_over_every_province(db):
     assert CountyQuota.objects.aggregate(n=Sum("reported"))["n"] == reported.count()
     quota = CountyQuota.objects.get(region=Student.objects.get(user__username="scale_3").hometown)
     assert quota.reported == reported.filter(post__host_unit__county=quota.region).count()
+    # Every ID number passes the portal's own check: the first 400 counties by code include
+    # Beijing's and Tianjin's districts newer than their people's birthdays (issue 23).
+    assert scale_id_numbers_refused() == []
 
     call_command("seed_demo", "--scale", "400", stdout=open("/dev/null", "w"))  # noqa: SIM115
     again = _scale_counts()
