@@ -230,3 +230,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class Throttle(models.Model):
+    """How many attempts one client address (kept as a keyed digest) made at one thing
+    (registration) in one fixed window of time (accounts/throttle.py). In the database, so
+    every web process counts the same attempts; a window's rows are deleted once a later
+    window of their scope begins."""
+
+    scope = models.CharField(_("限制对象"), max_length=30)
+    key = models.CharField(_("来源"), max_length=64)
+    window_start = models.DateTimeField(_("时段开始"))
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("频率限制计数")
+        verbose_name_plural = _("频率限制计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="throttle_one_row_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.window_start:%Y-%m-%d %H:%M} {self.hits}"

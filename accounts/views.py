@@ -15,6 +15,7 @@ from accounts import selectors, services
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
 from accounts.forms import AccountForm, AuditFilterForm, LoginForm
+from accounts.lockout import password_failed, password_lockout
 from accounts.models import CHILD_ROLES, Notice, Role
 from accounts.scoping import require_write
 from accounts.services import scope_region
@@ -108,8 +109,20 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong current password counts as a failed sign-in (django-axes), as on the erase form:
+    the same 5 tries from that address, then the same pause, so a borrowed session cannot be
+    used to guess the password."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+
+    def post(self, request, *args, **kwargs):
+        return password_lockout(request) or super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            password_failed(self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

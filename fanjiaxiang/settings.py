@@ -125,6 +125,10 @@ AXES_CLIENT_IP_CALLABLE = "fanjiaxiang.security.client_ip"
 # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn: the client's
 # address is then that many hops from the right of X-Forwarded-For. 0 trusts no header.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Registration forms one client address may send per hour (accounts/throttle.py, counted in the
+# database): students sharing an address get through, probing ID numbers in bulk does not.
+# Raise it where a whole campus registers from behind one address.
+REGISTRATION_ATTEMPTS_PER_HOUR = envint("REGISTRATION_ATTEMPTS_PER_HOUR", 30)
 
 # Content Security Policy (django-csp): scripts and styles only from the portal itself, which
 # is also what a government intranet without Internet access needs.
@@ -182,15 +186,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's rules with Chinese messages of our own (accounts/passwords.py): Django's catalogue
+# leaves some of its newer texts in English.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "accounts.validators.MixedCharactersValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from accounts.views import home
 
@@ -13,4 +16,11 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("summary.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says. The static URL is looked up per
+    # request: in production it is the hashed name of the manifest, a 302 so it may change.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("favicon.ico")),
+        name="favicon",
+    ),
 ]

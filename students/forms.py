@@ -50,6 +50,9 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
         max_length=18,
         help_text=gettext_lazy("加密保存，页面上只显示前 4 位和后 4 位"),
     )
+    # The cascade's three selects; only the county is kept, the two above it are checked.
+    hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
+    hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
     hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
     consent = forms.BooleanField(
         label=gettext_lazy("我已阅读并同意《个人信息保护声明》"),
@@ -90,9 +93,16 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
         "graduation_year",
         "politics",
         "is_cadre",
+        "hometown_province",
+        "hometown_city",
         "hometown",
         "consent",
     ]
+    # Laid out by the template itself: the cascading selects and the consent with its link.
+    SET_APART = ("hometown_province", "hometown_city", "hometown", "consent")
+
+    def listed_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self.SET_APART]
 
     def clean_id_number(self) -> str:
         try:
@@ -114,6 +124,7 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_hometown_chain(data)
         password, again = data.get("password"), data.get("password2")
         if password and again and password != again:
             self.add_error("password2", _("两次输入的密码不一致。"))
@@ -126,12 +137,29 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
                 self.add_error("password", error)
         return data
 
+    def _check_hometown_chain(self, data: dict) -> None:
+        """The county must lie in the city and province chosen above it: a county left selected
+        from an earlier choice (or a forged form) is not taken for a hometown elsewhere."""
+        county = data.get("hometown")
+        if not isinstance(county, Region):
+            return  # clean_hometown has said what is wrong
+        city = county.parent  # region_get loaded the chain: county → city → province
+        chosen = (data.get("hometown_province"), data.get("hometown_city"))
+        if not all(chosen):
+            self.add_error("hometown", _("请依次选择省、市和家乡县（市、区）或镇街。"))
+        elif chosen != (city.parent.code, city.code):
+            self.add_error(
+                "hometown",
+                _("生源地（家乡县区）与所选的省份、地市不一致，请依次重新选择省份、地市和区县。"),
+            )
+
     def _post_clean(self):
         pass  # the service builds and validates the Student; nothing half-built here
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("password2")
+        for name in ("password2", "hometown_province", "hometown_city"):
+            data.pop(name)
         return data
 
 

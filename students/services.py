@@ -117,16 +117,23 @@ def student_register(*, username: str, password: str, consent: bool, **profile) 
             student.user = user
             student.save()
     except IntegrityError as error:
-        raise _registration_clash(username, number, student) from error
+        raise _registration_clash(username) from error
     return student
 
 
-def _registration_clash(username: str, number: str, student: Student) -> ValidationError:
+def _registration_clash(username: str) -> ValidationError:
     if User.objects.filter(username__iexact=username).exists():
         return ValidationError({"username": _("该用户名已被使用。")})
-    if Student.objects.filter(id_number_digest=id_number_digest(number)).exists():
-        return ValidationError({"id_number": _("该身份证号已注册，请直接登录。")})
-    return ValidationError({"student_number": _("该校已有使用此学号的学生。")})
+    # A taken ID number and a taken student number get one answer, on no field: a visitor must
+    # not learn whether this person (or this student number) is registered. A real student
+    # learns what to check and where to go.
+    return ValidationError(
+        _(
+            "无法用这些信息注册：身份证号或学号已被使用。如果你以前注册过，请用原来的用户名"
+            "直接登录；如果没有注册过，请核对这两项，或联系家乡县（市、区）团委核实。"
+        ),
+        code="registration_clash",
+    )
 
 
 @transaction.atomic

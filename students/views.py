@@ -1,13 +1,11 @@
 import copy
+import datetime
 from urllib.parse import quote, urlencode
 
-from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -18,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice, Role
 from accounts.scoping import require_county_staff, require_write
+from accounts.throttle import throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from fanjiaxiang.security import client_ip
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -93,9 +94,33 @@ def _region_lists(data) -> dict:
     }
 
 
+def _registration_allowed(request) -> bool:
+    """Every registration form sent counts against the sender's address, the one django-axes
+    sees, in the database that all web processes share: nobody probes ID numbers at speed."""
+    return throttle_hit(
+        scope="register",
+        key=client_ip(request) or "",
+        limit=settings.REGISTRATION_ATTEMPTS_PER_HOUR,
+        period=datetime.timedelta(hours=1),
+    )
+
+
 def register(request):
     if request.user.is_authenticated:
         return redirect("students:me")
+    if request.method == "POST" and not _registration_allowed(request):
+        # Not checked at all (a check would answer the question the throttle holds back); the
+        # form comes back as typed, passwords aside, for a later try.
+        context = {
+            "form": RegistrationForm(initial=request.POST.dict()),
+            "throttled": _(
+                "注册尝试过于频繁：同一网络地址每小时最多提交 %(limit)d 次。请稍后再试（最多"
+                "等一小时），或换用其他网络（如手机流量）；如果你已经注册过，请直接登录。"
+            )
+            % {"limit": settings.REGISTRATION_ATTEMPTS_PER_HOUR},
+            **_region_lists(request.POST),
+        }
+        return render(request, "students/register.html", context, status=429)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,17 +206,14 @@ def erase(request):
     """The student asks for their personal data to be erased; they confirm with their password."""
     student = _student(request)
     form = EraseForm(request.POST or None)
-    # A wrong password here counts as a failed sign-in (django-axes): the same 5 tries, then
-    # the same pause, so a borrowed session cannot be used to guess the password.
-    credentials = {"username": request.user.username}
-    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
-        return get_lockout_response(request, credentials=credentials)
+    if request.method == "POST" and (locked := password_lockout(request)):
+        return locked
     if request.method == "POST" and form.is_valid():
         try:
             privacy.student_erase(student=student, password=form.cleaned_data["password"])
         except ValidationError as error:
             if "password" in getattr(error, "error_dict", {}):
-                user_login_failed.send(__name__, credentials=credentials, request=request)
+                password_failed(request)
             add_service_errors(form, error)
         else:
             logout(request)

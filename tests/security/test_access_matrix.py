@@ -367,6 +367,7 @@ class Protected:
 
 PUBLIC: dict[str, Public] = {
     "home": Public("the landing page; signed-in staff see only counts of their own scope"),
+    "favicon": Public("a redirect to the portal's icon, a static file"),
     "accounts:login": Public("signing in"),
     "accounts:logout": Public("ends the caller's own session only", actor="yx_staff"),
     "students:register": Public("students register themselves"),

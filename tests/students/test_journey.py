@@ -94,7 +94,8 @@ def test_the_same_id_number_registers_once(db):
     _register()
     with pytest.raises(ValidationError) as refused:
         _register(username="other", student_number="20220002")
-    assert "已注册" in refused.value.message_dict["id_number"][0]
+    # One answer on no field, the same as for a taken student number (issue 23).
+    assert refused.value.code == "registration_clash" and "直接登录" in refused.value.message
 
 
 def test_a_student_ranks_up_to_three_choices_of_the_home_county(student, posts):
