@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from accounts.models import AuditEvent
 from accounts.models import AuditEventAction as Action  # noqa: F401 - callers import it from here
+from accounts.validators import mask_in_text
 from fanjiaxiang.security import client_ip
+
+# Details that hold what someone typed to choose records (an export's filters, a search's
+# keyword) may hold a phone or an ID number, and the log is read by provincial staff: they
+# are kept masked, however the caller passed them. Other details are the caller's own words.
+TYPED_KEYS = frozenset({"filters", "q", "keyword", "query"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,20 @@ def _province_of(region):
     return region
 
 
+def _masked(value):
+    if isinstance(value, str):
+        return mask_in_text(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    return value
+
+
+def _details(data: dict | None) -> dict:
+    return {key: _masked(v) if key in TYPED_KEYS else v for key, v in (data or {}).items()}
+
+
 def _event(action, target, region, province, data, actor=None) -> AuditEvent:
     current = _actor.get() or NOBODY
     user = actor if actor is not None else current.user
@@ -67,7 +87,7 @@ def _event(action, target, region, province, data, actor=None) -> AuditEvent:
         target_id=target.pk if target is not None else None,
         region=region,
         province=province,
-        data=data or {},
+        data=_details(data),
         ip=current.ip,
     )
 

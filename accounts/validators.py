@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import phonenumbers
@@ -40,21 +41,60 @@ def mask_text(value: str) -> str:
 
 
 # What a note typed by county staff may hold about a person: an ID number (18 or 15 digits,
-# perhaps grouped 6-8-4), a mobile (perhaps +86, perhaps grouped 3-4-4), a landline with its
-# area code and hyphen, an e-mail address. An 11-digit number that looks like a mobile (a
-# student number, say) is masked too: for staff who only read, hiding a little too much is
-# the safe side.
-_SEP = r"[- ]?"
+# perhaps grouped 6-8-4, 6-4-4-4 or 4-4-4-4-2), a mobile (perhaps +86; perhaps grouped 3-4-4 or
+# 4-3-4 with spaces, hyphens or dots, or the first three in brackets), a landline (area code
+# with a hyphen, a space or brackets, or all 11 or 12 digits run together), an e-mail address.
+# Letters may touch a number ("vx13912345678", "Tel13912345678"); another digit may not, so
+# a longer number is never masked in part. An 11-digit number that looks like a mobile (a
+# student number, a code) is masked too: for staff who only read, hiding a little too much is
+# the safe side. What only looks like an ID number (a credit code, a long order number) has no
+# birth date in it and is left alone, as are dates, amounts and shorter numbers.
+_SEP = r"[-. ]?"
+
+
+def _grouped(*sizes: int, last: str = r"\d") -> str:
+    """Digits in groups of these sizes, each group maybe followed by one separator."""
+    groups = [rf"\d{{{n}}}" for n in sizes]
+    groups[-1] = rf"\d{{{sizes[-1] - 1}}}{last}" if sizes[-1] > 1 else last
+    return _SEP.join(groups)
+
+
+_ID_CHECK = r"[\dXx]"
+_ID_NUMBER = "|".join(
+    [
+        _grouped(6, 8, 4, last=_ID_CHECK),
+        _grouped(6, 4, 4, 4, last=_ID_CHECK),
+        _grouped(4, 4, 4, 4, 2, last=_ID_CHECK),
+        r"\d{15}",
+    ]
+)
+_MOBILE = (
+    rf"(?:(?:\+|00)?86{_SEP}|\(\+?86\){_SEP})?"
+    rf"(?:1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}|1[3-9]\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}"
+    rf"|\(1[3-9]\d\){_SEP}\d{{4}}{_SEP}\d{{4}})"
+)
+_LANDLINE = (
+    rf"(?:\(0\d{{2,3}}\){_SEP}|0\d{{2,3}}[-. ])\d{{3,4}}{_SEP}\d{{4}}"
+    r"|0[1-9]\d{9,10}"
+)
 _PERSONAL_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
-    rf"\d{{6}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx]|\d{{15}}"
-    rf"|(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
-    r"|0\d{2,3}-\d{7,8}"
-    r")(?![0-9A-Za-z])"
+    rf"(?<!\d)(?:(?P<id>{_ID_NUMBER})|{_MOBILE}|{_LANDLINE})(?!\d)"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
-# Full-width digits (１３９…) are read as digits; nothing else in the text changes.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋Ｘｘ－", "0123456789+Xx-")
+# Full-width digits and punctuation (１３９…, （０２０）) are read as ASCII; nothing else in
+# the text changes. One character for one, so a match's span is the same in both.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋Ｘｘ－．（）\u3000", "0123456789+Xx-.() ")
+
+
+def _has_birth_date(number: str) -> bool:
+    """Whether digits 7-14 (7-12 of an old 15-digit number) are a date: an ID number's are."""
+    digits = re.sub(r"\D", "", number)
+    birth = digits[6:14] if len(digits) >= 17 else "19" + digits[6:12]
+    try:
+        born = datetime.datetime.strptime(birth, "%Y%m%d")
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
 
 
 def mask_in_text(value: str) -> str:
@@ -65,7 +105,9 @@ def mask_in_text(value: str) -> str:
         found = match.group(0)
         if "@" in found:
             return mask_email(found)
-        if sum(c.isdigit() for c in found) >= 15:
+        if match.group("id") is not None:
+            if not _has_birth_date(found):
+                return found
             return found[:4] + "*" * (len(found) - 8) + found[-4:]
         return mask_phone(found)
 
@@ -75,7 +117,9 @@ def mask_in_text(value: str) -> str:
     # Full-width digits: find on the ASCII reading, mask those spans of the original text.
     out, last = [], 0
     for match in _PERSONAL_IN_TEXT.finditer(text):
-        out += [value[last : match.start()], one(match)]
+        masked = one(match)
+        kept = masked == match.group(0)  # a credit code, say: left as typed, full-width too
+        out += [value[last : match.start()], value[match.start() : match.end()] if kept else masked]
         last = match.end()
     return "".join(out) + value[last:]
 

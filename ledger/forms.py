@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,9 +52,10 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from ledger.selectors import channels_for_user
+        from ledger.selectors import channels_for_user, sees_in_full
 
         self.user = user
+        self.in_full = sees_in_full(user)
         if user.role == Role.COUNTY:
             del self.fields["county"]
         else:
@@ -73,19 +73,27 @@ class EntryFilterForm(forms.Form):
             *channels_for_user(user).order_by("name").values_list("pk", "name")[:200],
         ]
 
+    def clean_q(self) -> str:
+        from ledger.selectors import keyword_reveals_hidden_digits
+
+        q = self.cleaned_data["q"].strip()
+        if not self.in_full and keyword_reveals_hidden_digits(q):
+            raise forms.ValidationError(
+                _(
+                    "您只能看到手机号和身份证号的部分数字，不能按完整或部分号码搜索；"
+                    "请按姓名、高校、专业、标签或页面显示的号码（如 139****5678）搜索。"
+                )
+            )
+        return q
+
     def filter(self, entries):
+        from ledger.selectors import entries_matching
+
         if not self.is_valid():
             return entries.none()
         data = self.cleaned_data
         if data.get("q"):
-            q = data["q"].strip()
-            entries = entries.filter(
-                Q(name__contains=q)
-                | Q(university__contains=q)
-                | Q(major__contains=q)
-                | Q(phone=q)
-                | Q(tags__contains=q)
-            )
+            entries = entries_matching(entries, data["q"], in_full=self.in_full)
         if data.get("county"):
             entries = entries.filter(county__code=data["county"])
         for name in ("source", "intention", "degree", "graduation_year"):

@@ -2,7 +2,11 @@
 staff read the counties below them (403 on any change); everyone else gets 404. A county's
 ledger is invisible to every other county: every lookup goes through `region_filter`."""
 
+import re
+import unicodedata
+
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -29,6 +33,72 @@ def require_ledger_reader(user) -> None:
 
 def can_write(user) -> bool:
     return user.role == Role.COUNTY
+
+
+def sees_in_full(user) -> bool:
+    """County staff see ID numbers and phones in full (they answer for the person); city and
+    provincial staff read them masked: on the page, in the export, and in what they may search."""
+    return user.role == Role.COUNTY
+
+
+# Keywords ------------------------------------------------------------------------------------
+
+# A masked number shows at most four digits in a row (139****5678, 4401**********1234). A
+# reader's keyword with more (separators between them or not) could only find someone through
+# the digits hidden from them, and ten thousand such searches recover a phone: refused.
+VISIBLE_DIGITS = 4
+_HIDDEN_DIGITS = re.compile(rf"\d(?:[-. ()]*\d){{{VISIBLE_DIGITS},}}")
+_MASKED_PHONE = re.compile(r"(\d{3})(\*+)(\d{4})")
+_MASKED_ID = re.compile(r"\d{4}\*+\d{3}[\dX]")
+_NUMBER = re.compile(r"\+?[\d\s\-.()]+")
+
+
+def keyword_reveals_hidden_digits(keyword: str) -> bool:
+    return bool(_HIDDEN_DIGITS.search(unicodedata.normalize("NFKC", keyword)))
+
+
+def entries_matching(entries, keyword: str, *, in_full: bool):
+    """Entries a keyword finds: name, university, major and tags contain it, or it is a phone
+    or ID number as the list shows it masked (139****5678). For staff who see numbers in full,
+    also a whole ID number, a whole phone (+86 and separators allowed) or part of a phone.
+    Readers' keywords that hold more digits than a masked number shows never reach this (the
+    filter form refuses them), and nothing here matches them on a hidden digit."""
+    typed = keyword.strip()
+    match = (
+        Q(name__contains=typed)
+        | Q(university__contains=typed)
+        | Q(major__contains=typed)
+        | Q(tags__contains=typed)
+    )
+    text = unicodedata.normalize("NFKC", typed)  # full-width digits and ＊ as ASCII
+    if masked := _MASKED_PHONE.fullmatch(text):
+        first, stars, last = masked.groups()
+        match |= Q(phone__regex=rf"^{first}[0-9]{{{len(stars)}}}{last}$")
+    if _MASKED_ID.fullmatch(text.upper()):
+        match |= Q(id_number_masked=text.upper())
+    if in_full:
+        match |= _full_number_match(text)
+    return entries.filter(match)
+
+
+def _full_number_match(text: str) -> Q:
+    from accounts.validators import normalize_phone
+    from students.services import id_number_clean, id_number_digest
+
+    match = Q(pk__in=[])
+    try:
+        match |= Q(id_number_digest=id_number_digest(id_number_clean(text)))
+    except ValidationError:
+        pass
+    if _NUMBER.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= VISIBLE_DIGITS:
+            match |= Q(phone__contains=digits)
+        try:
+            match |= Q(phone=normalize_phone(text))
+        except ValidationError:
+            pass
+    return match
 
 
 def entries_for_user(user):

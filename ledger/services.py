@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import Notice
-from accounts.validators import normalize_phone
+from accounts.validators import mask_in_text, mask_phone, normalize_phone
 from ledger.models import (
     Channel,
     ContactLog,
@@ -219,7 +219,11 @@ def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
         target=keep,
         region=keep.county,
         actor=actor,
-        data={"merged": other_pk, "merged_name": other_name, "merged_phone": other_phone},
+        data={
+            "merged": other_pk,
+            "merged_name": other_name,
+            "merged_phone": mask_phone(other_phone),
+        },
     )
     return keep
 
@@ -358,6 +362,8 @@ def notice_send(
     entries = list(entries.select_related("student__user"))
     if not entries:
         raise ValidationError(_("筛选条件下没有台账人员，未发送。"))
+    # Shown with the notice to the city and province above, who read numbers masked.
+    filters = {str(name): mask_in_text(str(value)) for name, value in filters.items()}
     notice = LedgerNotice.objects.create(
         county=county, sent_by=sent_by, category=category, title=title, body=body, filters=filters
     )

@@ -136,3 +136,35 @@ def test_withdrawals_expiries_profile_edits_and_password_changes_are_recorded(wo
     profile = AuditEvent.objects.get(action="student.profile")
     assert profile.data == {"fields": ["phone"]} and "13700137000" not in str(profile.data)
     assert AuditEvent.objects.get(action="account.password").province == world.province
+
+
+def test_filters_typed_into_an_export_are_recorded_masked(offered, client):
+    """A username may be a phone number: the log's own export records its filters masked."""
+    client.force_login(offered.province_staff)
+    client.get(reverse("accounts:audit_log"), {"export": "csv", "actor": "13912345678"})
+    export = AuditEvent.objects.get(action="export")
+    assert export.data["filters"] == {"actor": "139****5678"}
+
+
+def test_keywords_and_filters_in_details_are_kept_masked_the_rest_as_given(world):
+    from accounts.audit import Action, audit_record
+
+    event = audit_record(
+        Action.EXPORT,
+        region=world.yuexiu,
+        data={
+            "export": "联系台账",
+            "rows": 3,
+            "filters": {"关键词": "身份证44010419990101123X", "毕业年份": "2027"},
+            "q": "Tel13912345678",
+            "keyword": ["020-83001234", "中山大学"],
+        },
+    )
+    event.refresh_from_db()
+    assert event.data == {
+        "export": "联系台账",
+        "rows": 3,
+        "filters": {"关键词": "身份证4401**********123X", "毕业年份": "2027"},
+        "q": "Tel139****5678",
+        "keyword": ["020*****1234", "中山大学"],
+    }
