@@ -1,22 +1,29 @@
 """What the calendar does each day (`enforce_calendar --date D` and the daily beat task).
 
-For every milestone of the programme years in force: mark units done by the milestone's rule,
-remind units not done 7, 3 and 1 days before their due date, flag units overdue the day after
-and tell the level above, and at a selection deadline close what is still open. Then bring
-each county's quota figures up to date.
+For every milestone of the programme years in force: at a selection deadline close what is
+still open, mark units done by the milestone's rule, remind units not done 7, 3 and 1 days
+before their due date, and flag units overdue the day after and tell the level above. Then
+bring each county's quota figures up to date.
 
 Each milestone is one transaction that starts by locking the milestone's row, and every notice
 it sends is paired with a Dispatch row written in the same transaction. So two runs for the same
 day (a redelivered task, a second worker, the command typed twice) queue on the lock and the
 second finds the dispatches and sends nothing; a run killed half-way leaves no notice without
 its dispatch and is simply run again.
+
+That order matters: the run first changes what it changes (closing a selection) and only then
+reads the units' standing, so the statuses it writes are those of the state it leaves and a
+second run for the day, reading that same state, finds nothing to write. Everything the run
+stamps (done_at, overdue_since, updated_at, a dispatch's time) comes from the day it is run
+for, never the wall clock, so `enforce_calendar --date D` typed later writes the rows the
+nightly beat wrote on D.
 """
 
 import datetime
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +39,13 @@ from students.models import Application, Placement
 
 REMINDER_DAYS = (7, 3, 1)
 OPEN = (Application.Status.APPLIED, Application.Status.SHORTLISTED)
+
+
+def run_time(day: datetime.date) -> datetime.datetime:
+    """The time a run for `day` stamps on what it writes: the start of that day in the site's
+    time zone. The beat (just after midnight) and a later `--date` replay then write the same
+    rows, and a run never records a time later than the day it speaks for."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def enforce_calendar(*, day: datetime.date, province: Region | None = None) -> Counter:
@@ -56,36 +70,54 @@ def milestone_enforce(*, milestone_id: int, day: datetime.date) -> Counter:
         .select_related("programme_year", "season")
         .get(pk=milestone_id)
     )
-    unit_milestones_ensure(milestone=milestone)
-    units = list(milestone.units.select_related("region"))
-    counts = Counter(done=_mark_done(milestone, units))
-    sent = set(
-        Dispatch.objects.filter(unit__milestone=milestone).values_list("unit_id", "kind", "due")
-    )
-    run = _Run(milestone, day, sent)
-    for unit in units:
-        if unit.status == Unit.Status.PENDING:
-            run.remind(unit)
-        if unit.status in (Unit.Status.PENDING, Unit.Status.OVERDUE) and day > unit.due:
-            run.overdue(unit)
-        if milestone.stage == "match" and day > unit.due:
-            run.lock(unit)
+    now = run_time(day)
+    unit_milestones_ensure(milestone=milestone, now=now)
+    run = _Run(milestone, day)
+    # Closing first: a county whose selection the deadline closes may be done by it, and a
+    # status read before the closing is one the next run of the same day would overturn.
+    if milestone.stage == "match":
+        run.lock(_to_close(milestone, day))
+    counts = Counter(done=_mark_done(milestone, now))
+    run.tell(_to_tell(milestone, day))
     run.finish()
     counts.update(run.counts)
     return counts
 
 
-def _mark_done(milestone: Milestone, units: list[Unit]) -> int:
-    done = done_regions(milestone)
-    now = timezone.now()
-    newly = [u for u in units if u.status in (Unit.Status.PENDING, Unit.Status.OVERDUE)]
-    newly = [u for u in newly if u.region_id in done]
-    for unit in newly:
-        unit.status, unit.done_at = Unit.Status.DONE, now
-    Unit.objects.filter(pk__in=[u.pk for u in newly]).update(
-        status=Unit.Status.DONE, done_at=now, updated_at=now
+def _units(milestone: Milestone):
+    """The milestone's units, each with the date it must meet (its extension or the milestone's)."""
+    due = Coalesce("extended_to", Value(milestone.due))
+    return milestone.units.annotate(unit_due=due).order_by("pk")
+
+
+def _to_close(milestone: Milestone, day: datetime.date) -> list[Unit]:
+    """The units past their selection date whose selection has not been closed for that date."""
+    closed = Dispatch.objects.filter(
+        unit=OuterRef("pk"), kind=Dispatch.Kind.LOCK, due=OuterRef("unit_due")
     )
-    return len(newly)
+    return list(_units(milestone).filter(unit_due__lt=day).exclude(Exists(closed)))
+
+
+def _to_tell(milestone: Milestone, day: datetime.date) -> list[Unit]:
+    """The units not done that a reminder or an overdue flag may concern on `day`. A unit
+    already flagged and reported for its date is not read again: in a province where most
+    counties are late, that is most units on most days."""
+    told = Dispatch.objects.filter(
+        unit=OuterRef("pk"), kind=Dispatch.Kind.OVERDUE, due=OuterRef("unit_due")
+    )
+    last_reminder = day + datetime.timedelta(days=REMINDER_DAYS[0])
+    soon = Q(status=Unit.Status.PENDING, unit_due__gt=day, unit_due__lte=last_reminder)
+    late = Q(unit_due__lt=day) & (
+        Q(status=Unit.Status.PENDING) | Q(overdue_since__isnull=True) | ~Exists(told)
+    )
+    not_done = _units(milestone).filter(status__in=(Unit.Status.PENDING, Unit.Status.OVERDUE))
+    return list(not_done.filter(soon | late))
+
+
+def _mark_done(milestone: Milestone, now: datetime.datetime) -> int:
+    return milestone.units.filter(
+        status__in=(Unit.Status.PENDING, Unit.Status.OVERDUE), region_id__in=done_regions(milestone)
+    ).update(status=Unit.Status.DONE, done_at=now, updated_at=now)
 
 
 def done_regions(milestone: Milestone) -> set[int]:
@@ -130,8 +162,10 @@ def _counties(queryset) -> set[int]:
 class _Run:
     """The dispatches and notices of one milestone's run, written together at the end."""
 
-    def __init__(self, milestone: Milestone, day: datetime.date, sent: set):
-        self.milestone, self.day, self.sent = milestone, day, sent
+    def __init__(self, milestone: Milestone, day: datetime.date):
+        self.milestone, self.day = milestone, day
+        self.now = run_time(day)
+        self.sent: set[tuple[int, str, datetime.date]] = set()  # (unit, kind, due) done before
         self.dispatches: list[Dispatch] = []
         self.reminders: list[tuple[Unit, int]] = []
         self.overdue_units: list[Unit] = []
@@ -144,8 +178,19 @@ class _Run:
         if key in self.sent:
             return False
         self.sent.add(key)
-        self.dispatches.append(Dispatch(unit=unit, kind=kind, due=unit.due))
+        self.dispatches.append(Dispatch(unit=unit, kind=kind, due=unit.due, created_at=self.now))
         return True
+
+    def tell(self, units: list[Unit]) -> None:
+        """Reminders before a unit's date, the overdue flag after it: each once for each date."""
+        self.sent |= set(
+            Dispatch.objects.filter(unit__in=units).values_list("unit_id", "kind", "due")
+        )
+        for unit in units:
+            if unit.status == Unit.Status.PENDING:
+                self.remind(unit)
+            if self.day > unit.due:
+                self.overdue(unit)
 
     def remind(self, unit: Unit) -> None:
         days_left = (unit.due - self.day).days
@@ -165,24 +210,41 @@ class _Run:
             self.overdue_units.append(unit)
             self.counts["overdue"] += 1
 
-    def lock(self, unit: Unit) -> None:
-        if not self._claim(unit, Dispatch.Kind.LOCK):
-            return
-        closed = selection_close(season=self.milestone.season, county=unit.region, due=unit.due)
-        self.counts["applications_closed"] += closed
+    def lock(self, units: list[Unit]) -> None:
+        """Close the selection of the units past their date (see _to_close)."""
+        # The closing's audit rows name the county's province: two parent hops, fetched here.
+        regions = Region.objects.select_related("parent__parent").in_bulk(
+            [unit.region_id for unit in units]
+        )
+        for unit in units:
+            self._claim(unit, Dispatch.Kind.LOCK)
+            self.counts["applications_closed"] += selection_close(
+                season=self.milestone.season,
+                county=regions[unit.region_id],
+                due=unit.due,
+                now=self.now,
+            )
 
     def finish(self) -> None:
+        if not (self.flagged or self.dispatches):
+            return  # nothing new today: most runs, most milestones
         Unit.objects.filter(pk__in=self.flagged).update(
             status=Unit.Status.OVERDUE,
             overdue_since=Coalesce("overdue_since", Value(self.day)),
-            updated_at=timezone.now(),
+            updated_at=self.now,
         )
         Dispatch.objects.bulk_create(self.dispatches, batch_size=1000)
         name = self.milestone.get_code_display()
         messages = []
+        # Only the units newly overdue are named in a digest: their regions alone are read.
+        regions = Region.objects.in_bulk([u.region_id for u in self.overdue_units])
         staff = _staff_by_region(
             [u.region_id for u, _days in self.reminders]
-            + [u.region.parent_id for u in self.overdue_units if u.region.parent_id]
+            + [
+                regions[u.region_id].parent_id
+                for u in self.overdue_units
+                if regions[u.region_id].parent_id
+            ]
         )
         for unit, days_left in self.reminders:
             text = _("提醒：“%(milestone)s”将于 %(due)s 截止（还有 %(days)s 天），请按时完成。") % {
@@ -193,8 +255,9 @@ class _Run:
             messages += [(user, text, self.url) for user in staff[unit.region_id]]
         by_parent = defaultdict(list)
         for unit in self.overdue_units:
-            if unit.region.parent_id:
-                by_parent[unit.region.parent_id].append(unit.region.name)
+            region = regions[unit.region_id]
+            if region.parent_id:
+                by_parent[region.parent_id].append(region.name)
         for parent_id, names in by_parent.items():
             text = _("逾期：%(count)s 个单位未在截止日期前完成“%(milestone)s”：%(names)s") % {
                 "count": len(names),
@@ -212,10 +275,10 @@ def _staff_by_region(region_ids: list[int]) -> dict[int, list]:
     return staff
 
 
-def selection_close(*, season, county: Region, due: datetime.date) -> int:
+def selection_close(*, season, county: Region, due: datetime.date, now: datetime.datetime) -> int:
     """At the selection deadline: open applications are closed as not selected, unconfirmed
-    offers lapse, and every student concerned is told. Returns how many were closed."""
-    now = timezone.now()
+    offers lapse, and every student concerned is told. Returns how many were closed.
+    `now` is the calendar run's time (see run_time), stamped on the closed applications."""
     affected = list(
         Application.objects.select_for_update(of=("self",))
         .filter(
@@ -331,8 +394,13 @@ def quota_enforce(*, programme_year_id: int, day: datetime.date) -> Counter:
         "finalised_on",
     ]
     CountyQuota.objects.bulk_update(changed, fields, batch_size=1000)
+    if created or changed:
+        # bulk_create stamps the wall clock and bulk_update nothing: the run's time instead.
+        programme_year.quotas.filter(
+            region_id__in=[quota.region_id for quota in created + changed]
+        ).update(updated_at=run_time(day))
     if warned_for is not None:
-        counts["quota_warnings"] += _quota_warn(warned_for, programme_year)
+        counts["quota_warnings"] += _quota_warn(warned_for, programme_year, day)
     return counts
 
 
@@ -355,29 +423,36 @@ def _quota_counts(programme_year: ProgrammeYear) -> tuple[dict[int, int], dict[i
     return reported, {pk: n - reported.get(pk, 0) for pk, n in projected.items()}
 
 
-def _quota_warn(posts: Milestone, programme_year: ProgrammeYear) -> int:
+def _quota_warn(posts: Milestone, programme_year: ProgrammeYear, day: datetime.date) -> int:
     """Tell each at-risk county and its city, once per posts deadline."""
-    at_risk = programme_year.quotas.filter(at_risk=True).select_related("region")
-    at_risk = {q.region_id: q for q in at_risk}
-    if not at_risk:
-        return 0
-    unit_milestones_ensure(milestone=posts)
-    units = posts.units.filter(region_id__in=at_risk).select_related("region")
-    warned = set(
-        Dispatch.objects.filter(
-            unit__milestone=posts, kind=Dispatch.Kind.QUOTA_RISK, due=posts.due
-        ).values_list("unit_id", flat=True)
+    at_risk = programme_year.quotas.filter(at_risk=True)
+    unit_milestones_ensure(milestone=posts, now=run_time(day))
+    # Only counties not yet warned are read: on most days that is none of them.
+    warned = Dispatch.objects.filter(
+        unit=OuterRef("pk"), kind=Dispatch.Kind.QUOTA_RISK, due=posts.due
     )
-    fresh = [unit for unit in units if unit.pk not in warned]
+    fresh = list(
+        posts.units.filter(region_id__in=at_risk.values("region_id"))
+        .exclude(Exists(warned))
+        .select_related("region")
+    )
+    if not fresh:
+        return 0
+    quotas = {q.region_id: q for q in at_risk.filter(region_id__in=[u.region_id for u in fresh])}
     Dispatch.objects.bulk_create(
-        [Dispatch(unit=unit, kind=Dispatch.Kind.QUOTA_RISK, due=posts.due) for unit in fresh]
+        [
+            Dispatch(
+                unit=unit, kind=Dispatch.Kind.QUOTA_RISK, due=posts.due, created_at=run_time(day)
+            )
+            for unit in fresh
+        ]
     )
     staff = _staff_by_region([u.region_id for u in fresh] + [u.region.parent_id for u in fresh])
     url = reverse("schedule:calendar")
     messages = []
     by_city = defaultdict(list)
     for unit in fresh:
-        quota = at_risk[unit.region_id]
+        quota = quotas[unit.region_id]
         text = _("%(county)s预计报到 %(projected)s 人，低于 %(quota)s 人的要求，请加强动员。") % {
             "county": unit.region.name,
             "projected": quota.projected,

@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -206,7 +207,8 @@ class Dispatch(models.Model):
     unit = models.ForeignKey(UnitMilestone, on_delete=models.CASCADE, related_name="dispatches")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     due = models.DateField(_("对应截止日期"))
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Not auto_now_add: the calendar run stamps the day it runs for (a --date replay included).
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("日程执行记录")

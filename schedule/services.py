@@ -179,17 +179,17 @@ def units_for(milestone: Milestone):
     return units
 
 
-def unit_milestones_ensure(*, milestone: Milestone) -> None:
-    """Every unit gets its row (new regions included); existing rows are left as they are."""
-    have = set(milestone.units.values_list("region_id", flat=True))
+def unit_milestones_ensure(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:
+    """Every unit gets its row (new regions included); existing rows are left as they are.
+    `now`, from the calendar's daily run, is the time new rows carry instead of the clock's."""
+    have = milestone.units.values("region_id")
+    new = list(units_for(milestone).exclude(pk__in=have).values_list("pk", flat=True))
     UnitMilestone.objects.bulk_create(
-        [
-            UnitMilestone(milestone=milestone, region_id=pk)
-            for pk in units_for(milestone).values_list("pk", flat=True)
-            if pk not in have
-        ],
-        ignore_conflicts=True,
+        [UnitMilestone(milestone=milestone, region_id=pk) for pk in new], ignore_conflicts=True
     )
+    if new and now is not None:
+        # bulk_create stamps updated_at with the clock whatever it is given (auto_now).
+        milestone.units.filter(region_id__in=new).update(updated_at=now)
 
 
 def _unit(milestone: Milestone, region: Region) -> UnitMilestone:

@@ -19,7 +19,8 @@ LABELS = {
 class Command(BaseCommand):
     help = (
         "Carry out the programme calendar for a day (default: today, Asia/Shanghai): what the "
-        "daily beat task runs. Running it twice for the same day changes nothing the second time."
+        "daily beat task runs. Running it twice for the same day changes nothing the second time, "
+        "and the times it records follow --date, so a past day replayed writes what the beat did."
     )
 
     def add_arguments(self, parser):
