@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -480,56 +480,69 @@ CHECKIN_PAUSE = datetime.timedelta(minutes=30)
 def placement_checkin(*, placement: Placement, code: str) -> Placement:
     """报到 by the student with the code the host unit shows.
 
-    Each try first claims one of CHECKIN_ATTEMPTS by a conditional UPDATE, so concurrent
-    guesses cannot exceed the limit between a read and a write; the claim and the audit of a
-    wrong code are committed on their own (not rolled back with the refusal). Before the
-    practice starts nothing is compared, so a code cannot be tested ahead of time.
+    Each try first claims one of CHECKIN_ATTEMPTS under the placement's row lock, so concurrent
+    guesses cannot exceed the limit between a read and a write. The claim that uses the last
+    attempt sets the pause in the same write (a request that dies afterwards cannot leave the
+    count full and no pause, which would block check-in for good); the first claim after the
+    pause starts the count again. Claims and the audit of a wrong code are committed on their
+    own, not rolled back with the refusal. Before the practice starts nothing is compared, so a
+    code cannot be tested ahead of time.
     """
     _check_practice_window(placement)
     now = timezone.now()
-    with transaction.atomic():
-        claimed = (
-            Placement.objects.filter(
-                pk=placement.pk,
-                status=Placement.Status.CONFIRMED,
-                checkin_failures__lt=CHECKIN_ATTEMPTS,
-            )
-            .exclude(checkin_paused_until__gt=now)
-            .update(checkin_failures=F("checkin_failures") + 1)
-        )
-    if not claimed:
-        placement.refresh_from_db()
-        if placement.status == Placement.Status.CONFIRMED:
-            raise ValidationError(_checkin_paused_message(placement))
+    claim, counted = _checkin_claim(placement=placement, now=now)
+    if claim is None:
         raise ValidationError(_("只有已确认、尚未报到的安排可以报到。"))
+    if not counted:
+        raise ValidationError(_checkin_paused_message(claim))
     typed = code.strip().upper().encode()
     if not secrets.compare_digest(typed, placement.checkin_code.encode()):
-        if _checkin_refuse(placement=placement, now=now):
-            placement.refresh_from_db()
-            raise ValidationError(_checkin_paused_message(placement))
+        paused = claim.checkin_paused_until is not None
+        _audit_outside_refusal(Action.CHECKIN_REFUSE, placement, paused=paused)
+        if paused:
+            raise ValidationError(_checkin_paused_message(claim))
         raise ValidationError(_("报到码不正确，请向用人单位核对。"))
-    Placement.objects.filter(pk=placement.pk).update(checkin_failures=0)
+    Placement.objects.filter(pk=placement.pk).update(checkin_failures=0, checkin_paused_until=None)
     return placement_report(placement=placement, by_code=True)
 
 
+@transaction.atomic
+def _checkin_claim(
+    *, placement: Placement, now: datetime.datetime
+) -> tuple[Placement | None, bool]:
+    """Claim one attempt under the row's lock (two guesses at once queue here): the row as this
+    try left it (paused if it used the last attempt) and True; the row and False while a pause
+    set before runs; (None, False) if check-in is not open at all."""
+    row = (
+        Placement.objects.select_for_update()
+        .filter(pk=placement.pk, status=Placement.Status.CONFIRMED)
+        .only("checkin_failures", "checkin_paused_until")
+        .first()
+    )
+    if row is None:
+        return None, False
+    paused = row.checkin_paused_until
+    if paused is not None and paused > now:
+        return row, False
+    row.checkin_failures = 1 if paused is not None else row.checkin_failures + 1
+    row.checkin_paused_until = (
+        now + CHECKIN_PAUSE if row.checkin_failures >= CHECKIN_ATTEMPTS else None
+    )
+    row.save(update_fields=["checkin_failures", "checkin_paused_until"])
+    return row, True
+
+
 def _checkin_paused_message(placement: Placement) -> str:
-    until = placement.checkin_paused_until
-    if until is None:  # the pause is being set by the try that used the last attempt
-        until = timezone.now() + CHECKIN_PAUSE
     return _("报到码连续输错 %(n)d 次，请于 %(time)s 后再试，或请用人单位直接登记报到。") % {
         "n": CHECKIN_ATTEMPTS,
-        "time": timezone.localtime(until).strftime("%H:%M"),
+        "time": timezone.localtime(placement.checkin_paused_until).strftime("%H:%M"),
     }
 
 
 @transaction.atomic
-def _checkin_refuse(*, placement: Placement, now: datetime.datetime) -> bool:
-    """Audit a wrong code (committed: the caller raises after this block); True if it paused."""
-    paused = Placement.objects.filter(
-        pk=placement.pk, checkin_failures__gte=CHECKIN_ATTEMPTS
-    ).update(checkin_failures=0, checkin_paused_until=now + CHECKIN_PAUSE)
-    _audit(Action.CHECKIN_REFUSE, placement, placement.post, paused=bool(paused))
-    return bool(paused)
+def _audit_outside_refusal(action: str, placement: Placement, **data) -> None:
+    """Committed before the caller raises its refusal (an atomic block raising would undo it)."""
+    _audit(action, placement, placement.post, **data)
 
 
 @transaction.atomic

@@ -135,3 +135,14 @@ def test_twenty_simultaneous_guesses_are_compared_at_most_five_times():
 
     assert AuditEvent.objects.filter(action=REFUSED, target_id=placement.pk).count() == 5
     assert sum("连续输错" in a for a in answers) == 16
+
+
+def test_tries_that_die_after_their_claim_still_end_in_a_pause_not_a_lock_for_good(placement):
+    """A worker killed between claiming an attempt and auditing it: the claim itself pauses."""
+    start = _first_day(placement)
+    with _at(start):
+        for _ in range(5):
+            assert services._checkin_claim(placement=placement, now=start)[1]
+        assert "连续输错 5 次" in _try(placement, placement.checkin_code)
+    with _at(start + datetime.timedelta(minutes=31)):
+        assert _try(placement, placement.checkin_code) == "ok"
