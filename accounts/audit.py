@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from accounts.models import AuditEvent
 from accounts.models import AuditEventAction as Action  # noqa: F401 - callers import it from here
-from accounts.validators import mask_in_text
+from accounts.validators import mask_keyword
 from fanjiaxiang.security import client_ip
 
 # Details that hold what someone typed to choose records (an export's filters, a search's
@@ -63,7 +63,7 @@ def _province_of(region):
 
 def _masked(value):
     if isinstance(value, str):
-        return mask_in_text(value)
+        return mask_keyword(value)
     if isinstance(value, dict):
         return {key: _masked(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

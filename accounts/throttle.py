@@ -9,6 +9,7 @@ digest: the table says how often, never who.
 import datetime
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,18 @@ def _window_start(now: datetime.datetime, period: datetime.timedelta) -> datetim
     seconds = int(period.total_seconds())
     start = int(now.timestamp()) // seconds * seconds
     return datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
+
+
+def address_key(address: str | None) -> str:
+    """Whom an address stands for: an IPv6 client usually holds a whole /64 and may take a new
+    address for every try, so the /64 is counted as one; no readable address (a misconfigured
+    proxy) is one shared key, which errs on the side of refusing."""
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 @transaction.atomic

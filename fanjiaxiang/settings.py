@@ -99,11 +99,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "fanjiaxiang.security.RefuseNulMiddleware",  # after auth: its page shows the user's nav
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After auth (its page shows the user's nav) and the header middleware (its 400 carries them).
+    "fanjiaxiang.security.RefuseNulMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -48,6 +48,7 @@ from accounts.audit import Action, audit_record
 from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text, normalize_phone
 from fanjiaxiang import xlsxstream
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
+from fanjiaxiang.params import int_param
 from fanjiaxiang.uploads import validate_upload
 from ledger.models import Entry, Intention, Source, tags_clean
 from positions.models import Region
@@ -482,10 +483,10 @@ class _Cleaner:
             return None
         if isinstance(value, (datetime.date, datetime.datetime)):
             text = ""
-        if not text.isdigit() or not 1950 <= int(text) <= 2100:
+        year = int_param(text, low=1950, high=2100)
+        if year is None:
             self.bad(number, "graduation_year", _("应为四位年份，如 2027。"))
-            return None
-        return int(text)
+        return year
 
     def _date(self, number: int, value) -> datetime.date | None:
         if value is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import Notice
-from accounts.validators import mask_in_text, mask_phone, normalize_phone
+from accounts.validators import mask_keyword, mask_phone, normalize_phone
 from ledger.models import (
     Channel,
     ContactLog,
@@ -363,7 +363,7 @@ def notice_send(
     if not entries:
         raise ValidationError(_("筛选条件下没有台账人员，未发送。"))
     # Shown with the notice to the city and province above, who read numbers masked.
-    filters = {str(name): mask_in_text(str(value)) for name, value in filters.items()}
+    filters = {str(name): mask_keyword(str(value)) for name, value in filters.items()}
     notice = LedgerNotice.objects.create(
         county=county, sent_by=sent_by, category=category, title=title, body=body, filters=filters
     )

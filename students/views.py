@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice, Role
 from accounts.scoping import require_county_staff, require_write
-from accounts.throttle import throttle_hit
+from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
@@ -99,7 +99,7 @@ def _registration_allowed(request) -> bool:
     sees, in the database that all web processes share: nobody probes ID numbers at speed."""
     return throttle_hit(
         scope="register",
-        key=client_ip(request) or "",
+        key=address_key(client_ip(request)),
         limit=settings.REGISTRATION_ATTEMPTS_PER_HOUR,
         period=datetime.timedelta(hours=1),
     )

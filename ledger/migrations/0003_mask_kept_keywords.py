@@ -4,7 +4,7 @@ new ones are. Masking cannot be undone, so going back leaves them masked."""
 
 from django.db import migrations
 
-from accounts.validators import mask_in_text, mask_phone
+from accounts.validators import mask_keyword, mask_phone
 
 BATCH = 1000
 TYPED_KEYS = {"filters", "q", "keyword", "query"}  # as accounts.audit.TYPED_KEYS
@@ -12,7 +12,7 @@ TYPED_KEYS = {"filters", "q", "keyword", "query"}  # as accounts.audit.TYPED_KEY
 
 def _masked(value):
     if isinstance(value, str):
-        return mask_in_text(value)
+        return mask_keyword(value)
     if isinstance(value, dict):
         return {key: _masked(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -3,7 +3,7 @@ addresses masked however they were written, the rest of the note as it was."""
 
 import pytest
 
-from accounts.validators import mask_in_text
+from accounts.validators import mask_in_text, mask_keyword
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,17 @@ def test_numbers_and_addresses_are_masked_however_written(typed, read):
 )
 def test_dates_amounts_and_other_numbers_stay_as_typed(typed):
     assert mask_in_text(typed) == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("1391234", "139****"),  # part of a phone, which county staff may search by
+        ("13912345678", "139****5678"),
+        ("5678", "5678"),  # the last four: no more than a masked phone shows
+        ("越秀张三", "越秀张三"),
+        ("2026-07-01", "2026-07-01"),
+    ],
+)
+def test_a_kept_keyword_hides_any_long_run_of_digits(typed, kept):
+    assert mask_keyword(typed) == kept

@@ -216,6 +216,15 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(
     assert (held.status_code, other.status_code) == (429, 302)
 
 
+def test_one_ipv6_client_cannot_escape_the_count_by_changing_address_in_its_64(
+    client, world, three_per_hour
+):
+    _refused_attempts(client, world, 3, ip="2001:db8:1:2::10")
+    same_64 = _register(client, _registration(world.university), "2001:db8:1:2:ffff::99")
+    other_64 = _register(client, _registration(world.university), "2001:db8:1:3::10")
+    assert (same_64.status_code, other_64.status_code) == (429, 302)
+
+
 def test_the_count_outlives_any_one_process(client, world, three_per_hour):
     """Several web processes share only the database: nothing kept in one process's memory (the
     local-memory cache) may hold the count."""

@@ -339,6 +339,13 @@ def test_a_code_that_is_no_county_is_refused_when_rows_name_their_county(gd, kno
     ]
 
 
+@pytest.mark.parametrize("year", ["²", "２０２７", "99999999999999999999", "-2027"])
+def test_an_odd_graduation_year_is_a_row_error_not_a_crash(gd, known, tmp_path, year):
+    path = write_ledger_file(tmp_path / "台账.xlsx", [person(1, graduation_year=year)])
+
+    assert refused(path, county=gd.yuexiu) == ["第 2 行「毕业年份」：应为四位年份，如 2027。"]
+
+
 def test_one_bad_row_among_many_good_ones_writes_nothing_and_names_that_row(gd, known, tmp_path):
     rows = [person(n) for n in range(100, 400)]
     rows[149] = person(249, phone="1380013800")  # sheet row 151

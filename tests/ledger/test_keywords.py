@@ -183,6 +183,12 @@ def test_an_exports_audit_record_keeps_its_keyword_masked(client, people, q):
     assert q not in str(event.data)
 
 
+def test_part_of_a_phone_a_county_searched_by_is_kept_masked_too(client, people):
+    assert _exported(client, people.yx_staff, "0130001") == ["越秀张三"]
+    event = AuditEvent.objects.get(action="export")
+    assert event.data["filters"]["关键词"] == "013****"
+
+
 def test_a_merge_is_recorded_without_the_merged_phone_in_full(people):
     other = services.entry_create(county=people.yuexiu, name="越秀张三", phone="13700137003")
     services.entries_merge(keep=people.zhang, other=other, actor=people.yx_staff)

@@ -41,6 +41,7 @@ def test_nul_in_a_query_is_refused_with_a_chinese_message(client, world, query):
     response = client.get(reverse("ledger:entry_list"), query)
     assert response.status_code == 400
     assert "无效的字符" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
 
 
 def test_nul_in_a_form_post_is_refused_before_the_view(client, world):
