@@ -3,7 +3,7 @@
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -62,8 +62,8 @@ def _form_fields(request: HttpRequest):
     # sets its own limits.
     if request.content_type == "application/x-www-form-urlencoded":
         return request.POST
-    return {}
+    return QueryDict()
 
 
 def _holds_nul(query) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())

@@ -1,5 +1,5 @@
 """Odd query values get an answer, never a 500 (issue 23); the full sweep over every URL is
-tests/security/test_odd_query_values.py (PostgreSQL only, as it is slow)."""
+tests/security/test_odd_query_values.py."""
 
 import pytest
 from django.urls import reverse
