@@ -165,6 +165,7 @@ def me(request):
             "placements": placements,
             "notices": notices,
             "checkin_form": CheckinForm(),
+            "today": timezone.localdate(),  # no check-in box before the practice starts
             "log_form": PracticeLogForm(),
             "supplementary_open": SupplementaryRound.objects.filter(
                 county=student.hometown_id

@@ -146,3 +146,14 @@ def test_tries_that_die_after_their_claim_still_end_in_a_pause_not_a_lock_for_go
         assert "连续输错 5 次" in _try(placement, placement.checkin_code)
     with _at(start + datetime.timedelta(minutes=31)):
         assert _try(placement, placement.checkin_code) == "ok"
+
+
+def test_before_the_start_the_page_says_when_check_in_opens_instead_of_asking_a_code(
+    client, placement
+):
+    client.force_login(placement.student.user)
+    page = client.get(reverse("students:me")).content.decode()
+    assert "报到将于" in page and 'name="code"' not in page
+    with _at(_first_day(placement)):
+        client.force_login(placement.student.user)
+        assert 'name="code"' in client.get(reverse("students:me")).content.decode()
