@@ -63,7 +63,7 @@ security: install
 	$(BIN)/python .ci/dependency-audit
 
 test: install local.env browser lint security
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 clean:
 	rm -rf var/portal.sqlite3* var/celery var/celerybeat-schedule*
