@@ -147,3 +147,29 @@ class StudentFactory(factory.django.DjangoModelFactory):
     hometown = factory.LazyFunction(lambda: region("440104"))
     consent_version = "2026-11"
     consented_at = factory.LazyFunction(timezone.now)
+
+
+def registration_form(university, **overrides) -> dict:
+    """What a student from 广州市越秀区 types into /register/, every field valid."""
+    data = {
+        "username": "xiaoming",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "name": "李小明",
+        "id_number": valid_id_number(3),
+        "phone": "13900139000",
+        "email": "xm@example.edu.cn",
+        "university": university.pk,
+        "student_number": "20220001",
+        "college": "文学院",
+        "major": "汉语言文学",
+        "degree": "bachelor",
+        "grade": "2022",
+        "graduation_year": "2026",
+        "politics": "league_member",
+        "hometown_province": "440000",
+        "hometown_city": "440100",
+        "hometown": "440104",
+        "consent": "on",
+    }
+    return data | overrides

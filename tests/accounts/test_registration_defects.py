@@ -13,34 +13,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from students.models import Student
-from tests.factories import PASSWORD, StudentFactory, region, valid_id_number
+from tests.factories import PASSWORD, StudentFactory, region, registration_form, valid_id_number
 
 REGISTER = "students:register"
 
 
-def _registration(university, **overrides) -> dict:
-    data = {
-        "username": "xiaoming",
-        "password": PASSWORD,
-        "password2": PASSWORD,
-        "name": "李小明",
-        "id_number": valid_id_number(3),
-        "phone": "13900139000",
-        "email": "xm@example.edu.cn",
-        "university": university.pk,
-        "student_number": "20220001",
-        "college": "文学院",
-        "major": "汉语言文学",
-        "degree": "bachelor",
-        "grade": "2022",
-        "graduation_year": "2026",
-        "politics": "league_member",
-        "hometown_province": "440000",
-        "hometown_city": "440100",
-        "hometown": "440104",
-        "consent": "on",
-    }
-    return data | overrides
+_registration = registration_form
 
 
 def _register(client, data, ip="10.0.0.1", **headers):

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from students import services
 from students.models import Application, Placement, Student
-from tests.factories import PASSWORD, StudentFactory, UniversityFactory, valid_id_number
+from tests.factories import (
+    PASSWORD,
+    StudentFactory,
+    UniversityFactory,
+    registration_form,
+    valid_id_number,
+)
 
 
 @pytest.fixture
@@ -22,29 +28,7 @@ def journey(world):
     return world
 
 
-def _registration(university, **overrides):
-    data = {
-        "username": "xiaoming",
-        "password": PASSWORD,
-        "password2": PASSWORD,
-        "name": "李小明",
-        "id_number": valid_id_number(3),
-        "phone": "13900139000",
-        "email": "xm@example.edu.cn",
-        "university": university.pk,
-        "student_number": "20220001",
-        "college": "文学院",
-        "major": "汉语言文学",
-        "degree": "bachelor",
-        "grade": "2022",
-        "graduation_year": "2026",
-        "politics": "league_member",
-        "hometown_province": "440000",
-        "hometown_city": "440100",
-        "hometown": "440104",
-        "consent": "on",
-    }
-    return data | overrides
+_registration = registration_form
 
 
 def test_a_student_registers_and_lands_on_their_page(client, world):
