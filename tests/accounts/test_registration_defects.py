@@ -3,17 +3,16 @@ that do not tell an anonymous visitor whose ID number or student number is regis
 
 import datetime
 import re
-import threading
 
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import User
 from students.models import Student
 from tests.factories import PASSWORD, StudentFactory, region, registration_form, valid_id_number
+from tests.race import race
 
 REGISTER = "students:register"
 
@@ -222,20 +221,11 @@ def test_simultaneous_attempts_from_one_address_pass_the_limit_exactly(client, s
 
     university = UniversityFactory(name="中山大学", code="4144010558")
     region("440104")
-    barrier, statuses = threading.Barrier(8), []
 
-    def attempt(n: int) -> None:
-        try:
-            barrier.wait()
-            data = _registration(university, password2="other", username=f"s{n}")
-            statuses.append(Client().post(reverse(REGISTER), data).status_code)
-        finally:
-            connection.close()
+    def attempt(n: int) -> int:
+        data = _registration(university, password2="other", username=f"s{n}")
+        return Client().post(reverse(REGISTER), data).status_code
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
     with time_machine.travel(datetime.datetime(2026, 7, 1, 10, 20, tzinfo=datetime.UTC)):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        statuses = race([lambda n=n: attempt(n) for n in range(8)], returns=True)
     assert sorted(statuses) == [200] * 4 + [429] * 4

@@ -3,11 +3,9 @@
 
 import datetime
 import io
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from accounts.models import AuditEvent
 from ledger.models import Entry
@@ -22,6 +20,7 @@ from tests.ledger.xlsx_files import (
     read_sheet,
     write_ledger_file,
 )
+from tests.race import race
 
 
 def run(*args) -> tuple[int, str, str]:
@@ -307,32 +306,16 @@ def test_two_imports_of_overlapping_files_at_once_leave_one_entry_per_person(tmp
 
     for options in (["--county", "440104"], []):  # one county; each row's own county
         Entry.objects.all().delete()
-        outcomes = race([["import_ledger", str(path), *options] for path in (first, second)])
+        outcomes = race(
+            [
+                lambda p=path, o=options: run("import_ledger", str(p), *o)
+                for path in (first, second)
+            ],
+            returns=True,
+        )
 
         assert [status for status, _out, _err in outcomes] == [0, 0], outcomes
         assert Entry.objects.filter(county=yuexiu).count() == 80
         with_id = Entry.objects.exclude(id_number_digest="")
         assert with_id.count() == with_id.values("id_number_digest").distinct().count() == 60
         assert Entry.objects.values("phone").distinct().count() == 80
-
-
-def race(commands: list[list[str]]) -> list[tuple[int, str, str]]:
-    """Run the commands in threads released together; each one's (status, stdout, stderr) or
-    the exception it raised."""
-    barrier, outcomes = threading.Barrier(len(commands)), [None] * len(commands)
-
-    def go(index, args):
-        try:
-            barrier.wait()
-            outcomes[index] = run(*args)
-        except Exception as error:  # whatever surfaced is the outcome
-            outcomes[index] = (repr(error), "", "")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=go, args=[i, c]) for i, c in enumerate(commands)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes

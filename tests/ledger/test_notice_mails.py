@@ -2,18 +2,16 @@
 or after a worker died mid-way, and nobody gets a second copy; a mail the server refused goes on
 the next run."""
 
-import threading
-
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection
 from django.urls import reverse
 
 from ledger import services, tasks
 from ledger.models import Delivery, LedgerNotice
 from tests.factories import region, staff
+from tests.race import race
 
 FLAKY = "tests.ledger.test_notice_mails.FlakyBackend"
 
@@ -136,19 +134,6 @@ def test_a_worker_killed_mid_way_then_redelivered_mails_nobody_twice(db, flaky):
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_share_the_work_and_mail_each_person_once():
     notice = _notice(60)
-    barrier, counts = threading.Barrier(2), []
-
-    def run():
-        try:
-            barrier.wait()
-            counts.append(services.notice_mails_send(notice.pk, batch=7))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = race([lambda: services.notice_mails_send(notice.pk, batch=7)] * 2, returns=True)
     assert sum(counts) == 60
     assert _mailed_to() == _everyone(60)

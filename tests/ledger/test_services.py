@@ -3,18 +3,16 @@ confirm a post, erasure takes their entry away, and two clicks at once cannot sp
 decide a registration twice."""
 
 import datetime
-import threading
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from ledger import services
 from ledger.models import ContactLog, Entry, ReturnRegistration, Source
 from students import services as students
 from students.privacy import student_erase
 from tests.factories import PASSWORD, StudentFactory, region, staff
+from tests.race import race
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -131,28 +129,6 @@ def test_erasing_a_student_deletes_their_ledger_entry_and_its_contact_log(world,
 # Two clicks at once (PostgreSQL) ---------------------------------------------------------------
 
 
-def _race(*actions) -> list[str]:
-    """Run the actions in threads released together; each reports 'ok' or its refusal."""
-    barrier, outcomes = threading.Barrier(len(actions)), []
-
-    def run(action):
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("ok")
-        except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=[action]) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_entering_the_same_phone_at_once_make_one_entry():
@@ -161,7 +137,7 @@ def test_two_officers_entering_the_same_phone_at_once_make_one_entry():
     def create(name):
         return lambda: services.entry_create(county=county, name=name, phone="13800138000")
 
-    outcomes = _race(create("张三"), create("张叁"))
+    outcomes = race([create("张三"), create("张叁")])
 
     # The second waits on the county's lock, then finds the first one's phone.
     assert sorted(outcomes)[0] == "ok"
@@ -186,7 +162,7 @@ def test_two_simultaneous_verifications_decide_a_registration_once():
             verified=verified,
         )
 
-    outcomes = _race(decide(True), decide(False))
+    outcomes = race([decide(True), decide(False)])
 
     assert sorted(outcomes) == ["ok", "该登记已处理过。"]
     registration.refresh_from_db()

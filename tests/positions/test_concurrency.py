@@ -1,43 +1,18 @@
 """Races between real concurrent transactions on PostgreSQL."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from positions import services
 from positions.models import HostUnit, Post
 from tests.factories import PostFactory, region
+from tests.race import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(count: int, action) -> list[str]:
-    """Run `action` in `count` threads released together; each reports 'ok' or the refusal."""
-    barrier, outcomes = threading.Barrier(count), []
-
-    def run():
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("ok")
-        except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_ten_simultaneous_publish_clicks_publish_once():
     post = PostFactory(host_unit__county=region("440104"), status="draft", published_at=None)
-    outcomes = _race(10, lambda: services.post_publish(post=Post.objects.get(pk=post.pk)))
+    outcomes = race([lambda: services.post_publish(post=Post.objects.get(pk=post.pk))] * 10)
     assert outcomes.count("ok") == 1
     assert outcomes.count("只有草稿状态的岗位可以发布。") == 9
     assert Post.objects.get(pk=post.pk).status == "published"
@@ -52,7 +27,7 @@ def test_two_officers_registering_the_same_unit_at_once_make_one():
         contact_name="陈",
         contact_phone="13800138000",
     )
-    outcomes = _race(8, lambda: services.host_unit_create(**fields))
+    outcomes = race([lambda: services.host_unit_create(**fields)] * 8)
     assert outcomes.count("ok") == 1
     assert all("本县已登记" in o for o in outcomes if o != "ok")
     assert HostUnit.objects.filter(county=county, name="越秀区青年志愿者协会").count() == 1
@@ -78,7 +53,7 @@ def test_two_officers_opening_the_same_username_at_once_make_one_account():
             host_unit=unit,
         )
 
-    outcomes = _race(6, open_account)
+    outcomes = race([open_account] * 6)
     assert outcomes.count("ok") == 1
     assert all(o == "该用户名已被使用。" for o in outcomes if o != "ok")
     assert User.objects.filter(username="same_name").count() == 1

@@ -2,13 +2,11 @@
 selection closing and the county quota, each idempotent. Runs on SQLite and PostgreSQL."""
 
 import io
-import threading
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from accounts.models import AuditEvent, Notice, Role
 from positions import services as posts
@@ -25,6 +23,7 @@ from schedule.services import (
 from students import services as students
 from students.models import Application
 from tests.factories import HostUnitFactory, PostFactory, region, staff
+from tests.race import race
 from tests.schedule.support import (
     day,
     on,
@@ -110,24 +109,7 @@ def test_excused_units_get_no_reminders_and_are_never_overdue(cal):
 def test_four_runs_for_the_same_day_at_the_same_moment_tell_everyone_once(cal):
     """A redelivered task, a second worker and the command typed by hand, all at once: the
     milestone's row lock queues them and the later ones find the dispatches."""
-    barrier, failures = threading.Barrier(4), []
-
-    def enforce():
-        try:
-            barrier.wait()
-            enforce_calendar(day=day(6, 1))
-        except Exception as error:  # the thread would swallow it; asserted below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enforce) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
+    race([lambda: enforce_calendar(day=day(6, 1))] * 4)  # raises what any of them raised
     assert len(texts(cal.gz_staff, POSTS)) == 1
     assert len(texts(cal.gz_staff, "报到人数预警")) == 1
     assert len(texts(cal.th_staff, "预计报到")) == 1

@@ -2,12 +2,10 @@
 placement and audited, and before the practice starts no code is compared at all (issue 23)."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -15,6 +13,7 @@ from accounts.models import AuditEventAction as Action
 from students import services
 from students.models import Placement
 from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+from tests.race import race
 
 REFUSED = Action.CHECKIN_REFUSE
 
@@ -117,21 +116,11 @@ def test_the_host_unit_still_records_the_report_during_a_pause(placement):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_guesses_are_compared_at_most_five_times():
     placement = _placement(region("440104"))
-    barrier, answers = threading.Barrier(20), []
-
-    def guess(n):
-        try:
-            barrier.wait()
-            answers.append(_try(Placement.objects.get(pk=placement.pk), f"GUESS{n:02d}"))
-        finally:
-            connection.close()
-
+    guesses = [
+        lambda n=n: _try(Placement.objects.get(pk=placement.pk), f"GUESS{n:02d}") for n in range(20)
+    ]
     with _at(_first_day(placement)):
-        threads = [threading.Thread(target=guess, args=[n]) for n in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = race(guesses, returns=True)
 
     assert AuditEvent.objects.filter(action=REFUSED, target_id=placement.pk).count() == 5
     assert sum("连续输错" in a for a in answers) == 16

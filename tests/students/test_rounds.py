@@ -1,17 +1,16 @@
 """A county's matching round, from the database to offers."""
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from positions.models import Post
 from students import rounds, services
 from students.models import Application, MatchingOutcome, MatchingRound
 from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+from tests.race import race
 
 
 @pytest.fixture
@@ -102,22 +101,7 @@ def test_two_officers_publishing_at_once_publish_once():
     for _ in range(3):
         services.application_submit(student=StudentFactory(hometown=county), post=post)
     matching_round = rounds.round_run(county=county, season=post.season)
-    barrier, outcomes = threading.Barrier(2), []
-
-    def publish():
-        try:
-            barrier.wait()
-            outcomes.append(rounds.round_publish(matching_round=matching_round))
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race([lambda: rounds.round_publish(matching_round=matching_round)] * 2, returns=True)
     assert sorted(outcomes, key=str) == [3, "该匹配结果已发布或已被新的匹配替换。"]
     assert Application.objects.filter(status="offered").count() == 3
 

@@ -1,13 +1,10 @@
 """Races on PostgreSQL: drafts published at the same moment get distinct issue numbers; two
 reviews of one case, one wins; a recomputation and an adjustment queue on the year's lock."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection
 
 from accounts.models import Role
 from schedule.services import programme_year_create
@@ -15,30 +12,10 @@ from summary import services
 from summary.demo import png
 from summary.models import Briefing, Score, TypicalCase
 from tests.factories import region, staff
+from tests.race import race
 from tests.summary.conftest import AS_OF
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(actions) -> list[str]:
-    barrier, outcomes = threading.Barrier(len(actions)), []
-
-    def run(action):
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("ok")
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=[action]) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_briefings_published_together_get_one_issue_number_each():
