@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fanjiaxiang.models import Reviewed
+
 
 class ProgrammeYear(models.Model):
     """A province's programme year: its settings, seasons and calendar of milestones."""
@@ -260,7 +262,7 @@ def plan_upload_to(plan: "Plan", filename: str) -> str:
     return f"plans/{plan.programme_year.year}/{plan.region.code}/{safe_upload_name(filename)}"
 
 
-class Plan(models.Model):
+class Plan(Reviewed):
     """A city's or county's implementation plan (实施方案), reviewed by the level above."""
 
     class Status(models.TextChoices):
@@ -279,24 +281,6 @@ class Plan(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
-    submitted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("提交人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("提交时间"))
-    reviewed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("实施方案")
@@ -313,7 +297,7 @@ class Plan(models.Model):
         return f"{self.region} {self.programme_year}实施方案"
 
 
-class PlanVersion(models.Model):
+class PlanVersion(Reviewed):
     """An earlier submission of a plan, kept when the unit uploads a new one: its file and what
     became of it (returned with the reviewer's comments, or replaced before review), so the
     unit and its reviewer can both see what changed."""
@@ -325,24 +309,6 @@ class PlanVersion(models.Model):
     document = models.FileField(_("方案文件"), upload_to="plans/versions/", max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     status = models.CharField(_("结果"), max_length=10, choices=Plan.Status.choices)
-    submitted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("提交人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("提交时间"))
-    reviewed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("实施方案历史版本")

@@ -11,12 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fanjiaxiang.models import CountyOrUniversity, Reviewed
 from fanjiaxiang.uploads import IMAGE, UploadValidator, safe_upload_name
 
 MAX_ADJUSTMENT = Decimal(100)
 
 
-class Score(models.Model):
+class Score(CountyOrUniversity):
     """One unit's score for a programme year. `figures` are the counts it was computed from and
     `parts` the points of each part (summary/scoring.py), so the page shows how it came about.
     A recomputation replaces figures, parts and `computed`; the province's adjustment and the
@@ -33,22 +34,6 @@ class Score(models.Model):
         related_name="summary_scores",
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    region = models.ForeignKey(
-        "positions.Region",
-        verbose_name=_("县区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    university = models.ForeignKey(
-        "students.University",
-        verbose_name=_("高校"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     figures = models.JSONField(_("计算依据"), default=dict)
     parts = models.JSONField(_("分项得分"), default=dict)
     computed = models.DecimalField(_("计算得分"), max_digits=4, decimal_places=1, default=0)
@@ -101,10 +86,6 @@ class Score(models.Model):
         return f"{self.unit_name} {self.final}"
 
     @property
-    def unit(self):
-        return self.region if self.kind == self.Kind.COUNTY else self.university
-
-    @property
     def unit_name(self) -> str:
         if self.kind == self.Kind.COUNTY:
             return self.region.full_name if self.region.parent_id else self.region.name
@@ -148,7 +129,7 @@ MIN_PHOTOS = 1
 MAX_PHOTOS = 6
 
 
-class TypicalCase(models.Model):
+class TypicalCase(CountyOrUniversity, Reviewed):
     """典型案例: text and photos a county or a university submits; the province reviews it."""
 
     class Status(models.TextChoices):
@@ -162,22 +143,6 @@ class TypicalCase(models.Model):
         on_delete=models.CASCADE,
         related_name="typical_cases",
     )
-    region = models.ForeignKey(
-        "positions.Region",
-        verbose_name=_("县区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    university = models.ForeignKey(
-        "students.University",
-        verbose_name=_("高校"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     title = models.CharField(_("标题"), max_length=100)
     body = models.TextField(_("案例正文"), max_length=10000)
     status = models.CharField(
@@ -186,25 +151,7 @@ class TypicalCase(models.Model):
     # Bumped by every edit: a review names the revision it read, so an edit made while the
     # province was reading is not approved unseen.
     revision = models.PositiveIntegerField(_("修改次数"), default=1)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("提交时间"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("典型案例")
@@ -229,10 +176,6 @@ class TypicalCase(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def unit(self):
-        return self.region or self.university
 
     @property
     def unit_name(self) -> str:

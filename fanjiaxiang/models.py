@@ -1,0 +1,59 @@
+"""Field groups that several domain models share, as abstract models, so each is written once."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reviewed(models.Model):
+    """Submitted by a unit and reviewed by the level above: plans, their versions, typical cases."""
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CountyOrUniversity(models.Model):
+    """Belongs to a county or to a university, never both (each model's constraint says which)."""
+
+    region = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("县区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    university = models.ForeignKey(
+        "students.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit(self):
+        return self.region if self.region_id else self.university
