@@ -11,7 +11,7 @@ class PortalUserAdmin(UserAdmin):
     search_fields = ["username", "name"]
     raw_id_fields = ["region", "host_unit", "university", "created_by"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("角色与范围", {"fields": ["name", "phone", "role", "region", "host_unit", "university"]}),
     ]
 

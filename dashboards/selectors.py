@@ -72,7 +72,7 @@ def years_for(region: Region | None) -> list[int]:
 
 
 def _province_of(region: Region) -> Region:
-    while region.level != "province":
+    while region.level != "province" and region.parent is not None:
         region = region.parent
     return region
 
@@ -112,7 +112,7 @@ class Row:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def quota_state(quota: dict) -> str:
+def quota_state(quota) -> str:
     """met / short (final and below) / at_risk (the projection falls short) / on_track."""
     if quota["reported"] >= quota["quota"]:
         return "met"
@@ -182,7 +182,7 @@ def dashboard(region: Region | None, *, year: int | None, season: str = "") -> D
 
 def _children(region: Region | None, level: str | None) -> list[Region]:
     if level is None:
-        return [region]
+        return [region] if region is not None else []
     found = Region.objects.filter(level=level)
     if region is not None:
         found = found.filter(parent=region)
@@ -233,7 +233,10 @@ def _county_figures(region, year, season) -> tuple[list[dict], datetime.datetime
                 **dict.fromkeys((*FUNNEL, "contacts", "ledger_size", "returns"), 0),
                 "county_id": quota["region_id"],
                 "refreshed_at": None,
-                **{k: quota[k] for k in ("child", "code", "name", "city")},
+                "child": quota["child"],
+                "code": quota["code"],
+                "name": quota["name"],
+                "city": quota["city"],
             },
         )
         row.update(quota=quota["quota"], quota_reported=quota["reported"])

@@ -23,7 +23,7 @@ DEFAULT_RULE = CreditRule()
 RULE = "student__university__credit_rule__"
 
 
-def credited_filter() -> Q:
+def credited_filter() -> tuple[Q, dict[str, Coalesce]]:
     """A completed placement that earns credits under its university's rule (or the default):
     the same test as `CreditRule.credits_for(...) > 0`, in SQL."""
     min_rating = Coalesce(F(f"{RULE}min_rating"), Value(DEFAULT_RULE.min_rating))

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from filetype.types import archive, image
@@ -49,7 +50,7 @@ MAGIC_MATCHERS = {
 
 @dataclass(frozen=True)
 class UploadKind:
-    label: str  # what the user is told the kind accepts
+    label: str | Promise  # what the user is told the kind accepts
     extensions: tuple[str, ...]
     max_size: int
 

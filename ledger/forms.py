@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -115,7 +116,8 @@ class EntryFilterForm(forms.Form):
                 continue
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):
-                value = {str(k): v for k, v in field.choices}.get(str(value), value)
+                choices = cast(list[tuple[object, object]], field.choices)
+                value = {str(k): v for k, v in choices}.get(str(value), value)
             out[str(field.label)] = str(value)
         return out
 

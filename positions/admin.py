@@ -3,7 +3,9 @@ from django.contrib import admin
 from positions.models import HostUnit, Post, Region
 
 # /admin/ is for superusers only: no role account is ever given is_staff.
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.has_permission = (  # type: ignore[method-assign]
+    lambda request: request.user.is_active and request.user.is_superuser
+)
 
 
 @admin.register(Region)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,16 +70,18 @@ class PostForm(forms.ModelForm):
         units = HostUnit.objects.filter(county=county)
         if not self.instance.pk:
             units = units.filter(is_active=True)
-        self.fields["host_unit"].queryset = units
+        host_unit = cast(forms.ModelChoiceField, self.fields["host_unit"])
+        season = cast(forms.ModelChoiceField, self.fields["season"])
+        host_unit.queryset = units
         seasons = Season.objects.filter(
             programme_year__province_id=county.parent.parent_id
         ).select_related("programme_year")
         if not self.instance.pk:
             seasons = seasons.filter(practice_ends__gte=timezone.localdate())
-        self.fields["season"].queryset = seasons
+        season.queryset = seasons
         self.fields["headcount"].widget.attrs.update(min=1, max=MAX_HEADCOUNT)
-        self.fields["host_unit"].empty_label = _("请选择用人单位")
-        self.fields["season"].empty_label = _("请选择实践季")
+        host_unit.empty_label = _("请选择用人单位")
+        season.empty_label = _("请选择实践季")
         _label_blank_choice(self.fields["category"], _("请选择岗位类别"))
 
     def clean_headcount(self) -> int:

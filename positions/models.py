@@ -43,7 +43,8 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        names, region = [], self
+        names: list[str] = []
+        region: Region | None = self
         while region is not None:
             names.append(region.name)
             region = region.parent

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MinValueValidator
@@ -27,6 +29,8 @@ class UniversityForm(forms.ModelForm):
 
 class StudyDetailsMixin:
     """Checks shared by registration and the profile page."""
+
+    cleaned_data: dict[str, Any]  # the form's, which this mixin comes before
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])

@@ -45,7 +45,7 @@ class Part:
     key: str
     label: Promise
     weight: int
-    rule: Promise  # how the part is computed, in the words the page shows
+    rule: str | Promise  # how the part is computed, in the words the page shows
     numerator: str  # the figure above the line
     denominator: str  # the figure below it (or a constant's name, for the returns target)
     empty: Decimal = Decimal(0)  # the ratio when the denominator is 0

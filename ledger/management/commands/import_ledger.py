@@ -36,8 +36,8 @@ class Command(BaseCommand):
         else:
             checked = excel.import_file(options["file"], county=county)
         if not checked.ok:
-            for error in checked.errors:
-                self.stderr.write(str(error))
+            for row_error in checked.errors:
+                self.stderr.write(str(row_error))
             if checked.error_count > len(checked.errors):
                 self.stderr.write(f"… {checked.error_count - len(checked.errors)} more errors")
             self.stderr.write(f"{checked.error_count} errors: nothing was imported")
