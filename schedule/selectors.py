@@ -96,7 +96,7 @@ def units_in_view(user, programme_year: ProgrammeYear, city: Region | None = Non
     cities = list(Region.objects.filter(parent=region, level="city").order_by("code"))
     if city is not None:
         cities = [each for each in cities if each.pk == city.pk]
-    counties: dict[int, list[Region]] = {each.pk: [] for each in cities}
+    counties: dict[int | None, list[Region]] = {each.pk: [] for each in cities}
     for county in Region.objects.filter(parent__in=cities, level="county").order_by("code"):
         counties[county.parent_id].append(county)
     rows = [region]

@@ -95,7 +95,7 @@ class CaseForm(forms.ModelForm):
     photos = PhotosField(
         label=_("活动照片"), error_messages={"required": _("请上传至少 1 张活动照片。")}
     )
-    remove_photos = forms.ModelMultipleChoiceField(
+    remove_photos: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("删除照片"),
         queryset=None,
         required=False,

@@ -90,7 +90,7 @@ def publication_of(programme_year: ProgrammeYear | None) -> Publication | None:
 
 def _with_final(scores: QuerySet[Score]) -> QuerySet[Score]:
     """`final_points`: computed + adjustment within 0–100, so the database can sort by it."""
-    points = DecimalField(max_digits=5, decimal_places=1)
+    points: DecimalField = DecimalField(max_digits=5, decimal_places=1)
     raw = ExpressionWrapper(F("computed") + F("adjustment"), output_field=points)
     return scores.annotate(
         final_points=Greatest(
