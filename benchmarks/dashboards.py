@@ -74,7 +74,8 @@ def time_page(client: Client, url: str, runs: int) -> tuple[float, float, int]:
 def time_export(rows: int | None, *, traced: bool = False) -> tuple[int, float, float]:
     """(rows written, seconds, MiB): the growth of the process's peak RSS, or with `traced`
     the peak of Python's allocations (tracemalloc slows the run several times over)."""
-    from students.credits import write_credits_file
+    from fanjiaxiang.exporters import export_file
+    from students.exporters import CreditsExporter
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "credits.xlsx"
@@ -82,7 +83,9 @@ def time_export(rows: int | None, *, traced: bool = False) -> tuple[int, float, 
         if traced:
             tracemalloc.start()
         started = time.perf_counter()
-        written = write_credits_file(path=path, limit=rows)
+        exporter = CreditsExporter.unscoped()
+        exporter.limit = rows
+        written = export_file(exporter, path)
         elapsed = time.perf_counter() - started
         if traced:
             peak = tracemalloc.get_traced_memory()[1] / 2**20

@@ -43,7 +43,9 @@ from import_export import fields, resources, widgets  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
+from fanjiaxiang.exporters import write_xlsx  # noqa: E402
 from ledger import excel  # noqa: E402
+from ledger.exporters import LedgerExporter  # noqa: E402
 from ledger.models import Entry, Intention, Source  # noqa: E402
 from positions.models import Region  # noqa: E402
 from positions.regions import regions_load  # noqa: E402
@@ -217,10 +219,10 @@ def main() -> None:
             out = work / "export.xlsx"
             count = timed(
                 f"export {Entry.objects.count():,} entries",
-                lambda: excel.write_ledger(Entry.objects.all(), out),
+                lambda: write_xlsx(LedgerExporter.unscoped(), out),
             )
             tracemalloc.start()
-            excel.write_ledger(Entry.objects.all(), work / "again.xlsx")
+            write_xlsx(LedgerExporter.unscoped(), work / "again.xlsx")
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
             print(

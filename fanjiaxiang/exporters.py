@@ -8,6 +8,10 @@ survives unchanged and re-imports as is; in CSV, which has no types, it gets a l
 An exporter that sets `streaming_xlsx` is written by `fanjiaxiang.xlsxstream` instead: several times
 faster (100,000 rows in seconds, not tens of seconds), every string an inline string (so never
 a formula), but plain cells only: its rows must hold str, int, float, date or None.
+
+Every export goes out through `export_response` (a download) or `export_file` (a management
+command), and both write its one audit record in `_audit`. `write_xlsx` alone writes no record:
+it is for tests and benchmarks.
 Model: pretix base/exporter.py ListExporter.
 """
 
@@ -61,6 +65,10 @@ class ListExporter:
     @property
     def title(self) -> str:
         return str(self.name)
+
+    def audit_details(self) -> dict:
+        """What the audit record says about this export besides its name, format and rows."""
+        return {"filters": {k: str(v) for k, v in self.filters.items()}}
 
 
 def clean(value: Any) -> Any:
@@ -144,16 +152,26 @@ def csv_response(exporter: ListExporter) -> StreamingHttpResponse:
 
 
 def export_response(exporter: ListExporter, *, fmt: str, region=None):
-    """The download, with an audit event (who exported what, which filters, how many rows)."""
+    """The download (`fmt` "csv", anything else XLSX), recorded in the audit log."""
+    fmt = "csv" if fmt == "csv" else "xlsx"
     response = csv_response(exporter) if fmt == "csv" else xlsx_response(exporter)
-    audit_record(
-        Action.EXPORT,
-        region=region,
-        data={
-            "export": exporter.title,
-            "format": "csv" if fmt == "csv" else "xlsx",
-            "rows": exporter.count if fmt != "csv" else None,
-            "filters": {k: str(v) for k, v in exporter.filters.items()},
-        },
-    )
+    # A CSV is streamed after this returns, so its rows are not counted yet.
+    _audit(exporter, fmt=fmt, rows=exporter.count if fmt == "xlsx" else None, region=region)
     return response
+
+
+def export_file(exporter: ListExporter, target, *, region=None) -> int:
+    """Write the XLSX to `target` (a path or binary file) for a management command, recorded in
+    the audit log (as "系统": a command has no signed-in user). Returns the number of rows."""
+    count = write_xlsx(exporter, target)
+    _audit(exporter, fmt="xlsx", rows=count, region=region, command=True)
+    return count
+
+
+def _audit(exporter: ListExporter, *, fmt: str, rows, region, command: bool = False) -> None:
+    """The one audit record of an export: who (from the request, or the system), what, how many
+    rows, and with which filters."""
+    data = {"export": exporter.title, "format": fmt, "rows": rows}
+    if command:
+        data["command"] = True
+    audit_record(Action.EXPORT, region=region, data=data | exporter.audit_details())

@@ -1,5 +1,5 @@
-"""Excel in and out of the ledger: the template, the export, and the import that writes nothing
-until every row of the file is valid.
+"""Excel into the ledger: the template, and the import that writes nothing until every row of
+the file is valid. The export, in this module's `COLUMNS`, is `ledger.exporters.LedgerExporter`.
 
 The import runs in two steps that share one reader:
 
@@ -17,7 +17,7 @@ error must name the row and the column in Chinese. Its per-row instance lookup a
 openpyxl reading also made a 50,000-row file take minutes even with its bulk settings;
 benchmarks/ledger.py runs a ModelResource with its default and its bulk settings on the same
 file. Reading uses python-calamine (a 50,000-row sheet in about 1.5 s, against 20 s and more for
-openpyxl's read-only mode); writing uses `fanjiaxiang.xlsxstream` (see there why).
+openpyxl's read-only mode).
 """
 
 import datetime
@@ -45,8 +45,7 @@ from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
-from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text, normalize_phone
-from fanjiaxiang import xlsxstream
+from accounts.validators import mask_phone, normalize_phone
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.params import int_param
 from fanjiaxiang.uploads import validate_upload
@@ -745,60 +744,7 @@ def _update_all(entries: list[Entry]) -> None:
             cursor.executemany(sql, params[start : start + 1000])
 
 
-# Export --------------------------------------------------------------------------------------
-
-
-WIDTHS = (10, 10, 21, 14, 22, 14, 20, 16, 10, 10, 18, 10, 16, 24, 13)
-
-
-def write_ledger(entries, target, *, masked: bool = False) -> int:
-    """Write the entries (a queryset) to `target` in the import's format, streamed from the
-    database in chunks and into the file row by row, so memory stays flat for any number of
-    rows. `masked` writes ID numbers and phones masked (for staff who only read). Returns the
-    number of rows."""
-    codes = dict(Region.objects.filter(level=Region.Level.COUNTY).values_list("id", "code"))
-    labels = {
-        name: {v: str(label) for v, label in choices.items()}
-        for name, choices in (
-            ("degree", dict(Student.Degree.choices)),
-            ("source", dict(Source.choices)),
-            ("intention", dict(Intention.choices)),
-        )
-    }
-
-    id_column = "id_number_masked" if masked else "id_number"
-    columns = (
-        "county_id", "name", id_column, "phone", "email", "wechat", "university", "major",
-        "degree", "graduation_year", "source", "intention", "tags", "notes", "last_contact",
-    )  # fmt: skip
-
-    def rows():
-        # Tuples, not model instances: a third of the export's time went on building objects.
-        values = entries.order_by("county_id", "pk").values_list(*columns)
-        for row in values.iterator(chunk_size=2000):
-            (county, name, id_number, phone, email, wechat, university, major, degree,
-             year, source, intention, tags, notes, last_contact) = row  # fmt: skip
-            yield [
-                codes.get(county, ""),
-                name,
-                id_number or "",
-                mask_phone(phone) if masked else phone,
-                mask_email(email) if masked else email,
-                mask_text(wechat) if masked else wechat,
-                university,
-                major,
-                labels["degree"].get(degree, ""),
-                year,
-                labels["source"].get(source, ""),
-                labels["intention"].get(intention, ""),
-                tags,
-                mask_in_text(notes) if masked else notes,
-                last_contact,
-            ]
-
-    return xlsxstream.write_rows(
-        target, sheet_name=str(_("联系台账")), header=headers(), rows=rows(), widths=WIDTHS
-    )
+# The template --------------------------------------------------------------------------------
 
 
 def write_template(target) -> None:

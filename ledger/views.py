@@ -8,15 +8,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.audit import Action, audit_record
 from accounts.scoping import require_write
+from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from ledger import excel, imports, selectors, services
+from ledger.exporters import LedgerExporter
 from ledger.forms import (
     AttendanceForm,
     ChannelForm,
@@ -232,29 +232,11 @@ def registration_add(request, pk: int):
 @login_required
 @require_GET
 def export(request):
-    """The filtered ledger as Excel in the import's format. County staff get ID numbers and
-    phones in full (the file re-imports); city and provincial staff get them masked."""
-    entries = selectors.entries_for_user(request.user)
-    filters = EntryFilterForm(request.GET or None, user=request.user)
-    if request.GET:
-        entries = filters.filter(entries)
-    masked = not selectors.can_write(request.user)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    count = excel.write_ledger(entries, handle, masked=masked)
-    handle.seek(0)
-    audit_record(
-        Action.EXPORT,
-        region=request.user.region,
-        data={
-            "export": "联系台账",
-            "format": "xlsx",
-            "rows": count,
-            "masked": masked,
-            "filters": filters.described() if request.GET else {},
-        },
+    """The filtered ledger in the import's format, as Excel or (?format=csv) CSV."""
+    exporter = LedgerExporter(request.user, query=request.GET)
+    return export_response(
+        exporter, fmt=request.GET.get("format", "xlsx"), region=request.user.region
     )
-    name = _("联系台账-%(day)s.xlsx") % {"day": timezone.localdate().strftime("%Y%m%d")}
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=excel.XLSX_TYPE)
 
 
 @login_required

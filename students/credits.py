@@ -5,64 +5,21 @@ Scope: university staff read their own students only (the same rule as every oth
 placements, `selectors.placements_for_user`); every other role gets 404. The command line
 (`export_credits`) is run by the operator and may export every university.
 
-Credits follow `CreditRule.credits_for` everywhere: the page, its totals and the export. The
-export reads tuples (`values_list`) in chunks and writes them with the streaming XLSX writer, so
-100,000 rows take seconds and memory stays flat; every university's rule is read in one query.
+Credits follow `CreditRule.credits_for` everywhere: the page, its totals and the export.
 """
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.audit import Action, audit_record
 from accounts.models import Role
-from fanjiaxiang.exporters import write_xlsx
 from schedule.models import ProgrammeYear, Season
 from students import selectors
 from students.models import CreditRule, Placement, University
-
-HEADERS = (
-    gettext_lazy("学号"),
-    gettext_lazy("姓名"),
-    gettext_lazy("学院"),
-    gettext_lazy("专业"),
-    gettext_lazy("项目"),
-    gettext_lazy("岗位"),
-    gettext_lazy("实践单位"),
-    gettext_lazy("县区"),
-    gettext_lazy("时长（小时）"),
-    gettext_lazy("评价等级"),
-    gettext_lazy("认证单位"),
-    gettext_lazy("证书编号"),
-    gettext_lazy("学分"),
-    gettext_lazy("高校"),
-)
-WIDTHS = (14, 10, 16, 18, 30, 24, 24, 16, 10, 10, 18, 16, 8, 18)
-
-# What one row reads from the database, in this order (see `credit_rows`).
-_VALUES = (
-    "student__student_number",
-    "student__name",
-    "student__college",
-    "student__major",
-    "season__programme_year__year",
-    "season__kind",
-    "post__title",
-    "post__host_unit__name",
-    "post__host_unit__county__parent__name",
-    "post__host_unit__county__name",
-    "hours",
-    "rating",
-    "certificate_code",
-    "student__university_id",
-    "student__university__name",
-)
-
 
 # Selectors -------------------------------------------------------------------------------------
 
@@ -168,7 +125,7 @@ def rule_text(rule: CreditRule) -> str:
         "鉴定等次%(rating)s及以上方可认定。"
     ) % {
         "hours": rule.hours_per_credit,
-        "max": _number(Decimal(rule.max_credits)),
+        "max": credits_number(Decimal(rule.max_credits)),
         "rating": rule.get_min_rating_display(),
     }
 
@@ -176,7 +133,7 @@ def rule_text(rule: CreditRule) -> str:
 # Figures ---------------------------------------------------------------------------------------
 
 
-def _number(credits: Decimal) -> int | float:
+def credits_number(credits: Decimal) -> int | float:
     """Credits as a spreadsheet number: 2, 1.5 (half steps are exact in binary)."""
     return int(credits) if credits == int(credits) else float(credits)
 
@@ -201,77 +158,3 @@ def project_name(year: int, kind: str) -> str:
 def committee_name(city: str, county: str) -> str:
     """认证单位: the county's Youth League committee, as the certificate names it."""
     return f"{city}{county}" + _("团委")
-
-
-def credit_rows(placements: QuerySet[Placement], rules: Rules | None = None) -> Iterator[list]:
-    """The export's rows (HEADERS' order) for `placements`, read as tuples in chunks; no ID
-    numbers or phones. Cells are str, int or float."""
-    rules = Rules() if rules is None else rules
-    ratings = {value: str(label) for value, label in Placement.Rating.choices}
-    projects: dict[tuple, str] = {}
-    committees: dict[tuple, str] = {}
-    credits: dict[tuple, int | float] = {}
-    for row in placements.values_list(*_VALUES).iterator(chunk_size=2000):
-        (number, name, college, major, year, kind, title, unit, city, county, hours, rating,
-         code, university_id, university) = row  # fmt: skip
-        project = projects.get((year, kind))
-        if project is None:
-            project = projects[year, kind] = project_name(year, kind)
-        place = (city, county)
-        committee = committees.get(place)
-        if committee is None:
-            committee = committees[place] = committee_name(city, county)
-        key = (university_id, hours, rating)
-        earned = credits.get(key)
-        if earned is None:
-            earned = credits[key] = _number(
-                rules[university_id].credits_for(hours=hours, rating=rating)
-            )
-        yield [
-            number,
-            name,
-            college,
-            major,
-            project,
-            title,
-            unit,
-            f"{city}{county}",
-            hours,
-            ratings.get(rating, ""),
-            committee,
-            code or "",
-            earned,
-            university,
-        ]
-
-
-# The command line ------------------------------------------------------------------------------
-
-
-def write_credits_file(
-    *, path, university=None, year=None, season=None, limit: int | None = None
-) -> int:
-    """Write the credits of one university (a University or its 10-digit code) or of every
-    university to `path` (.xlsx) and record the export; returns the number of rows.
-    `export_credits` is this function; benchmarks may call either."""
-    from students.exporters import CreditsExporter  # it builds on this module
-
-    if isinstance(university, str):
-        university = University.objects.select_related("province").get(code=university)
-    if season and season not in Season.Kind.values:
-        raise ValueError(season)
-    exporter = CreditsExporter.unscoped(university=university, year=year, season=season)
-    exporter.limit = limit  # `limit`: the first rows only, for benchmarks
-    count = write_xlsx(exporter, path)
-    audit_record(
-        Action.EXPORT,
-        region=university.province if university is not None else None,
-        data={
-            "export": exporter.title,
-            "format": "xlsx",
-            "rows": count,
-            "command": True,
-            "filters": {k: str(v) for k, v in exporter.filters.items()},
-        },
-    )
-    return count

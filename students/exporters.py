@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import mask_phone
 from fanjiaxiang.exporters import ListExporter
 from students import credits, selectors
-from students.models import Application
+from students.models import Application, Placement
 
 
 def _local(moment) -> str:
@@ -102,13 +102,48 @@ class ApplicantsExporter(ListExporter):
 
 class CreditsExporter(ListExporter):
     """第二课堂学分: a university's completed placements in the columns its 第二课堂成绩单 system
-    imports, with the credits its rule gives. No ID numbers or phones. Streamed (100,000 rows
-    in seconds)."""
+    imports, with the credits its rule gives. No ID numbers or phones. Reads tuples in chunks
+    and is streamed, so 100,000 rows take seconds and memory stays flat; every university's rule
+    is read in one query."""
 
     name = _("第二课堂学分")
-    headers = credits.HEADERS
-    widths = credits.WIDTHS
+    headers = (
+        _("学号"),
+        _("姓名"),
+        _("学院"),
+        _("专业"),
+        _("项目"),
+        _("岗位"),
+        _("实践单位"),
+        _("县区"),
+        _("时长（小时）"),
+        _("评价等级"),
+        _("认证单位"),
+        _("证书编号"),
+        _("学分"),
+        _("高校"),
+    )
+    widths = (14, 10, 16, 18, 30, 24, 24, 16, 10, 10, 18, 16, 8, 18)
     streaming_xlsx = True
+    # What one row reads from the database, in this order (see `rows`).
+    values = (
+        "student__student_number",
+        "student__name",
+        "student__college",
+        "student__major",
+        "season__programme_year__year",
+        "season__kind",
+        "post__title",
+        "post__host_unit__name",
+        "post__host_unit__county__parent__name",
+        "post__host_unit__county__name",
+        "hours",
+        "rating",
+        "certificate_code",
+        "student__university_id",
+        "student__university__name",
+    )
+    limit: int | None = None  # the first rows only (benchmarks)
 
     def __init__(self, user, **filters):
         # Filters left empty are not filters (nor noise in the audit log).
@@ -122,8 +157,6 @@ class CreditsExporter(ListExporter):
         exporter.everyone = True
         return exporter
 
-    limit: int | None = None  # the first rows only (benchmarks)
-
     def placements(self):
         year, season = self.filters.get("year"), self.filters.get("season")
         if self.everyone:
@@ -135,4 +168,42 @@ class CreditsExporter(ListExporter):
         return found[: self.limit] if self.limit else found
 
     def rows(self):
-        return credits.credit_rows(self.placements())
+        """Cells are str, int or float. Names and credits repeat across rows, so each is worked
+        out once."""
+        rules = credits.Rules()
+        ratings = {value: str(label) for value, label in Placement.Rating.choices}
+        projects: dict[tuple, str] = {}
+        committees: dict[tuple, str] = {}
+        earned_by: dict[tuple, int | float] = {}
+        for row in self.placements().values_list(*self.values).iterator(chunk_size=2000):
+            (number, name, college, major, year, kind, title, unit, city, county, hours, rating,
+             code, university_id, university) = row  # fmt: skip
+            project = projects.get((year, kind))
+            if project is None:
+                project = projects[year, kind] = credits.project_name(year, kind)
+            place = (city, county)
+            committee = committees.get(place)
+            if committee is None:
+                committee = committees[place] = credits.committee_name(city, county)
+            key = (university_id, hours, rating)
+            earned = earned_by.get(key)
+            if earned is None:
+                earned = earned_by[key] = credits.credits_number(
+                    rules[university_id].credits_for(hours=hours, rating=rating)
+                )
+            yield [
+                number,
+                name,
+                college,
+                major,
+                project,
+                title,
+                unit,
+                f"{city}{county}",
+                hours,
+                ratings.get(rating, ""),
+                committee,
+                code or "",
+                earned,
+                university,
+            ]

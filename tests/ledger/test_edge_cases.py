@@ -13,7 +13,14 @@ from accounts.models import Role
 from ledger import excel, services
 from ledger.models import Delivery, Entry, ExchangeEvent, LedgerNotice, ReturnRegistration
 from tests.factories import season, staff
-from tests.ledger.xlsx_files import entry, person, phone, write_ledger_file, xlsx_bytes
+from tests.ledger.xlsx_files import (
+    entry,
+    export_ledger_file,
+    person,
+    phone,
+    write_ledger_file,
+    xlsx_bytes,
+)
 
 UNREADABLE = "无法读取此 Excel 文件"
 
@@ -153,7 +160,7 @@ def test_read_only_staff_see_e_mail_and_wechat_masked(gd, client, tmp_path):
 def test_characters_xml_cannot_hold_do_not_break_the_export(gd, tmp_path):
     entry(gd.yuexiu, 1, name="张\ufffe三", notes="备注\uffff\r\n第二行")
 
-    excel.write_ledger(Entry.objects.all(), tmp_path / "导出.xlsx")
+    export_ledger_file(tmp_path / "导出.xlsx")
     cells = CalamineWorkbook.from_path(str(tmp_path / "导出.xlsx")).get_sheet_by_index(0)
 
     row = cells.to_python()[1]

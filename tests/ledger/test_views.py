@@ -3,6 +3,7 @@ and 广东省 staff read it (403 on any change), 天河区, 梅州市 and every 
 anonymous are sent to sign in. Then what county staff do with it: enter people, log contacts,
 merge duplicates, import Excel, send notices, record exchanges and return registrations."""
 
+import csv
 import datetime
 import io
 import re
@@ -351,6 +352,33 @@ def test_county_staff_export_id_numbers_and_phones_in_full_and_readers_get_them_
         assert masked[3] == "138****0001"
     exports = AuditEvent.objects.filter(action="export")
     assert sorted(e.data["masked"] for e in exports) == [False, True, True]
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert ".csv" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_ledger_also_downloads_as_csv_filtered_masked_for_readers_and_recorded(client, yx):
+    _entry(yx.yuexiu, 3, name="=越秀王五", notes="@备注")
+    query = {"format": "csv", "q": "越秀"}
+
+    full = _csv(_as(client, yx.yx_staff).get(reverse("ledger:export"), query))
+    assert full[0] == excel.headers()
+    assert [row[1] for row in full[1:]] == ["越秀张三", "越秀李四", "'=越秀王五"]
+    assert full[1][:4] == ["440104", "越秀张三", id_number(1), phone(1)]
+    assert full[3][13] == "'@备注"  # formulas defused, as in every CSV export
+    masked = _csv(_as(client, yx.gz_staff).get(reverse("ledger:export"), query))
+    assert masked[1][2:4] == [id_number(1)[:4] + "*" * 10 + id_number(1)[-4:], "138****0001"]
+    assert id_number(1) not in repr(masked) and phone(1) not in repr(masked)
+
+    events = AuditEvent.objects.filter(action="export").order_by("pk")
+    assert [(e.data["format"], e.data["masked"]) for e in events] == [("csv", False), ("csv", True)]
+    assert (
+        events[0].data["filters"] == {"关键词": "越秀"} and events[0].data["export"] == "联系台账"
+    )
 
 
 def test_the_city_reads_a_masked_phone_on_the_entry_page(client, yx):

@@ -2,7 +2,8 @@
 entries they are checked against.
 
 `person(n)` is one valid row (a dict of field names, 越秀区); `write_ledger_file(path, rows)`
-writes the template's header and the rows. Cells are written as given: a str is a text cell, an
+writes the template's header and the rows; `export_ledger_file(path)` writes what
+`export_ledger` writes. Cells are written as given: a str is a text cell, an
 int a number cell, a date a date cell, and a str starting with "=" a formula.
 """
 
@@ -16,7 +17,9 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
+from fanjiaxiang.exporters import write_xlsx
 from ledger.excel import COLUMNS, headers
+from ledger.exporters import LedgerExporter
 from ledger.models import Entry
 from students.services import id_number_digest, id_number_mask
 
@@ -89,6 +92,11 @@ def ledger_workbook(rows: list[dict], *, header: list[str] | None = None) -> Wor
 def write_ledger_file(path: Path, rows: list[dict], *, header: list[str] | None = None) -> Path:
     ledger_workbook(rows, header=header).save(path)
     return path
+
+
+def export_ledger_file(path: Path, *, county=None) -> int:
+    """The ledger (every county, or one) as `export_ledger` writes it; returns the rows."""
+    return write_xlsx(LedgerExporter.unscoped(county=county), path)
 
 
 def xlsx_bytes(rows: list[dict]) -> bytes:

@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
+from fanjiaxiang.exporters import export_file
 from schedule.services import programme_year_create
 from students import credits
+from students.exporters import CreditsExporter
 from students.models import RATING_ORDER, Application, CreditRule, Placement
 from tests.factories import (
     PostFactory,
@@ -136,7 +138,7 @@ def _sheet(response):
 
 
 def test_the_rows_and_credits_are_the_hand_counted_ones(credit_world):
-    rows = list(credits.credit_rows(credits.credit_placements_for_user(credit_world.uni_staff)))
+    rows = list(CreditsExporter(credit_world.uni_staff).rows())
     assert _summary(rows) == SYSU
     y = credit_world.year
     assert rows[0] == [
@@ -443,12 +445,11 @@ def test_the_command_filters_by_university_year_and_season(credit_world, tmp_pat
     assert _summary(_read(target)[1:]) == SYSU
 
 
-def test_write_credits_file_is_what_the_command_runs(credit_world, tmp_path):
+def test_the_unscoped_exporter_is_what_the_command_runs(credit_world, tmp_path):
     target = tmp_path / "scut.xlsx"
-    assert credits.write_credits_file(path=target, university="4144010561") == 2
-    assert (
-        credits.write_credits_file(path=target, university=credit_world.sysu, season="summer") == 4
-    )
+    assert export_file(CreditsExporter.unscoped(university=credit_world.scut), target) == 2
+    summer = CreditsExporter.unscoped(university=credit_world.sysu, season="summer")
+    assert export_file(summer, target) == 4
 
 
 @pytest.mark.parametrize(

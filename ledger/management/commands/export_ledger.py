@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.audit import Action, audit_record
-from ledger import excel
-from ledger.models import Entry
+from fanjiaxiang.exporters import export_file
+from ledger.exporters import LedgerExporter
 from positions.models import Region
 
 
@@ -17,17 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="FILE.xlsx")
 
     def handle(self, *args, **options):
-        entries = Entry.objects.all()
         county = None
         if options["county"]:
             county = Region.objects.filter(code=options["county"], level="county").first()
             if county is None:
                 raise CommandError(f"no county with code {options['county']}")
-            entries = entries.filter(county=county)
-        count = excel.write_ledger(entries, options["output"])
-        audit_record(
-            Action.EXPORT,
-            region=county,
-            data={"export": "联系台账", "format": "xlsx", "rows": count, "command": True},
-        )
+        exporter = LedgerExporter.unscoped(county=county)
+        count = export_file(exporter, options["output"], region=county)
         self.stdout.write(f"{count} entries written to {options['output']}")

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from fanjiaxiang.exporters import export_file
 from schedule.models import ProgrammeYear
-from students.credits import write_credits_file
+from students.exporters import CreditsExporter
 from students.models import University
 
 SEASONS = ("summer", "winter")
@@ -42,10 +43,10 @@ class Command(BaseCommand):
         season = options["season"]
         if season is not None and season not in SEASONS:
             raise CommandError(f"实践季只能是 summer（暑期）或 winter（寒假），而不是 {season}。")
+        exporter = CreditsExporter.unscoped(university=university, year=year, season=season)
+        region = university.province if university is not None else None
         try:
-            count = write_credits_file(
-                path=options["output"], university=university, year=year, season=season
-            )
+            count = export_file(exporter, options["output"], region=region)
         except OSError as error:
             raise CommandError(f"无法写入 {options['output']}：{error.strerror}") from error
         self.stdout.write(f"已导出 {count} 条学分记录到 {options['output']}")
