@@ -39,8 +39,8 @@ class ListExporter:
     """Subclasses set `name` (the file and sheet name), `headers`, and implement `rows()`,
     already scoped to the user who asked (the exporter gets the user, never a queryset)."""
 
-    name = "导出"
-    headers: tuple[str, ...] = ()
+    name: str | Promise = "导出"
+    headers: tuple[str | Promise, ...] = ()
     # Opt in to the streaming writer (see the module's docstring); `widths` are its columns'.
     streaming_xlsx = False
     widths: tuple[int, ...] | None = None
