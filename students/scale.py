@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.validators import id_number_digest, id_number_mask
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
 from students import services
@@ -244,8 +245,8 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
                 user_id,
                 f"学生{n}",
                 id_field.get_db_prep_save(number, connection),
-                services.id_number_digest(number),
-                services.id_number_mask(number),
+                id_number_digest(number),
+                id_number_mask(number),
                 f"139{n % 100_000_000:08d}",
                 f"{username}@example.edu.cn",
                 universities[rng.randrange(len(universities))],

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from accounts.validators import id_number_clean, id_number_digest, id_number_mask
 from ledger.models import Entry
 from positions.models import Region
 from students.models import Student
-from students.services import id_number_clean, id_number_digest, id_number_mask
 
 
 def _quiet(*args):
