@@ -8,6 +8,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.validators import id_number_set
+from demo.students import id_number_for
 from ledger import services
 from ledger.models import (
     Channel,
@@ -20,7 +21,6 @@ from ledger.models import (
     ReturnRegistration,
     Source,
 )
-from students.demo import id_number_for
 from students.models import Placement, Student
 
 # Past every demo and scale student's numbering, so no ID number clashes with a student's.

@@ -1,4 +1,4 @@
-"""Demo students for seed_demo: every state of a season, and `--scale N` bulk students."""
+"""Demo students for seed_demo: every state of a season, and the ID numbers the scale data uses."""
 
 import datetime
 import functools
@@ -242,10 +242,3 @@ def _pipeline(student: Student, season, state: str) -> None:
         services.offer_confirm(application=first)
     if state == "declined":
         services.offer_decline(application=first)
-
-
-def seed_scale(*, count: int, password: str, students_only: bool = False, log=None) -> int:
-    """`count` more students nationwide, with applications and placements: see students.scale."""
-    from students import scale
-
-    return scale.seed_scale(count=count, password=password, students_only=students_only, log=log)
