@@ -1,9 +1,17 @@
+"""The personal-data rules (phones, ID numbers, masks in free text), kept free of models so that
+every app can use them without importing another app."""
+
 import datetime
+import functools
+import hashlib
+import hmac
 import re
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.cn import ric
 
 
 def normalize_phone(value: str) -> str:
@@ -38,6 +46,64 @@ def mask_email(value: str) -> str:
 def mask_text(value: str) -> str:
     """wx***: for a WeChat id or similar handle."""
     return f"{value[:2]}***" if value else ""
+
+
+def id_number_clean(value: str) -> str:
+    """A valid 18-digit resident ID number, upper-cased, or a ValidationError in Chinese."""
+    number = ric.compact(value or "").upper()
+    if not _id_number_valid(number):
+        raise ValidationError({"id_number": _("身份证号无效，请核对 18 位号码及最后一位校验码。")})
+    return number
+
+
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def _id_number_valid(number: str) -> bool:
+    """python-stdnum's rule (`ric.is_valid`), with the place-code lookup cached."""
+    if not _ID_SHAPE.match(number) or ric.calc_check_digit(number) != number[-1]:
+        return False
+    try:
+        ric.get_birth_date(number)
+    except ValueError:
+        return False
+    return _place_known(number[:6], number[6:10])
+
+
+@functools.lru_cache(maxsize=65536)
+def _place_known(prefix: str, year: str) -> bool:
+    """Was the place code in use in the year of birth (stdnum knows when codes changed). Cached:
+    stdnum searches its table on every call, which was a third of a 50,000-row ledger import."""
+    try:
+        ric.get_birth_place(f"{prefix}{year}01010000")
+    except (ValueError, KeyError):  # KeyError: stdnum 2.2 on a code it half knows (130171…)
+        return False
+    return True
+
+
+def id_number_digest(number: str) -> str:
+    """A keyed digest: finds the same person again without decrypting every row."""
+    key = (settings.SECRET_KEY + settings.SALT_KEY[0]).encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+
+def id_number_mask(number: str) -> str:
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def id_number_set(instance, number: str) -> None:
+    """Give a student or ledger entry this (clean) ID number, or none: the encrypted value, its
+    digest and its mask always change together."""
+    instance.id_number = number or None
+    instance.id_number_digest = id_number_digest(number) if number else ""
+    instance.id_number_masked = id_number_mask(number) if number else ""
+
+
+def id_number_make(serial: int, *, place: str = "440104", born: str = "19990101") -> str:
+    """A valid ID number for tests, the demo and benchmarks: `place` a six-digit code in use in
+    the year of `born` (YYYYMMDD), `serial` the three-digit sequence (taken modulo 1000)."""
+    body = f"{place}{born}{serial % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 # What a note typed by county staff may hold about a person: an ID number (18 or 15 digits,
@@ -108,7 +174,7 @@ def mask_in_text(value: str) -> str:
         if match.group("id") is not None:
             if not _has_birth_date(found):
                 return found
-            return found[:4] + "*" * (len(found) - 8) + found[-4:]
+            return id_number_mask(found)
         return mask_phone(found)
 
     text = (value or "").translate(_FULL_WIDTH)

@@ -41,8 +41,13 @@ from django.test.utils import (  # noqa: E402
 )
 from import_export import fields, resources, widgets  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from stdnum.cn import ric  # noqa: E402
 
+from accounts.validators import (  # noqa: E402
+    id_number_clean,
+    id_number_digest,
+    id_number_make,
+    id_number_mask,
+)
 from fanjiaxiang.exporters import write_xlsx  # noqa: E402
 from ledger import excel  # noqa: E402
 from ledger.exporters import LedgerExporter  # noqa: E402
@@ -50,13 +55,11 @@ from ledger.models import Entry, Intention, Source  # noqa: E402
 from positions.models import Region  # noqa: E402
 from positions.regions import regions_load  # noqa: E402
 from students.models import Student  # noqa: E402
-from students.services import id_number_digest, id_number_mask  # noqa: E402
 
 
 def id_number(n: int) -> str:
     birthday = datetime.date(1995, 1, 1) + datetime.timedelta(days=n // 900)
-    body = f"440104{birthday:%Y%m%d}{n % 900 + 100:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number_make(n % 900 + 100, born=f"{birthday:%Y%m%d}")
 
 
 def write_file(path: Path, rows: int, offset: int = 0) -> None:
@@ -149,7 +152,7 @@ class EntryResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         """The file has no digest column: add one (and the masked number) before matching."""
-        numbers = [excel._id_number_clean(str(v)) for v in dataset["身份证号"]]
+        numbers = [id_number_clean(str(v)) for v in dataset["身份证号"]]
         dataset.append_col([id_number_digest(n) for n in numbers], header="_digest")
         dataset.append_col([id_number_mask(n) for n in numbers], header="_masked")
 

@@ -31,11 +31,11 @@ from django.test.utils import (  # noqa: E402
 )
 from django.utils import timezone  # noqa: E402
 
+from demo.scale import seed_scale  # noqa: E402
 from positions.models import HostUnit, Post, Region  # noqa: E402
 from positions.regions import regions_load  # noqa: E402
 from schedule.services import programme_year_create  # noqa: E402
 from students import rounds  # noqa: E402
-from students.demo import seed_scale  # noqa: E402
 from students.models import Application, Student, University  # noqa: E402
 
 

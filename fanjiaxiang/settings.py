@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dashboards",
     "summary",
     "filestore",
+    "demo",
 ]
 
 MIDDLEWARE = [

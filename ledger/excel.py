@@ -21,7 +21,6 @@ openpyxl's read-only mode).
 """
 
 import datetime
-import functools
 import re
 import zipfile
 from collections import defaultdict
@@ -42,17 +41,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
-from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
-from accounts.validators import mask_phone, normalize_phone
+from accounts.validators import (
+    id_number_clean,
+    id_number_digest,
+    id_number_mask,
+    id_number_set,
+    mask_phone,
+    normalize_phone,
+)
+from fanjiaxiang.bulk import bulk_insert
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.params import int_param
 from fanjiaxiang.uploads import validate_upload
 from ledger.models import Entry, Intention, Source, tags_clean
 from positions.models import Region
 from students.models import Student
-from students.services import id_number_digest, id_number_mask
 
 # (field, header). The export writes these in this order; the import reads them in any order.
 COLUMNS = (
@@ -78,7 +83,6 @@ WRITABLE = tuple(f for f in FIELDS if f not in ("county", "id_number"))
 TEXT_LIMITS = {"name": 30, "wechat": 50, "university": 100, "major": 100, "notes": 2000}
 FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 MAX_ERRORS = 1000
-ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 # Mainland mobile numbers by libphonenumber's own metadata (the pattern is_valid_number uses).
 MOBILE = re.compile(
     phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
@@ -327,31 +331,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-@functools.lru_cache(maxsize=65536)
-def _place_known(prefix: str, year: str) -> bool:
-    """Was the place code in use in the year of birth (stdnum knows when codes changed)."""
-    try:
-        ric.get_birth_place(f"{prefix}{year}01010000")
-    except (ValueError, KeyError):  # KeyError: stdnum 2.2 on a code it half knows (130171…)
-        return False
-    return True
-
-
-def _id_number_clean(value: str) -> str:
-    """`students.services.id_number_clean`'s rule (python-stdnum), with the place-code lookup
-    cached: stdnum searches its table on every call, which was a third of a 50,000-row import."""
-    number = ric.compact(value).upper()
-    if not ID_SHAPE.match(number) or ric.calc_check_digit(number) != number[-1]:
-        raise ValidationError("id")
-    try:
-        ric.get_birth_date(number)
-    except ValueError as error:
-        raise ValidationError("id") from error
-    if not _place_known(number[:6], number[6:10]):
-        raise ValidationError("id")
-    return number
-
-
 class _Cleaner:
     """Turns one row's cells into an entry's fields, reporting each bad cell."""
 
@@ -438,7 +417,7 @@ class _Cleaner:
             )
             return ""
         try:
-            return _id_number_clean(_text(value)) if _text(value) else ""
+            return id_number_clean(_text(value)) if _text(value) else ""
         except ValidationError:
             self.bad(
                 number,
@@ -663,18 +642,16 @@ def import_file(
 
 
 def _new_entry(row: dict) -> Entry:
-    number = row["id_number"]
-    return Entry(
+    entry = Entry(
         county_id=row["county_id"],
-        id_number=number or None,
-        id_number_digest=row["_digest"],
-        id_number_masked=id_number_mask(number) if number else "",
         **{name: row[name] for name in WRITABLE}
         | {
             "source": row["source"] or Source.OTHER,
             "intention": row["intention"] or Intention.UNDECIDED,
         },
     )
+    id_number_set(entry, row["id_number"])
+    return entry
 
 
 def _apply(entry: Entry, row: dict) -> bool:
@@ -682,9 +659,7 @@ def _apply(entry: Entry, row: dict) -> bool:
     anything changed (a file imported again as is changes nobody)."""
     before = [getattr(entry, name) for name in UPDATED]
     if row["id_number"] and not entry.id_number_digest:
-        entry.id_number = row["id_number"]
-        entry.id_number_digest = row["_digest"]
-        entry.id_number_masked = id_number_mask(row["id_number"])
+        id_number_set(entry, row["id_number"])
     for name in WRITABLE:
         value = row[name]
         if name == "tags":
@@ -700,25 +675,16 @@ UPDATED = (*WRITABLE, "id_number", "id_number_digest", "id_number_masked")
 
 
 def _insert_all(entries: list[Entry]) -> None:
-    """One INSERT statement run for many rows (executemany): bulk_create compiles every value
-    of every row through the ORM, which was most of a 50,000-row import's write time."""
     if not entries:
         return
     fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608 - names from the model only
-        quote(Entry._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
     now = timezone.now()
-    params = []
     for entry in entries:
         entry.created_at = entry.updated_at = now
-        params.append([f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields])
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 1000):
-            cursor.executemany(sql, params[start : start + 1000])
+    rows = (
+        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in entries
+    )
+    bulk_insert(Entry, [f.attname for f in fields], rows)
 
 
 def _update_all(entries: list[Entry]) -> None:

@@ -165,7 +165,7 @@ class EntryForm(forms.ModelForm):
             self.initial["channels"] = list(self.instance.channels.values_list("pk", flat=True))
 
     def clean_id_number(self) -> str:
-        from students.services import id_number_clean
+        from accounts.validators import id_number_clean
 
         raw = self.cleaned_data["id_number"].strip()
         if not raw:

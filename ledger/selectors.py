@@ -82,8 +82,7 @@ def entries_matching(entries, keyword: str, *, in_full: bool):
 
 
 def _full_number_match(text: str) -> Q:
-    from accounts.validators import normalize_phone
-    from students.services import id_number_clean, id_number_digest
+    from accounts.validators import id_number_clean, id_number_digest, normalize_phone
 
     match = Q(pk__in=[])
     try:

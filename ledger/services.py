@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import Notice
-from accounts.validators import mask_keyword, mask_phone, normalize_phone
+from accounts.validators import (
+    id_number_clean,
+    id_number_set,
+    mask_keyword,
+    mask_phone,
+    normalize_phone,
+)
 from ledger.models import (
     Channel,
     ContactLog,
@@ -26,7 +32,6 @@ from ledger.models import (
 )
 from positions.models import Region
 from students.models import Student
-from students.services import id_number_clean, id_number_digest, id_number_mask
 
 ENTRY_FIELDS = (
     "name",
@@ -46,10 +51,7 @@ ENTRY_FIELDS = (
 
 
 def _set_id_number(entry: Entry, raw: str) -> None:
-    number = id_number_clean(raw) if raw else ""
-    entry.id_number = number or None
-    entry.id_number_digest = id_number_digest(number) if number else ""
-    entry.id_number_masked = id_number_mask(number) if number else ""
+    id_number_set(entry, id_number_clean(raw) if raw else "")
 
 
 def _normalise(fields: dict) -> dict:
@@ -282,9 +284,7 @@ def entry_for_participant(student: Student) -> Entry:
     entry.student = student
     if not entry.id_number_digest and student.id_number:
         # Checked when the student registered; the same keyed digest finds them again.
-        entry.id_number = student.id_number
-        entry.id_number_digest = student.id_number_digest
-        entry.id_number_masked = student.id_number_masked
+        id_number_set(entry, student.id_number)
     for name, value in (
         ("phone", student.phone),
         ("email", student.email),

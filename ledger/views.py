@@ -505,8 +505,7 @@ def event_detail(request, pk: int):
 
 def _resolve_people(county_id: int, text: str) -> tuple[list[Entry], list[str]]:
     """Each line a phone, an ID number or a name in the county's ledger."""
-    from accounts.validators import normalize_phone
-    from students.services import id_number_digest
+    from accounts.validators import id_number_digest, normalize_phone
 
     found, unknown = {}, []
     entries = Entry.objects.filter(county=county_id)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.validators import normalize_phone
+from accounts.validators import id_number_clean, normalize_phone
 from positions.models import Region
 from positions.selectors import region_get
 from students.models import (
@@ -18,7 +18,7 @@ from students.models import (
     Student,
     University,
 )
-from students.services import STUDENT_EDITABLE, id_number_clean
+from students.services import STUDENT_EDITABLE
 
 
 class UniversityForm(forms.ModelForm):

@@ -2,23 +2,20 @@
 placements and certificates. Views, commands and tasks all come through here."""
 
 import datetime
-import hashlib
-import hmac
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify
+from accounts.validators import id_number_clean, id_number_set
 from positions.models import Post, Region
 from schedule.services import stage_check_open
 from students.models import (
@@ -60,33 +57,6 @@ def university_create(*, province: Region, name: str, code: str) -> University:
 # Registration ---------------------------------------------------------------------------------
 
 
-def id_number_clean(value: str) -> str:
-    """A valid 18-digit resident ID number, upper-cased, or a ValidationError in Chinese."""
-    number = ric.compact(value or "").upper()
-    if not _ric_valid(number) or len(number) != 18:
-        raise ValidationError({"id_number": _("身份证号无效，请核对 18 位号码及最后一位校验码。")})
-    return number
-
-
-def _ric_valid(number: str) -> bool:
-    try:
-        return ric.is_valid(number)
-    except KeyError:
-        # python-stdnum 2.2 raises KeyError('county') for a code it knows the province of but
-        # not the place itself (130171…, 620201…): no such birthplace, so no such number.
-        return False
-
-
-def id_number_digest(number: str) -> str:
-    """A keyed digest: finds the same person again without decrypting every row."""
-    key = (settings.SECRET_KEY + settings.SALT_KEY[0]).encode()
-    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
-
-
-def id_number_mask(number: str) -> str:
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
 @transaction.atomic
 def student_register(*, username: str, password: str, consent: bool, **profile) -> Student:
     if not consent:
@@ -103,13 +73,9 @@ def student_register(*, username: str, password: str, consent: bool, **profile) 
     )
     user.set_password(password)
     student = Student(
-        **profile,
-        id_number=number,
-        id_number_digest=id_number_digest(number),
-        id_number_masked=id_number_mask(number),
-        consent_version=PRIVACY_NOTICE_VERSION,
-        consented_at=timezone.now(),
+        **profile, consent_version=PRIVACY_NOTICE_VERSION, consented_at=timezone.now()
     )
+    id_number_set(student, number)
     student.full_clean(exclude=["user", "id_number_digest"], validate_constraints=False)
     try:
         with transaction.atomic():

@@ -6,10 +6,10 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.validators import id_number_digest, id_number_make, id_number_mask
 from positions.models import HostUnit, Post, Region
 from schedule.services import programme_year_create
 from students.models import University
-from students.services import id_number_digest
 
 PASSWORD = "Test-password-2026"
 
@@ -118,11 +118,8 @@ __all__ = ["PASSWORD", "Role", "region", "season", "staff"]
 
 
 def valid_id_number(n: int) -> str:
-    """A valid 18-digit resident ID (广州市越秀区, born 2004) with its check digit."""
-    from stdnum.cn import ric
-
-    body = f"440104200401{(n % 28) + 1:02d}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum skips the last character
+    """A valid 18-digit resident ID (广州市越秀区, born in January 2004), one for each n < 1000."""
+    return id_number_make(n, born=f"200401{n % 28 + 1:02d}")
 
 
 class StudentFactory(factory.django.DjangoModelFactory):
@@ -135,9 +132,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"学生{n}")
     id_number = factory.Sequence(valid_id_number)
     id_number_digest = factory.LazyAttribute(lambda o: id_number_digest(o.id_number))
-    id_number_masked = factory.LazyAttribute(
-        lambda o: o.id_number[:4] + "**********" + o.id_number[-4:]
-    )
+    id_number_masked = factory.LazyAttribute(lambda o: id_number_mask(o.id_number))
     phone = "13900139000"
     email = factory.Sequence(lambda n: f"student{n}@example.edu.cn")
     university = factory.SubFactory(UniversityFactory)

@@ -15,13 +15,13 @@ import zlib
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from stdnum.cn import ric
 
+from accounts.validators import id_number_make as id_number
+from accounts.validators import id_number_set
 from fanjiaxiang.exporters import write_xlsx
 from ledger.excel import COLUMNS, headers
 from ledger.exporters import LedgerExporter
 from ledger.models import Entry
-from students.services import id_number_digest, id_number_mask
 
 FIELD_OF_HEADER = {str(header): name for name, header in COLUMNS}
 # What an entry holds, compared before and after an import that must change nothing.
@@ -42,12 +42,6 @@ VALUES = (
     "notes",
     "last_contact",
 )
-
-
-def id_number(n: int, *, place: str = "440104", born: str = "19990101") -> str:
-    """A valid 18-digit resident ID number (越秀区, born 1999 by default) with its check digit."""
-    body = f"{place}{born}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def phone(n: int) -> str:
@@ -136,13 +130,10 @@ def entry(county, n: int, **fields) -> Entry:
         "tags": "已联系",
     }
     values.update(fields)
-    return Entry.objects.create(
-        county=county,
-        id_number=number or None,
-        id_number_digest=id_number_digest(number) if number else "",
-        id_number_masked=id_number_mask(number) if number else "",
-        **values,
-    )
+    created = Entry(county=county, **values)
+    id_number_set(created, number)
+    created.save(force_insert=True)
+    return created
 
 
 def ledger_state() -> list[tuple]:

@@ -39,10 +39,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.static import serve
 from openpyxl import Workbook
-from stdnum.cn import ric
 
 from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from accounts.validators import id_number_make
 from fanjiaxiang.exporters import XLSX_TYPE
 from ledger import imports as ledger_imports
 from ledger import services as ledger
@@ -100,16 +100,11 @@ def _build_world() -> SimpleNamespace:
     return w
 
 
-def _ledger_id_number(serial: str) -> str:
-    body = "440104" + "19990101" + serial
-    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
-
-
 def _ledger_file() -> bytes:
     """The import template's header and one valid row: a person new to 越秀's ledger."""
     workbook = Workbook()
     workbook.active.append(ledger_headers())
-    row = {"姓名": "越秀导入人员", "身份证号": _ledger_id_number("123"), "手机号": "13733330003"}
+    row = {"姓名": "越秀导入人员", "身份证号": id_number_make(123), "手机号": "13733330003"}
     workbook.active.append([row.get(header, "") for header in ledger_headers()])
     content = io.BytesIO()
     workbook.save(content)
@@ -122,7 +117,7 @@ def _build_ledger(w: SimpleNamespace) -> None:
         county=w.yuexiu,
         name="越秀台账人员",
         phone="13733330001",
-        id_number=_ledger_id_number("122"),
+        id_number=id_number_make(122),
         actor=w.yx_staff,
     )
     # The same name without an ID number: a possible duplicate, to be merged into `entry`.
@@ -699,7 +694,7 @@ PROTECTED: dict[str, Protected] = {
     "ledger:event_detail": Protected(
         "yx_staff",
         _pk("event"),
-        data=lambda w, r: {"people": _ledger_id_number("122")},  # attendance, by ID number
+        data=lambda w, r: {"people": id_number_make(122)},  # attendance, by ID number
         shows=("越秀集中交流活动", "越秀台账人员"),
         owner_succeeds=True,
     ),

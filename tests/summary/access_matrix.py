@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 
+from demo.summary import png
 from summary import services
-from summary.demo import png
 from summary.models import Score
 
 CASE_TITLE = "越秀典型案例"

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Notice
+from demo.summary import png
 from filestore.models import StoredFile
 from summary import services
-from summary.demo import png
 from summary.models import CasePhoto, TypicalCase
 
 pytestmark = pytest.mark.usefixtures("summary_day")

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 
 from accounts.models import Role
+from demo.summary import png
 from schedule.services import programme_year_create
 from summary import services
-from summary.demo import png
 from summary.models import Briefing, Score, TypicalCase
 from tests.factories import region, staff
 from tests.race import race

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from accounts.models import AuditEvent
+from demo.summary import png, seed_summary
 from fanjiaxiang.uploads import IMAGE, validate_upload
-from summary.demo import png, seed_summary
 from summary.models import Briefing, CasePhoto, Score, TypicalCase
 
 

@@ -18,7 +18,6 @@ clearances and ledger entries.
 
 import datetime
 import random
-from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -26,10 +25,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.validators import id_number_digest, id_number_mask
+from demo.students import id_number_for
+from fanjiaxiang.bulk import bulk_insert
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
 from students import services
-from students.demo import id_number_for
 from students.models import Application, Placement, Student, University
 
 # Scale students' ID numbers are numbered past every demo student's, so none can clash.
@@ -66,13 +67,13 @@ def seed_scale(
         Region.objects.filter(level="county").order_by("code").values_list("pk", "code")
     )
     start = User.objects.filter(username__startswith="scale_").count()
-    writer = _Writer()
+    ids = _Ids()
     hashed = make_password(password)  # one hash for all: hashing a million times takes days
     made = 0
     for first in range(start, start + count, batch):
         numbers = range(first, min(first + batch, start + count))
         with transaction.atomic():
-            _batch(writer, numbers, counties, universities, posts, hashed)
+            _batch(ids, numbers, counties, universities, posts, hashed)
         made += len(numbers)
         if log:
             log(f"scale: {made}/{count} students")
@@ -97,7 +98,7 @@ def seed_scale(
 
 def _programme_years(today: datetime.date) -> dict[int, dict[str, Season]]:
     """Province id → {kind: season} for the demo year, made by the schedule service if new."""
-    from schedule.demo import demo_year
+    from demo.schedule import demo_year
     from schedule.services import programme_year_create
 
     year, shift = demo_year(today)
@@ -223,10 +224,10 @@ def _headcounts() -> None:
 # One batch of students ---------------------------------------------------------------------------
 
 
-def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
+def _batch(ids, numbers, counties, universities, posts, hashed) -> None:
     now = timezone.now()
-    user_ids = writer.ids(User, len(numbers))
-    student_ids = writer.ids(Student, len(numbers))
+    user_ids = ids.take(User, len(numbers))
+    student_ids = ids.take(Student, len(numbers))
     users, students, applications, placements = [], [], [], []
     id_field = Student._meta.get_field("id_number")
     for n, user_id, student_id in zip(numbers, user_ids, student_ids, strict=True):
@@ -244,8 +245,8 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
                 user_id,
                 f"学生{n}",
                 id_field.get_db_prep_save(number, connection),
-                services.id_number_digest(number),
-                services.id_number_mask(number),
+                id_number_digest(number),
+                id_number_mask(number),
                 f"139{n % 100_000_000:08d}",
                 f"{username}@example.edu.cn",
                 universities[rng.randrange(len(universities))],
@@ -260,11 +261,11 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
             choices = posts.get((county_id, kind), [])
             if choices:
                 choose(rng, n, student_id, choices, now, applications, placements)
-    app_ids = writer.ids(Application, len(applications))
+    app_ids = ids.take(Application, len(applications))
     for row, pk in zip(applications, app_ids, strict=True):
         row[0] = pk
-    writer.insert(User, ["id", "username", "name", "role", "password", "email"], users)
-    writer.insert(
+    bulk_insert(User, ["id", "username", "name", "role", "password", "email"], users)
+    bulk_insert(
         Student,
         [
             "id",
@@ -292,7 +293,7 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
             "consented_at": now,
         },
     )
-    writer.insert(
+    bulk_insert(
         Application,
         [
             "id",
@@ -307,7 +308,7 @@ def _batch(writer, numbers, counties, universities, posts, hashed) -> None:
         [tuple(row) for row in applications],
         constant={"statement": "希望回家乡锻炼自己，服务家乡。"},
     )
-    writer.insert(
+    bulk_insert(
         Placement,
         [
             "application_id",
@@ -469,15 +470,15 @@ def _at(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
 # Writing rows ---------------------------------------------------------------------------------
 
 
-class _Writer:
-    """Inserts plain tuples: COPY on PostgreSQL, executemany elsewhere. Columns not given take
-    the field's default (auto_now fields: now), prepared once."""
+class _Ids:
+    """Primary keys for rows inserted without the ORM: the sequence's next values on
+    PostgreSQL, past the table's largest id elsewhere."""
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.next_id: dict[str, int] = {}
 
-    def ids(self, model, n: int) -> list[int]:
+    def take(self, model, n: int) -> list[int]:
         table = model._meta.db_table
         if n == 0:
             return []
@@ -496,43 +497,3 @@ class _Writer:
         first = self.next_id[table]
         self.next_id[table] = first + n
         return list(range(first, first + n))
-
-    def insert(self, model, columns: Sequence[str], rows: Iterable[tuple], constant=None) -> None:
-        constant = dict(constant or {})
-        now = timezone.now()
-        for field in model._meta.concrete_fields:
-            name = field.attname
-            if name in columns or name in constant or (field.primary_key and name not in columns):
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                constant[name] = now
-            else:
-                constant[name] = field.get_default()
-        names = list(columns) + list(constant)
-        extra = tuple(_field(model, k).get_db_prep_save(v, connection) for k, v in constant.items())
-        table = connection.ops.quote_name(model._meta.db_table)
-        cols = ", ".join(connection.ops.quote_name(_field(model, c).column) for c in names)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + extra)
-            else:
-                marks = ", ".join(["%s"] * len(names))
-                sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608  # nosec B608 - model names only
-                cursor.executemany(sql, [tuple(_sqlite(v) for v in row) + extra for row in rows])
-
-
-def _field(model, attname: str):
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return field
-    raise LookupError(attname)
-
-
-def _sqlite(value):
-    if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return connection.ops.adapt_datefield_value(value)
-    return value

@@ -7,6 +7,8 @@ import datetime
 
 from django.utils import timezone
 
+from accounts.validators import id_number_set
+from demo.students import id_number_for
 from ledger import services
 from ledger.models import (
     Channel,
@@ -19,9 +21,7 @@ from ledger.models import (
     ReturnRegistration,
     Source,
 )
-from students.demo import id_number_for
 from students.models import Placement, Student
-from students.services import id_number_digest, id_number_mask
 
 # Past every demo and scale student's numbering, so no ID number clashes with a student's.
 LEDGER_OFFSET = 5_000_000
@@ -74,9 +74,6 @@ def seed_county_ledger(*, county, staff, season) -> None:
         entry = Entry(
             county=county,
             name=name,
-            id_number=number or None,
-            id_number_digest=id_number_digest(number) if number else "",
-            id_number_masked=id_number_mask(number) if number else "",
             phone=f"135{int(county.code[:6]) % 10000:04d}{n:04d}",
             email=f"ledger{n}@example.com" if n % 3 == 0 else "",
             wechat=f"wx_{county.code[-4:]}_{n}",
@@ -89,6 +86,7 @@ def seed_county_ledger(*, county, staff, season) -> None:
             tags="、".join(TAGS[n % len(TAGS) : n % len(TAGS) + 1 + n % 2]),
             last_contact=today - datetime.timedelta(days=10 * n) if n % 2 else None,
         )
+        id_number_set(entry, number)
         entries.append(entry)
     # The same person twice: once from the alumni group (no ID number), once from the
     # university (with one): the duplicates page suggests merging them.

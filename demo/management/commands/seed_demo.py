@@ -16,15 +16,16 @@ from stdnum.cn import uscc
 
 from accounts.models import Role, User
 from dashboards.services import stats_refresh_all
-from ledger.demo import seed_county_ledger
+from demo.ledger import seed_county_ledger
+from demo.scale import seed_scale
+from demo.schedule import demo_year, seed_calendar
+from demo.students import seed_county_students, seed_matching_preview
+from demo.summary import seed_summary
 from positions import services
 from positions.models import HostUnit, Post, Region
-from schedule.demo import demo_year, seed_calendar
 from schedule.models import Season
 from schedule.services import programme_year_create
-from students.demo import seed_county_students, seed_matching_preview, seed_scale
 from students.models import CreditRule, University
-from summary.demo import seed_summary
 
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
 

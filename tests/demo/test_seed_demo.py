@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from positions.models import HostUnit, Post, Region
 from schedule.models import CountyQuota, ProgrammeYear, Season
 from students.models import Application, MatchingRound, Placement, Student, University
-from tests.students.test_demo_identity_numbers import scale_id_numbers_refused
+from tests.demo.test_identity_numbers import scale_id_numbers_refused
 
 
 def _counts():

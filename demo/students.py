@@ -1,4 +1,4 @@
-"""Demo students for seed_demo: every state of a season, and `--scale N` bulk students."""
+"""Demo students for seed_demo: every state of a season, and the ID numbers the scale data uses."""
 
 import datetime
 import functools
@@ -6,9 +6,9 @@ import re
 
 from django.utils import timezone
 from stdnum import numdb
-from stdnum.cn import ric
 
 from accounts.models import Role, User
+from accounts.validators import id_number_make, id_number_set
 from positions.models import Post, Region
 from students import services
 from students.models import Application, Clearance, Placement, PracticeLog, Student, University
@@ -47,8 +47,7 @@ def id_number_for(county: str, n: int) -> str:
     city's six), unique for each n: birthday and sequence number come from n alone."""
     birthday = datetime.date(2003, 1, 1) + datetime.timedelta(days=n // 900)
     place = birthplace_code(county[:6], birthday.year)
-    body = f"{place}{birthday:%Y%m%d}{n % 900 + 100:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+    return id_number_make(n % 900 + 100, place=place, born=f"{birthday:%Y%m%d}")
 
 
 @functools.cache
@@ -112,12 +111,9 @@ def _student(
         password=password,
         email=f"{username}@example.edu.cn",
     )
-    return Student.objects.create(
+    student = Student(
         user=user,
         name=name,
-        id_number=number,
-        id_number_digest=services.id_number_digest(number),
-        id_number_masked=services.id_number_mask(number),
         phone=f"139{n:08d}"[:11],
         email=user.email,
         university=university,
@@ -133,6 +129,9 @@ def _student(
         consent_version=services.PRIVACY_NOTICE_VERSION,
         consented_at=timezone.now(),
     )
+    id_number_set(student, number)
+    student.save(force_insert=True)
+    return student
 
 
 def seed_county_students(*, county: Region, prefix: str, seasons: dict, password: str) -> None:
@@ -243,10 +242,3 @@ def _pipeline(student: Student, season, state: str) -> None:
         services.offer_confirm(application=first)
     if state == "declined":
         services.offer_decline(application=first)
-
-
-def seed_scale(*, count: int, password: str, students_only: bool = False, log=None) -> int:
-    """`count` more students nationwide, with applications and placements: see students.scale."""
-    from students import scale
-
-    return scale.seed_scale(count=count, password=password, students_only=students_only, log=log)

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from accounts.validators import id_number_clean, id_number_digest, id_number_mask
 from ledger.models import Entry
 from positions.models import Region
 from students.models import Student
-from students.services import id_number_clean, id_number_digest, id_number_mask
 
 
 def _quiet(*args):
@@ -31,7 +31,7 @@ def _refused(rows) -> list[str]:
 
 
 def scale_id_numbers_refused() -> list[str]:
-    """For tests/positions/test_seed_demo.py, which seeds the scale data anyway."""
+    """For tests/demo/test_seed_demo.py, which seeds the scale data anyway."""
     return _refused(_students(user__username__startswith="scale_"))
 
 
@@ -82,6 +82,6 @@ def test_every_demo_id_number_passes_and_each_countys_ledger_imports_back_unchan
 def test_a_demo_person_born_before_their_countys_code_carries_the_code_then_in_use(
     county, born, birthplace
 ):
-    from students.demo import birthplace_code
+    from demo.students import birthplace_code
 
     assert birthplace_code(county, born) == birthplace
