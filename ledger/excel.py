@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from defusedxml import ElementTree
@@ -85,7 +86,7 @@ FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 MAX_ERRORS = 1000
 # Mainland mobile numbers by libphonenumber's own metadata (the pattern is_valid_number uses).
 MOBILE = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern  # type: ignore[type-var]
 )
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 1000
@@ -355,7 +356,7 @@ class _Cleaner:
             self.bad(number, name, _("单元格是公式，请复制后“粘贴为数值”再导入。"))
         if formulas:
             return None
-        out = {"_row": number}
+        out: dict[str, Any] = {"_row": number}
         out["county_id"] = self._county(number, cells.get("county"))
         name = _text(cells.get("name"))
         if not name:
@@ -533,7 +534,10 @@ def _find_people(checked: Checked) -> None:
                 by_phone_no_id[phone] = pk
             if phone:
                 by_phone[phone].append(pk)
-        seen_key, seen_entry, phones_any, phones_without_id = {}, {}, {}, {}
+        seen_key: dict[tuple, int] = {}
+        seen_entry: dict[int, int] = {}
+        phones_any: dict[str, int] = {}
+        phones_without_id: dict[str, int] = {}
         for row in rows:
             number = row["_row"]
             digest = id_number_digest(row["id_number"]) if row["id_number"] else ""
@@ -696,7 +700,7 @@ def _update_all(entries: list[Entry]) -> None:
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608 - names from the model only
         quote(Entry._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        ", ".join(f"{quote(str(f.column))} = %s" for f in fields),
         quote("id"),
     )
     now = timezone.now()
