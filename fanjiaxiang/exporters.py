@@ -143,11 +143,12 @@ def csv_response(exporter: ListExporter) -> StreamingHttpResponse:
     return response
 
 
-def export_response(exporter: ListExporter, *, fmt: str, region=None):
+def export_response(exporter: ListExporter, *, fmt: str, actor, region=None):
     """The download, with an audit event (who exported what, which filters, how many rows)."""
     response = csv_response(exporter) if fmt == "csv" else xlsx_response(exporter)
     audit_record(
         Action.EXPORT,
+        actor=actor,
         region=region,
         data={
             "export": exporter.title,

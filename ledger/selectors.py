@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import region_filter
+from accounts.validators import normalize_phone
 from ledger.models import (
     Channel,
     Delivery,
@@ -21,6 +22,7 @@ from ledger.models import (
     LedgerNotice,
     ReturnRegistration,
 )
+from students.services import id_number_clean, id_number_digest
 
 LEDGER_READERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 TOKEN_SALT = "ledger.notice.read"  # noqa: S105 - a signing salt, not a secret
@@ -82,9 +84,6 @@ def entries_matching(entries, keyword: str, *, in_full: bool):
 
 
 def _full_number_match(text: str) -> Q:
-    from accounts.validators import normalize_phone
-    from students.services import id_number_clean, id_number_digest
-
     match = Q(pk__in=[])
     try:
         match |= Q(id_number_digest=id_number_digest(id_number_clean(text)))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import Action, audit_record
-from accounts.models import Role
+from accounts.models import Role, User
 from fanjiaxiang.exporters import write_xlsx
 from schedule.models import ProgrammeYear, Season
 from students import selectors
@@ -123,7 +123,12 @@ class Rules(dict):
 
 
 def rule_update(
-    *, university: University, hours_per_credit: int, max_credits: Decimal, min_rating: str
+    *,
+    university: University,
+    hours_per_credit: int,
+    max_credits: Decimal,
+    min_rating: str,
+    actor: User | None,
 ) -> CreditRule:
     """Set the university's rule (creating it on first use), with an audit event."""
     with transaction.atomic():
@@ -147,6 +152,7 @@ def rule_update(
         )
         audit_record(
             Action.CREDIT_RULE_UPDATE,
+            actor=actor,
             target=rule,
             region=university.province,
             data={
@@ -265,6 +271,7 @@ def write_credits_file(
     count = write_xlsx(exporter, path)
     audit_record(
         Action.EXPORT,
+        actor=None,  # a command or a benchmark, never a request
         region=university.province if university is not None else None,
         data={
             "export": exporter.title,

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         count = excel.write_ledger(entries, options["output"])
         audit_record(
             Action.EXPORT,
+            actor=None,
             region=county,
             data={"export": "联系台账", "format": "xlsx", "rows": count, "command": True},
         )
