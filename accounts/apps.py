@@ -54,6 +54,7 @@ def _record_lockout(sender, request, username, ip_address, **kwargs) -> None:
     account = User.objects.filter(username__iexact=username).first()
     audit_record(
         Action.LOGIN_LOCKED,
+        actor=None,  # nobody is signed in yet
         target=account,
         region=scope_region(account) if account else None,
         data={"username": username, "ip": ip_address},

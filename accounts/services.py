@@ -2,6 +2,7 @@
 
 import datetime
 
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,29 +13,29 @@ from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, REGION_ROLES, AuditEvent, Role, User
 
 
-def _check_scope(*, creator: User, role: str, region=None, host_unit=None, university=None) -> None:
+def _check_scope(*, actor: User, role: str, region=None, host_unit=None, university=None) -> None:
     """The new account's scope must lie directly below the creator's own."""
-    if role not in CHILD_ROLES.get(creator.role, ()):
+    if role not in CHILD_ROLES.get(actor.role, ()):
         raise PermissionDenied
     if role in REGION_ROLES:
         if (
             region is None
             or region.level != REGION_ROLES[role]
-            or region.parent_id != creator.region_id
+            or region.parent_id != actor.region_id
         ):
             raise ValidationError({"region": _("请选择本辖区内的下一级地区。")})
     elif role == Role.HOST:
-        if host_unit is None or host_unit.county_id != creator.region_id:
+        if host_unit is None or host_unit.county_id != actor.region_id:
             raise ValidationError({"host_unit": _("请选择本县登记的用人单位。")})
     elif role == Role.UNIVERSITY:
-        if university is None or university.province_id != creator.region_id:
+        if university is None or university.province_id != actor.region_id:
             raise ValidationError({"university": _("请选择本省的高校。")})
 
 
 @transaction.atomic
 def account_create(
     *,
-    creator: User,
+    actor: User,
     username: str,
     password: str,
     role: str,
@@ -45,9 +46,7 @@ def account_create(
     host_unit=None,
     university=None,
 ) -> User:
-    _check_scope(
-        creator=creator, role=role, region=region, host_unit=host_unit, university=university
-    )
+    _check_scope(actor=actor, role=role, region=region, host_unit=host_unit, university=university)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("该用户名已被使用。")})
     account = User(
@@ -56,7 +55,7 @@ def account_create(
         phone=phone,
         email=email,
         role=role,
-        created_by=creator,
+        created_by=actor,
         region=region if role in REGION_ROLES else None,
         host_unit=host_unit if role == Role.HOST else None,
         university=university if role == Role.UNIVERSITY else None,
@@ -71,7 +70,11 @@ def account_create(
     except IntegrityError as error:  # the same name opened at the same moment elsewhere
         raise ValidationError({"username": _("该用户名已被使用。")}) from error
     audit_record(
-        Action.ACCOUNT_CREATE, target=account, region=scope_region(account), data={"role": role}
+        Action.ACCOUNT_CREATE,
+        actor=actor,
+        target=account,
+        region=scope_region(account),
+        data={"role": role},
     )
     return account
 
@@ -89,14 +92,14 @@ def scope_region(account: User):
 
 
 @transaction.atomic
-def account_set_active(*, account: User, active: bool) -> User:
+def account_set_active(*, account: User, active: bool, actor: User | None) -> User:
     # No session sweep needed: ModelBackend.get_user refuses inactive users, so a deactivated
     # officer is signed out on their next request.
     changed = User.objects.filter(pk=account.pk).exclude(is_active=active).update(is_active=active)
     account.is_active = active
     if changed:
         action = Action.ACCOUNT_ACTIVATE if active else Action.ACCOUNT_DEACTIVATE
-        audit_record(action, target=account, region=scope_region(account))
+        audit_record(action, actor=actor, target=account, region=scope_region(account))
     return account
 
 
@@ -104,8 +107,6 @@ def login_records_prune(*, now) -> int:
     """django-axes keeps every sign-in (username, address, browser) and every failed attempt;
     they are personal data too. Successful sign-ins are kept LOGIN_RECORD_DAYS for
     investigations; failed attempts only until their cool-off has long passed. Idempotent."""
-    from axes.models import AccessAttempt, AccessLog
-
     logs = now - datetime.timedelta(days=settings.LOGIN_RECORD_DAYS)
     attempts = now - settings.AXES_COOLOFF_TIME - datetime.timedelta(days=1)
     removed = AccessLog.objects.filter(attempt_time__lt=logs).delete()[0]

@@ -44,7 +44,7 @@ def account_create(request):
     form = AccountForm(request.POST or None, creator=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.account_create(creator=request.user, **form.cleaned_data)
+            account = services.account_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied:
@@ -74,7 +74,7 @@ def account_set_active(request, pk: int):
     account, can_write = selectors.get_account_for_user(request.user, pk)
     require_write(can_write)
     active = request.POST.get("active") == "1"
-    services.account_set_active(account=account, active=active)
+    services.account_set_active(account=account, active=active, actor=request.user)
     messages.success(request, _("账号已启用。") if active else _("账号已停用，该用户将无法登录。"))
     return redirect("accounts:account_detail", pk=account.pk)
 
@@ -127,7 +127,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = self.request.user
-        audit_record(Action.PASSWORD_CHANGE, target=user, region=scope_region(user))
+        audit_record(Action.PASSWORD_CHANGE, actor=user, target=user, region=scope_region(user))
         messages.success(self.request, _("密码已修改。"))
         return response
 

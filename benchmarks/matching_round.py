@@ -124,11 +124,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.posts} posts, {Student.objects.count():,} students"
             )
             matching_round, run_s = timed(
-                "run (preview with reasons)", lambda: rounds.round_run(county=county, season=season)
+                "run (preview with reasons)",
+                lambda: rounds.round_run(county=county, season=season, actor=None),
             )
             offers, publish_s = timed(
                 "publish (offers + notices)",
-                lambda: rounds.round_publish(matching_round=matching_round),
+                lambda: rounds.round_publish(matching_round=matching_round, actor=None),
             )
             print(f"offers sent: {offers}; end to end {run_s + publish_s:.2f} s")
     finally:

@@ -95,4 +95,8 @@ def export(request, code: str, table: str):
     exporter = EXPORTERS[table](
         request.user, board=board, year=board.year, season=board.season or "all", region=code
     )
-    return export_response(exporter, fmt=request.GET.get("format", "xlsx"), region=board.region)
+    return export_response(
+        exporter,
+        fmt=request.GET.get("format", "xlsx"),
+        region=board.region,
+    )

@@ -35,7 +35,7 @@ def seed_calendar(*, programme_year: ProgrammeYear, today: datetime.date) -> Non
             plan=approved,
             approve=True,
             comment="方案内容完整，同意实施。",
-            by=User.objects.get(username="gz_city"),
+            actor=User.objects.get(username="gz_city"),
         )
     _plan(programme_year, humen, User.objects.get(username="humen"))  # waiting for 东莞's review
     plan = programme_year.milestones.get(code=Milestone.Code.PLAN)
@@ -46,7 +46,7 @@ def seed_calendar(*, programme_year: ProgrammeYear, today: datetime.date) -> Non
             unit=unit,
             new_due=today + datetime.timedelta(days=5),
             reason="区团委换届，新班子重新研究实施方案",
-            by=province,
+            actor=province,
             today=today,
         )
     # Four days ago the seven-day reminders went out; today the three-day ones and the rest.
@@ -59,7 +59,7 @@ def _onboard(programme_year: ProgrammeYear, county: Region, user: User) -> None:
         services.onboarding_confirm(
             programme_year=programme_year,
             region=county,
-            by=user,
+            actor=user,
             contact_name=user.name,
             contact_phone="020-83330000",
             email=f"{user.username}@example.gov.cn",
@@ -73,5 +73,5 @@ def _plan(programme_year: ProgrammeYear, region: Region, user: User) -> Plan:
         return found
     document = ContentFile(PDF, name=f"{region.name}{programme_year.year}年返家乡工作实施方案.pdf")
     return services.plan_submit(
-        programme_year=programme_year, region=region, document=document, by=user
+        programme_year=programme_year, region=region, document=document, actor=user
     )

@@ -156,7 +156,7 @@ def seed_matching_preview(*, county: Region, season) -> None:
     from students.rounds import round_run
 
     if not MatchingRound.objects.filter(county=county, season=season).exists():
-        round_run(county=county, season=season)
+        round_run(county=county, season=season, actor=None)
 
 
 def _history(student: Student, season, state: str, n: int) -> None:
@@ -225,20 +225,23 @@ def _pipeline(student: Student, season, state: str) -> None:
         student=student,
         post=posts[student.pk % len(posts)],
         statement="希望回家乡锻炼自己，服务家乡。",
+        actor=None,
     )
-    services.application_submit(student=student, post=posts[(student.pk + 1) % len(posts)])
+    services.application_submit(
+        student=student, post=posts[(student.pk + 1) % len(posts)], actor=None
+    )
     if state in ("shortlisted", "offered", "confirmed", "declined"):
-        services.application_host_rank(application=first, rank=1, unsuitable=False)
-        services.application_shortlist(application=first)
+        services.application_host_rank(application=first, rank=1, unsuitable=False, actor=None)
+        services.application_shortlist(application=first, actor=None)
     if state == "rejected":
-        services.application_reject(application=first)
+        services.application_reject(application=first, actor=None)
     if state in ("offered", "confirmed", "declined"):
-        services.application_offer(application=first)
+        services.application_offer(application=first, actor=None)
     if state == "expired":
         lapsed = timezone.now() - datetime.timedelta(days=services.offer_reply_days(first.post) + 1)
-        services.application_offer(application=first, now=lapsed)
-        services.offers_expire(now=timezone.now())
+        services.application_offer(application=first, now=lapsed, actor=None)
+        services.offers_expire(now=timezone.now(), actor=None)
     if state == "confirmed":
-        services.offer_confirm(application=first)
+        services.offer_confirm(application=first, actor=None)
     if state == "declined":
-        services.offer_decline(application=first)
+        services.offer_decline(application=first, actor=None)

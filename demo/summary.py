@@ -94,11 +94,11 @@ def _scores(programme_year: ProgrammeYear, officer: User) -> None:
     if Publication.objects.filter(programme_year=programme_year).exists():
         return  # published: the scores are final
     if not Score.objects.filter(programme_year=programme_year).exists():
-        services.scores_recompute(programme_year=programme_year, by=officer)
+        services.scores_recompute(programme_year=programme_year, actor=officer)
     score = Score.objects.get(programme_year=programme_year, region__code=ADJUSTED_COUNTY)
     if not score.adjustment:
         services.score_adjust(
-            score=score, adjustment=ADJUSTMENT, reason=ADJUSTMENT_REASON, by=officer
+            score=score, adjustment=ADJUSTMENT, reason=ADJUSTMENT_REASON, actor=officer
         )
 
 
@@ -114,9 +114,9 @@ def _approved_case(programme_year: ProgrammeYear, officer: User) -> None:
             _photo("集中交流.png", (200, 30, 40)),
             _photo("岗前培训.png", (30, 110, 190)),
         ],
-        by=User.objects.get(username="yuexiu"),
+        actor=User.objects.get(username="yuexiu"),
     )
-    services.case_review(case=case, approve=True, comment=APPROVED_COMMENT, by=officer)
+    services.case_review(case=case, approve=True, comment=APPROVED_COMMENT, actor=officer)
 
 
 def _submitted_case(programme_year: ProgrammeYear) -> None:
@@ -128,7 +128,7 @@ def _submitted_case(programme_year: ProgrammeYear) -> None:
         title=SUBMITTED_TITLE,
         body=SUBMITTED_BODY,
         photos=[_photo("学分认定.png", (40, 140, 70))],
-        by=User.objects.get(username="sysu_uni"),
+        actor=User.objects.get(username="sysu_uni"),
     )
 
 
@@ -136,6 +136,6 @@ def _briefing(province: Region, officer: User) -> None:
     if Briefing.objects.filter(province=province, title=BRIEFING_TITLE).exists():
         return
     briefing = services.briefing_save(
-        province=province, title=BRIEFING_TITLE, body=BRIEFING_BODY, by=officer
+        province=province, title=BRIEFING_TITLE, body=BRIEFING_BODY, actor=officer
     )
-    services.briefing_publish(briefing=briefing, by=officer)
+    services.briefing_publish(briefing=briefing, actor=officer)

@@ -174,4 +174,5 @@ def _audit(exporter: ListExporter, *, fmt: str, rows, region, command: bool = Fa
     data = {"export": exporter.title, "format": fmt, "rows": rows}
     if command:
         data["command"] = True
-    audit_record(Action.EXPORT, region=region, data=data | exporter.audit_details())
+    actor = None if command else exporter.user
+    audit_record(Action.EXPORT, actor=actor, region=region, data=data | exporter.audit_details())

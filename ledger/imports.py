@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanjiaxiang.uploads import safe_upload_name, validate_upload
-from ledger import excel
+from ledger import excel, tasks
 from ledger.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,6 @@ def job_create(*, county, upload, actor) -> ImportJob:
     if _inline(job):
         job_check(job.pk)
     else:
-        from ledger import tasks
-
         transaction.on_commit(lambda: tasks.import_check.delay(job.pk))
     return job
 
@@ -90,8 +88,6 @@ def job_confirm(*, job: ImportJob) -> None:
     if _inline(job):
         job_apply(job.pk)
     else:
-        from ledger import tasks
-
         transaction.on_commit(lambda: tasks.import_apply.delay(job.pk))
 
 

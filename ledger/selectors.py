@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import region_filter
+from accounts.validators import id_number_clean, id_number_digest, normalize_phone
 from ledger.models import (
     Channel,
     Delivery,
@@ -82,8 +83,6 @@ def entries_matching(entries, keyword: str, *, in_full: bool):
 
 
 def _full_number_match(text: str) -> Q:
-    from accounts.validators import id_number_clean, id_number_digest, normalize_phone
-
     match = Q(pk__in=[])
     try:
         match |= Q(id_number_digest=id_number_digest(id_number_clean(text)))

@@ -3,9 +3,12 @@ transaction and audits; views and commands only call these (STYLE.md)."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.core.mail.message import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,17 +22,20 @@ from accounts.validators import (
     mask_phone,
     normalize_phone,
 )
+from ledger import tasks
 from ledger.models import (
     Channel,
     ContactLog,
     Delivery,
     Entry,
     ExchangeEvent,
+    Intention,
     LedgerNotice,
     ReturnRegistration,
     Source,
     tags_clean,
 )
+from ledger.selectors import delivery_token
 from positions.models import Region
 from students.models import Student
 
@@ -118,9 +124,44 @@ def _duplicate_message(entry: Entry) -> dict:
 
 
 @transaction.atomic
-def entry_create(*, county, id_number: str = "", actor=None, **fields) -> Entry:
+def entry_create(
+    *,
+    county,
+    actor,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    email: str = "",
+    wechat: str = "",
+    university: str = "",
+    major: str = "",
+    degree: str = "",
+    graduation_year: int | None = None,
+    source: str = Source.OTHER,
+    intention: str = Intention.UNDECIDED,
+    tags: str = "",
+    notes: str = "",
+    last_contact: datetime.date | None = None,
+) -> Entry:
     _lock_county(county.pk)
-    entry = Entry(county=county, **_normalise(fields))
+    fields = _normalise(
+        {
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "wechat": wechat,
+            "university": university,
+            "major": major,
+            "degree": degree,
+            "graduation_year": graduation_year,
+            "source": source,
+            "intention": intention,
+            "tags": tags,
+            "notes": notes,
+            "last_contact": last_contact,
+        }
+    )
+    entry = Entry(county=county, **fields)
     _set_id_number(entry, id_number)
     if not entry.id_number_digest and not entry.phone:
         raise ValidationError({"phone": _("身份证号和手机号至少填写一项。")})
@@ -130,9 +171,44 @@ def entry_create(*, county, id_number: str = "", actor=None, **fields) -> Entry:
 
 
 @transaction.atomic
-def entry_update(*, entry: Entry, id_number: str = "", actor=None, **fields) -> Entry:
+def entry_update(
+    *,
+    entry: Entry,
+    actor,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    email: str = "",
+    wechat: str = "",
+    university: str = "",
+    major: str = "",
+    degree: str = "",
+    graduation_year: int | None = None,
+    source: str = Source.OTHER,
+    intention: str = Intention.UNDECIDED,
+    tags: str = "",
+    notes: str = "",
+    last_contact: datetime.date | None = None,
+) -> Entry:
+    """Every field is given (the form shows them all); `id_number` only to replace it."""
     _lock_county(entry.county_id)
-    fields = _normalise(fields)
+    fields = _normalise(
+        {
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "wechat": wechat,
+            "university": university,
+            "major": major,
+            "degree": degree,
+            "graduation_year": graduation_year,
+            "source": source,
+            "intention": intention,
+            "tags": tags,
+            "notes": notes,
+            "last_contact": last_contact,
+        }
+    )
     changed = [name for name, value in fields.items() if getattr(entry, name) != value]
     for name in changed:
         setattr(entry, name, fields[name])
@@ -154,14 +230,14 @@ def entry_update(*, entry: Entry, id_number: str = "", actor=None, **fields) -> 
 
 
 @transaction.atomic
-def entry_delete(*, entry: Entry, actor=None) -> None:
+def entry_delete(*, entry: Entry, actor) -> None:
     _lock_county(entry.county_id)
     audit_record(Action.LEDGER_DELETE, target=entry, region=entry.county, actor=actor)
     entry.delete()
 
 
 @transaction.atomic
-def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
+def entries_merge(*, keep: Entry, other: Entry, actor) -> Entry:
     """Two entries are one person: `other`'s contacts, channels, events, notices and
     registrations move to `keep`, blanks in `keep` are filled from `other`, tags add up, and
     `other` goes. Logged with both entries' numbers."""
@@ -233,7 +309,6 @@ def entries_merge(*, keep: Entry, other: Entry, actor=None) -> Entry:
 def duplicate_groups(county, limit: int = 50) -> list[list[Entry]]:
     """Entries that may be one person: the same name and the same university or graduation
     year, in the county. The county decides and merges."""
-    from django.db.models import Count
 
     names = (
         Entry.objects.filter(county=county)
@@ -307,10 +382,12 @@ def entry_for_participant(student: Student) -> Entry:
 
 
 @transaction.atomic
-def contact_add(*, entry: Entry, by, date: datetime.date, method: str, content: str) -> ContactLog:
+def contact_add(
+    *, entry: Entry, actor, date: datetime.date, method: str, content: str
+) -> ContactLog:
     if date > timezone.localdate():
         raise ValidationError({"date": _("联系日期不能晚于今天。")})
-    log = ContactLog(entry=entry, by=by, date=date, method=method, content=content)
+    log = ContactLog(entry=entry, by=actor, date=date, method=method, content=content)
     log.full_clean(exclude=["entry", "by"])
     log.save()
     Entry.objects.filter(pk=entry.pk).filter(
@@ -320,10 +397,18 @@ def contact_add(*, entry: Entry, by, date: datetime.date, method: str, content: 
 
 
 @transaction.atomic
-def channel_save(*, county, channel: Channel | None = None, **fields) -> Channel:
+def channel_save(
+    *,
+    county,
+    actor,
+    kind: str,
+    name: str,
+    contact: str = "",
+    note: str = "",
+    channel: Channel | None = None,
+) -> Channel:
     channel = channel or Channel(county=county)
-    for name, value in fields.items():
-        setattr(channel, name, value)
+    channel.kind, channel.name, channel.contact, channel.note = kind, name, contact, note
     channel.full_clean(exclude=["county"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -334,7 +419,7 @@ def channel_save(*, county, channel: Channel | None = None, **fields) -> Channel
 
 
 @transaction.atomic
-def channel_members_set(*, channel: Channel, entries) -> None:
+def channel_members_set(*, channel: Channel, entries, actor) -> None:
     entries = list(entries)
     if any(e.county_id != channel.county_id for e in entries):
         raise ValidationError(_("只能添加本县台账中的人员。"))
@@ -354,7 +439,7 @@ def _address(entry: Entry) -> str:
 
 @transaction.atomic
 def notice_send(
-    *, county, sent_by, category: str, title: str, body: str, entries, filters: dict
+    *, county, actor, category: str, title: str, body: str, entries, filters: dict
 ) -> LedgerNotice:
     """One delivery per chosen entry: a portal notice for those linked to an active student
     account, and an e-mail to everyone with an address, sent by a Celery task after commit
@@ -365,7 +450,7 @@ def notice_send(
     # Shown with the notice to the city and province above, who read numbers masked.
     filters = {str(name): mask_keyword(str(value)) for name, value in filters.items()}
     notice = LedgerNotice.objects.create(
-        county=county, sent_by=sent_by, category=category, title=title, body=body, filters=filters
+        county=county, sent_by=actor, category=category, title=title, body=body, filters=filters
     )
     deliveries = Delivery.objects.bulk_create(
         [
@@ -379,8 +464,6 @@ def notice_send(
         ],
         batch_size=1000,
     )
-    from ledger.selectors import delivery_token
-
     text = notice_subject(notice)
     Notice.objects.bulk_create(
         (
@@ -394,14 +477,12 @@ def notice_send(
         ),
         batch_size=1000,
     )
-    from ledger import tasks
-
     transaction.on_commit(lambda: tasks.send_notice_mails.delay(notice.pk))
     audit_record(
         Action.LEDGER_NOTICE,
         target=notice,
         region=county,
-        actor=sent_by,
+        actor=actor,
         data={"recipients": len(entries), "filters": filters},
     )
     return notice
@@ -419,12 +500,6 @@ def notice_mails_send(notice_id: int, batch: int = 500) -> int:
     mail the server refused, or could not take, is unclaimed again for the task's next try. A
     worker killed between a claim and its mail loses that one mail rather than sending it twice:
     a mail cannot be taken back."""
-    from django.conf import settings
-    from django.core.mail import get_connection
-    from django.core.mail.message import EmailMessage
-
-    from ledger.selectors import delivery_token
-
     notice = LedgerNotice.objects.select_related("county").get(pk=notice_id)
     subject, sent, last = notice_subject(notice), 0, 0
     pending = Delivery.objects.filter(notice=notice, by_email=True, mailed_at__isnull=True)
@@ -477,11 +552,24 @@ def delivery_mark_read(delivery: Delivery) -> None:
 
 
 @transaction.atomic
-def event_save(*, county, event: ExchangeEvent | None = None, **fields) -> ExchangeEvent:
+def event_save(
+    *,
+    county,
+    actor,
+    season,
+    title: str,
+    date: datetime.date,
+    place: str,
+    speakers: str = "",
+    departments: str = "",
+    visits: str = "",
+    summary: str = "",
+    event: ExchangeEvent | None = None,
+) -> ExchangeEvent:
     event = event or ExchangeEvent(county=county)
-    for name, value in fields.items():
-        setattr(event, name, value)
-    season = event.season
+    event.season, event.title, event.date, event.place = season, title, date, place
+    event.speakers, event.departments = speakers, departments
+    event.visits, event.summary = visits, summary
     if season.programme_year.province_id != county.parent.parent_id:
         raise ValidationError({"season": _("请选择本省的实践季。")})
     event.full_clean(exclude=["county"])
@@ -490,7 +578,7 @@ def event_save(*, county, event: ExchangeEvent | None = None, **fields) -> Excha
 
 
 @transaction.atomic
-def event_attendance_set(*, event: ExchangeEvent, entries) -> None:
+def event_attendance_set(*, event: ExchangeEvent, entries, actor) -> None:
     entries = list(entries)
     if any(e.county_id != event.county_id for e in entries):
         raise ValidationError(_("只能选择本县台账中的人员。"))
@@ -499,13 +587,23 @@ def event_attendance_set(*, event: ExchangeEvent, entries) -> None:
 
 @transaction.atomic
 def registration_save(
-    *, entry: Entry, registration: ReturnRegistration | None = None, **fields
+    *,
+    entry: Entry,
+    actor,
+    kind: str,
+    year: int,
+    organisation: str,
+    position: str = "",
+    started_on: datetime.date | None = None,
+    note: str = "",
+    registration: ReturnRegistration | None = None,
 ) -> ReturnRegistration:
     registration = registration or ReturnRegistration(entry=entry)
     if registration.status != ReturnRegistration.Status.PENDING:
         raise ValidationError(_("已核实的登记不能再修改。"))
-    for name, value in fields.items():
-        setattr(registration, name, value)
+    registration.kind, registration.year, registration.organisation = kind, year, organisation
+    registration.position, registration.started_on = position, started_on
+    registration.note = note
     registration.full_clean(exclude=["entry", "verified_by"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -516,18 +614,18 @@ def registration_save(
 
 
 @transaction.atomic
-def registration_decide(*, registration: ReturnRegistration, by, verified: bool) -> None:
+def registration_decide(*, registration: ReturnRegistration, actor, verified: bool) -> None:
     """Verify or reject once: the conditional update makes a double click change nothing."""
     status = ReturnRegistration.Status.VERIFIED if verified else ReturnRegistration.Status.REJECTED
     done = ReturnRegistration.objects.filter(
         pk=registration.pk, status=ReturnRegistration.Status.PENDING
-    ).update(status=status, verified_by=by, verified_at=timezone.now())
+    ).update(status=status, verified_by=actor, verified_at=timezone.now())
     if not done:
         raise ValidationError(_("该登记已处理过。"))
     audit_record(
         Action.RETURN_VERIFY,
         target=registration,
         region=registration.entry.county,
-        actor=by,
+        actor=actor,
         data={"status": status},
     )

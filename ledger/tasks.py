@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from ledger import imports
-
 
 @shared_task
 def import_check(job_id: int) -> None:
     """Check an uploaded ledger file (writes nothing to the ledger). Idempotent: a job that is
     no longer being checked is left alone."""
-    imports.job_check(job_id)
+    from ledger.imports import job_check
+
+    job_check(job_id)
 
 
 @shared_task
@@ -15,14 +15,18 @@ def import_apply(job_id: int) -> None:
     """Write a confirmed ledger file in one transaction. Idempotent: the job's status changes
     to done in the same transaction as the rows, so a redelivery after a killed worker writes
     everything once and a second run finds the job done."""
-    imports.job_apply(job_id)
+    from ledger.imports import job_apply
+
+    job_apply(job_id)
 
 
 @shared_task
 def prune_imports() -> int:
     """Daily: uploaded ledger files hold personal data, so none is kept once its import is
     finished, or a day after upload if nobody confirmed it. Idempotent."""
-    return imports.prune()
+    from ledger.imports import prune
+
+    return prune()
 
 
 # A mail server that refuses or is down gets another try every 10 minutes for two hours.

@@ -199,7 +199,7 @@ def contact_add(request, pk: int):
     require_write(can_write)
     form = ContactForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.contact_add(entry=entry, by=request.user, **form.cleaned_data)
+        form, lambda: services.contact_add(entry=entry, actor=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("已记录联系。"))
         return redirect("ledger:entry_detail", pk=entry.pk)
@@ -215,7 +215,8 @@ def registration_add(request, pk: int):
     require_write(can_write)
     form = RegistrationForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.registration_save(entry=entry, **form.cleaned_data)
+        form,
+        lambda: services.registration_save(entry=entry, actor=request.user, **form.cleaned_data),
     ):
         messages.success(request, _("已登记，待核实。"))
         return redirect("ledger:entry_detail", pk=entry.pk)
@@ -328,7 +329,9 @@ def channel_edit(request, pk: int | None = None):
         fields = {name: form.cleaned_data[name] for name in ChannelForm.Meta.fields}
         saved = _save(
             form,
-            lambda: services.channel_save(county=county, channel=_fresh(channel), **fields),
+            lambda: services.channel_save(
+                county=county, actor=request.user, channel=_fresh(channel), **fields
+            ),
         )
         if saved:
             messages.success(request, _("已保存。"))
@@ -381,7 +384,7 @@ def notice_create(request):
             form,
             lambda: services.notice_send(
                 county=county,
-                sent_by=request.user,
+                actor=request.user,
                 entries=entries,
                 filters=filters.described(),
                 **form.cleaned_data,
@@ -457,7 +460,9 @@ def event_edit(request, pk: int | None = None):
         fields = {name: form.cleaned_data[name] for name in EventForm.Meta.fields}
         saved = _save(
             form,
-            lambda: services.event_save(county=county, event=_fresh(event), **fields),
+            lambda: services.event_save(
+                county=county, actor=request.user, event=_fresh(event), **fields
+            ),
         )
         if saved:
             messages.success(request, _("已保存。"))
@@ -483,7 +488,7 @@ def event_detail(request, pk: int):
         if form.is_valid():
             found, unknown = _resolve_people(event.county_id, form.cleaned_data["people"])
             if not unknown:
-                services.event_attendance_set(event=event, entries=found)
+                services.event_attendance_set(event=event, entries=found, actor=request.user)
                 messages.success(request, _("已登记出席 %(n)s 人。") % {"n": len(found)})
                 return redirect("ledger:event_detail", pk=event.pk)
             form.add_error(
@@ -561,7 +566,9 @@ def registration_decide(request, pk: int):
         return HttpResponseBadRequest()
     verified = decision == "verify"
     with refusals_as_messages(request):
-        services.registration_decide(registration=registration, by=request.user, verified=verified)
+        services.registration_decide(
+            registration=registration, actor=request.user, verified=verified
+        )
         messages.success(request, _("已核实。") if verified else _("已标记为未通过。"))
     if request.POST.get("next") == "entry":
         return redirect("ledger:entry_detail", pk=registration.entry_id)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from positions.models import HostUnit, Post, Region
 from schedule.services import stage_check_open
 
@@ -41,16 +42,43 @@ HOST_UNIT_FIELDS = (
 )
 
 
+def _assign(record, **values) -> None:
+    # No field of a host unit or a post is nullable, so None can mean "unchanged".
+    for name, value in values.items():
+        if value is not None:
+            setattr(record, name, value)
+
+
 def _check_county(region: Region) -> None:
     if region.level != Region.Level.COUNTY:
         raise ValidationError(_("用人单位只能登记在县级（含镇街）地区。"))
 
 
 @transaction.atomic
-def host_unit_create(*, county: Region, **fields) -> HostUnit:
+def host_unit_create(
+    *,
+    county: Region,
+    actor: User | None,
+    kind: str,
+    name: str,
+    contact_name: str,
+    contact_phone: str,
+    credit_code: str = "",
+    address: str = "",
+    description: str = "",
+    is_active: bool = True,
+) -> HostUnit:
     _check_county(county)
     host_unit = HostUnit(
-        county=county, **{k: v for k, v in fields.items() if k in HOST_UNIT_FIELDS}
+        county=county,
+        kind=kind,
+        name=name,
+        credit_code=credit_code,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        description=description,
+        is_active=is_active,
     )
     host_unit.full_clean()
     _save_unique(host_unit)
@@ -68,10 +96,31 @@ def _save_unique(host_unit: HostUnit) -> None:
 
 
 @transaction.atomic
-def host_unit_update(*, host_unit: HostUnit, **fields) -> HostUnit:
-    for name, value in fields.items():
-        if name in HOST_UNIT_FIELDS:
-            setattr(host_unit, name, value)
+def host_unit_update(
+    *,
+    host_unit: HostUnit,
+    actor: User | None,
+    kind: str | None = None,
+    name: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    credit_code: str | None = None,
+    address: str | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> HostUnit:
+    """Fields left out (None) stay as they are."""
+    _assign(
+        host_unit,
+        kind=kind,
+        name=name,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        credit_code=credit_code,
+        address=address,
+        description=description,
+        is_active=is_active,
+    )
     host_unit.full_clean()
     _save_unique(host_unit)
     return host_unit
@@ -99,13 +148,50 @@ def _check_post(post: Post) -> None:
 
 @transaction.atomic
 def post_create(
-    *, host_unit: HostUnit, season, created_by=None, today: datetime.date | None = None, **fields
+    *,
+    host_unit: HostUnit,
+    season,
+    actor: User | None,
+    title: str,
+    category: str,
+    description: str,
+    duties: str,
+    headcount: int,
+    place: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    hours: str,
+    contact_name: str,
+    contact_phone: str,
+    majors: str = "",
+    skills: str = "",
+    grade: str = "",
+    remote_allowed: bool = False,
+    training: str = "",
+    safety_notes: str = "",
+    today: datetime.date | None = None,
 ) -> Post:
     post = Post(
         host_unit=host_unit,
         season=season,
-        created_by=created_by,
-        **{k: v for k, v in fields.items() if k in POST_FIELDS},
+        created_by=actor,
+        title=title,
+        category=category,
+        description=description,
+        duties=duties,
+        majors=majors,
+        skills=skills,
+        grade=grade,
+        headcount=headcount,
+        place=place,
+        remote_allowed=remote_allowed,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours=hours,
+        training=training,
+        safety_notes=safety_notes,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
     )
     post.full_clean()
     _check_post(post)
@@ -115,7 +201,31 @@ def post_create(
 
 
 @transaction.atomic
-def post_update(*, post: Post, host_unit: HostUnit | None = None, season=None, **fields) -> Post:
+def post_update(  # noqa: PLR0913 - one argument per field of the form
+    *,
+    post: Post,
+    actor: User | None,
+    host_unit: HostUnit | None = None,
+    season=None,
+    title: str | None = None,
+    category: str | None = None,
+    description: str | None = None,
+    duties: str | None = None,
+    majors: str | None = None,
+    skills: str | None = None,
+    grade: str | None = None,
+    headcount: int | None = None,
+    place: str | None = None,
+    remote_allowed: bool | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    hours: str | None = None,
+    training: str | None = None,
+    safety_notes: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+) -> Post:
+    """Fields left out (None) stay as they are."""
     post = Post.objects.select_for_update().select_related("season__programme_year").get(pk=post.pk)
     if post.status not in (Post.Status.DRAFT, Post.Status.PUBLISHED):
         raise ValidationError(_("已结束或已撤销的岗位不能修改。"))
@@ -125,9 +235,26 @@ def post_update(*, post: Post, host_unit: HostUnit | None = None, season=None, *
         # Moving a post into another season is a new post there: that season's lock applies.
         stage_check_open(season=season, stage="posts", county_id=post.host_unit.county_id)
         post.season = season
-    for name, value in fields.items():
-        if name in POST_FIELDS:
-            setattr(post, name, value)
+    _assign(
+        post,
+        title=title,
+        category=category,
+        description=description,
+        duties=duties,
+        majors=majors,
+        skills=skills,
+        grade=grade,
+        headcount=headcount,
+        place=place,
+        remote_allowed=remote_allowed,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours=hours,
+        training=training,
+        safety_notes=safety_notes,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     post.full_clean()
     _check_post(post)
     if post.status == Post.Status.PUBLISHED and post.ends_on < timezone.localdate():
@@ -149,7 +276,7 @@ def _transition(post: Post, *, allowed: tuple[str, ...], to: str, refusal: str, 
 
 
 @transaction.atomic
-def post_publish(*, post: Post, today: datetime.date | None = None) -> Post:
+def post_publish(*, post: Post, actor: User | None, today: datetime.date | None = None) -> Post:
     today = today or timezone.localdate()
     if post.ends_on < today:
         raise ValidationError(_("岗位结束日期已过，不能发布。"))
@@ -168,7 +295,7 @@ def post_publish(*, post: Post, today: datetime.date | None = None) -> Post:
 
 
 @transaction.atomic
-def post_close(*, post: Post) -> Post:
+def post_close(*, post: Post, actor: User | None) -> Post:
     return _transition(
         post,
         allowed=(Post.Status.PUBLISHED,),
@@ -179,7 +306,7 @@ def post_close(*, post: Post) -> Post:
 
 
 @transaction.atomic
-def post_cancel(*, post: Post) -> Post:
+def post_cancel(*, post: Post, actor: User | None) -> Post:
     return _transition(
         post,
         allowed=(Post.Status.DRAFT, Post.Status.PUBLISHED),

@@ -131,7 +131,12 @@ def host_unit_create(request):
     county = require_county_staff(request.user)
     form = HostUnitForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
-        unit = _save(form, lambda: services.host_unit_create(county=county, **form.cleaned_data))
+        unit = _save(
+            form,
+            lambda: services.host_unit_create(
+                county=county, actor=request.user, **form.cleaned_data
+            ),
+        )
         if unit:
             messages.success(request, _("已登记用人单位：%(name)s") % {"name": unit.name})
             return redirect("positions:host_unit_detail", pk=unit.pk)
@@ -156,7 +161,12 @@ def host_unit_edit(request, pk: int):
     require_write(can_write)
     form = HostUnitForm(request.POST or None, instance=unit, county=unit.county)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: services.host_unit_update(host_unit=unit, **form.cleaned_data)):
+        if _save(
+            form,
+            lambda: services.host_unit_update(
+                host_unit=unit, actor=request.user, **form.cleaned_data
+            ),
+        ):
             messages.success(request, _("已保存。"))
             return redirect("positions:host_unit_detail", pk=unit.pk)
     return render(request, "positions/host_unit_form.html", {"form": form, "unit": unit})
@@ -193,9 +203,7 @@ def post_create(request):
     initial = {"host_unit": request.GET.get("host_unit")}
     form = PostForm(request.POST or None, county=county, initial=initial)
     if request.method == "POST" and form.is_valid():
-        post = _save(
-            form, lambda: services.post_create(created_by=request.user, **form.cleaned_data)
-        )
+        post = _save(form, lambda: services.post_create(actor=request.user, **form.cleaned_data))
         if post:
             messages.success(request, _("岗位已保存为草稿，核对无误后请发布。"))
             return redirect("positions:post_detail", pk=post.pk)
@@ -215,7 +223,9 @@ def post_edit(request, pk: int):
     require_write(can_write)
     form = PostForm(request.POST or None, instance=post, county=post.county)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: services.post_update(post=post, **form.cleaned_data)):
+        if _save(
+            form, lambda: services.post_update(post=post, actor=request.user, **form.cleaned_data)
+        ):
             messages.success(request, _("已保存。"))
             return redirect("positions:post_detail", pk=post.pk)
     return render(request, "positions/post_form.html", {"form": form, "post": post})
@@ -228,7 +238,7 @@ def _post_action(service, done_message):
         post, can_write = selectors.get_post_for_user(request.user, pk)
         require_write(can_write)
         with refusals_as_messages(request):
-            service(post=post)
+            service(post=post, actor=request.user)
             messages.success(request, done_message())
         return redirect("positions:post_detail", pk=post.pk)
 

@@ -299,7 +299,11 @@ def selection_close(*, season, county: Region, due: datetime.date, now: datetime
         status=Application.Status.REJECTED, updated_at=now
     )
     audit_record_many(
-        Action.SELECTION_CLOSE, targets=affected, region=county, data={"due": due.isoformat()}
+        Action.SELECTION_CLOSE,
+        actor=None,  # the calendar acts, also when a province starts a run (it is a task then)
+        targets=affected,
+        region=county,
+        data={"due": due.isoformat()},
     )
     url = reverse("students:me")
     deadline = f"{due:%m月%d日}"

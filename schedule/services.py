@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify_many
+from fanjiaxiang.uploads import DOCUMENT, validate_upload
 from positions.models import Region
 from schedule.models import (
     Milestone,
@@ -111,7 +112,7 @@ def calendar_update(
     settings: dict,
     seasons: dict[int, tuple[datetime.date, datetime.date]],
     milestones: dict[int, tuple[datetime.date, bool]],
-    by: User,
+    actor: User,
 ) -> ProgrammeYear:
     """The province edits its year: settings, practice windows and milestone dates, together.
 
@@ -139,7 +140,7 @@ def calendar_update(
         target=programme_year,
         region=programme_year.province,
         data={"milestones": {m.code: m.due.isoformat() for m in changed}},
-        actor=by,
+        actor=actor,
     )
     return programme_year
 
@@ -207,7 +208,7 @@ def unit_mark_done(*, milestone: Milestone, region: Region, now=None) -> None:
 
 @transaction.atomic
 def extension_grant(
-    *, unit: UnitMilestone, new_due: datetime.date, reason: str, by: User, today=None
+    *, unit: UnitMilestone, new_due: datetime.date, reason: str, actor: User, today=None
 ) -> UnitMilestone:
     """The province gives one unit until `new_due`; an overdue unit is pending again."""
     today = today or timezone.localdate()
@@ -233,7 +234,7 @@ def extension_grant(
         target=unit,
         region=unit.region,
         data={"milestone": unit.milestone.code, "due": new_due.isoformat(), "reason": reason},
-        actor=by,
+        actor=actor,
     )
     _tell_unit(
         unit,
@@ -244,7 +245,7 @@ def extension_grant(
 
 
 @transaction.atomic
-def unit_excuse(*, unit: UnitMilestone, reason: str, by: User) -> UnitMilestone:
+def unit_excuse(*, unit: UnitMilestone, reason: str, actor: User) -> UnitMilestone:
     """The province excuses one unit from one milestone (e.g. a town with no winter programme)."""
     unit = UnitMilestone.objects.select_for_update().select_related("milestone").get(pk=unit.pk)
     reason = reason.strip()
@@ -259,7 +260,7 @@ def unit_excuse(*, unit: UnitMilestone, reason: str, by: User) -> UnitMilestone:
         target=unit,
         region=unit.region,
         data={"milestone": unit.milestone.code, "reason": reason},
-        actor=by,
+        actor=actor,
     )
     return unit
 
@@ -330,12 +331,10 @@ def _milestone(programme_year: ProgrammeYear, code: str) -> Milestone:
 
 
 @transaction.atomic
-def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, by: User) -> Plan:
+def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, actor: User) -> Plan:
     """Upload (or re-upload after a return) the unit's plan; the level above is told."""
     if region.level not in ("city", "county"):
         raise ValidationError(_("只有市、县两级团委需要提交实施方案。"))
-    from fanjiaxiang.uploads import DOCUMENT, validate_upload
-
     validate_upload(document, kind=DOCUMENT)
     plan = Plan.objects.select_for_update().filter(programme_year=programme_year, region=region)
     plan = plan.first() or Plan(programme_year=programme_year, region=region)
@@ -358,13 +357,13 @@ def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, by: 
     plan.original_name = document.name[:200]
     plan.document = document
     plan.status = Plan.Status.SUBMITTED
-    plan.submitted_by, plan.submitted_at = by, timezone.now()
+    plan.submitted_by, plan.submitted_at = actor, timezone.now()
     plan.reviewed_by, plan.reviewed_at, plan.review_comment = None, None, ""
     plan.save()
     milestone = _milestone(programme_year, Code.PLAN)
     _unit(milestone, region)
     unit_mark_done(milestone=milestone, region=region)
-    audit_record(Action.PLAN_SUBMIT, target=plan, region=region, actor=by)
+    audit_record(Action.PLAN_SUBMIT, target=plan, region=region, actor=actor)
     above = reviewer_region(region)
     notify_many(
         [
@@ -381,7 +380,7 @@ def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, by: 
 
 
 @transaction.atomic
-def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
+def plan_review(*, plan: Plan, approve: bool, comment: str, actor: User) -> Plan:
     """The level above approves the plan, or returns it with comments (then it is not done)."""
     plan = Plan.objects.select_for_update().select_related("region").get(pk=plan.pk)
     comment = comment.strip()
@@ -390,7 +389,7 @@ def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
     if not approve and not comment:
         raise ValidationError({"comment": _("退回修改时请填写审核意见。")})
     plan.status = Plan.Status.APPROVED if approve else Plan.Status.RETURNED
-    plan.reviewed_by, plan.reviewed_at, plan.review_comment = by, timezone.now(), comment[:500]
+    plan.reviewed_by, plan.reviewed_at, plan.review_comment = actor, timezone.now(), comment[:500]
     plan.save()
     if not approve:
         unit = _unit(_milestone(plan.programme_year, Code.PLAN), plan.region)
@@ -408,7 +407,7 @@ def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
         target=plan,
         region=plan.region,
         data={"comment": comment} if comment else {},
-        actor=by,
+        actor=actor,
     )
     text = (
         _("%(year)s实施方案已审核通过。")
@@ -421,7 +420,14 @@ def plan_review(*, plan: Plan, approve: bool, comment: str, by: User) -> Plan:
 
 @transaction.atomic
 def onboarding_confirm(
-    *, programme_year: ProgrammeYear, region: Region, by: User, **contact
+    *,
+    programme_year: ProgrammeYear,
+    region: Region,
+    actor: User,
+    contact_name: str,
+    contact_phone: str,
+    email: str = "",
+    address: str = "",
 ) -> Onboarding:
     """The county confirms it is on the portal (入驻): its named staff and contact details."""
     if region.level != "county":
@@ -429,35 +435,35 @@ def onboarding_confirm(
     staff = [user for user in staff_of([region.pk]) if user.name.strip()]
     if not staff:
         raise ValidationError(_("请先为本单位开通至少一个填写了姓名的工作人员账号。"))
-    for name in ("contact_name", "contact_phone"):
-        if not str(contact.get(name, "")).strip():
+    for name, value in (("contact_name", contact_name), ("contact_phone", contact_phone)):
+        if not value.strip():
             raise ValidationError({name: _("此项为必填项。")})
     onboarding, _created = Onboarding.objects.update_or_create(
         programme_year=programme_year,
         region=region,
         defaults={
-            "contact_name": contact["contact_name"].strip(),
-            "contact_phone": contact["contact_phone"].strip(),
-            "email": contact.get("email", "").strip(),
-            "address": contact.get("address", "").strip(),
+            "contact_name": contact_name.strip(),
+            "contact_phone": contact_phone.strip(),
+            "email": email.strip(),
+            "address": address.strip(),
             "staff_names": "、".join(user.name for user in staff)[:300],
-            "confirmed_by": by,
+            "confirmed_by": actor,
             "confirmed_at": timezone.now(),
         },
     )
     milestone = _milestone(programme_year, Code.ONBOARD)
     _unit(milestone, region)
     unit_mark_done(milestone=milestone, region=region)
-    audit_record(Action.ONBOARDING_CONFIRM, target=onboarding, region=region, actor=by)
+    audit_record(Action.ONBOARDING_CONFIRM, target=onboarding, region=region, actor=actor)
     return onboarding
 
 
 @transaction.atomic
-def summary_mark_done(*, programme_year: ProgrammeYear, by: User) -> None:
+def summary_mark_done(*, programme_year: ProgrammeYear, actor: User) -> None:
     """The province records that the year's evaluation and commendation (总结表扬) is done."""
     milestone = _milestone(programme_year, Code.SUMMARY)
     _unit(milestone, programme_year.province)
     unit_mark_done(milestone=milestone, region=programme_year.province)
     audit_record(
-        Action.SUMMARY_DONE, target=programme_year, region=programme_year.province, actor=by
+        Action.SUMMARY_DONE, target=programme_year, region=programme_year.province, actor=actor
     )

@@ -96,7 +96,7 @@ def calendar_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.calendar_update(
-                programme_year=programme_year, by=request.user, **form.service_arguments()
+                programme_year=programme_year, actor=request.user, **form.service_arguments()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -141,7 +141,7 @@ def unit_extend(request, pk: int):
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.extension_grant(unit=unit, by=request.user, **form.cleaned_data)
+            services.extension_grant(unit=unit, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -167,7 +167,7 @@ def unit_excuse(request, pk: int):
     form = ExcuseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_excuse(unit=unit, by=request.user, **form.cleaned_data)
+            services.unit_excuse(unit=unit, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -192,7 +192,7 @@ def summary_done(request, pk: int):
     programme_year, can_write = selectors.get_programme_year_for_user(request.user, pk)
     require_write(can_write)
     with refusals_as_messages(request):
-        services.summary_mark_done(programme_year=programme_year, by=request.user)
+        services.summary_mark_done(programme_year=programme_year, actor=request.user)
         messages.success(request, _("已记录年度总结表扬完成。"))
     return redirect(f"{_calendar_url()}?year={programme_year.year}")
 
@@ -231,7 +231,7 @@ def plan(request):
                 programme_year=programme_year,
                 region=user.region,
                 document=form.cleaned_data["document"],
-                by=user,
+                actor=user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -267,7 +267,7 @@ def plan_detail(request, pk: int):
                     plan=plan,
                     approve=form.cleaned_data["decision"] == "approve",
                     comment=form.cleaned_data["comment"],
-                    by=request.user,
+                    actor=request.user,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -334,7 +334,7 @@ def onboarding(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.onboarding_confirm(
-                programme_year=programme_year, region=user.region, by=user, **form.cleaned_data
+                programme_year=programme_year, region=user.region, actor=user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
-from accounts.models import Role
+from accounts.models import Role, User
 from schedule.models import ProgrammeYear, Season
 from students import selectors
 from students.models import CreditRule, Placement, University
@@ -80,7 +80,12 @@ class Rules(dict):
 
 
 def rule_update(
-    *, university: University, hours_per_credit: int, max_credits: Decimal, min_rating: str
+    *,
+    university: University,
+    hours_per_credit: int,
+    max_credits: Decimal,
+    min_rating: str,
+    actor: User | None,
 ) -> CreditRule:
     """Set the university's rule (creating it on first use), with an audit event."""
     with transaction.atomic():
@@ -104,6 +109,7 @@ def rule_update(
         )
         audit_record(
             Action.CREDIT_RULE_UPDATE,
+            actor=actor,
             target=rule,
             region=university.province,
             data={

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -425,8 +427,6 @@ class CreditRule(models.Model):
 
     def credits_for(self, *, hours: int | None, rating: str):
         """The credits one completed placement earns under this rule (a Decimal)."""
-        from decimal import Decimal
-
         if not hours or rating not in RATING_ORDER:
             return Decimal(0)
         if RATING_ORDER.index(rating) < RATING_ORDER.index(self.min_rating):

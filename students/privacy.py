@@ -100,14 +100,14 @@ def _placement(p: Placement) -> dict:
     }
 
 
-def student_data_download(*, student: Student) -> bytes:
+def student_data_download(*, student: Student, actor: User) -> bytes:
     payload = json.dumps(student_data_export(student=student), ensure_ascii=False, indent=2)
-    audit_record(Action.DATA_DOWNLOAD, target=student, region=student.hometown)
+    audit_record(Action.DATA_DOWNLOAD, actor=actor, target=student, region=student.hometown)
     return payload.encode()
 
 
 @transaction.atomic
-def student_erase(*, student: Student, password: str) -> None:
+def student_erase(*, student: Student, password: str, actor: User) -> None:
     """The student's own request: refused while a placement is under way (the county and host
     unit answer for them until it ends); open choices are withdrawn first."""
     # Locked as offer_confirm locks it: an erasure and a confirmation cannot cross.
@@ -120,10 +120,10 @@ def student_erase(*, student: Student, password: str) -> None:
         raise ValidationError(
             _("你有已确认或正在进行的实践，请在实践结束（或由县级团委终止）后再申请注销。")
         )
-    _anonymise(student, action=Action.ERASURE)
+    _anonymise(student, action=Action.ERASURE, actor=actor)
 
 
-def _anonymise(student: Student, *, action: str) -> bool:
+def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     """Empty every identifying field, once: the claim on anonymised_at makes a second run (or a
     redelivered task) a no-op."""
     now = timezone.now()
@@ -167,9 +167,9 @@ def _anonymise(student: Student, *, action: str) -> bool:
     AuditEvent.objects.filter(target_type="accounts.user", target_id=user.pk).update(
         data={"username": user.username}
     )
-    erased_by_self = action == Action.ERASURE
+    # The student erasing themself is recorded under the account's new, erased name.
     audit_record(
-        action, target=student, region=student.hometown, actor=user if erased_by_self else None
+        action, actor=user if actor is not None else None, target=student, region=student.hometown
     )
     return True
 
@@ -186,7 +186,9 @@ def _forget_in_host_notices(student: Student, name: str) -> None:
         )
 
 
-def retention_sweep(*, now: datetime.datetime | None = None, batch: int = 1000) -> int:
+def retention_sweep(
+    *, actor: User | None, now: datetime.datetime | None = None, batch: int = 1000
+) -> int:
     """Anonymise students who have neither signed in nor taken part for RETENTION_YEARS (default
     3): long enough for credits, certificates and the annual summary, not longer. Works in
     batches (each student in its own short transaction) until none is due."""
@@ -197,7 +199,7 @@ def retention_sweep(*, now: datetime.datetime | None = None, batch: int = 1000) 
         for pk in due:
             with transaction.atomic():
                 student = Student.objects.select_related("hometown").get(pk=pk)
-                done += _anonymise(student, action=Action.RETENTION)
+                done += _anonymise(student, action=Action.RETENTION, actor=actor)
         after = due[-1]
     return done
 

@@ -15,6 +15,7 @@ from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
 from positions.models import Post, Region
 from schedule.services import stage_check_open
+from students import tasks
 from students.matching import stable_match
 from students.models import (
     Application,
@@ -100,7 +101,7 @@ def _reasons(applications, result, post_prefs, capacities) -> dict[int, tuple[bo
 
 
 @transaction.atomic
-def round_start(*, county: Region, season, created_by=None) -> MatchingRound:
+def round_start(*, county: Region, season, actor) -> MatchingRound:
     """Open a round (replacing an unpublished preview); `round_compute` fills it."""
     MatchingRound.objects.filter(
         county=county, season=season, status=MatchingRound.Status.PREVIEW
@@ -110,7 +111,7 @@ def round_start(*, county: Region, season, created_by=None) -> MatchingRound:
             return MatchingRound.objects.create(
                 county=county,
                 season=season,
-                created_by=created_by,
+                created_by=actor,
                 status=MatchingRound.Status.RUNNING,
             )
     except IntegrityError as error:  # another run of this season is under way
@@ -144,20 +145,18 @@ def round_compute(*, round_id: int) -> MatchingRound | None:
     return matching_round
 
 
-def round_run(*, county: Region, season, created_by=None) -> MatchingRound:
+def round_run(*, county: Region, season, actor) -> MatchingRound:
     """Start and compute at once (a county of ordinary size: well under a second)."""
     with transaction.atomic():
-        matching_round = round_start(county=county, season=season, created_by=created_by)
+        matching_round = round_start(county=county, season=season, actor=actor)
         return round_compute(round_id=matching_round.pk)
 
 
-def round_run_in_background(*, county: Region, season, created_by=None) -> MatchingRound:
+def round_run_in_background(*, county: Region, season, actor) -> MatchingRound:
     """Start now; a Celery worker computes it after this transaction commits."""
-    from students.tasks import compute_matching_round
-
     with transaction.atomic():
-        matching_round = round_start(county=county, season=season, created_by=created_by)
-        transaction.on_commit(lambda: compute_matching_round.delay(matching_round.pk))
+        matching_round = round_start(county=county, season=season, actor=actor)
+        transaction.on_commit(lambda: tasks.compute_matching_round.delay(matching_round.pk))
     return matching_round
 
 
@@ -166,7 +165,7 @@ def open_application_count(county: Region, season) -> int:
 
 
 @transaction.atomic
-def round_publish(*, matching_round: MatchingRound, now=None) -> int:
+def round_publish(*, matching_round: MatchingRound, actor, now=None) -> int:
     """Send the preview's offers, all or none; a second publish (or a concurrent one) is refused.
     Anything changed since the preview (a choice withdrawn, a seat offered by hand) refuses
     the publish as a whole: the county runs the round again and looks at the new preview."""
@@ -204,12 +203,14 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
     )
     audit_record(
         Action.MATCHING_PUBLISH,
+        actor=actor,
         target=matching_round,
         region=matching_round.county,
         data={"offers": len(chosen)},
     )
     audit_record_many(
         Action.APPLICATION_OFFER,
+        actor=actor,
         targets=chosen,
         region=matching_round.county,
         data={"round": matching_round.pk},
@@ -229,7 +230,7 @@ def round_publish(*, matching_round: MatchingRound, now=None) -> int:
 
 
 @transaction.atomic
-def outcome_toggle(*, outcome: MatchingOutcome) -> MatchingOutcome:
+def outcome_toggle(*, outcome: MatchingOutcome, actor) -> MatchingOutcome:
     """The county's hand adjustment of a preview: place or unplace one application.
     Publishing checks seats and one place per student again, so nothing invalid goes out."""
     changed = MatchingOutcome.objects.filter(
@@ -293,7 +294,7 @@ def free_seats_in(county: Region, season) -> dict[int, int]:
 
 
 @transaction.atomic
-def supplementary_open(*, county: Region, season) -> int:
+def supplementary_open(*, county: Region, season, actor) -> int:
     """Close the main round's leftovers so unplaced students may choose again among posts
     with free seats; each is told. Returns how many students were invited."""
     try:

@@ -27,6 +27,7 @@ from students.models import (
     Student,
     University,
 )
+from students.rounds import free_seats_in, supplementary_is_open
 
 PRIVACY_NOTICE_VERSION = "2026-11-22"  # rights, reveals and retention added
 # What a student may change after registering; identity (name, ID, school, hometown) is fixed.
@@ -47,7 +48,7 @@ S = Application.Status
 
 
 @transaction.atomic
-def university_create(*, province: Region, name: str, code: str) -> University:
+def university_create(*, province: Region, name: str, code: str, actor: User | None) -> University:
     university = University(province=province, name=name.strip(), code=code.strip())
     university.full_clean()
     university.save()
@@ -103,10 +104,35 @@ def _registration_clash(username: str) -> ValidationError:
 
 
 @transaction.atomic
-def student_update(*, student: Student, **fields) -> Student:
+def student_update(
+    *,
+    student: Student,
+    actor: User | None,
+    phone: str | None = None,
+    email: str | None = None,
+    college: str | None = None,
+    major: str | None = None,
+    degree: str | None = None,
+    grade: int | None = None,
+    graduation_year: int | None = None,
+    politics: str | None = None,
+    is_cadre: bool | None = None,
+) -> Student:
+    """Fields left out (None) stay as they are; none of them is nullable."""
+    fields = {
+        "phone": phone,
+        "email": email,
+        "college": college,
+        "major": major,
+        "degree": degree,
+        "grade": grade,
+        "graduation_year": graduation_year,
+        "politics": politics,
+        "is_cadre": is_cadre,
+    }
     changed = []
     for name, value in fields.items():
-        if name in STUDENT_EDITABLE and getattr(student, name) != value:
+        if value is not None and getattr(student, name) != value:
             setattr(student, name, value)
             changed.append(name)
     student.full_clean(exclude=["user", "id_number_digest"], validate_unique=False)
@@ -114,7 +140,11 @@ def student_update(*, student: Student, **fields) -> Student:
     User.objects.filter(pk=student.user_id).update(phone=student.phone, email=student.email)
     if changed:  # which fields, never their values
         audit_record(
-            Action.PROFILE_UPDATE, target=student, region=student.hometown, data={"fields": changed}
+            Action.PROFILE_UPDATE,
+            actor=actor,
+            target=student,
+            region=student.hometown,
+            data={"fields": changed},
         )
     return student
 
@@ -132,7 +162,9 @@ def offer_reply_days(post: Post) -> int:
 
 
 @transaction.atomic
-def application_submit(*, student: Student, post: Post, statement: str = "") -> Application:
+def application_submit(
+    *, student: Student, post: Post, actor: User | None, statement: str = ""
+) -> Application:
     """Add the post as the student's next choice for its season."""
     Student.objects.select_for_update().get(pk=student.pk)  # one submission at a time per student
     if post.status != Post.Status.PUBLISHED:
@@ -160,8 +192,6 @@ def application_submit(*, student: Student, post: Post, statement: str = "") -> 
 
 
 def _supplementary_full(post: Post) -> bool:
-    from students.rounds import free_seats_in, supplementary_is_open
-
     county_id = post.host_unit.county_id
     if not supplementary_is_open(county_id, post.season_id):
         return False
@@ -184,7 +214,7 @@ def _renumber(choices: list[Application]) -> None:
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application) -> Application:
+def application_withdraw(*, application: Application, actor: User | None) -> Application:
     choices = list(_active_choices(application.student_id, application.season_id))
     changed = Application.objects.filter(
         pk=application.pk, status__in=(S.APPLIED, S.SHORTLISTED)
@@ -193,12 +223,12 @@ def application_withdraw(*, application: Application) -> Application:
         raise ValidationError(_("只有尚未录用的志愿可以撤回。"))
     _renumber([c for c in choices if c.pk != application.pk])
     application.refresh_from_db()
-    _audit(Action.APPLICATION_WITHDRAW, application, application.post)
+    _audit(Action.APPLICATION_WITHDRAW, application, application.post, actor=actor)
     return application
 
 
 @transaction.atomic
-def application_move_up(*, application: Application) -> None:
+def application_move_up(*, application: Application, actor: User | None) -> None:
     """Swap a choice with the one ranked just above it."""
     choices = list(_active_choices(application.student_id, application.season_id))
     index = next((i for i, c in enumerate(choices) if c.pk == application.pk), None)
@@ -215,7 +245,7 @@ def application_move_up(*, application: Application) -> None:
 
 @transaction.atomic
 def application_host_rank(
-    *, application: Application, rank: int | None, unsuitable: bool
+    *, application: Application, rank: int | None, unsuitable: bool, actor: User | None
 ) -> Application:
     if application.status not in (S.APPLIED, S.SHORTLISTED):
         raise ValidationError(_("该报名已有结果，不能再排序。"))
@@ -242,8 +272,8 @@ def _decide(
     return application
 
 
-def _audit(action: str, record, post: Post, **data) -> None:
-    audit_record(action, target=record, region=post.host_unit.county, data=data)
+def _audit(action: str, record, post: Post, *, actor: User | None, **data) -> None:
+    audit_record(action, actor=actor, target=record, region=post.host_unit.county, data=data)
 
 
 def _tell_student(application: Application, text: str) -> None:
@@ -251,24 +281,24 @@ def _tell_student(application: Application, text: str) -> None:
 
 
 @transaction.atomic
-def application_shortlist(*, application: Application) -> Application:
+def application_shortlist(*, application: Application, actor: User | None) -> Application:
     application = _decide(
         application, allowed=(S.APPLIED,), to=S.SHORTLISTED, refusal=_("只有刚报名的志愿可以入围。")
     )
-    _audit(Action.APPLICATION_SHORTLIST, application, application.post)
+    _audit(Action.APPLICATION_SHORTLIST, application, application.post, actor=actor)
     _tell_student(application, _("你报名的“%(post)s”已入围。") % {"post": application.post.title})
     return application
 
 
 @transaction.atomic
-def application_reject(*, application: Application) -> Application:
+def application_reject(*, application: Application, actor: User | None) -> Application:
     application = _decide(
         application,
         allowed=(S.APPLIED, S.SHORTLISTED),
         to=S.REJECTED,
         refusal=_("该报名已有结果。"),
     )
-    _audit(Action.APPLICATION_REJECT, application, application.post)
+    _audit(Action.APPLICATION_REJECT, application, application.post, actor=actor)
     _tell_student(
         application, _("很遗憾，你报名的“%(post)s”未入选。") % {"post": application.post.title}
     )
@@ -277,7 +307,7 @@ def application_reject(*, application: Application) -> Application:
 
 @transaction.atomic
 def application_offer(
-    *, application: Application, now: datetime.datetime | None = None
+    *, application: Application, actor: User | None, now: datetime.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
     if (
@@ -307,7 +337,7 @@ def application_offer(
         refusal=_("只有报名中或入围的志愿可以录用。"),
         offer_expires_at=now + datetime.timedelta(days=days),
     )
-    _audit(Action.APPLICATION_OFFER, application, post)
+    _audit(Action.APPLICATION_OFFER, application, post, actor=actor)
     _tell_student(
         application,
         _("你被“%(post)s”录用，请在 %(days)s 天内确认。")
@@ -317,7 +347,9 @@ def application_offer(
 
 
 @transaction.atomic
-def offer_confirm(*, application: Application, now: datetime.datetime | None = None) -> Placement:
+def offer_confirm(
+    *, application: Application, actor: User | None, now: datetime.datetime | None = None
+) -> Placement:
     """The student accepts. Capacity holds under concurrent clicks: the post row is locked while
     its places are counted, so the (headcount + 1)th confirmation waits and then finds it full."""
     now = now or timezone.now()
@@ -357,7 +389,7 @@ def offer_confirm(*, application: Application, now: datetime.datetime | None = N
     from ledger.services import entry_for_participant  # the ledger builds on students
 
     entry_for_participant(application.student)
-    _audit(Action.OFFER_CONFIRM, placement, post, application=application.pk)
+    _audit(Action.OFFER_CONFIRM, placement, post, application=application.pk, actor=actor)
     _tell_host_unit(application, _("%(name)s 已确认“%(post)s”的录用。"))
     return placement
 
@@ -380,16 +412,16 @@ def _close_other_choices(confirmed: Application) -> None:
 
 
 @transaction.atomic
-def offer_decline(*, application: Application) -> Application:
+def offer_decline(*, application: Application, actor: User | None) -> Application:
     application = _decide(
         application, allowed=(S.OFFERED,), to=S.DECLINED, refusal=_("没有待确认的录用。")
     )
-    _audit(Action.OFFER_DECLINE, application, application.post)
+    _audit(Action.OFFER_DECLINE, application, application.post, actor=actor)
     _tell_host_unit(application, _("%(name)s 放弃了“%(post)s”的录用。"))
     return application
 
 
-def offers_expire(*, now: datetime.datetime) -> int:
+def offers_expire(*, now: datetime.datetime, actor: User | None) -> int:
     """Offers not confirmed in time lapse and the student is told; safe to run again, and two
     workers running it at once each take different rows (skip_locked)."""
     expired = 0
@@ -401,7 +433,7 @@ def offers_expire(*, now: datetime.datetime) -> int:
         )
         for application in due:
             Application.objects.filter(pk=application.pk).update(status=S.EXPIRED, updated_at=now)
-            _audit(Action.OFFER_EXPIRE, application, application.post)
+            _audit(Action.OFFER_EXPIRE, application, application.post, actor=actor)
             _tell_student(
                 application,
                 _("“%(post)s”的录用未在期限内确认，已过期。") % {"post": application.post.title},
@@ -443,7 +475,7 @@ CHECKIN_ATTEMPTS = 5  # wrong codes in a row before a pause
 CHECKIN_PAUSE = datetime.timedelta(minutes=30)
 
 
-def placement_checkin(*, placement: Placement, code: str) -> Placement:
+def placement_checkin(*, placement: Placement, code: str, actor: User | None) -> Placement:
     """报到 by the student with the code the host unit shows.
 
     Each try first claims one of CHECKIN_ATTEMPTS under the placement's row lock, so concurrent
@@ -464,12 +496,12 @@ def placement_checkin(*, placement: Placement, code: str) -> Placement:
     typed = code.strip().upper().encode()
     if not secrets.compare_digest(typed, placement.checkin_code.encode()):
         paused = claim.checkin_paused_until is not None
-        _audit_outside_refusal(Action.CHECKIN_REFUSE, placement, paused=paused)
+        _audit_outside_refusal(Action.CHECKIN_REFUSE, placement, actor=actor, paused=paused)
         if paused:
             raise ValidationError(_checkin_paused_message(claim))
         raise ValidationError(_("报到码不正确，请向用人单位核对。"))
     Placement.objects.filter(pk=placement.pk).update(checkin_failures=0, checkin_paused_until=None)
-    return placement_report(placement=placement, by_code=True)
+    return placement_report(placement=placement, actor=actor, by_code=True)
 
 
 @transaction.atomic
@@ -506,13 +538,17 @@ def _checkin_paused_message(placement: Placement) -> str:
 
 
 @transaction.atomic
-def _audit_outside_refusal(action: str, placement: Placement, **data) -> None:
+def _audit_outside_refusal(
+    action: str, placement: Placement, *, actor: User | None, **data
+) -> None:
     """Committed before the caller raises its refusal (an atomic block raising would undo it)."""
-    _audit(action, placement, placement.post, **data)
+    _audit(action, placement, placement.post, actor=actor, **data)
 
 
 @transaction.atomic
-def placement_report(*, placement: Placement, by_code: bool = False) -> Placement:
+def placement_report(
+    *, placement: Placement, actor: User | None, by_code: bool = False
+) -> Placement:
     """报到 recorded by the host unit or county (the student's own goes through placement_checkin)."""
     _check_practice_window(placement)
     placement = _move(
@@ -522,12 +558,12 @@ def placement_report(*, placement: Placement, by_code: bool = False) -> Placemen
         refusal=_("只有已确认、尚未报到的安排可以报到。"),
         reported_at=timezone.now(),
     )
-    _audit(Action.PLACEMENT_REPORT, placement, placement.post, by_code=by_code)
+    _audit(Action.PLACEMENT_REPORT, placement, placement.post, by_code=by_code, actor=actor)
     return placement
 
 
 @transaction.atomic
-def placement_train(*, placement: Placement) -> Placement:
+def placement_train(*, placement: Placement, actor: User | None) -> Placement:
     changed = Placement.objects.filter(
         pk=placement.pk, status=Placement.Status.REPORTED, trained_at__isnull=True
     ).update(trained_at=timezone.now())
@@ -538,7 +574,9 @@ def placement_train(*, placement: Placement) -> Placement:
 
 
 @transaction.atomic
-def placement_evaluate(*, placement: Placement, rating: str, comment: str = "") -> Placement:
+def placement_evaluate(
+    *, placement: Placement, rating: str, actor: User | None, comment: str = ""
+) -> Placement:
     """期满鉴定: once, after reporting; the hours are those the host unit confirmed in the
     practice log. It issues the certificate's verification code."""
     if rating not in Placement.Rating.values:
@@ -563,7 +601,14 @@ def placement_evaluate(*, placement: Placement, rating: str, comment: str = "") 
         completed_at=timezone.now(),
         certificate_code=_code(12),
     )
-    _audit(Action.PLACEMENT_EVALUATE, placement, placement.post, rating=rating, hours=hours)
+    _audit(
+        Action.PLACEMENT_EVALUATE,
+        placement,
+        placement.post,
+        rating=rating,
+        hours=hours,
+        actor=actor,
+    )
     _tell_student(
         placement.application,
         _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},
@@ -578,7 +623,7 @@ def confirmed_hours(placement: Placement) -> int:
 
 @transaction.atomic
 def practice_log_add(
-    *, placement: Placement, day: datetime.date, hours, content: str
+    *, placement: Placement, day: datetime.date, hours, content: str, actor: User | None
 ) -> PracticeLog:
     if placement.status != Placement.Status.REPORTED:
         raise ValidationError(_("报到之后、鉴定之前才能填写实践日志。"))
@@ -595,7 +640,7 @@ def practice_log_add(
 
 
 @transaction.atomic
-def practice_log_confirm(*, log: PracticeLog) -> PracticeLog:
+def practice_log_confirm(*, log: PracticeLog, actor: User | None) -> PracticeLog:
     changed = PracticeLog.objects.filter(
         pk=log.pk, confirmed_at__isnull=True, placement__status=Placement.Status.REPORTED
     ).update(confirmed_at=timezone.now())
@@ -609,7 +654,14 @@ def practice_log_confirm(*, log: PracticeLog) -> PracticeLog:
 
 
 @transaction.atomic
-def clearance_record(*, student: Student, season, performance: bool = False, safety: bool = False):
+def clearance_record(
+    *,
+    student: Student,
+    season,
+    actor: User | None,
+    performance: bool = False,
+    safety: bool = False,
+):
     clearance, _created = Clearance.objects.select_for_update().get_or_create(
         student=student, season=season
     )
@@ -626,6 +678,7 @@ def clearance_record(*, student: Student, season, performance: bool = False, saf
     clearance.save()
     audit_record(
         Action.CLEARANCE_RECORD,
+        actor=actor,
         target=clearance,
         region=student.university.province,
         data={"performance": performance, "safety": safety},
@@ -634,7 +687,7 @@ def clearance_record(*, student: Student, season, performance: bool = False, saf
 
 
 @transaction.atomic
-def placement_drop(*, placement: Placement, reason: str) -> Placement:
+def placement_drop(*, placement: Placement, reason: str, actor: User | None) -> Placement:
     if not reason.strip():
         raise ValidationError({"drop_reason": _("请填写终止原因。")})
     placement = _move(
@@ -644,7 +697,7 @@ def placement_drop(*, placement: Placement, reason: str) -> Placement:
         refusal=_("已完成或已终止的安排不能终止。"),
         drop_reason=reason.strip(),
     )
-    _audit(Action.PLACEMENT_DROP, placement, placement.post)
+    _audit(Action.PLACEMENT_DROP, placement, placement.post, actor=actor)
     # The choice is over too, so the student may apply again this season.
     Application.objects.filter(pk=placement.application_id).update(
         status=S.WITHDRAWN, updated_at=timezone.now()
@@ -667,9 +720,9 @@ REVEALABLE = {Role.COUNTY: ("id_number", "phone"), Role.HOST: ("phone",)}
 REVEAL_WHILE = (S.APPLIED, S.SHORTLISTED, S.OFFERED, S.CONFIRMED)
 
 
-def personal_data_reveal(*, application: Application, viewer: User) -> dict[str, str]:
+def personal_data_reveal(*, application: Application, actor: User) -> dict[str, str]:
     """The full values the viewer's duty needs, and an audit event saying who saw which."""
-    fields = REVEALABLE.get(viewer.role, ())
+    fields = REVEALABLE.get(actor.role, ())
     if not fields:
         raise ValidationError(_("你的角色不能查看完整个人信息。"))
     if application.status not in REVEAL_WHILE:
@@ -678,6 +731,7 @@ def personal_data_reveal(*, application: Application, viewer: User) -> dict[str,
     values = {field: getattr(student, field) or "" for field in fields}
     audit_record(
         Action.PII_REVEAL,
+        actor=actor,
         target=student,
         region=application.post.host_unit.county,
         data={"fields": list(fields), "application": application.pk},

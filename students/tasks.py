@@ -3,13 +3,13 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from students.services import offers_expire
-
 
 @shared_task
 def expire_offers() -> int:
     """Beat: offers not confirmed in time lapse. Idempotent."""
-    return offers_expire(now=timezone.now())
+    from students.services import offers_expire
+
+    return offers_expire(now=timezone.now(), actor=None)
 
 
 @shared_task
@@ -28,4 +28,4 @@ def retention_sweep(now: str | None = None) -> int:
     moment = datetime.datetime.fromisoformat(now) if now else timezone.now()
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return sweep(now=moment)
+    return sweep(now=moment, actor=None)

@@ -43,6 +43,7 @@ from students.forms import (
     UniversityForm,
 )
 from students.models import (
+    ACTIVE_APPLICATION,
     Application,
     Clearance,
     MatchingOutcome,
@@ -63,7 +64,7 @@ def university_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             university = services.university_create(
-                province=request.user.region, **form.cleaned_data
+                province=request.user.region, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -180,7 +181,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=student)
     if request.method == "POST" and form.is_valid():
         try:
-            services.student_update(student=student, **form.cleaned_data)
+            services.student_update(student=student, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -195,7 +196,7 @@ def profile(request):
 def my_data(request):
     """The student's own data, as a file they can keep (PIPL §45)."""
     student = _student(request)
-    payload = privacy.student_data_download(student=student)
+    payload = privacy.student_data_download(student=student, actor=request.user)
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     name = quote(f"我的返家乡数据-{timezone.localdate():%Y%m%d}.json")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
@@ -211,7 +212,9 @@ def erase(request):
         return locked
     if request.method == "POST" and form.is_valid():
         try:
-            privacy.student_erase(student=student, password=form.cleaned_data["password"])
+            privacy.student_erase(
+                student=student, password=form.cleaned_data["password"], actor=request.user
+            )
         except ValidationError as error:
             if "password" in getattr(error, "error_dict", {}):
                 password_failed(request)
@@ -232,7 +235,7 @@ def apply(request, post_pk: int):
     if form.is_valid():
         try:
             application = services.application_submit(
-                student=student, post=post, **form.cleaned_data
+                student=student, post=post, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -252,7 +255,7 @@ def _student_action(service, done):
         _student(request)
         application = selectors.get_application_for_user(request.user, pk)
         with refusals_as_messages(request):
-            service(application=application)
+            service(application=application, actor=request.user)
             messages.success(request, done())
         return redirect("students:me")
 
@@ -274,7 +277,9 @@ def checkin(request, pk: int):
     with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(_("请输入报到码。"))
-        services.placement_checkin(placement=placement, code=form.cleaned_data["code"])
+        services.placement_checkin(
+            placement=placement, code=form.cleaned_data["code"], actor=request.user
+        )
         messages.success(request, _("报到成功。"))
     return redirect("students:me")
 
@@ -348,6 +353,7 @@ def host_rank(request, pk: int):
             application=application,
             rank=form.cleaned_data["host_rank"],
             unsuitable=form.cleaned_data["host_unsuitable"],
+            actor=request.user,
         )
         messages.success(request, _("已保存排序。"))
     return redirect("students:post_applicants", post_pk=application.post_id)
@@ -359,7 +365,7 @@ def _county_decision(service, done):
     def view(request, pk: int):
         application = _staff_application(request, pk, (Role.COUNTY,))
         with refusals_as_messages(request):
-            service(application=application)
+            service(application=application, actor=request.user)
             messages.success(request, done())
         return redirect("students:post_applicants", post_pk=application.post_id)
 
@@ -373,7 +379,7 @@ def reveal(request, pk: int):
     """Shows an applicant's full ID number / phone to the county or host unit, and logs it."""
     application = _staff_application(request, pk, tuple(services.REVEALABLE))
     with refusals_as_messages(request):
-        values = services.personal_data_reveal(application=application, viewer=request.user)
+        values = services.personal_data_reveal(application=application, actor=request.user)
         # Rendered into this response only: never a message (that is a cookie) and never cached.
         template = "students/_revealed.html" if request.htmx else "students/revealed.html"
         context = {"values": values, "application": application}
@@ -398,19 +404,23 @@ def placement_action(request, pk: int, action: str):
     placement = _staff_placement(request, pk, (Role.HOST, Role.COUNTY))
     with refusals_as_messages(request):
         if action == "report":
-            services.placement_report(placement=placement)
+            services.placement_report(placement=placement, actor=request.user)
         elif action == "train":
-            services.placement_train(placement=placement)
+            services.placement_train(placement=placement, actor=request.user)
         elif action == "evaluate":
             require_write(request.user.role == Role.HOST)
             form = EvaluationForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请选择鉴定等次。"))
-            services.placement_evaluate(placement=placement, **form.cleaned_data)
+            services.placement_evaluate(
+                placement=placement, actor=request.user, **form.cleaned_data
+            )
         elif action == "drop":
             require_write(request.user.role == Role.COUNTY)
             form = DropForm(request.POST)
-            services.placement_drop(placement=placement, reason=form.data.get("reason", ""))
+            services.placement_drop(
+                placement=placement, reason=form.data.get("reason", ""), actor=request.user
+            )
         else:
             raise Http404
         messages.success(request, _("已保存。"))
@@ -426,7 +436,7 @@ def log_add(request, pk: int):
     with refusals_as_messages(request):
         if not form.is_valid():
             raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.practice_log_add(placement=placement, **form.cleaned_data)
+        services.practice_log_add(placement=placement, actor=request.user, **form.cleaned_data)
         messages.success(request, _("日志已保存，等待用人单位确认时长。"))
     return redirect("students:me")
 
@@ -439,7 +449,7 @@ def log_confirm(request, pk: int):
         raise Http404
     placement = _staff_placement(request, log.placement_id, (Role.HOST,))
     with refusals_as_messages(request):
-        services.practice_log_confirm(log=log)
+        services.practice_log_confirm(log=log, actor=request.user)
         messages.success(request, _("已确认实践时长。"))
     return redirect("students:post_applicants", post_pk=placement.post_id)
 
@@ -464,7 +474,7 @@ def university_students(request):
     placements = selectors.placements_for_user(request.user).order_by("-created_at")
     applications = list(
         selectors.applications_for_user(request.user)
-        .filter(status__in=("applied", "shortlisted", "offered", "confirmed"))
+        .filter(status__in=ACTIVE_APPLICATION)
         .order_by("-created_at")[:100]
     )
     clearances = _clearances(applications)
@@ -491,7 +501,9 @@ def university_students_export(request):
         raise Http404
     exporter = UniversityPlacementsExporter(request.user)
     return export_response(
-        exporter, fmt=_export_format(request), region=request.user.university.province
+        exporter,
+        fmt=_export_format(request),
+        region=request.user.university.province,
     )
 
 
@@ -515,6 +527,7 @@ def clearance(request, pk: int, kind: str):
         season=application.season,
         performance=kind == "performance",
         safety=kind == "safety",
+        actor=request.user,
     )
     messages.success(request, _("已记录。"))
     return redirect("students:university_students")
@@ -546,7 +559,7 @@ def credits_page(request):
     form = CreditRuleForm(posted, instance=copy.copy(rule))
     if posted is not None:
         if form.is_valid():
-            credits.rule_update(university=university, **form.cleaned_data)
+            credits.rule_update(university=university, actor=request.user, **form.cleaned_data)
             messages.success(request, _("学分认定规则已保存。"))
             return redirect(f"{reverse('students:credits')}{'?' + query if query else ''}")
         messages.error(request, _("学分认定规则未保存，请按提示修改。"))
@@ -581,7 +594,9 @@ def credits_export(request):
     _form, values, _query = _credit_filters(request)
     exporter = CreditsExporter(request.user, **values)
     return export_response(
-        exporter, fmt=_export_format(request), region=request.user.university.province
+        exporter,
+        fmt=_export_format(request),
+        region=request.user.university.province,
     )
 
 
@@ -610,9 +625,11 @@ def matching(request):
         if season
         else None
     )
-    preview = current if current and current.status == "preview" else None
-    running = current if current and current.status == "running" else None
-    published = MatchingRound.objects.filter(county=county, season=season, status="published")
+    preview = current if current and current.status == MatchingRound.Status.PREVIEW else None
+    running = current if current and current.status == MatchingRound.Status.RUNNING else None
+    published = MatchingRound.objects.filter(
+        county=county, season=season, status=MatchingRound.Status.PUBLISHED
+    )
     return render(
         request,
         "students/matching.html",
@@ -637,10 +654,10 @@ def matching_run(request):
         raise Http404
     with refusals_as_messages(request):
         if rounds.open_application_count(county, season) > settings.MATCHING_INLINE_LIMIT:
-            rounds.round_run_in_background(county=county, season=season, created_by=request.user)
+            rounds.round_run_in_background(county=county, season=season, actor=request.user)
             messages.success(request, _("报名较多，匹配正在后台运行，完成后本页自动显示结果。"))
         else:
-            rounds.round_run(county=county, season=season, created_by=request.user)
+            rounds.round_run(county=county, season=season, actor=request.user)
             messages.success(request, _("匹配已完成，请核对预览后发布。"))
     return redirect(f"{reverse('students:matching')}?season={season.pk}")
 
@@ -658,7 +675,7 @@ def _round_for_county(request, pk: int) -> MatchingRound:
 def matching_publish(request, pk: int):
     matching_round = _round_for_county(request, pk)
     with refusals_as_messages(request):
-        sent = rounds.round_publish(matching_round=matching_round)
+        sent = rounds.round_publish(matching_round=matching_round, actor=request.user)
         messages.success(request, _("已发布，向 %(n)s 名学生发出录用。") % {"n": sent})
     return redirect(f"{reverse('students:matching')}?season={matching_round.season_id}")
 
@@ -671,7 +688,7 @@ def matching_toggle(request, pk: int):
         raise Http404
     _round_for_county(request, outcome.round_id)
     with refusals_as_messages(request):
-        rounds.outcome_toggle(outcome=outcome)
+        rounds.outcome_toggle(outcome=outcome, actor=request.user)
     return redirect(f"{reverse('students:matching')}?season={outcome.round.season_id}")
 
 
@@ -683,7 +700,7 @@ def supplementary_open(request):
     if season is None:
         raise Http404
     with refusals_as_messages(request):
-        invited = rounds.supplementary_open(county=county, season=season)
+        invited = rounds.supplementary_open(county=county, season=season, actor=request.user)
         messages.success(request, _("补录已开启，已通知 %(n)s 名未录用的学生。") % {"n": invited})
     return redirect(f"{reverse('students:matching')}?season={season.pk}")
 

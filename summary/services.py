@@ -24,6 +24,7 @@ from accounts.notices import notify_many
 from fanjiaxiang.uploads import IMAGE, validate_upload
 from positions.models import Region
 from schedule.models import Milestone, ProgrammeYear
+from schedule.services import summary_mark_done
 from students.models import University
 from summary import scoring
 from summary.figures import county_figures, university_figures
@@ -58,7 +59,7 @@ def _locked_year(programme_year: ProgrammeYear) -> ProgrammeYear:
 
 @transaction.atomic
 def scores_recompute(
-    *, programme_year: ProgrammeYear, by: User | None, as_of: datetime.date | None = None
+    *, programme_year: ProgrammeYear, actor: User | None, as_of: datetime.date | None = None
 ) -> int:
     """Compute every county's and university's score from the year's figures as of `as_of`
     (today). Idempotent: the same figures give the same rows; adjustments and the commended
@@ -92,7 +93,7 @@ def scores_recompute(
             "universities": len(universities),
             "as_of": as_of.isoformat(),
         },
-        actor=by,
+        actor=actor,
     )
     return len(counties) + len(universities)
 
@@ -111,7 +112,7 @@ def _score(programme_year, kind, figures: dict, now, **unit) -> Score:
 
 
 @transaction.atomic
-def score_adjust(*, score: Score, adjustment: Decimal, reason: str, by: User) -> Score:
+def score_adjust(*, score: Score, adjustment: Decimal, reason: str, actor: User) -> Score:
     """The province adds (or takes) points, with a reason everyone who reads the score sees.
     Setting it back to 0 needs a reason too: the audit log says why it was withdrawn."""
     _locked_year(score.programme_year)
@@ -129,7 +130,7 @@ def score_adjust(*, score: Score, adjustment: Decimal, reason: str, by: User) ->
     before = score.adjustment
     score.adjustment = adjustment
     score.adjustment_reason = reason[:200] if adjustment else ""
-    score.adjusted_by, score.adjusted_at = by, timezone.now()
+    score.adjusted_by, score.adjusted_at = actor, timezone.now()
     score.save(update_fields=["adjustment", "adjustment_reason", "adjusted_by", "adjusted_at"])
     audit_record(
         Action.SCORE_ADJUST,
@@ -141,14 +142,14 @@ def score_adjust(*, score: Score, adjustment: Decimal, reason: str, by: User) ->
             "after": str(adjustment),
             "reason": reason[:200],
         },
-        actor=by,
+        actor=actor,
     )
     return score
 
 
 @transaction.atomic
 def commendations_choose(
-    *, programme_year: ProgrammeYear, scores: Iterable[Score], by: User
+    *, programme_year: ProgrammeYear, scores: Iterable[Score], actor: User
 ) -> int:
     """The commended units are exactly `scores` (of this year); returns how many."""
     programme_year = _locked_year(programme_year)
@@ -161,14 +162,14 @@ def commendations_choose(
         target=programme_year,
         region=programme_year.province,
         data={"commended": len(chosen)},
-        actor=by,
+        actor=actor,
     )
     return len(chosen)
 
 
 @transaction.atomic
 def commendations_publish(
-    *, programme_year: ProgrammeYear, title: str, note: str, by: User
+    *, programme_year: ProgrammeYear, title: str, note: str, actor: User
 ) -> Publication:
     """Publish the year's commendation: once; the scores are final from then on. The commended
     units' staff are told, and the calendar's 总结表扬 milestone is recorded as done."""
@@ -187,7 +188,7 @@ def commendations_publish(
         programme_year=programme_year,
         title=title[:100],
         note=(note or "").strip(),
-        published_by=by,
+        published_by=actor,
         published_at=timezone.now(),
     )
     _tell_commended(programme_year, commended, publication)
@@ -196,9 +197,9 @@ def commendations_publish(
         target=publication,
         region=programme_year.province,
         data={"commended": len(commended)},
-        actor=by,
+        actor=actor,
     )
-    _calendar_summary_done(programme_year, by)
+    _calendar_summary_done(programme_year, actor)
     return publication
 
 
@@ -214,11 +215,9 @@ def _tell_commended(programme_year, commended: Sequence[Score], publication) -> 
     notify_many([(user, text[:300], url) for user in staff])
 
 
-def _calendar_summary_done(programme_year: ProgrammeYear, by: User) -> None:
-    from schedule.services import summary_mark_done
-
+def _calendar_summary_done(programme_year: ProgrammeYear, actor: User) -> None:
     if programme_year.milestones.filter(code=Milestone.Code.SUMMARY, applies=True).exists():
-        summary_mark_done(programme_year=programme_year, by=by)
+        summary_mark_done(programme_year=programme_year, actor=actor)
 
 
 # Typical cases ---------------------------------------------------------------------------------
@@ -278,7 +277,7 @@ def case_submit(
     title: str,
     body: str,
     photos: Sequence[UploadedFile],
-    by: User,
+    actor: User,
     region: Region | None = None,
     university: University | None = None,
 ) -> TypicalCase:
@@ -294,7 +293,7 @@ def case_submit(
         university=university,
         title=title[:100],
         body=body,
-        submitted_by=by,
+        submitted_by=actor,
         submitted_at=timezone.now(),
     )
     _add_photos(case, photos, start=0)
@@ -303,7 +302,7 @@ def case_submit(
         target=case,
         region=_case_region(case),
         data={"title": case.title, "photos": len(photos)},
-        actor=by,
+        actor=actor,
     )
     _tell_province(case)
     return case
@@ -329,7 +328,7 @@ def case_update(
     body: str,
     add_photos: Sequence[UploadedFile] = (),
     remove_photos: Iterable[int] = (),
-    by: User,
+    actor: User,
 ) -> TypicalCase:
     """The submitting unit edits its case until the province has reviewed it."""
     case = (
@@ -357,7 +356,7 @@ def case_update(
         target=case,
         region=_case_region(case),
         data={"added": len(add_photos), "removed": len(removed)},
-        actor=by,
+        actor=actor,
     )
     case.refresh_from_db()
     return case
@@ -365,7 +364,7 @@ def case_update(
 
 @transaction.atomic
 def case_review(
-    *, case: TypicalCase, approve: bool, comment: str, by: User, revision: int | None = None
+    *, case: TypicalCase, approve: bool, comment: str, actor: User, revision: int | None = None
 ) -> TypicalCase:
     """The province approves or rejects (with a comment) a submitted case, once. Given the
     revision the reviewer read, a case edited meanwhile is refused for a second look."""
@@ -376,7 +375,7 @@ def case_review(
     read = pending if revision is None else pending.filter(revision=revision)
     status = TypicalCase.Status.APPROVED if approve else TypicalCase.Status.REJECTED
     decided = read.update(
-        status=status, reviewed_by=by, reviewed_at=timezone.now(), review_comment=comment[:500]
+        status=status, reviewed_by=actor, reviewed_at=timezone.now(), review_comment=comment[:500]
     )
     if not decided:
         if pending.exists():
@@ -390,7 +389,7 @@ def case_review(
         target=case,
         region=_case_region(case),
         data={"title": case.title},
-        actor=by,
+        actor=actor,
     )
     _tell_unit(case)
     return case
@@ -416,7 +415,7 @@ def _tell_unit(case: TypicalCase) -> None:
 
 @transaction.atomic
 def briefing_save(
-    *, province: Region, title: str, body: str, by: User, briefing: Briefing | None = None
+    *, province: Region, title: str, body: str, actor: User, briefing: Briefing | None = None
 ) -> Briefing:
     """Write a new draft, or change a draft; a published briefing stays as it was published."""
     title, body = (title or "").strip(), (body or "").strip()
@@ -424,7 +423,7 @@ def briefing_save(
         raise ValidationError(_("请填写标题和正文。"))
     if briefing is None:
         saved = Briefing.objects.create(
-            province=province, title=title[:100], body=body, created_by=by
+            province=province, title=title[:100], body=body, created_by=actor
         )
     else:
         changed = Briefing.objects.filter(
@@ -438,13 +437,13 @@ def briefing_save(
         target=saved,
         region=province,
         data={"title": saved.title, "new": briefing is None},
-        actor=by,
+        actor=actor,
     )
     return saved
 
 
 @transaction.atomic
-def briefing_publish(*, briefing: Briefing, by: User) -> Briefing:
+def briefing_publish(*, briefing: Briefing, actor: User) -> Briefing:
     """Publish a draft with the province's next issue number (期数)."""
     # The province's row is the lock that numbers issues one after another.
     province = Region.objects.select_for_update().get(pk=briefing.province_id)
@@ -452,7 +451,7 @@ def briefing_publish(*, briefing: Briefing, by: User) -> Briefing:
     published = Briefing.objects.filter(pk=briefing.pk, status=Briefing.Status.DRAFT).update(
         status=Briefing.Status.PUBLISHED,
         issue=last + 1,
-        published_by=by,
+        published_by=actor,
         published_at=timezone.now(),
         updated_at=timezone.now(),
     )
@@ -464,6 +463,6 @@ def briefing_publish(*, briefing: Briefing, by: User) -> Briefing:
         target=briefing,
         region=province,
         data={"title": briefing.title, "issue": briefing.issue},
-        actor=by,
+        actor=actor,
     )
     return briefing

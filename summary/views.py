@@ -104,7 +104,7 @@ def scores_recompute(request, pk: int):
     programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
     require_write(can_write)
     with refusals_as_messages(request):
-        count = services.scores_recompute(programme_year=programme_year, by=user)
+        count = services.scores_recompute(programme_year=programme_year, actor=user)
         messages.success(
             request,
             _("已按最新数据计算 %(count)s 个单位的评分，省级调整保持不变。") % {"count": count},
@@ -124,7 +124,8 @@ def score_detail(request, pk: int):
     if request.method == "POST":
         require_write(can_write)
         if form.is_valid() and _save(
-            form, lambda: services.score_adjust(score=score, by=request.user, **form.cleaned_data)
+            form,
+            lambda: services.score_adjust(score=score, actor=request.user, **form.cleaned_data),
         ):
             messages.success(request, _("已调整 %(unit)s 的得分。") % {"unit": score.unit_name})
             return redirect(_scores_url(score.programme_year))
@@ -153,7 +154,7 @@ def commendations_choose(request, pk: int):
     else:
         with refusals_as_messages(request):
             count = services.commendations_choose(
-                programme_year=programme_year, scores=form.cleaned_data["commended"], by=user
+                programme_year=programme_year, scores=form.cleaned_data["commended"], actor=user
             )
             messages.success(
                 request, _("已选定 %(count)s 个表扬单位（尚未公布）。") % {"count": count}
@@ -174,7 +175,7 @@ def commendations_publish(request, pk: int):
     else:
         with refusals_as_messages(request):
             services.commendations_publish(
-                programme_year=programme_year, by=user, **form.cleaned_data
+                programme_year=programme_year, actor=user, **form.cleaned_data
             )
             messages.success(request, _("表扬名单已公布，已通知获表扬单位。"))
             published = True
@@ -272,7 +273,7 @@ def case_create(request):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 photos=form.cleaned_data["photos"],
-                by=user,
+                actor=user,
                 **unit,
             ),
         )
@@ -328,7 +329,7 @@ def case_edit(request, pk: int):
                 body=form.cleaned_data["body"],
                 add_photos=form.cleaned_data["photos"],
                 remove_photos=[p.pk for p in form.cleaned_data["remove_photos"]],
-                by=request.user,
+                actor=request.user,
             ),
         )
         if saved:
@@ -360,7 +361,7 @@ def case_review(request, pk: int):
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
                 revision=form.cleaned_data["revision"],
-                by=request.user,
+                actor=request.user,
             )
             messages.success(request, _("审核结果已保存，已通知提交单位。"))
             request.session.pop(REVIEW_DRAFT, None)
@@ -410,7 +411,7 @@ def briefing_create(request):
         briefing = _save(
             form,
             lambda: services.briefing_save(
-                province=request.user.region, by=request.user, **form.cleaned_data
+                province=request.user.region, actor=request.user, **form.cleaned_data
             ),
         )
         if briefing:
@@ -442,7 +443,7 @@ def briefing_edit(request, pk: int):
             lambda: services.briefing_save(
                 province=request.user.region,
                 briefing=briefing,
-                by=request.user,
+                actor=request.user,
                 **form.cleaned_data,
             ),
         )
@@ -462,6 +463,6 @@ def briefing_publish(request, pk: int):
     briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
     require_write(can_write)
     with refusals_as_messages(request):
-        published = services.briefing_publish(briefing=briefing, by=request.user)
+        published = services.briefing_publish(briefing=briefing, actor=request.user)
         messages.success(request, _("已发布第 %(issue)s 期简报。") % {"issue": published.issue})
     return redirect("summary:briefing_detail", pk=briefing.pk)

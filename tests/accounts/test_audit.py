@@ -20,7 +20,7 @@ def _rows(page) -> str:
 @pytest.fixture
 def offered(world, client):
     student = StudentFactory(hometown=world.yuexiu, university=world.university)
-    world.application = services.application_submit(student=student, post=world.post_yx)
+    world.application = services.application_submit(actor=None, student=student, post=world.post_yx)
     client.force_login(world.yx_staff)
     client.post(reverse("students:offer", args=[world.application.pk]))
     return world
@@ -35,7 +35,7 @@ def test_an_offer_made_in_the_browser_is_recorded_with_who_where_and_from_which_
 
 
 def test_confirmation_and_evaluation_are_recorded_too(offered):
-    placement = services.offer_confirm(application=offered.application)
+    placement = services.offer_confirm(actor=None, application=offered.application)
     assert AuditEvent.objects.filter(action="offer.confirm", target_id=placement.pk).exists()
     assert AuditEvent.objects.get(action="offer.confirm").actor_label == "系统"  # no request
 
@@ -109,14 +109,14 @@ def test_withdrawals_expiries_profile_edits_and_password_changes_are_recorded(wo
     from django.utils import timezone
 
     student = StudentFactory(hometown=world.yuexiu, university=world.university)
-    first = services.application_submit(student=student, post=world.post_yx)
-    services.application_withdraw(application=first)
+    first = services.application_submit(actor=None, student=student, post=world.post_yx)
+    services.application_withdraw(actor=None, application=first)
     second = services.application_submit(
-        student=student, post=PostFactory(host_unit=world.unit_yx, title="第二志愿")
+        actor=None, student=student, post=PostFactory(host_unit=world.unit_yx, title="第二志愿")
     )
-    services.application_offer(application=second)
-    services.offers_expire(now=timezone.now() + datetime.timedelta(days=4))
-    services.student_update(student=student, phone="13700137000", major=student.major)
+    services.application_offer(actor=None, application=second)
+    services.offers_expire(actor=None, now=timezone.now() + datetime.timedelta(days=4))
+    services.student_update(actor=None, student=student, phone="13700137000", major=student.major)
     client.force_login(world.yx_staff)
     client.post(
         reverse("accounts:password_change"),
@@ -151,6 +151,7 @@ def test_keywords_and_filters_in_details_are_kept_masked_the_rest_as_given(world
 
     event = audit_record(
         Action.EXPORT,
+        actor=None,
         region=world.yuexiu,
         data={
             "export": "联系台账",

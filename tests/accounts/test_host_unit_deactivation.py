@@ -15,7 +15,7 @@ def test_an_open_session_of_a_deactivated_units_staff_is_cut_off(client, world):
     client.force_login(world.yx_host)
     assert client.get(_applicants(world.post_yx)).status_code == 200
 
-    host_unit_update(host_unit=world.unit_yx, is_active=False)
+    host_unit_update(actor=None, host_unit=world.unit_yx, is_active=False)
 
     response = client.get(_applicants(world.post_yx))
     assert response.status_code == 302 and reverse("accounts:login") in response.url
@@ -24,7 +24,7 @@ def test_an_open_session_of_a_deactivated_units_staff_is_cut_off(client, world):
 
 
 def test_a_deactivated_units_staff_cannot_sign_in_and_are_told_why(client, world):
-    host_unit_update(host_unit=world.unit_yx, is_active=False)
+    host_unit_update(actor=None, host_unit=world.unit_yx, is_active=False)
     login = reverse("accounts:login")
 
     response = client.post(login, {"username": "yuexiu_host", "password": PASSWORD})
@@ -37,8 +37,8 @@ def test_a_deactivated_units_staff_cannot_sign_in_and_are_told_why(client, world
 
 
 def test_reactivating_the_unit_lets_the_same_staff_back_in(client, world):
-    host_unit_update(host_unit=world.unit_yx, is_active=False)
-    host_unit_update(host_unit=world.unit_yx, is_active=True)
+    host_unit_update(actor=None, host_unit=world.unit_yx, is_active=False)
+    host_unit_update(actor=None, host_unit=world.unit_yx, is_active=True)
 
     response = client.post(
         reverse("accounts:login"), {"username": "yuexiu_host", "password": PASSWORD}
@@ -49,7 +49,7 @@ def test_reactivating_the_unit_lets_the_same_staff_back_in(client, world):
 
 
 def test_other_units_staff_and_county_staff_are_untouched(client, world):
-    host_unit_update(host_unit=world.unit_yx, is_active=False)
+    host_unit_update(actor=None, host_unit=world.unit_yx, is_active=False)
     client.force_login(world.th_host)
     assert client.get(_applicants(world.post_th)).status_code == 200
     client.force_login(world.yx_staff)

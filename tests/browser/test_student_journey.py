@@ -75,6 +75,7 @@ def world():
     county_staff.save()
 
     unit = host_unit_create(
+        actor=None,
         county=yuexiu,
         kind="institution",
         name=UNIT,
@@ -93,7 +94,7 @@ def world():
         post = post_create(
             host_unit=unit,
             season=summer,
-            created_by=county_staff,
+            actor=county_staff,
             title=title,
             category=Post.Category.CULTURE,
             description="在越秀区图书馆参与读者服务。",
@@ -106,7 +107,7 @@ def world():
             contact_name="陈老师",
             contact_phone="13800138000",
         )
-        posts.append(post_publish(post=post, today=timezone.localdate()))
+        posts.append(post_publish(actor=None, post=post, today=timezone.localdate()))
     return posts
 
 

@@ -123,7 +123,7 @@ def test_merging_two_people_with_the_same_years_registration_is_refused(gd):
         )
 
     with pytest.raises(Exception, match="都有 2026 年"):
-        services.entries_merge(keep=keep, other=other)
+        services.entries_merge(actor=None, keep=keep, other=other)
 
     assert Entry.objects.filter(pk=other.pk).exists()
     assert ReturnRegistration.objects.filter(status="verified").count() == 1
@@ -136,7 +136,7 @@ def test_merging_keeps_a_read_and_the_second_phone(gd):
     Delivery.objects.create(notice=notice, entry=keep)
     Delivery.objects.create(notice=notice, entry=other, read_at=timezone.now())
 
-    merged = services.entries_merge(keep=keep, other=other)
+    merged = services.entries_merge(actor=None, keep=keep, other=other)
 
     assert Delivery.objects.get(notice=notice).read_at is not None
     assert phone(2) in merged.notes

@@ -39,6 +39,7 @@ MASKED_ID = ID_NUMBER[:4] + "*" * 10 + ID_NUMBER[-4:]
 def people(world):
     """越秀区's ledger: 张三 (ID number and phone, 中山大学) and 李四 (another phone)."""
     zhang = services.entry_create(
+        actor=None,
         county=world.yuexiu,
         name="越秀张三",
         id_number=ID_NUMBER,
@@ -48,7 +49,11 @@ def people(world):
         tags="校友会",
     )
     li = services.entry_create(
-        county=world.yuexiu, name="越秀李四", phone="13900139002", university="华南理工大学"
+        actor=None,
+        county=world.yuexiu,
+        name="越秀李四",
+        phone="13900139002",
+        university="华南理工大学",
     )
     return SimpleNamespace(**vars(world), zhang=zhang, li=li)
 
@@ -159,7 +164,7 @@ def test_a_notices_recipient_filter_is_kept_masked_and_read_masked_above(
 def test_a_notice_sent_by_a_service_keeps_its_filters_masked(people):
     notice = services.notice_send(
         county=people.yuexiu,
-        sent_by=people.yx_staff,
+        actor=people.yx_staff,
         category="policy",
         title="政策",
         body="正文",
@@ -185,7 +190,9 @@ def test_part_of_a_phone_a_county_searched_by_is_kept_masked_too(client, people)
 
 
 def test_a_merge_is_recorded_without_the_merged_phone_in_full(people):
-    other = services.entry_create(county=people.yuexiu, name="越秀张三", phone="13700137003")
+    other = services.entry_create(
+        actor=None, county=people.yuexiu, name="越秀张三", phone="13700137003"
+    )
     services.entries_merge(keep=people.zhang, other=other, actor=people.yx_staff)
     event = AuditEvent.objects.get(action="ledger.merge")
     assert event.data["merged_phone"] == "137****7003"

@@ -56,6 +56,7 @@ def _notice(people: int, *, without_address: int = 0) -> LedgerNotice:
     )
     for n in range(people + without_address):
         entry = services.entry_create(
+            actor=None,
             county=county,
             name=f"学子{n}",
             phone=f"1380013{n:04d}",

@@ -31,10 +31,10 @@ def student(world):
 
 
 def test_a_student_confirming_an_offer_enters_their_home_countys_ledger(world, student):
-    application = students.application_submit(student=student, post=world.post_yx)
-    students.application_offer(application=application)
+    application = students.application_submit(actor=None, student=student, post=world.post_yx)
+    students.application_offer(actor=None, application=application)
 
-    students.offer_confirm(application=application)
+    students.offer_confirm(actor=None, application=application)
 
     entry = Entry.objects.get(student=student)
     assert entry.county == world.yuexiu
@@ -48,6 +48,7 @@ def test_a_student_confirming_an_offer_enters_their_home_countys_ledger(world, s
 
 def test_an_entry_with_the_same_id_number_is_linked_instead_of_a_second_one(world, student):
     known = services.entry_create(
+        actor=None,
         county=world.yuexiu,
         name="越秀学生",
         id_number=student.id_number,
@@ -65,7 +66,7 @@ def test_an_entry_with_the_same_id_number_is_linked_instead_of_a_second_one(worl
 
 
 def test_an_entry_with_the_same_phone_and_no_id_number_is_linked_and_gets_it(world, student):
-    known = services.entry_create(county=world.yuexiu, name="小天", phone="13912345678")
+    known = services.entry_create(actor=None, county=world.yuexiu, name="小天", phone="13912345678")
 
     services.entry_for_participant(student)
 
@@ -85,14 +86,20 @@ def test_calling_again_adds_no_one(world, student):
 
 
 def test_the_entry_with_the_id_number_wins_over_an_older_one_with_only_the_phone(world, student):
-    by_phone = services.entry_create(county=world.yuexiu, name="小越", phone="13912345678")
-    by_id = services.entry_create(
-        county=world.yuexiu, name="越秀学生", id_number=student.id_number, phone="13800138111"
+    by_phone = services.entry_create(
+        actor=None, county=world.yuexiu, name="小越", phone="13912345678"
     )
-    application = students.application_submit(student=student, post=world.post_yx)
-    students.application_offer(application=application)
+    by_id = services.entry_create(
+        actor=None,
+        county=world.yuexiu,
+        name="越秀学生",
+        id_number=student.id_number,
+        phone="13800138111",
+    )
+    application = students.application_submit(actor=None, student=student, post=world.post_yx)
+    students.application_offer(actor=None, application=application)
 
-    students.offer_confirm(application=application)
+    students.offer_confirm(actor=None, application=application)
 
     assert Entry.objects.get(student=student).pk == by_id.pk
     assert Entry.objects.filter(pk=by_phone.pk, student=None).exists()
@@ -113,14 +120,16 @@ def test_erasing_a_student_deletes_their_ledger_entry_and_its_contact_log(world,
     entry = services.entry_for_participant(student)
     services.contact_add(
         entry=entry,
-        by=world.yx_staff,
+        actor=world.yx_staff,
         date=datetime.date(2025, 7, 1),
         method="phone",
         content="回访",
     )
-    other = services.entry_create(county=world.yuexiu, name="其他人", phone="13800138222")
+    other = services.entry_create(
+        actor=None, county=world.yuexiu, name="其他人", phone="13800138222"
+    )
 
-    student_erase(student=student, password=PASSWORD)
+    student_erase(actor=None, student=student, password=PASSWORD)
 
     assert list(Entry.objects.all()) == [other]
     assert not ContactLog.objects.exists()
@@ -135,7 +144,9 @@ def test_two_officers_entering_the_same_phone_at_once_make_one_entry():
     county = region("440104")
 
     def create(name):
-        return lambda: services.entry_create(county=county, name=name, phone="13800138000")
+        return lambda: services.entry_create(
+            actor=None, county=county, name=name, phone="13800138000"
+        )
 
     outcomes = race([create("张三"), create("张叁")])
 
@@ -150,15 +161,15 @@ def test_two_officers_entering_the_same_phone_at_once_make_one_entry():
 def test_two_simultaneous_verifications_decide_a_registration_once():
     county = region("440104")
     officer = staff("county", region=county)
-    entry = services.entry_create(county=county, name="张三", phone="13800138000")
+    entry = services.entry_create(actor=None, county=county, name="张三", phone="13800138000")
     registration = services.registration_save(
-        entry=entry, kind="employment", year=2026, organisation="越秀区图书馆"
+        actor=None, entry=entry, kind="employment", year=2026, organisation="越秀区图书馆"
     )
 
     def decide(verified):
         return lambda: services.registration_decide(
             registration=ReturnRegistration.objects.get(pk=registration.pk),
-            by=officer,
+            actor=officer,
             verified=verified,
         )
 

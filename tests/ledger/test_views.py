@@ -54,7 +54,7 @@ def phone(n: int) -> str:
 
 def _entry(county, n: int, **fields) -> Entry:
     values = {"name": f"越秀{n}号", "id_number": id_number(n), "phone": phone(n)} | fields
-    return services.entry_create(county=county, **values)
+    return services.entry_create(actor=None, county=county, **values)
 
 
 def _as(client, user) -> Client:
@@ -111,11 +111,13 @@ def yx(world):
     return registration and an import job."""
     entry = _entry(world.yuexiu, 1, name="越秀张三", email="zhangsan@example.com")
     second = _entry(world.yuexiu, 2, name="越秀李四")
-    channel = services.channel_save(county=world.yuexiu, kind="alumni", name="越秀中学校友群")
+    channel = services.channel_save(
+        actor=None, county=world.yuexiu, kind="alumni", name="越秀中学校友群"
+    )
     channel.members.add(entry)
     notice = services.notice_send(
         county=world.yuexiu,
-        sent_by=world.yx_staff,
+        actor=world.yx_staff,
         category="activity",
         title="越秀座谈会",
         body="十月座谈",
@@ -123,6 +125,7 @@ def yx(world):
         filters={},
     )
     event = services.event_save(
+        actor=None,
         county=world.yuexiu,
         season=season(),
         title="越秀集中交流",
@@ -130,7 +133,7 @@ def yx(world):
         place="越秀区团委",
     )
     registration = services.registration_save(
-        entry=entry, kind="employment", year=2026, organisation="越秀区图书馆"
+        actor=None, entry=entry, kind="employment", year=2026, organisation="越秀区图书馆"
     )
     job = imports.job_create(
         county=world.yuexiu, upload=_upload([_row(3)], "越秀导入.xlsx"), actor=world.yx_staff
@@ -386,7 +389,7 @@ NOTE = "父亲电话13912345678，身份证44010419990101123X，座机020-830012
 
 def test_numbers_typed_into_notes_and_contact_records_are_masked_for_readers(client, yx):
     entry = _entry(yx.yuexiu, 7, name="越秀赵六", notes=NOTE)
-    services.contact_add(entry=entry, by=yx.yx_staff, date=TODAY, method="phone", content=NOTE)
+    services.contact_add(entry=entry, actor=yx.yx_staff, date=TODAY, method="phone", content=NOTE)
     url = reverse("ledger:entry_detail", args=[entry.pk])
     secrets = ("13912345678", "44010419990101123X", "020-83001234", "zhang.san@qq.com")
 
@@ -408,7 +411,7 @@ def test_numbers_typed_into_notes_and_contact_records_are_masked_for_readers(cli
 
 def test_a_contact_by_staff_whose_account_was_deleted_still_shows(client, yx):
     gone = staff("county", region=yx.yuexiu, username="离职干部")
-    services.contact_add(entry=yx.entry, by=gone, date=TODAY, method="visit", content="上门走访")
+    services.contact_add(entry=yx.entry, actor=gone, date=TODAY, method="visit", content="上门走访")
     gone.delete()
     page = _as(client, yx.yx_staff).get(reverse("ledger:entry_detail", args=[yx.entry.pk]))
     assert page.status_code == 200 and "上门走访" in page.content.decode()
@@ -434,7 +437,7 @@ def test_the_notice_list_shows_the_newest_first(client, world):
         with time_machine.travel(NOW - datetime.timedelta(days=days_ago)):
             services.notice_send(
                 county=world.yuexiu,
-                sent_by=world.yx_staff,
+                actor=world.yx_staff,
                 category="activity",
                 title=title,
                 body="正文",
@@ -449,6 +452,7 @@ def test_the_exchange_list_shows_the_latest_first(client, world):
     summer = season()
     for title, day in (("甲", 10), ("丁", 1), ("乙", 8), ("丙", 5)):
         services.event_save(
+            actor=None,
             county=world.yuexiu,
             season=summer,
             title=title,
@@ -540,9 +544,13 @@ def test_another_county_may_hold_the_same_person(client, world):
 
 def test_editing_keeps_the_id_number_left_blank_and_saves_the_channels_ticked(client, world):
     entry = _entry(world.yuexiu, 1, university="华南师范大学")
-    alumni = services.channel_save(county=world.yuexiu, kind="alumni", name="越秀中学校友群")
-    association = services.channel_save(county=world.yuexiu, kind="association", name="促进会")
-    services.channel_save(county=world.yuexiu, kind="other", name="未勾选")
+    alumni = services.channel_save(
+        actor=None, county=world.yuexiu, kind="alumni", name="越秀中学校友群"
+    )
+    association = services.channel_save(
+        actor=None, county=world.yuexiu, kind="association", name="促进会"
+    )
+    services.channel_save(actor=None, county=world.yuexiu, kind="other", name="未勾选")
     _as(client, world.yx_staff)
     url = reverse("ledger:entry_edit", args=[entry.pk])
     form = client.get(url).content.decode()
@@ -607,12 +615,14 @@ def test_merging_moves_contacts_channels_and_registrations_and_deletes_the_other
     keep = _entry(world.yuexiu, 1, name="陈同学")
     other = _entry(world.yuexiu, 2, name="陈同学", id_number="", tags="师范")
     services.contact_add(
-        entry=other, by=world.yx_staff, date=TODAY, method="phone", content="旧条目的联系"
+        entry=other, actor=world.yx_staff, date=TODAY, method="phone", content="旧条目的联系"
     )
-    channel = services.channel_save(county=world.yuexiu, kind="alumni", name="越秀中学校友群")
+    channel = services.channel_save(
+        actor=None, county=world.yuexiu, kind="alumni", name="越秀中学校友群"
+    )
     channel.members.add(other)
     registration = services.registration_save(
-        entry=other, kind="startup", year=2026, organisation="家乡茶园"
+        actor=None, entry=other, kind="startup", year=2026, organisation="家乡茶园"
     )
     _as(client, world.yx_staff)
     page = client.get(reverse("ledger:entry_detail", args=[keep.pk])).content.decode()
@@ -917,7 +927,9 @@ def test_a_verified_registration_is_counted_once(client, world):
 
 def test_a_second_registration_of_the_same_kind_and_year_is_refused(client, world):
     entry = _entry(world.yuexiu, 1)
-    services.registration_save(entry=entry, kind="startup", year=2026, organisation="茶园")
+    services.registration_save(
+        actor=None, entry=entry, kind="startup", year=2026, organisation="茶园"
+    )
     _as(client, world.yx_staff)
     response = client.post(
         reverse("ledger:registration_add", args=[entry.pk]),

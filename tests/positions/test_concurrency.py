@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_ten_simultaneous_publish_clicks_publish_once():
     post = PostFactory(host_unit__county=region("440104"), status="draft", published_at=None)
-    outcomes = race([lambda: services.post_publish(post=Post.objects.get(pk=post.pk))] * 10)
+    outcomes = race(
+        [lambda: services.post_publish(actor=None, post=Post.objects.get(pk=post.pk))] * 10
+    )
     assert outcomes.count("ok") == 1
     assert outcomes.count("只有草稿状态的岗位可以发布。") == 9
     assert Post.objects.get(pk=post.pk).status == "published"
@@ -27,7 +29,7 @@ def test_two_officers_registering_the_same_unit_at_once_make_one():
         contact_name="陈",
         contact_phone="13800138000",
     )
-    outcomes = race([lambda: services.host_unit_create(**fields)] * 8)
+    outcomes = race([lambda: services.host_unit_create(actor=None, **fields)] * 8)
     assert outcomes.count("ok") == 1
     assert all("本县已登记" in o for o in outcomes if o != "ok")
     assert HostUnit.objects.filter(county=county, name="越秀区青年志愿者协会").count() == 1
@@ -45,7 +47,7 @@ def test_two_officers_opening_the_same_username_at_once_make_one_account():
 
     def open_account():
         account_services.account_create(
-            creator=county_staff,
+            actor=county_staff,
             username="same_name",
             password="Qingnian-2026-gd",
             role="host",

@@ -155,7 +155,10 @@ def test_a_post_cannot_use_another_provinces_season(world):
     guangxi_summer = season("summer", province="450000")
     with pytest.raises(ValidationError):
         services.post_create(
-            host_unit=world.unit_yx, season=guangxi_summer, **_service_fields(guangxi_summer)
+            actor=None,
+            host_unit=world.unit_yx,
+            season=guangxi_summer,
+            **_service_fields(guangxi_summer),
         )
 
 
@@ -182,17 +185,19 @@ def test_publishing_twice_is_refused_with_a_message(client, world):
 
 
 def test_closed_posts_cannot_be_edited_or_cancelled(world):
-    services.post_close(post=world.post_yx)
+    services.post_close(actor=None, post=world.post_yx)
     with pytest.raises(ValidationError, match="已结束或已撤销"):
-        services.post_update(post=world.post_yx, title="新标题")
+        services.post_update(actor=None, post=world.post_yx, title="新标题")
     with pytest.raises(ValidationError, match="已结束或已撤销"):
-        services.post_cancel(post=world.post_yx)
+        services.post_cancel(actor=None, post=world.post_yx)
 
 
 def test_a_post_whose_dates_passed_cannot_be_published(world):
     with pytest.raises(ValidationError, match="结束日期已过"):
         services.post_publish(
-            post=world.draft_yx, today=world.draft_yx.ends_on + datetime.timedelta(days=1)
+            actor=None,
+            post=world.draft_yx,
+            today=world.draft_yx.ends_on + datetime.timedelta(days=1),
         )
 
 
@@ -249,7 +254,7 @@ def test_database_refuses_a_duplicate_credit_code_in_a_county(world):
 def test_a_published_post_whose_dates_passed_cannot_be_edited(world):
     with time_machine.travel(world.post_yx.ends_on + datetime.timedelta(days=1)):
         with pytest.raises(ValidationError, match="不能早于今天"):
-            services.post_update(post=world.post_yx, title="改个名字")
+            services.post_update(actor=None, post=world.post_yx, title="改个名字")
 
 
 def test_headcount_over_999_is_refused_by_form_and_database(client, world):
@@ -261,7 +266,7 @@ def test_headcount_over_999_is_refused_by_form_and_database(client, world):
 
 
 def test_deactivating_a_host_unit_takes_its_posts_off_the_public_pages(client, world):
-    services.host_unit_update(host_unit=world.unit_yx, is_active=False)
+    services.host_unit_update(actor=None, host_unit=world.unit_yx, is_active=False)
     assert "越秀图书馆阅读推广员" not in client.get(reverse("positions:search")).content.decode()
     detail = reverse("positions:public_detail", args=[world.post_yx.pk])
     assert client.get(detail).status_code == 404

@@ -92,7 +92,7 @@ def test_excused_units_get_no_reminders_and_are_never_overdue(cal):
         unit_excuse(
             unit=standing(cal.m["summer_posts"], cal.tianhe),
             reason="镇街机构调整，本年度不单独设岗",
-            by=cal.province_staff,
+            actor=cal.province_staff,
         )
 
     for date in (day(5, 24), day(5, 28), day(5, 30), day(6, 1)):
@@ -144,7 +144,7 @@ def test_a_unit_done_late_keeps_its_overdue_date_and_shows_done(cal):
         onboarding_confirm(
             programme_year=cal.programme_year,
             region=cal.tianhe,
-            by=cal.th_staff,
+            actor=cal.th_staff,
             contact_name="李明",
             contact_phone="13800138000",
         )
@@ -167,7 +167,7 @@ def test_summer_posts_is_done_once_a_published_post_exists(cal):
     assert standing(cal.m["summer_posts"], cal.tianhe).status == "pending"
 
     with on(day(5, 21)):
-        posts.post_publish(post=draft)
+        posts.post_publish(actor=None, post=draft)
     run(day(5, 22))
 
     tianhe = standing(cal.m["summer_posts"], cal.tianhe)
@@ -186,7 +186,7 @@ def test_an_extension_moves_the_due_date_reopens_an_overdue_unit_and_is_audited(
             unit=standing(cal.m["summer_posts"], cal.tianhe),
             new_due=day(6, 10),
             reason="汛期抢险，延后发布",
-            by=cal.province_staff,
+            actor=cal.province_staff,
         )
 
     tianhe = standing(cal.m["summer_posts"], cal.tianhe)
@@ -215,7 +215,7 @@ def test_an_extension_must_end_after_the_original_due_date(cal):
             unit=standing(cal.m["summer_posts"], cal.tianhe),
             new_due=day(5, 30),
             reason="人手不足",
-            by=cal.province_staff,
+            actor=cal.province_staff,
         )
 
     assert refusal(error) == ["延期日期须晚于原截止日期（2030-05-31）且不早于今天。"]
@@ -228,15 +228,22 @@ def test_an_extension_must_end_after_the_original_due_date(cal):
 def test_after_the_posts_deadline_counties_can_neither_create_nor_publish_summer_posts(cal):
     draft = summer_post(cal, "th", status=Post.Status.DRAFT, published_at=None)
     with on(day(5, 31)):  # the deadline day itself is still open
-        posts.post_create(host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer))
+        posts.post_create(
+            actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+        )
 
     with on(day(6, 1)):
         with pytest.raises(ValidationError) as created:
-            posts.post_create(host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer))
+            posts.post_create(
+                actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+            )
         with pytest.raises(ValidationError) as published:
-            posts.post_publish(post=draft)
+            posts.post_publish(actor=None, post=draft)
         winter = posts.post_create(
-            host_unit=cal.unit_th, season=cal.winter, **post_fields(cal.winter, "寒假岗位")
+            actor=None,
+            host_unit=cal.unit_th,
+            season=cal.winter,
+            **post_fields(cal.winter, "寒假岗位"),
         )
 
     assert refusal(created) == refusal(published) == [POSTS_LOCKED]
@@ -253,15 +260,17 @@ def test_a_county_with_an_extension_may_still_publish_after_the_posts_deadline(c
             unit=standing(cal.m["summer_posts"], cal.tianhe),
             new_due=day(6, 10),
             reason="新设社区站点",
-            by=cal.province_staff,
+            actor=cal.province_staff,
         )
 
     with on(day(6, 5)):
-        posts.post_publish(post=draft)
+        posts.post_publish(actor=None, post=draft)
         with pytest.raises(ValidationError):  # 越秀区 has no extension
-            posts.post_create(host_unit=cal.unit_yx, season=cal.summer, **post_fields(cal.summer))
+            posts.post_create(
+                actor=None, host_unit=cal.unit_yx, season=cal.summer, **post_fields(cal.summer)
+            )
     with on(day(6, 11)), pytest.raises(ValidationError) as error:
-        posts.post_publish(post=late)
+        posts.post_publish(actor=None, post=late)
 
     draft.refresh_from_db()
     assert draft.status == Post.Status.PUBLISHED
@@ -274,7 +283,9 @@ def test_a_published_post_cannot_be_moved_into_a_season_whose_posts_deadline_has
     winter = PostFactory(host_unit=cal.unit_th, season=cal.winter)
 
     with on(day(6, 5)), pytest.raises(ValidationError) as error:
-        posts.post_update(post=winter, season=cal.summer, starts_on=day(7, 1), ends_on=day(7, 20))
+        posts.post_update(
+            actor=None, post=winter, season=cal.summer, starts_on=day(7, 1), ends_on=day(7, 20)
+        )
 
     assert refusal(error) == [POSTS_LOCKED]
 
@@ -288,14 +299,16 @@ def selection_under_way(cal, county: str = "th"):
     post = summer_post(cal, county, title=f"{region_.name}阅读推广员", headcount=5)
     applicant, holder, placed = (student_of(region_) for _ in range(3))
     with on(day(6, 20)):
-        applied = students.application_submit(student=applicant, post=post)
+        applied = students.application_submit(actor=None, student=applicant, post=post)
         confirmed = students.application_offer(
-            application=students.application_submit(student=placed, post=post)
+            actor=None,
+            application=students.application_submit(actor=None, student=placed, post=post),
         )
-        students.offer_confirm(application=confirmed)
+        students.offer_confirm(actor=None, application=confirmed)
     with on(day(6, 29)):
         offer = students.application_offer(
-            application=students.application_submit(student=holder, post=post)
+            actor=None,
+            application=students.application_submit(actor=None, student=holder, post=post),
         )
     return SimpleNamespace(
         post=post, applied=applied, offer=offer, confirmed=confirmed, applicant=applicant
@@ -307,11 +320,11 @@ def test_after_the_selection_deadline_no_one_can_apply_offer_or_confirm(cal):
 
     with on(day(7, 1)):
         with pytest.raises(ValidationError) as submit:
-            students.application_submit(student=student_of(cal.tianhe), post=s.post)
+            students.application_submit(actor=None, student=student_of(cal.tianhe), post=s.post)
         with pytest.raises(ValidationError) as offer:
-            students.application_offer(application=s.applied)
+            students.application_offer(actor=None, application=s.applied)
         with pytest.raises(ValidationError) as confirm:
-            students.offer_confirm(application=s.offer)
+            students.offer_confirm(actor=None, application=s.offer)
 
     assert refusal(submit) == refusal(offer) == refusal(confirm) == [MATCH_LOCKED]
     s.applied.refresh_from_db()
@@ -355,12 +368,12 @@ def test_a_county_with_a_selection_extension_keeps_selecting_until_its_new_date(
             unit=standing(cal.m["summer_match"], cal.tianhe),
             new_due=day(7, 5),
             reason="补录",
-            by=cal.province_staff,
+            actor=cal.province_staff,
         )
 
     run(day(7, 1))
     with on(day(7, 1)):
-        students.offer_confirm(application=s.offer)
+        students.offer_confirm(actor=None, application=s.offer)
     s.applied.refresh_from_db()
     assert s.applied.status == "applied"
 
@@ -382,10 +395,14 @@ def test_a_province_whose_milestones_do_not_apply_has_no_lock(cal):
     run(day(5, 28))
     run(day(7, 2))
     with on(day(7, 2)):
-        posts.post_create(host_unit=gx_unit, season=gx_summer, **post_fields(gx_summer))
-        application = students.application_submit(student=student_of(xingning), post=gx_post)
+        posts.post_create(actor=None, host_unit=gx_unit, season=gx_summer, **post_fields(gx_summer))
+        application = students.application_submit(
+            actor=None, student=student_of(xingning), post=gx_post
+        )
         with pytest.raises(ValidationError):
-            posts.post_create(host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer))
+            posts.post_create(
+                actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+            )
 
     assert application.status == "applied"
     assert texts(gx_staff, POSTS) == []
@@ -411,18 +428,21 @@ def test_projected_students_are_the_reported_plus_confirmed_plus_offered(cal):
     reporter, confirmer, holder = (student_of(cal.yuexiu) for _ in range(3))
     with on(day(6, 20)):
         first = students.application_offer(
-            application=students.application_submit(student=reporter, post=summer)
+            actor=None,
+            application=students.application_submit(actor=None, student=reporter, post=summer),
         )
-        placement = students.offer_confirm(application=first)
+        placement = students.offer_confirm(actor=None, application=first)
     with on(day(7, 2)):
-        students.placement_report(placement=placement)
+        students.placement_report(actor=None, placement=placement)
     with on(day(12, 18)):
         second = students.application_offer(
-            application=students.application_submit(student=confirmer, post=winter)
+            actor=None,
+            application=students.application_submit(actor=None, student=confirmer, post=winter),
         )
-        students.offer_confirm(application=second)
+        students.offer_confirm(actor=None, application=second)
         students.application_offer(
-            application=students.application_submit(student=holder, post=winter)
+            actor=None,
+            application=students.application_submit(actor=None, student=holder, post=winter),
         )
 
     run(day(12, 20))
@@ -439,9 +459,13 @@ def test_counties_below_quota_are_flagged_only_from_the_first_posts_deadline_and
     post = summer_post(cal, "yx")
     with on(day(5, 30)):
         students.offer_confirm(
+            actor=None,
             application=students.application_offer(
-                application=students.application_submit(student=student_of(cal.yuexiu), post=post)
-            )
+                actor=None,
+                application=students.application_submit(
+                    actor=None, student=student_of(cal.yuexiu), post=post
+                ),
+            ),
         )
 
     run(day(5, 31))
@@ -471,12 +495,16 @@ def test_the_shortfall_is_recorded_once_the_last_practice_milestone_has_passed(c
     post = summer_post(cal, "yx")
     with on(day(6, 20)):
         placement = students.offer_confirm(
+            actor=None,
             application=students.application_offer(
-                application=students.application_submit(student=student_of(cal.yuexiu), post=post)
-            )
+                actor=None,
+                application=students.application_submit(
+                    actor=None, student=student_of(cal.yuexiu), post=post
+                ),
+            ),
         )
     with on(day(7, 2)):
-        students.placement_report(placement=placement)
+        students.placement_report(actor=None, placement=placement)
 
     run(day(2, 28, year=2031))  # the winter practice's last day
     assert quota(cal, cal.yuexiu).shortfall is None
@@ -535,17 +563,21 @@ def test_a_student_reported_in_summer_and_placed_again_in_winter_is_projected_on
     winter = PostFactory(host_unit=cal.unit_yx, season=cal.winter)
     with on(day(6, 20)):
         placement = students.offer_confirm(
+            actor=None,
             application=students.application_offer(
-                application=students.application_submit(student=student, post=summer)
-            )
+                actor=None,
+                application=students.application_submit(actor=None, student=student, post=summer),
+            ),
         )
     with on(day(7, 2)):
-        students.placement_report(placement=placement)
+        students.placement_report(actor=None, placement=placement)
     with on(day(12, 18)):
         students.offer_confirm(
+            actor=None,
             application=students.application_offer(
-                application=students.application_submit(student=student, post=winter)
-            )
+                actor=None,
+                application=students.application_submit(actor=None, student=student, post=winter),
+            ),
         )
 
     run(day(12, 20))

@@ -32,7 +32,7 @@ def test_a_plan_uploaded_on_one_host_downloads_on_another_with_an_empty_disk(
     settings.MEDIA_ROOT = tmp_path / "web-1"
     document = SimpleUploadedFile("越秀区实施方案.pdf", pdf_bytes(), content_type="application/pdf")
     plan = plan_submit(
-        programme_year=cal.programme_year, region=cal.yuexiu, document=document, by=cal.yx_staff
+        programme_year=cal.programme_year, region=cal.yuexiu, document=document, actor=cal.yx_staff
     )
     assert not (tmp_path / "web-1").exists()  # nothing written to this host's disk
 

@@ -53,7 +53,9 @@ def media(settings, tmp_path):
 
 def submit(cal, region: Region, by, name: str = "越秀区实施方案.pdf", content: bytes = b""):
     document = SimpleUploadedFile(name, content or pdf_bytes(), content_type="application/pdf")
-    return plan_submit(programme_year=cal.programme_year, region=region, document=document, by=by)
+    return plan_submit(
+        programme_year=cal.programme_year, region=region, document=document, actor=by
+    )
 
 
 # Plans -----------------------------------------------------------------------------------------
@@ -99,10 +101,10 @@ def test_returning_a_plan_needs_a_comment_and_puts_the_county_behind_again(cal):
         plan = submit(cal, cal.yuexiu, cal.yx_staff)
     with on(day(3, 25)):
         with pytest.raises(ValidationError) as error:
-            plan_review(plan=plan, approve=False, comment="  ", by=cal.gz_staff)
+            plan_review(plan=plan, approve=False, comment="  ", actor=cal.gz_staff)
         plan.refresh_from_db()
         assert plan.status == "submitted"
-        plan_review(plan=plan, approve=False, comment="请补充岗位数量", by=cal.gz_staff)
+        plan_review(plan=plan, approve=False, comment="请补充岗位数量", actor=cal.gz_staff)
 
     assert error.value.message_dict == {"comment": ["退回修改时请填写审核意见。"]}
     plan.refresh_from_db()
@@ -125,7 +127,7 @@ def test_a_plan_returned_after_the_due_date_makes_the_county_overdue(cal):
         plan = submit(cal, cal.yuexiu, cal.yx_staff)
     run(day(4, 1))
     with on(day(4, 2)):
-        plan_review(plan=plan, approve=False, comment="经费预算不明确", by=cal.gz_staff)
+        plan_review(plan=plan, approve=False, comment="经费预算不明确", actor=cal.gz_staff)
 
     assert standing(cal.m["plan"], cal.yuexiu).status == "overdue"
     run(day(4, 3))
@@ -137,7 +139,7 @@ def test_a_plan_returned_after_the_due_date_and_resubmitted_shows_done_late(cal)
     with on(day(3, 30)):
         plan = submit(cal, cal.yuexiu, cal.yx_staff)
     with on(day(4, 2)):
-        plan_review(plan=plan, approve=False, comment="经费预算不明确", by=cal.gz_staff)
+        plan_review(plan=plan, approve=False, comment="经费预算不明确", actor=cal.gz_staff)
     run(day(4, 3))
     with on(day(4, 5)):
         submit(cal, cal.yuexiu, cal.yx_staff, name="越秀区实施方案（修改稿）.pdf")
@@ -150,7 +152,7 @@ def test_a_plan_returned_after_the_due_date_and_resubmitted_shows_done_late(cal)
 def test_approving_a_plan_tells_the_county_and_the_plan_can_no_longer_be_replaced(cal):
     with on(day(3, 20)):
         plan = submit(cal, cal.yuexiu, cal.yx_staff)
-        plan_review(plan=plan, approve=True, comment="", by=cal.gz_staff)
+        plan_review(plan=plan, approve=True, comment="", actor=cal.gz_staff)
         with pytest.raises(ValidationError) as error:
             submit(cal, cal.yuexiu, cal.yx_staff, name="新方案.pdf")
 
@@ -174,7 +176,7 @@ def test_a_resubmitted_plan_keeps_the_returned_version_for_both_sides(client, ca
         plan = submit(
             cal, cal.yuexiu, cal.yx_staff, name="越秀区实施方案（初稿）.pdf", content=first
         )
-        plan_review(plan=plan, approve=False, comment="经费预算不明确", by=cal.gz_staff)
+        plan_review(plan=plan, approve=False, comment="经费预算不明确", actor=cal.gz_staff)
         submit(cal, cal.yuexiu, cal.yx_staff, name="越秀区实施方案（修改稿）.pdf", content=second)
 
     (version,) = plan.versions.all()
@@ -236,18 +238,20 @@ def test_onboarding_needs_a_named_active_staff_account_and_marks_onboard_done(ca
     with on(day(4, 10)):
         with pytest.raises(ValidationError) as unnamed:
             onboarding_confirm(
-                programme_year=cal.programme_year, region=baiyun, by=cal.gz_staff, **contact
+                programme_year=cal.programme_year, region=baiyun, actor=cal.gz_staff, **contact
             )
         officer = staff(Role.COUNTY, region=baiyun, name="李明")
         with pytest.raises(ValidationError) as no_phone:
             onboarding_confirm(
                 programme_year=cal.programme_year,
                 region=baiyun,
-                by=officer,
+                actor=officer,
                 contact_name="李明",
                 contact_phone=" ",
             )
-        onboarding_confirm(programme_year=cal.programme_year, region=baiyun, by=officer, **contact)
+        onboarding_confirm(
+            programme_year=cal.programme_year, region=baiyun, actor=officer, **contact
+        )
 
     assert unnamed.value.messages == ["请先为本单位开通至少一个填写了姓名的工作人员账号。"]
     assert no_phone.value.message_dict == {"contact_phone": ["此项为必填项。"]}
@@ -274,7 +278,7 @@ def calendar_edit(cal, **dues):
         milestones={
             m.pk: (dues.get(m.code, m.due), m.applies) for m in programme_year.milestones.all()
         },
-        by=cal.province_staff,
+        actor=cal.province_staff,
     )
 
 
@@ -297,7 +301,7 @@ def test_a_calendar_change_is_audited_and_the_lock_follows_the_new_date(cal):
     assert event.data == {"milestones": {"summer_posts": "2030-06-10"}}
     with on(day(6, 5)):
         post = posts.post_create(
-            host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+            actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
         )
     assert post.pk is not None
     run(day(6, 3))

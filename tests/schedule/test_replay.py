@@ -208,11 +208,15 @@ def test_a_county_whose_selection_the_deadline_closes_is_done_on_that_run_not_ov
     post = summer_post(cal, "th", headcount=5)
     with on(day(6, 20)):
         students.offer_confirm(
+            actor=None,
             application=students.application_offer(
-                application=students.application_submit(student=student_of(cal.tianhe), post=post)
-            )
+                actor=None,
+                application=students.application_submit(
+                    actor=None, student=student_of(cal.tianhe), post=post
+                ),
+            ),
         )
-        waiting = students.application_submit(student=student_of(cal.tianhe), post=post)
+        waiting = students.application_submit(actor=None, student=student_of(cal.tianhe), post=post)
 
     first = command(day(7, 1), at(day(7, 1), 0, 20))
     tianhe = standing(cal.m["summer_match"], cal.tianhe)

@@ -124,18 +124,20 @@ def _build_ledger(w: SimpleNamespace) -> None:
     w.entry_dup = ledger.entry_create(
         county=w.yuexiu, name="越秀台账人员", phone="13733330002", actor=w.yx_staff
     )
-    w.channel = ledger.channel_save(county=w.yuexiu, kind="alumni", name="越秀中学校友群")
-    ledger.channel_members_set(channel=w.channel, entries=[w.entry])
+    w.channel = ledger.channel_save(
+        actor=None, county=w.yuexiu, kind="alumni", name="越秀中学校友群"
+    )
+    ledger.channel_members_set(actor=None, channel=w.channel, entries=[w.entry])
     ledger.contact_add(
         entry=w.entry,
-        by=w.yx_staff,
+        actor=w.yx_staff,
         date=datetime.date(2025, 7, 15),
         method="phone",
         content="越秀台账人员的联系记录",
     )
     w.ledger_notice = ledger.notice_send(
         county=w.yuexiu,
-        sent_by=w.yx_staff,
+        actor=w.yx_staff,
         category="activity",
         title="越秀台账通知",
         body="团区委座谈会邀请",
@@ -144,15 +146,16 @@ def _build_ledger(w: SimpleNamespace) -> None:
     )
     w.delivery = w.ledger_notice.deliveries.get()
     w.event = ledger.event_save(
+        actor=None,
         county=w.yuexiu,
         season=w.season,
         title="越秀集中交流活动",
         date=w.season.practice_starts,
         place="越秀区青年之家",
     )
-    ledger.event_attendance_set(event=w.event, entries=[w.entry])
+    ledger.event_attendance_set(actor=None, event=w.event, entries=[w.entry])
     w.registration = ledger.registration_save(
-        entry=w.entry, kind="employment", year=2025, organisation="越秀区某街道办"
+        actor=None, entry=w.entry, kind="employment", year=2025, organisation="越秀区某街道办"
     )
     job = ledger_imports.job_create(
         county=w.yuexiu,
@@ -170,7 +173,7 @@ def _build_calendar(w: SimpleNamespace) -> None:
             programme_year=w.programme_year,
             region=w.yuexiu,
             document=ContentFile(b"%PDF-1.4\n%%EOF\n", name=name),
-            by=w.yx_staff,
+            actor=w.yx_staff,
         )
     onboard = w.programme_year.milestones.get(code="onboard")
     calendar.unit_milestones_ensure(milestone=onboard)
@@ -211,18 +214,20 @@ def _build_students(w: SimpleNamespace) -> None:
 
 def _build_selection(w: SimpleNamespace) -> None:
     submit = services.application_submit
-    w.app_yx = submit(student=w.student_a, post=w.post_yx, statement="越秀甲生的个人陈述")
-    w.app_offer = submit(student=w.student_a, post=w.post_yx2)
-    services.application_offer(application=w.app_offer)
-    app_b = submit(student=w.student_b, post=w.post_yx)
-    services.application_offer(application=app_b)
-    w.placement_b = services.offer_confirm(application=app_b)
+    w.app_yx = submit(
+        student=w.student_a, post=w.post_yx, statement="越秀甲生的个人陈述", actor=None
+    )
+    w.app_offer = submit(student=w.student_a, post=w.post_yx2, actor=None)
+    services.application_offer(actor=None, application=w.app_offer)
+    app_b = submit(student=w.student_b, post=w.post_yx, actor=None)
+    services.application_offer(actor=None, application=app_b)
+    w.placement_b = services.offer_confirm(actor=None, application=app_b)
     w.log_b = PracticeLog.objects.create(
         placement=w.placement_b, day=w.post_yx.starts_on, hours=6, content="越秀乙生的实践日志"
     )
-    app_c = submit(student=w.student_c, post=w.post_yx2)
-    services.application_offer(application=app_c)
-    w.placement_c = services.offer_confirm(application=app_c)
+    app_c = submit(student=w.student_c, post=w.post_yx2, actor=None)
+    services.application_offer(actor=None, application=app_c)
+    w.placement_c = services.offer_confirm(actor=None, application=app_c)
     Placement.objects.filter(pk=w.placement_c.pk).update(
         status="completed",
         rating="good",
@@ -231,8 +236,8 @@ def _build_selection(w: SimpleNamespace) -> None:
         certificate_code="YXCERT000001",
         completed_at=timezone.now(),
     )
-    w.app_th = submit(student=w.th_student, post=w.post_th)
-    w.round = rounds.round_run(county=w.yuexiu, season=w.season, created_by=w.yx_staff)
+    w.app_th = submit(student=w.th_student, post=w.post_th, actor=None)
+    w.round = rounds.round_run(county=w.yuexiu, season=w.season, actor=w.yx_staff)
     w.outcome = MatchingOutcome.objects.filter(round=w.round).first()
     SupplementaryRound.objects.create(county=w.yuexiu, season=w.season)
     audit_record(Action.ACCOUNT_CREATE, target=w.yx_host, region=w.yuexiu, actor=w.yx_staff)

@@ -25,14 +25,16 @@ def placed(world):
         hometown=world.yuexiu, university=world.university, name="+越秀学生", major="@专业"
     )
     world.application = services.application_submit(
-        student=student, post=world.post_yx, statement=HOSTILE
+        actor=None, student=student, post=world.post_yx, statement=HOSTILE
     )
-    services.application_offer(application=world.application)
-    services.offer_confirm(application=world.application)
+    services.application_offer(actor=None, application=world.application)
+    services.offer_confirm(actor=None, application=world.application)
     other = StudentFactory(hometown=world.tianhe, university=UniversityFactory(name="华南理工大学"))
-    world.other_application = services.application_submit(student=other, post=world.post_th)
-    services.application_offer(application=world.other_application)
-    services.offer_confirm(application=world.other_application)
+    world.other_application = services.application_submit(
+        actor=None, student=other, post=world.post_th
+    )
+    services.application_offer(actor=None, application=world.other_application)
+    services.offer_confirm(actor=None, application=world.other_application)
     world.placed, world.other = student, other
     return world
 
@@ -125,9 +127,9 @@ def test_placements_exported_are_the_universitys_only_even_with_many(client, pla
     post = PostFactory(host_unit=placed.unit_th, headcount=5)
     for _ in range(3):
         student = StudentFactory(hometown=placed.tianhe, university=placed.university)
-        application = services.application_submit(student=student, post=post)
-        services.application_offer(application=application)
-        services.offer_confirm(application=application)
+        application = services.application_submit(actor=None, student=student, post=post)
+        services.application_offer(actor=None, application=application)
+        services.offer_confirm(actor=None, application=application)
     client.force_login(placed.uni_staff)
     rows = list(_sheet(client.get(reverse("students:university_students_export"))).values)[1:]
     assert len(rows) == Placement.objects.filter(student__university=placed.university).count()
@@ -145,8 +147,8 @@ def test_text_pasted_from_word_with_control_characters_still_exports(client, pla
 
 def test_withdrawn_applicants_are_not_exported(client, placed):
     student = StudentFactory(hometown=placed.yuexiu, name="已撤回学生")
-    application = services.application_submit(student=student, post=placed.post_yx)
-    services.application_withdraw(application=application)
+    application = services.application_submit(actor=None, student=student, post=placed.post_yx)
+    services.application_withdraw(actor=None, application=application)
     client.force_login(placed.yx_staff)
     rows = _csv(
         client.get(

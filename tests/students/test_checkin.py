@@ -20,9 +20,11 @@ REFUSED = Action.CHECKIN_REFUSE
 
 def _placement(county) -> Placement:
     post = PostFactory(host_unit=HostUnitFactory(county=county))
-    application = services.application_submit(student=StudentFactory(hometown=county), post=post)
-    services.application_offer(application=application)
-    return services.offer_confirm(application=application)
+    application = services.application_submit(
+        actor=None, student=StudentFactory(hometown=county), post=post
+    )
+    services.application_offer(actor=None, application=application)
+    return services.offer_confirm(actor=None, application=application)
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def _first_day(placement) -> datetime.datetime:
 
 def _try(placement, code) -> str:
     try:
-        services.placement_checkin(placement=placement, code=code)
+        services.placement_checkin(actor=None, placement=placement, code=code)
     except ValidationError as error:
         return error.messages[0]
     return "ok"
@@ -107,7 +109,7 @@ def test_the_host_unit_still_records_the_report_during_a_pause(placement):
     with _at(_first_day(placement)):
         for n in range(5):
             _try(placement, f"WRONG{n}")
-        services.placement_report(placement=placement)
+        services.placement_report(actor=None, placement=placement)
     placement.refresh_from_db()
     assert placement.status == "reported"
 

@@ -17,11 +17,11 @@ def test_thirty_simultaneous_confirmations_fill_five_places_exactly():
     offers = []
     for _ in range(30):
         application = services.application_submit(
-            student=StudentFactory(hometown=county), post=post
+            actor=None, student=StudentFactory(hometown=county), post=post
         )
-        offers.append(services.application_offer(application=application))
+        offers.append(services.application_offer(actor=None, application=application))
 
-    outcomes = race([lambda o=o: services.offer_confirm(application=o) for o in offers])
+    outcomes = race([lambda o=o: services.offer_confirm(actor=None, application=o) for o in offers])
 
     assert outcomes.count("ok") == 5
     assert outcomes.count("很遗憾，该岗位名额已满。") == 25
@@ -37,12 +37,15 @@ def test_one_student_confirming_two_offers_at_once_gets_one_place_and_no_error()
         student = StudentFactory(hometown=county)
         offers = [
             services.application_offer(
+                actor=None,
                 application=services.application_submit(
-                    student=student, post=PostFactory(host_unit=unit)
-                )
+                    actor=None, student=student, post=PostFactory(host_unit=unit)
+                ),
             )
             for _ in range(2)
         ]
-        outcomes = race([lambda o=o: services.offer_confirm(application=o) for o in offers])
+        outcomes = race(
+            [lambda o=o: services.offer_confirm(actor=None, application=o) for o in offers]
+        )
         assert sorted(outcomes) == ["ok", "没有待确认的录用。"]
         assert Placement.objects.filter(student=student).count() == 1

@@ -23,13 +23,19 @@ def county_season(world):
     for student, choices in ((a, [x, y]), (b, [x, y]), (c, [x])):
         for post in choices:
             apps[(student.name, post.title)] = services.application_submit(
-                student=student, post=post
+                actor=None, student=student, post=post
             )
     # 岗位甲 ranks 丙 first, then 乙; it did not rank 甲 (last, by application time).
-    services.application_host_rank(application=apps[("丙生", "岗位甲")], rank=1, unsuitable=False)
-    services.application_host_rank(application=apps[("乙生", "岗位甲")], rank=2, unsuitable=False)
+    services.application_host_rank(
+        actor=None, application=apps[("丙生", "岗位甲")], rank=1, unsuitable=False
+    )
+    services.application_host_rank(
+        actor=None, application=apps[("乙生", "岗位甲")], rank=2, unsuitable=False
+    )
     # 岗位乙 finds 乙 unsuitable.
-    services.application_host_rank(application=apps[("乙生", "岗位乙")], rank=None, unsuitable=True)
+    services.application_host_rank(
+        actor=None, application=apps[("乙生", "岗位乙")], rank=None, unsuitable=True
+    )
     return world.yuexiu, x.season, apps
 
 
@@ -39,7 +45,7 @@ def _outcome(matching_round, application):
 
 def test_a_round_places_students_stably_and_says_why(county_season):
     county, season, apps = county_season
-    matching_round = rounds.round_run(county=county, season=season)
+    matching_round = rounds.round_run(actor=None, county=county, season=season)
     assert _outcome(matching_round, apps[("丙生", "岗位甲")]).placed
     assert _outcome(matching_round, apps[("甲生", "岗位乙")]).placed
     assert not _outcome(matching_round, apps[("甲生", "岗位甲")]).placed
@@ -51,20 +57,20 @@ def test_a_round_places_students_stably_and_says_why(county_season):
 
 def test_running_again_replaces_the_preview(county_season):
     county, season, _apps = county_season
-    first = rounds.round_run(county=county, season=season)
-    second = rounds.round_run(county=county, season=season)
+    first = rounds.round_run(actor=None, county=county, season=season)
+    second = rounds.round_run(actor=None, county=county, season=season)
     assert not MatchingRound.objects.filter(pk=first.pk).exists()
     assert MatchingRound.objects.get(status="preview") == second
 
 
 def test_publishing_sends_the_offers_once(county_season):
     county, season, apps = county_season
-    matching_round = rounds.round_run(county=county, season=season)
-    assert rounds.round_publish(matching_round=matching_round) == 2
+    matching_round = rounds.round_run(actor=None, county=county, season=season)
+    assert rounds.round_publish(actor=None, matching_round=matching_round) == 2
     offered = set(Application.objects.filter(status="offered").values_list("pk", flat=True))
     assert offered == {apps[("丙生", "岗位甲")].pk, apps[("甲生", "岗位乙")].pk}
     with pytest.raises(ValidationError, match="已发布"):
-        rounds.round_publish(matching_round=matching_round)
+        rounds.round_publish(actor=None, matching_round=matching_round)
     from accounts.models import AuditEvent
 
     audited = AuditEvent.objects.filter(action="application.offer", region=county)
@@ -74,19 +80,21 @@ def test_publishing_sends_the_offers_once(county_season):
 
 def test_publishing_is_all_or_nothing(county_season):
     county, season, apps = county_season
-    matching_round = rounds.round_run(county=county, season=season)
-    services.application_withdraw(application=apps[("甲生", "岗位乙")])  # changed since the preview
+    matching_round = rounds.round_run(actor=None, county=county, season=season)
+    services.application_withdraw(
+        actor=None, application=apps[("甲生", "岗位乙")]
+    )  # changed since the preview
     with pytest.raises(ValidationError):
-        rounds.round_publish(matching_round=matching_round)
+        rounds.round_publish(actor=None, matching_round=matching_round)
     assert not Application.objects.filter(status="offered").exists()
     assert MatchingRound.objects.get(pk=matching_round.pk).status == "preview"
 
 
 def test_seats_already_taken_or_offered_are_not_matched_again(county_season):
     county, season, apps = county_season
-    services.application_offer(application=apps[("丙生", "岗位甲")])  # offered by hand
+    services.application_offer(actor=None, application=apps[("丙生", "岗位甲")])  # offered by hand
     Post.objects.filter(title="岗位乙").update(headcount=1)
-    matching_round = rounds.round_run(county=county, season=season)
+    matching_round = rounds.round_run(actor=None, county=county, season=season)
     assert not MatchingOutcome.objects.filter(
         round=matching_round, placed=True, application__post__title="岗位甲"
     ).exists()
@@ -99,9 +107,11 @@ def test_two_officers_publishing_at_once_publish_once():
     unit = HostUnitFactory(county=county)
     post = PostFactory(host_unit=unit, headcount=3)
     for _ in range(3):
-        services.application_submit(student=StudentFactory(hometown=county), post=post)
-    matching_round = rounds.round_run(county=county, season=post.season)
-    outcomes = race([lambda: rounds.round_publish(matching_round=matching_round)] * 2, returns=True)
+        services.application_submit(actor=None, student=StudentFactory(hometown=county), post=post)
+    matching_round = rounds.round_run(actor=None, county=county, season=post.season)
+    outcomes = race(
+        [lambda: rounds.round_publish(actor=None, matching_round=matching_round)] * 2, returns=True
+    )
     assert sorted(outcomes, key=str) == [3, "该匹配结果已发布或已被新的匹配替换。"]
     assert Application.objects.filter(status="offered").count() == 3
 
@@ -137,7 +147,7 @@ def test_only_county_staff_run_rounds(client, county_season, world, user, status
 
 def test_another_county_cannot_publish_or_adjust_the_round(client, county_season, world):
     county, season, apps = county_season
-    preview = rounds.round_run(county=county, season=season)
+    preview = rounds.round_run(actor=None, county=county, season=season)
     client.force_login(world.th_staff)
     assert client.post(reverse("students:matching_publish", args=[preview.pk])).status_code == 404
     outcome = _outcome(preview, apps[("丙生", "岗位甲")])
@@ -151,10 +161,15 @@ def test_supplementary_round_lets_unplaced_students_choose_posts_with_free_seats
     county, season, apps = county_season
     spare = PostFactory(host_unit=world.unit_yx, title="岗位丙", headcount=2)
     full = PostFactory(host_unit=world.unit_yx, title="岗位丁", headcount=1)
-    services.application_offer(  # its one seat waits for another student's answer
-        application=services.application_submit(student=StudentFactory(hometown=county), post=full)
+    services.application_offer(
+        actor=None,  # its one seat waits for another student's answer
+        application=services.application_submit(
+            actor=None, student=StudentFactory(hometown=county), post=full
+        ),
     )
-    rounds.round_publish(matching_round=rounds.round_run(county=county, season=season))
+    rounds.round_publish(
+        actor=None, matching_round=rounds.round_run(actor=None, county=county, season=season)
+    )
     client.force_login(world.yx_staff)
     client.post(reverse("students:supplementary_open"), {"season": season.pk})
     # 乙生 was not placed: the main round's leftovers are closed and 乙生 is told.
@@ -170,9 +185,9 @@ def test_supplementary_round_lets_unplaced_students_choose_posts_with_free_seats
         and "岗位丁" not in page
     )
     with pytest.raises(ValidationError, match="空余名额"):
-        services.application_submit(student=unplaced, post=full)
-    services.application_submit(student=unplaced, post=spare)
-    second = rounds.round_run(county=county, season=season)
+        services.application_submit(actor=None, student=unplaced, post=full)
+    services.application_submit(actor=None, student=unplaced, post=spare)
+    second = rounds.round_run(actor=None, county=county, season=season)
     assert second.outcomes.filter(placed=True, application__post=spare).count() == 1
     client.force_login(world.yx_staff)
     again = client.post(reverse("students:supplementary_open"), {"season": season.pk}, follow=True)
@@ -186,7 +201,7 @@ def test_a_large_county_round_runs_on_a_real_worker_and_shows_when_done(worker, 
     county = region("440104")
     post = PostFactory(host_unit=HostUnitFactory(county=county), headcount=2)
     for _ in range(3):
-        services.application_submit(student=StudentFactory(hometown=county), post=post)
+        services.application_submit(actor=None, student=StudentFactory(hometown=county), post=post)
     from tests.factories import staff
 
     client.force_login(staff("county", region=county))

@@ -22,8 +22,8 @@ def journey(world):
     """越秀's student applied to 越秀's post; a 天河 student applied to 天河's post."""
     yx_student = StudentFactory(hometown=world.yuexiu, university=world.university, name="越秀学生")
     th_student = StudentFactory(hometown=world.tianhe, name="天河学生")
-    world.app_yx = services.application_submit(student=yx_student, post=world.post_yx)
-    world.app_th = services.application_submit(student=th_student, post=world.post_th)
+    world.app_yx = services.application_submit(actor=None, student=yx_student, post=world.post_yx)
+    world.app_th = services.application_submit(actor=None, student=th_student, post=world.post_th)
     world.yx_student, world.th_student = yx_student, th_student
     return world
 
@@ -58,7 +58,7 @@ def test_a_student_applies_from_the_post_page_and_confirms_an_offer(client, worl
     client.post(reverse("students:apply", args=[world.post_yx.pk]), {"statement": "我想回家乡"})
     application = Application.objects.get(student=student)
     assert application.rank == 1 and application.statement == "我想回家乡"
-    services.application_offer(application=application)
+    services.application_offer(actor=None, application=application)
     client.post(reverse("students:confirm", args=[application.pk]))
     assert Placement.objects.filter(student=student, post=world.post_yx).exists()
     page = client.get(reverse("students:me")).content.decode()
@@ -136,8 +136,8 @@ def test_decisions_refuse_get(client, journey):
 
 
 def test_host_records_report_and_evaluation_and_the_certificate_verifies(client, journey):
-    services.application_offer(application=journey.app_yx)
-    placement = services.offer_confirm(application=journey.app_yx)
+    services.application_offer(actor=None, application=journey.app_yx)
+    placement = services.offer_confirm(actor=None, application=journey.app_yx)
     client.force_login(journey.yx_host)
     page = client.get(
         reverse("students:post_applicants", args=[journey.post_yx.pk])
@@ -175,11 +175,11 @@ def test_host_records_report_and_evaluation_and_the_certificate_verifies(client,
 
 
 def test_county_cannot_evaluate_for_the_host_unit(client, journey):
-    services.application_offer(application=journey.app_yx)
-    placement = services.offer_confirm(application=journey.app_yx)
+    services.application_offer(actor=None, application=journey.app_yx)
+    placement = services.offer_confirm(actor=None, application=journey.app_yx)
     _running_now(journey.post_yx)
     placement = Placement.objects.get(pk=placement.pk)  # with the post's new dates
-    services.placement_report(placement=placement)
+    services.placement_report(actor=None, placement=placement)
     client.force_login(journey.yx_staff)
     response = client.post(
         reverse("students:placement_action", args=[placement.pk, "evaluate"]),
@@ -189,20 +189,20 @@ def test_county_cannot_evaluate_for_the_host_unit(client, journey):
 
 
 def test_a_certificate_page_is_only_for_its_student_and_staff_in_scope(client, journey):
-    services.application_offer(application=journey.app_yx)
-    placement = services.offer_confirm(application=journey.app_yx)
+    services.application_offer(actor=None, application=journey.app_yx)
+    placement = services.offer_confirm(actor=None, application=journey.app_yx)
     _running_now(journey.post_yx)
     placement = Placement.objects.get(pk=placement.pk)  # with the post's new dates
-    services.placement_report(placement=placement)
+    services.placement_report(actor=None, placement=placement)
     _log_hours(placement, 20)
-    services.placement_evaluate(placement=placement, rating="good")
+    services.placement_evaluate(actor=None, placement=placement, rating="good")
     client.force_login(journey.th_student.user)
     assert client.get(reverse("students:certificate", args=[placement.pk])).status_code == 404
 
 
 def test_university_staff_see_only_their_students(client, journey):
-    services.application_offer(application=journey.app_yx)
-    services.offer_confirm(application=journey.app_yx)
+    services.application_offer(actor=None, application=journey.app_yx)
+    services.offer_confirm(actor=None, application=journey.app_yx)
     client.force_login(journey.uni_staff)
     page = client.get(reverse("students:university_students")).content.decode()
     assert "越秀学生" in page and "天河学生" not in page
@@ -247,7 +247,7 @@ def test_university_certifies_performance_and_safety_and_the_county_sees_it(clie
 def test_the_applicants_page_has_bounded_queries(client, journey, django_assert_max_num_queries):
     for _ in range(15):
         services.application_submit(
-            student=StudentFactory(hometown=journey.yuexiu), post=journey.post_yx
+            actor=None, student=StudentFactory(hometown=journey.yuexiu), post=journey.post_yx
         )
     client.force_login(journey.yx_staff)
     with django_assert_max_num_queries(12):
@@ -300,8 +300,8 @@ def test_a_student_edits_their_profile_but_not_their_identity(client, journey):
 
 
 def test_ending_a_placement_is_for_the_county_not_the_host_unit(client, journey):
-    services.application_offer(application=journey.app_yx)
-    placement = services.offer_confirm(application=journey.app_yx)
+    services.application_offer(actor=None, application=journey.app_yx)
+    placement = services.offer_confirm(actor=None, application=journey.app_yx)
     url = reverse("students:placement_action", args=[placement.pk, "drop"])
     client.force_login(journey.yx_host)
     assert client.post(url, {"reason": "不来了"}).status_code == 403

@@ -24,30 +24,30 @@ MARKERS = (CASE_TITLE, DRAFT_TITLE)  # a published briefing is the whole provinc
 
 def build(w: SimpleNamespace) -> None:
     year = w.programme_year
-    services.scores_recompute(programme_year=year, by=w.province_staff)
+    services.scores_recompute(programme_year=year, actor=w.province_staff)
     w.score_yx = Score.objects.get(programme_year=year, region=w.yuexiu)
     w.score_zsu = Score.objects.get(programme_year=year, university=w.zsu)
     services.commendations_choose(
-        programme_year=year, scores=[w.score_yx, w.score_zsu], by=w.province_staff
+        programme_year=year, scores=[w.score_yx, w.score_zsu], actor=w.province_staff
     )
-    services.commendations_publish(programme_year=year, title="", note="", by=w.province_staff)
+    services.commendations_publish(programme_year=year, title="", note="", actor=w.province_staff)
     w.case_yx = services.case_submit(
         programme_year=year,
         region=w.yuexiu,
         title=CASE_TITLE,
         body="越秀区的做法和成效",
         photos=[ContentFile(png(), name="活动.png")],
-        by=w.yx_staff,
+        actor=w.yx_staff,
     )
     w.case_photo = w.case_yx.photos.get()
     w.briefing = services.briefing_publish(
         briefing=services.briefing_save(
-            province=w.province, title=BRIEFING_TITLE, body="全省工作进展", by=w.province_staff
+            province=w.province, title=BRIEFING_TITLE, body="全省工作进展", actor=w.province_staff
         ),
-        by=w.province_staff,
+        actor=w.province_staff,
     )
     w.briefing_draft = services.briefing_save(
-        province=w.province, title=DRAFT_TITLE, body="尚未发布", by=w.province_staff
+        province=w.province, title=DRAFT_TITLE, body="尚未发布", actor=w.province_staff
     )
 
 

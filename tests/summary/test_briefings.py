@@ -26,7 +26,7 @@ def draft(sw):
         province=sw.province,
         title="暑期实践简报",
         body="各地扎实推进。\n\n下一步安排。",
-        by=sw.province_staff,
+        actor=sw.province_staff,
     )
 
 
@@ -57,9 +57,9 @@ def test_the_province_writes_and_publishes_a_briefing(client, sw):
     briefing.refresh_from_db()
     assert (briefing.title, briefing.issue) == ("第一期（修改）", 1)
     second = services.briefing_save(
-        province=sw.province, title="第二期", body="b", by=sw.province_staff
+        province=sw.province, title="第二期", body="b", actor=sw.province_staff
     )
-    assert services.briefing_publish(briefing=second, by=sw.province_staff).issue == 2
+    assert services.briefing_publish(briefing=second, actor=sw.province_staff).issue == 2
 
 
 def test_a_draft_is_for_the_province_only(client, sw, draft):
@@ -72,7 +72,7 @@ def test_a_draft_is_for_the_province_only(client, sw, draft):
 
 
 def test_a_published_briefing_is_read_by_everyone_of_the_province(client, sw, draft):
-    services.briefing_publish(briefing=draft, by=sw.province_staff)
+    services.briefing_publish(briefing=draft, actor=sw.province_staff)
     detail = reverse("summary:briefing_detail", args=[draft.pk])
     readers = (
         sw.province_staff,
@@ -99,7 +99,7 @@ def test_a_published_briefing_is_read_by_everyone_of_the_province(client, sw, dr
 
 
 def test_only_the_province_writes(client, sw, draft):
-    services.briefing_publish(briefing=draft, by=sw.province_staff)
+    services.briefing_publish(briefing=draft, actor=sw.province_staff)
     for user in (sw.gz_staff, sw.yx_staff, sw.zsu_staff, sw.yx_host, sw.s1.user):
         as_(client, user)
         assert client.get(reverse("summary:briefing_create")).status_code == 403
@@ -116,7 +116,7 @@ def test_only_the_province_writes(client, sw, draft):
 
 def test_the_body_is_text_not_html(client, sw):
     briefing = services.briefing_save(
-        province=sw.province, title="t", body="<script>alert(1)</script>", by=sw.province_staff
+        province=sw.province, title="t", body="<script>alert(1)</script>", actor=sw.province_staff
     )
     html = as_(client, sw.province_staff).get(
         reverse("summary:briefing_detail", args=[briefing.pk])

@@ -43,7 +43,7 @@ def case_yx(sw):
         title="越秀区：青年之家里的返乡第一课",
         body=BODY,
         photos=[photo("一.png"), photo("二.png")],
-        by=sw.yx_staff,
+        actor=sw.yx_staff,
     )
 
 
@@ -55,7 +55,7 @@ def case_zsu(sw):
         title="中山大学：实践写进第二课堂",
         body=BODY,
         photos=[photo()],
-        by=sw.zsu_staff,
+        actor=sw.zsu_staff,
     )
 
 
@@ -101,7 +101,7 @@ def test_the_service_refuses_a_bad_photo_before_storing_any(sw):
             title="t",
             body=BODY,
             photos=[photo(), fake],
-            by=sw.yx_staff,
+            actor=sw.yx_staff,
         )
     assert not TypicalCase.objects.exists() and stored_files() == before
 
@@ -150,7 +150,7 @@ def test_the_unit_edits_its_case_until_it_is_reviewed(client, sw, case_yx):
         {"title": "t", "body": BODY, "remove_photos": [p.pk for p in case_yx.photos.all()]},
     )
     assert response.status_code == 200 and "1 至 6 张照片" in response.content.decode()
-    services.case_review(case=case_yx, approve=True, comment="", by=sw.province_staff)
+    services.case_review(case=case_yx, approve=True, comment="", actor=sw.province_staff)
     response = client.post(url, {"title": "审核后再改", "body": BODY})
     assert response.status_code == 302
     case_yx.refresh_from_db()
@@ -177,13 +177,13 @@ def test_the_province_reviews_once_with_a_comment_for_a_rejection(client, sw, ca
 
 
 def test_a_review_of_an_older_revision_is_refused(sw, case_yx):
-    services.case_update(case=case_yx, title="新标题", body=BODY, by=sw.yx_staff)
+    services.case_update(case=case_yx, title="新标题", body=BODY, actor=sw.yx_staff)
     with pytest.raises(Exception, match="被修改过"):
         services.case_review(
-            case=case_yx, approve=True, comment="", revision=1, by=sw.province_staff
+            case=case_yx, approve=True, comment="", revision=1, actor=sw.province_staff
         )
     case = services.case_review(
-        case=case_yx, approve=True, comment="", revision=2, by=sw.province_staff
+        case=case_yx, approve=True, comment="", revision=2, actor=sw.province_staff
     )
     assert case.status == "approved"
 

@@ -22,10 +22,12 @@ def test_briefings_published_together_get_one_issue_number_each():
     province = region("440000")
     officer = staff(Role.PROVINCE, region=province)
     drafts = [
-        services.briefing_save(province=province, title=f"简报{n}", body="正文", by=officer)
+        services.briefing_save(province=province, title=f"简报{n}", body="正文", actor=officer)
         for n in range(6)
     ]
-    outcomes = race([lambda d=d: services.briefing_publish(briefing=d, by=officer) for d in drafts])
+    outcomes = race(
+        [lambda d=d: services.briefing_publish(briefing=d, actor=officer) for d in drafts]
+    )
     assert outcomes == ["ok"] * 6
     issues = sorted(Briefing.objects.values_list("issue", flat=True))
     assert issues == [1, 2, 3, 4, 5, 6]
@@ -40,12 +42,12 @@ def test_two_reviews_of_one_case_at_once_decide_it_once():
         title="案例",
         body="正文",
         photos=[ContentFile(png(), name="a.png")],
-        by=staff(Role.COUNTY, region=yuexiu),
+        actor=staff(Role.COUNTY, region=yuexiu),
     )
     outcomes = race(
         [
-            lambda: services.case_review(case=case, approve=True, comment="", by=officer),
-            lambda: services.case_review(case=case, approve=False, comment="退回", by=officer),
+            lambda: services.case_review(case=case, approve=True, comment="", actor=officer),
+            lambda: services.case_review(case=case, approve=False, comment="退回", actor=officer),
         ]
     )
     assert sorted(outcomes) == ["ok", "案例已经审核过了。"]
@@ -57,13 +59,13 @@ def test_an_adjustment_during_a_recomputation_is_kept():
     region("440104")
     officer = staff(Role.PROVINCE, region=province)
     year = programme_year_create(province=province, year=2030)
-    services.scores_recompute(programme_year=year, by=officer, as_of=AS_OF)
+    services.scores_recompute(programme_year=year, actor=officer, as_of=AS_OF)
     score = Score.objects.get(region__code="440104")
     outcomes = race(
         [
-            lambda: services.scores_recompute(programme_year=year, by=officer, as_of=AS_OF),
+            lambda: services.scores_recompute(programme_year=year, actor=officer, as_of=AS_OF),
             lambda: services.score_adjust(
-                score=score, adjustment=Decimal(4), reason="加分", by=officer
+                score=score, adjustment=Decimal(4), reason="加分", actor=officer
             ),
         ]
         * 3

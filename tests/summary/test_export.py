@@ -38,10 +38,12 @@ def units(client, user, programme_year, kind="county") -> list[str]:
 
 @pytest.fixture
 def scored(sw):
-    services.scores_recompute(programme_year=sw.programme_year, by=sw.province_staff, as_of=AS_OF)
+    services.scores_recompute(
+        programme_year=sw.programme_year, actor=sw.province_staff, as_of=AS_OF
+    )
     yuexiu = Score.objects.get(region=sw.yuexiu)
     services.score_adjust(
-        score=yuexiu, adjustment=-1, reason='=HYPERLINK("x")', by=sw.province_staff
+        score=yuexiu, adjustment=-1, reason='=HYPERLINK("x")', actor=sw.province_staff
     )
     return sw
 
@@ -50,10 +52,10 @@ def publish(sw):
     services.commendations_choose(
         programme_year=sw.programme_year,
         scores=Score.objects.filter(region=sw.yuexiu),
-        by=sw.province_staff,
+        actor=sw.province_staff,
     )
     services.commendations_publish(
-        programme_year=sw.programme_year, title="", note="", by=sw.province_staff
+        programme_year=sw.programme_year, title="", note="", actor=sw.province_staff
     )
 
 

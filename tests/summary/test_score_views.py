@@ -26,7 +26,9 @@ def as_(client, user):
 
 
 def recompute(sw):
-    services.scores_recompute(programme_year=sw.programme_year, by=sw.province_staff, as_of=AS_OF)
+    services.scores_recompute(
+        programme_year=sw.programme_year, actor=sw.province_staff, as_of=AS_OF
+    )
 
 
 def publish(sw, *units):
@@ -38,10 +40,10 @@ def publish(sw, *units):
         for unit in units
     ]
     services.commendations_choose(
-        programme_year=sw.programme_year, scores=scores, by=sw.province_staff
+        programme_year=sw.programme_year, scores=scores, actor=sw.province_staff
     )
     services.commendations_publish(
-        programme_year=sw.programme_year, title="", note="", by=sw.province_staff
+        programme_year=sw.programme_year, title="", note="", actor=sw.province_staff
     )
 
 

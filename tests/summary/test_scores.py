@@ -44,7 +44,7 @@ from tests.summary.conftest import AS_OF, ledger, place
 
 def recompute(sw, **kwargs):
     return services.scores_recompute(
-        programme_year=sw.programme_year, by=sw.province_staff, as_of=AS_OF, **kwargs
+        programme_year=sw.programme_year, actor=sw.province_staff, as_of=AS_OF, **kwargs
     )
 
 
@@ -131,10 +131,10 @@ def test_recompute_is_idempotent_and_keeps_adjustments_and_commendations(sw):
     recompute(sw)
     yuexiu = score_of(sw, sw.yuexiu)
     services.score_adjust(
-        score=yuexiu, adjustment=Decimal("3.5"), reason="集中交流组织出色", by=sw.province_staff
+        score=yuexiu, adjustment=Decimal("3.5"), reason="集中交流组织出色", actor=sw.province_staff
     )
     services.commendations_choose(
-        programme_year=sw.programme_year, scores=[yuexiu], by=sw.province_staff
+        programme_year=sw.programme_year, scores=[yuexiu], actor=sw.province_staff
     )
     before = list(Score.objects.order_by("pk").values("pk", "figures", "parts", "computed"))
     recompute(sw)
@@ -155,12 +155,14 @@ def test_recompute_is_idempotent_and_keeps_adjustments_and_commendations(sw):
 def test_final_score_stays_within_0_and_100(sw):
     recompute(sw)
     scut = score_of(sw, sw.scut)
-    services.score_adjust(score=scut, adjustment=Decimal(30), reason="加分", by=sw.province_staff)
+    services.score_adjust(
+        score=scut, adjustment=Decimal(30), reason="加分", actor=sw.province_staff
+    )
     scut.refresh_from_db()
     assert scut.final == 100
     meixian = score_of(sw, sw.meixian)
     services.score_adjust(
-        score=meixian, adjustment=Decimal(-50), reason="台账造假", by=sw.province_staff
+        score=meixian, adjustment=Decimal(-50), reason="台账造假", actor=sw.province_staff
     )
     meixian.refresh_from_db()
     assert meixian.final == 0
@@ -170,10 +172,12 @@ def test_an_adjustment_needs_a_reason_and_is_audited(sw):
     recompute(sw)
     yuexiu = score_of(sw, sw.yuexiu)
     with pytest.raises(ValidationError) as refused:
-        services.score_adjust(score=yuexiu, adjustment=Decimal(2), reason=" ", by=sw.province_staff)
+        services.score_adjust(
+            score=yuexiu, adjustment=Decimal(2), reason=" ", actor=sw.province_staff
+        )
     assert "请填写调整原因" in str(refused.value)
     services.score_adjust(
-        score=yuexiu, adjustment=Decimal(2), reason="表现突出", by=sw.province_staff
+        score=yuexiu, adjustment=Decimal(2), reason="表现突出", actor=sw.province_staff
     )
     event = AuditEvent.objects.get(action="summary.adjust")
     assert event.actor == sw.province_staff
@@ -186,7 +190,7 @@ def test_an_adjustment_needs_a_reason_and_is_audited(sw):
     }
     # Withdrawing it (0) is a change too, with its reason in the log.
     services.score_adjust(
-        score=yuexiu, adjustment=Decimal(0), reason="核实后撤销", by=sw.province_staff
+        score=yuexiu, adjustment=Decimal(0), reason="核实后撤销", actor=sw.province_staff
     )
     yuexiu.refresh_from_db()
     assert (yuexiu.adjustment, yuexiu.adjustment_reason) == (0, "")
@@ -197,15 +201,15 @@ def test_publishing_needs_commended_units_then_locks_the_year(sw):
     recompute(sw)
     with pytest.raises(ValidationError, match="请先选定表扬单位"):
         services.commendations_publish(
-            programme_year=sw.programme_year, title="", note="", by=sw.province_staff
+            programme_year=sw.programme_year, title="", note="", actor=sw.province_staff
         )
     services.commendations_choose(
         programme_year=sw.programme_year,
         scores=[score_of(sw, sw.yuexiu), score_of(sw, sw.zsu)],
-        by=sw.province_staff,
+        actor=sw.province_staff,
     )
     publication = services.commendations_publish(
-        programme_year=sw.programme_year, title="", note="特此通报表扬。", by=sw.province_staff
+        programme_year=sw.programme_year, title="", note="特此通报表扬。", actor=sw.province_staff
     )
     assert publication.title == "2030年度“返家乡”社会实践表扬名单"
     # The commended units' staff are told; nobody else.
@@ -224,13 +228,13 @@ def test_publishing_needs_commended_units_then_locks_the_year(sw):
     for refused in (
         lambda: recompute(sw),
         lambda: services.score_adjust(
-            score=yuexiu, adjustment=Decimal(1), reason="晚了", by=sw.province_staff
+            score=yuexiu, adjustment=Decimal(1), reason="晚了", actor=sw.province_staff
         ),
         lambda: services.commendations_choose(
-            programme_year=sw.programme_year, scores=[], by=sw.province_staff
+            programme_year=sw.programme_year, scores=[], actor=sw.province_staff
         ),
         lambda: services.commendations_publish(
-            programme_year=sw.programme_year, title="再次", note="", by=sw.province_staff
+            programme_year=sw.programme_year, title="再次", note="", actor=sw.province_staff
         ),
     ):
         with pytest.raises(ValidationError, match="已公布"):
@@ -242,12 +246,12 @@ def test_publishing_needs_commended_units_then_locks_the_year(sw):
 def test_choosing_commendations_ignores_another_years_scores(sw):
     recompute(sw)
     earlier = programme_year_create(province=sw.province, year=2029)
-    services.scores_recompute(programme_year=earlier, by=sw.province_staff, as_of=AS_OF)
+    services.scores_recompute(programme_year=earlier, actor=sw.province_staff, as_of=AS_OF)
     stray = Score.objects.get(programme_year=earlier, region=sw.tianhe)
     chosen = services.commendations_choose(
         programme_year=sw.programme_year,
         scores=[stray, score_of(sw, sw.yuexiu)],
-        by=sw.province_staff,
+        actor=sw.province_staff,
     )
     assert chosen == 1
     assert list(Score.objects.filter(commended=True)) == [score_of(sw, sw.yuexiu)]

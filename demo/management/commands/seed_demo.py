@@ -185,6 +185,7 @@ class Command(BaseCommand):
                 county=county, name=name
             ).first() or services.host_unit_create(
                 county=county,
+                actor=None,
                 kind=kind,
                 name=name,
                 credit_code=_credit_code(county.code, n)
@@ -215,6 +216,7 @@ class Command(BaseCommand):
                 post = services.post_create(
                     host_unit=unit,
                     season=season,
+                    actor=None,
                     # A past season's posts are recorded as made before its posts deadline.
                     today=min(today, posts_due[season.pk]),
                     title=title,
@@ -248,6 +250,6 @@ class Command(BaseCommand):
                 status=Post.Status.CLOSED, published_at=timezone.now(), closed_at=timezone.now()
             )
         elif n == 5 and season.kind == Season.Kind.WINTER:
-            services.post_cancel(post=post)
+            services.post_cancel(post=post, actor=None)
         else:
-            services.post_publish(post=post, today=today)
+            services.post_publish(post=post, today=today, actor=None)
