@@ -8,7 +8,7 @@ views and templates as named capabilities: templates ask `caps.can_read_ledger` 
 
 from dataclasses import dataclass
 
-from accounts.models import Role
+from accounts.models import CHILD_ROLES, Role
 
 REGIONAL = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 POSITION_READERS = (*REGIONAL, Role.HOST)
@@ -82,7 +82,7 @@ def capabilities_for(user) -> Capabilities:
         can_read_ledger=regional,
         can_import_ledger=role == Role.COUNTY,
         sees_many_counties=role in (Role.PROVINCE, Role.CITY),
-        can_manage_accounts=regional,
+        can_manage_accounts=role in CHILD_ROLES,
         can_run_matching=role == Role.COUNTY,
         can_read_summary=regional or role == Role.UNIVERSITY,
         can_review_scores=role == Role.PROVINCE,
