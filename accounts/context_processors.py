@@ -1,3 +1,4 @@
+from accounts.access import capabilities_for
 from accounts.models import Notice
 
 
@@ -7,3 +8,11 @@ def notices(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notice_count": lambda: Notice.objects.filter(user=user, read_at=None).count()}
+
+
+def capabilities(request) -> dict:
+    """`caps`: what the signed-in user may reach, for the navigation and every page."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {"caps": capabilities_for(user)}

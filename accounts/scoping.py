@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from accounts.access import POSITION_READERS
 from accounts.models import Role
 
 NOTHING = Q(pk__in=[])
@@ -30,9 +31,6 @@ def require_write(can_write: bool) -> None:
     """Read-only members get 403; outsiders never reach here (their lookup is a 404)."""
     if not can_write:
         raise PermissionDenied
-
-
-POSITION_READERS = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST)
 
 
 def require_position_reader(user) -> None:

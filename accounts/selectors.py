@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import Access
 from accounts.models import CHILD_ROLES, AuditEvent, Role, User
 from accounts.scoping import NOTHING
 
@@ -32,12 +33,12 @@ def accounts_for_user(user) -> QuerySet[User]:
     )
 
 
-def get_account_for_user(user, pk: int) -> tuple[User, bool]:
+def get_account_for_user(user, pk: int) -> tuple[User, Access]:
     """The account and whether the user may change it: only the level directly below."""
     account = accounts_for_user(user).filter(pk=pk).first()
     if account is None:
         raise Http404
-    return account, account.role in CHILD_ROLES.get(user.role, ())
+    return account, Access(can_write=account.role in CHILD_ROLES.get(user.role, ()))
 
 
 def audit_events_for_user(user) -> QuerySet[AuditEvent]:

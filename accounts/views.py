@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,20 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
+from accounts.access import capabilities_for
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
 from accounts.forms import AccountForm, AuditFilterForm, LoginForm
 from accounts.lockout import password_failed, password_lockout
-from accounts.models import CHILD_ROLES, Notice, Role
+from accounts.models import Notice
 from accounts.scoping import require_write
 from accounts.services import scope_region
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
+from fanjiaxiang.views import paginate
 from positions.selectors import host_units_for_user, posts_for_user, region_children
 
 
 def _require_account_manager(user) -> None:
-    if user.role not in CHILD_ROLES:
+    if not capabilities_for(user).can_manage_accounts:
         raise Http404
 
 
@@ -34,7 +35,7 @@ def _require_account_manager(user) -> None:
 def account_list(request):
     _require_account_manager(request.user)
     accounts = selectors.accounts_for_user(request.user).order_by("role", "username")
-    page = Paginator(accounts, 30).get_page(request.GET.get("page"))
+    page = paginate(request, accounts, 30)
     return render(request, "accounts/account_list.html", {"page": page})
 
 
@@ -61,18 +62,16 @@ def account_create(request):
 @require_GET
 def account_detail(request, pk: int):
     _require_account_manager(request.user)
-    account, can_write = selectors.get_account_for_user(request.user, pk)
-    return render(
-        request, "accounts/account_detail.html", {"account": account, "can_write": can_write}
-    )
+    account, access = selectors.get_account_for_user(request.user, pk)
+    return render(request, "accounts/account_detail.html", {"account": account, "access": access})
 
 
 @login_required
 @require_POST
 def account_set_active(request, pk: int):
     _require_account_manager(request.user)
-    account, can_write = selectors.get_account_for_user(request.user, pk)
-    require_write(can_write)
+    account, access = selectors.get_account_for_user(request.user, pk)
+    require_write(access.can_write)
     active = request.POST.get("active") == "1"
     services.account_set_active(account=account, active=active, actor=request.user)
     messages.success(request, _("账号已启用。") if active else _("账号已停用，该用户将无法登录。"))
@@ -96,7 +95,7 @@ def audit_log(request):
         "accounts/audit_log.html",
         {
             "form": form,
-            "page": Paginator(events, 50).get_page(request.GET.get("page")),
+            "page": paginate(request, events, 50),
             "query": query.urlencode(),
         },
     )
@@ -136,7 +135,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def home(request):
     user = request.user
     context = {"provinces": region_children(None)}
-    if user.is_authenticated and user.role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST):
+    if capabilities_for(user).can_read_positions:
         context["post_counts"] = posts_for_user(user).aggregate(
             **{s: Count("pk", filter=Q(status=s)) for s in ("draft", "published", "closed")}
         )

@@ -167,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notices",
+                "accounts.context_processors.capabilities",
             ],
         },
     },

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 
+from accounts.access import Access
 from accounts.models import Role
 from accounts.scoping import region_filter
 from accounts.validators import id_number_clean, id_number_digest, normalize_phone
@@ -108,7 +109,7 @@ def _get(queryset, user, pk):
     item = queryset.filter(pk=pk).first()
     if item is None:
         raise Http404
-    return item, can_write(user)
+    return item, Access(can_write=can_write(user))
 
 
 def get_entry_for_user(user, pk):
@@ -179,13 +180,13 @@ def registration_counts(user):
 
 
 def get_import_for_user(user, pk):
-    """An import job is seen by the county's staff only."""
+    """An import job is seen and changed by the county's staff only."""
     if user.role != Role.COUNTY:
         raise Http404
     job = ImportJob.objects.filter(pk=pk, county=user.region_id).first()
     if job is None:
         raise Http404
-    return job
+    return job, Access(can_write=True)
 
 
 def delivery_token(delivery: Delivery) -> str:

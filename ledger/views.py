@@ -3,7 +3,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scoping import require_write
 from fanjiaxiang.exporters import export_response
-from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from fanjiaxiang.forms import refusals_as_messages
+from fanjiaxiang.views import form_save, paginate, query_without_page
 from ledger import excel, imports, selectors, services
 from ledger.exporters import LedgerExporter
 from ledger.forms import (
@@ -34,16 +34,6 @@ from ledger.models import Entry, ImportJob, ReturnRegistration
 PAGE_SIZE = 30
 
 
-def _page(request, items, size=PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _county(request):
     """The county a writing user works for: 403 for staff who only read."""
     selectors.require_ledger_reader(request.user)
@@ -54,14 +44,6 @@ def _county(request):
 def _fresh(instance):
     """The saved row again: a ModelForm changes its instance in place while validating."""
     return type(instance).objects.get(pk=instance.pk) if instance else None
-
-
-def _save(form, save):
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 # The ledger ----------------------------------------------------------------------------------
@@ -79,10 +61,10 @@ def entry_list(request):
         request,
         "ledger/entry_list.html",
         {
-            "page": _page(request, entries),
+            "page": paginate(request, entries, PAGE_SIZE),
             "filters": filters,
             "can_write": selectors.can_write(request.user),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -101,7 +83,7 @@ def entry_create(request):
                 entry.channels.set(channels)
                 return entry
 
-        entry = _save(form, save)
+        entry = form_save(form, save)
         if entry:
             messages.success(request, _("已登记：%(name)s") % {"name": entry.name})
             return redirect("ledger:entry_detail", pk=entry.pk)
@@ -111,20 +93,20 @@ def entry_create(request):
 @login_required
 @require_GET
 def entry_detail(request, pk: int):
-    entry, can_write = selectors.get_entry_for_user(request.user, pk)
+    entry, access = selectors.get_entry_for_user(request.user, pk)
     return render(
         request,
         "ledger/entry_detail.html",
         {
             "entry": entry,
-            "can_write": can_write,
+            "access": access,
             "contacts": entry.contacts.select_related("by")[:50],
             "registrations": entry.registrations.all(),
             "channels": entry.channels.all(),
             "events": entry.events.all(),
             "contact_form": ContactForm(),
             "registration_form": RegistrationForm(),
-            "duplicates": _possible_duplicates(entry) if can_write else [],
+            "duplicates": _possible_duplicates(entry) if access.can_write else [],
         },
     )
 
@@ -139,8 +121,8 @@ def _possible_duplicates(entry: Entry):
 
 @login_required
 def entry_edit(request, pk: int):
-    entry, can_write = selectors.get_entry_for_user(request.user, pk)
-    require_write(can_write)
+    entry, access = selectors.get_entry_for_user(request.user, pk)
+    require_write(access.can_write)
     form = EntryForm(request.POST or None, instance=entry, county=entry.county)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in EntryForm.Meta.fields}
@@ -153,7 +135,7 @@ def entry_edit(request, pk: int):
                 saved.channels.set(channels)
                 return saved
 
-        if _save(form, save):
+        if form_save(form, save):
             messages.success(request, _("已保存。"))
             return redirect("ledger:entry_detail", pk=entry.pk)
     return render(request, "ledger/entry_form.html", {"form": form, "entry": entry})
@@ -162,8 +144,8 @@ def entry_edit(request, pk: int):
 @login_required
 @require_POST
 def entry_delete(request, pk: int):
-    entry, can_write = selectors.get_entry_for_user(request.user, pk)
-    require_write(can_write)
+    entry, access = selectors.get_entry_for_user(request.user, pk)
+    require_write(access.can_write)
     services.entry_delete(entry=entry, actor=request.user)
     messages.success(request, _("已从台账删除：%(name)s") % {"name": entry.name})
     return redirect("ledger:entry_list")
@@ -173,12 +155,12 @@ def entry_delete(request, pk: int):
 @require_POST
 def entry_merge(request, pk: int):
     """Merge another entry of the county into this one."""
-    keep, can_write = selectors.get_entry_for_user(request.user, pk)
-    require_write(can_write)
+    keep, access = selectors.get_entry_for_user(request.user, pk)
+    require_write(access.can_write)
     form = MergeForm(request.POST)
     if not form.is_valid():
         raise Http404
-    other, _writable = selectors.get_entry_for_user(request.user, form.cleaned_data["other"])
+    other, _access = selectors.get_entry_for_user(request.user, form.cleaned_data["other"])
     with refusals_as_messages(request):
         services.entries_merge(keep=keep, other=other, actor=request.user)
         messages.success(request, _("已合并为一人。"))
@@ -195,10 +177,10 @@ def duplicates(request):
 @login_required
 @require_POST
 def contact_add(request, pk: int):
-    entry, can_write = selectors.get_entry_for_user(request.user, pk)
-    require_write(can_write)
+    entry, access = selectors.get_entry_for_user(request.user, pk)
+    require_write(access.can_write)
     form = ContactForm(request.POST)
-    if form.is_valid() and _save(
+    if form.is_valid() and form_save(
         form, lambda: services.contact_add(entry=entry, actor=request.user, **form.cleaned_data)
     ):
         messages.success(request, _("已记录联系。"))
@@ -211,12 +193,14 @@ def contact_add(request, pk: int):
 @login_required
 @require_POST
 def registration_add(request, pk: int):
-    entry, can_write = selectors.get_entry_for_user(request.user, pk)
-    require_write(can_write)
+    entry, access = selectors.get_entry_for_user(request.user, pk)
+    require_write(access.can_write)
     form = RegistrationForm(request.POST)
-    if form.is_valid() and _save(
+    if form.is_valid() and form_save(
         form,
-        lambda: services.registration_save(entry=entry, actor=request.user, **form.cleaned_data),
+        lambda: services.registrationform_save(
+            entry=entry, actor=request.user, **form.cleaned_data
+        ),
     ):
         messages.success(request, _("已登记，待核实。"))
         return redirect("ledger:entry_detail", pk=entry.pk)
@@ -260,7 +244,7 @@ def import_upload(request):
     county = _county(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = _save(
+        job = form_save(
             form,
             lambda: imports.job_create(
                 county=county, upload=form.cleaned_data["file"], actor=request.user
@@ -276,7 +260,7 @@ def import_upload(request):
 @login_required
 @require_GET
 def import_job(request, pk: int):
-    job = selectors.get_import_for_user(request.user, pk)
+    job, _access = selectors.get_import_for_user(request.user, pk)
     template_name = "ledger/_import_status.html" if request.htmx else "ledger/import_job.html"
     return render(request, template_name, {"job": job, "S": ImportJob.Status})
 
@@ -284,7 +268,8 @@ def import_job(request, pk: int):
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
-    job = selectors.get_import_for_user(request.user, pk)
+    job, access = selectors.get_import_for_user(request.user, pk)
+    require_write(access.can_write)
     with refusals_as_messages(request):
         imports.job_confirm(job=job)
         job.refresh_from_db()
@@ -312,7 +297,10 @@ def channel_list(request):
     return render(
         request,
         "ledger/channel_list.html",
-        {"page": _page(request, channels), "can_write": selectors.can_write(request.user)},
+        {
+            "page": paginate(request, channels, PAGE_SIZE),
+            "can_write": selectors.can_write(request.user),
+        },
     )
 
 
@@ -321,13 +309,13 @@ def channel_edit(request, pk: int | None = None):
     if pk is None:
         county, channel = _county(request), None
     else:
-        channel, can_write = selectors.get_channel_for_user(request.user, pk)
-        require_write(can_write)
+        channel, access = selectors.get_channel_for_user(request.user, pk)
+        require_write(access.can_write)
         county = channel.county
     form = ChannelForm(request.POST or None, instance=channel)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ChannelForm.Meta.fields}
-        saved = _save(
+        saved = form_save(
             form,
             lambda: services.channel_save(
                 county=county, actor=request.user, channel=_fresh(channel), **fields
@@ -346,12 +334,12 @@ def channel_edit(request, pk: int | None = None):
 @login_required
 @require_GET
 def channel_detail(request, pk: int):
-    channel, can_write = selectors.get_channel_for_user(request.user, pk)
+    channel, access = selectors.get_channel_for_user(request.user, pk)
     members = channel.members.order_by("name")
     return render(
         request,
         "ledger/channel_detail.html",
-        {"channel": channel, "can_write": can_write, "page": _page(request, members)},
+        {"channel": channel, "access": access, "page": paginate(request, members, PAGE_SIZE)},
     )
 
 
@@ -365,7 +353,10 @@ def notice_list(request):
     return render(
         request,
         "ledger/notice_list.html",
-        {"page": _page(request, notices), "can_write": selectors.can_write(request.user)},
+        {
+            "page": paginate(request, notices, PAGE_SIZE),
+            "can_write": selectors.can_write(request.user),
+        },
     )
 
 
@@ -380,7 +371,7 @@ def notice_create(request):
         entries = filters.filter(entries)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        notice = _save(
+        notice = form_save(
             form,
             lambda: services.notice_send(
                 county=county,
@@ -409,12 +400,12 @@ def notice_create(request):
 @login_required
 @require_GET
 def notice_detail(request, pk: int):
-    notice, can_write = selectors.get_notice_for_user(request.user, pk)
+    notice, _access = selectors.get_notice_for_user(request.user, pk)
     deliveries = notice.deliveries.select_related("entry").order_by("entry__name")
     return render(
         request,
         "ledger/notice_detail.html",
-        {"notice": notice, "page": _page(request, deliveries, 50)},
+        {"notice": notice, "page": paginate(request, deliveries, 50)},
     )
 
 
@@ -443,7 +434,10 @@ def event_list(request):
     return render(
         request,
         "ledger/event_list.html",
-        {"page": _page(request, events), "can_write": selectors.can_write(request.user)},
+        {
+            "page": paginate(request, events, PAGE_SIZE),
+            "can_write": selectors.can_write(request.user),
+        },
     )
 
 
@@ -452,13 +446,13 @@ def event_edit(request, pk: int | None = None):
     if pk is None:
         county, event = _county(request), None
     else:
-        event, can_write = selectors.get_event_for_user(request.user, pk)
-        require_write(can_write)
+        event, access = selectors.get_event_for_user(request.user, pk)
+        require_write(access.can_write)
         county = event.county
     form = EventForm(request.POST or None, instance=event, county=county)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in EventForm.Meta.fields}
-        saved = _save(
+        saved = form_save(
             form,
             lambda: services.event_save(
                 county=county, actor=request.user, event=_fresh(event), **fields
@@ -476,7 +470,7 @@ def event_edit(request, pk: int | None = None):
 
 @login_required
 def event_detail(request, pk: int):
-    event, can_write = selectors.get_event_for_user(request.user, pk)
+    event, access = selectors.get_event_for_user(request.user, pk)
     current = event.attendees.order_by("name")
     # The list as it stands, one per line (phone, else name): saving replaces it, so a second
     # batch is added by appending lines, and clearing the box clears the list.
@@ -484,7 +478,7 @@ def event_detail(request, pk: int):
     form = AttendanceForm(request.POST or None, initial=initial)
     unknown = []
     if request.method == "POST":
-        require_write(can_write)
+        require_write(access.can_write)
         if form.is_valid():
             found, unknown = _resolve_people(event.county_id, form.cleaned_data["people"])
             if not unknown:
@@ -501,7 +495,7 @@ def event_detail(request, pk: int):
         "ledger/event_detail.html",
         {
             "event": event,
-            "can_write": can_write,
+            "access": access,
             "form": form,
             "attendees": current,
         },
@@ -546,12 +540,12 @@ def registration_list(request):
         request,
         "ledger/registration_list.html",
         {
-            "page": _page(request, registrations),
+            "page": paginate(request, registrations, PAGE_SIZE),
             "counts": selectors.registration_counts(request.user)[:100],
             "status": status,
             "statuses": ReturnRegistration.Status.choices,
             "can_write": selectors.can_write(request.user),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -559,8 +553,8 @@ def registration_list(request):
 @login_required
 @require_POST
 def registration_decide(request, pk: int):
-    registration, can_write = selectors.get_registration_for_user(request.user, pk)
-    require_write(can_write)
+    registration, access = selectors.get_registration_for_user(request.user, pk)
+    require_write(access.can_write)
     decision = request.POST.get("decision")
     if decision not in ("verify", "reject"):
         return HttpResponseBadRequest()

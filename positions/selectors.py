@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.access import Access
 from accounts.models import Role
 from accounts.scoping import region_filter
 from fanjiaxiang.params import year_param
@@ -42,12 +43,12 @@ def host_units_for_user(user) -> QuerySet[HostUnit]:
     return HostUnit.objects.filter(scope).select_related("county__parent")
 
 
-def get_host_unit_for_user(user, pk: int) -> tuple[HostUnit, bool]:
-    """The host unit and whether the user may change it; 404 when it is outside their scope."""
+def get_host_unit_for_user(user, pk: int) -> tuple[HostUnit, Access]:
+    """The host unit and what the user may do with it; 404 when it is outside their scope."""
     host_unit = host_units_for_user(user).filter(pk=pk).first()
     if host_unit is None:
         raise Http404
-    return host_unit, user.role == Role.COUNTY
+    return host_unit, Access(can_write=user.role == Role.COUNTY)
 
 
 def posts_for_user(user) -> QuerySet[Post]:
@@ -62,12 +63,12 @@ def posts_for_user(user) -> QuerySet[Post]:
     )
 
 
-def get_post_for_user(user, pk: int) -> tuple[Post, bool]:
-    """The post and whether the user may change it; 404 when it is outside their scope."""
+def get_post_for_user(user, pk: int) -> tuple[Post, Access]:
+    """The post and what the user may do with it; 404 when it is outside their scope."""
     post = posts_for_user(user).filter(pk=pk).first()
     if post is None:
         raise Http404
-    return post, user.role == Role.COUNTY
+    return post, Access(can_write=user.role == Role.COUNTY)
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import capabilities_for
 from accounts.scoping import require_county_staff, require_position_reader, require_write
-from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from fanjiaxiang.forms import refusals_as_messages
+from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors, services
 from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
 from schedule.models import Season
 
 PAGE_SIZE = 20
-
-
-def _page(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _save(form, save):
-    """Run a service; a refusal goes back onto the form so nothing the user typed is lost."""
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 # Public search -------------------------------------------------------------------------------
@@ -54,7 +41,7 @@ def post_search(request):
         keyword=data.get("q", "")[:50],
         remote_only=data.get("remote", False),
     )
-    page = _page(request, selectors.published_posts(search))
+    page = paginate(request, selectors.published_posts(search), PAGE_SIZE)
     chain = []
     while region is not None:
         chain.insert(0, region)
@@ -67,7 +54,7 @@ def post_search(request):
         "cities": selectors.region_children(chain[0]) if chain else [],
         "counties": selectors.region_children(chain[1]) if len(chain) > 1 else [],
         "seasons": _season_choices(),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     # The same URL answers htmx with the results only and browsers with the whole page: Vary
     # keeps the back button from showing a cached fragment, and a history restore gets it all.
@@ -82,12 +69,6 @@ def _season_choices():
     pairs = Season.objects.order_by().values_list("programme_year__year", "kind").distinct()
     labels = dict(Season.Kind.choices)
     return [(f"{y}-{k}", f"{y}{labels[k]}") for y, k in sorted(pairs, reverse=True)]
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_GET
@@ -123,7 +104,9 @@ def post_public_detail(request, pk: int):
 def host_unit_list(request):
     require_position_reader(request.user)
     units = selectors.host_units_for_user(request.user).order_by("county__code", "name")
-    return render(request, "positions/host_unit_list.html", {"page": _page(request, units)})
+    return render(
+        request, "positions/host_unit_list.html", {"page": paginate(request, units, PAGE_SIZE)}
+    )
 
 
 @login_required
@@ -131,7 +114,7 @@ def host_unit_create(request):
     county = require_county_staff(request.user)
     form = HostUnitForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
-        unit = _save(
+        unit = form_save(
             form,
             lambda: services.host_unit_create(
                 county=county, actor=request.user, **form.cleaned_data
@@ -146,22 +129,22 @@ def host_unit_create(request):
 @login_required
 @require_GET
 def host_unit_detail(request, pk: int):
-    unit, can_write = selectors.get_host_unit_for_user(request.user, pk)
+    unit, access = selectors.get_host_unit_for_user(request.user, pk)
     posts = selectors.posts_for_user(request.user).filter(host_unit=unit)
     return render(
         request,
         "positions/host_unit_detail.html",
-        {"unit": unit, "can_write": can_write, "posts": posts},
+        {"unit": unit, "access": access, "posts": posts},
     )
 
 
 @login_required
 def host_unit_edit(request, pk: int):
-    unit, can_write = selectors.get_host_unit_for_user(request.user, pk)
-    require_write(can_write)
+    unit, access = selectors.get_host_unit_for_user(request.user, pk)
+    require_write(access.can_write)
     form = HostUnitForm(request.POST or None, instance=unit, county=unit.county)
     if request.method == "POST" and form.is_valid():
-        if _save(
+        if form_save(
             form,
             lambda: services.host_unit_update(
                 host_unit=unit, actor=request.user, **form.cleaned_data
@@ -188,11 +171,11 @@ def post_list(request):
         request,
         "positions/post_list.html",
         {
-            "page": _page(request, posts),
+            "page": paginate(request, posts, PAGE_SIZE),
             "status": status,
             "statuses": Post.Status.choices,
-            "can_create": request.user.role == "county",
-            "query": _query_without_page(request),
+            "can_create": capabilities_for(request.user).can_create_positions,
+            "query": query_without_page(request),
         },
     )
 
@@ -203,7 +186,9 @@ def post_create(request):
     initial = {"host_unit": request.GET.get("host_unit")}
     form = PostForm(request.POST or None, county=county, initial=initial)
     if request.method == "POST" and form.is_valid():
-        post = _save(form, lambda: services.post_create(actor=request.user, **form.cleaned_data))
+        post = form_save(
+            form, lambda: services.post_create(actor=request.user, **form.cleaned_data)
+        )
         if post:
             messages.success(request, _("岗位已保存为草稿，核对无误后请发布。"))
             return redirect("positions:post_detail", pk=post.pk)
@@ -213,17 +198,17 @@ def post_create(request):
 @login_required
 @require_GET
 def post_detail(request, pk: int):
-    post, can_write = selectors.get_post_for_user(request.user, pk)
-    return render(request, "positions/post_detail.html", {"post": post, "can_write": can_write})
+    post, access = selectors.get_post_for_user(request.user, pk)
+    return render(request, "positions/post_detail.html", {"post": post, "access": access})
 
 
 @login_required
 def post_edit(request, pk: int):
-    post, can_write = selectors.get_post_for_user(request.user, pk)
-    require_write(can_write)
+    post, access = selectors.get_post_for_user(request.user, pk)
+    require_write(access.can_write)
     form = PostForm(request.POST or None, instance=post, county=post.county)
     if request.method == "POST" and form.is_valid():
-        if _save(
+        if form_save(
             form, lambda: services.post_update(post=post, actor=request.user, **form.cleaned_data)
         ):
             messages.success(request, _("已保存。"))
@@ -235,8 +220,8 @@ def _post_action(service, done_message):
     @login_required
     @require_POST
     def view(request, pk: int):
-        post, can_write = selectors.get_post_for_user(request.user, pk)
-        require_write(can_write)
+        post, access = selectors.get_post_for_user(request.user, pk)
+        require_write(access.can_write)
         with refusals_as_messages(request):
             service(post=post, actor=request.user)
             messages.success(request, done_message())

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
 from positions.models import Region
@@ -54,12 +55,12 @@ def current_programme_year(user, year: str | None = None) -> ProgrammeYear | Non
     return years.filter(year=in_force).first() or years.first()
 
 
-def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, bool]:
+def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:
     programme_year = get_object_or_404(programme_years_for_user(user), pk=pk)
-    return programme_year, user.role == Role.PROVINCE
+    return programme_year, Access(can_write=capabilities_for(user).can_edit_calendar)
 
 
-def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, bool]:
+def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, Access]:
     """A unit's standing on a milestone; the province may extend or excuse it."""
     unit = get_object_or_404(
         UnitMilestone.objects.select_related("region__parent__parent", "milestone__programme_year"),
@@ -67,10 +68,10 @@ def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, bool]:
     )
     if not reaches(user, unit.region):
         raise Http404
-    return unit, user.role == Role.PROVINCE
+    return unit, Access(can_write=capabilities_for(user).can_edit_calendar)
 
 
-def get_plan_for_user(user, pk: int) -> tuple[Plan, bool]:
+def get_plan_for_user(user, pk: int) -> tuple[Plan, Access]:
     """A plan is read by its unit and the levels above; reviewed by the level directly above."""
     plan = get_object_or_404(
         Plan.objects.select_related("region__parent__parent", "programme_year", "reviewed_by"),
@@ -78,7 +79,7 @@ def get_plan_for_user(user, pk: int) -> tuple[Plan, bool]:
     )
     if not reaches(user, plan.region):
         raise Http404
-    return plan, user.region_id == plan.region.parent_id
+    return plan, Access(can_review=user.region_id == plan.region.parent_id)
 
 
 def require_reviewer(can_review: bool) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import capabilities_for
 from accounts.models import Role
 from accounts.scoping import require_write
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
@@ -79,7 +80,7 @@ def calendar(request):
         "overdue_only": overdue_only,
         "plan": Plan.objects.filter(programme_year=programme_year, region=user.region).first(),
         "plans_to_review": selectors.plans_to_review(user, programme_year)
-        if user.role in (Role.PROVINCE, Role.CITY)
+        if capabilities_for(user).can_review_plans
         else [],
         "onboarding": Onboarding.objects.filter(
             programme_year=programme_year, region=user.region
@@ -90,8 +91,8 @@ def calendar(request):
 
 @login_required
 def calendar_edit(request, pk: int):
-    programme_year, can_write = selectors.get_programme_year_for_user(request.user, pk)
-    require_write(can_write)
+    programme_year, access = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(access.can_write)
     form = CalendarForm(request.POST or None, programme_year=programme_year)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +119,7 @@ def _calendar_url() -> str:
 def programme_year_new(request):
     user = request.user
     selectors.require_calendar_reader(user)
-    require_write(user.role == Role.PROVINCE)
+    require_write(capabilities_for(user).can_edit_calendar)
     form = ProgrammeYearCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
@@ -136,8 +137,8 @@ def programme_year_new(request):
 
 @login_required
 def unit_extend(request, pk: int):
-    unit, can_write = selectors.get_unit_for_user(request.user, pk)
-    require_write(can_write)
+    unit, access = selectors.get_unit_for_user(request.user, pk)
+    require_write(access.can_write)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,8 +163,8 @@ def unit_extend(request, pk: int):
 
 @login_required
 def unit_excuse(request, pk: int):
-    unit, can_write = selectors.get_unit_for_user(request.user, pk)
-    require_write(can_write)
+    unit, access = selectors.get_unit_for_user(request.user, pk)
+    require_write(access.can_write)
     form = ExcuseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,8 +190,8 @@ def unit_excuse(request, pk: int):
 @login_required
 @require_POST
 def summary_done(request, pk: int):
-    programme_year, can_write = selectors.get_programme_year_for_user(request.user, pk)
-    require_write(can_write)
+    programme_year, access = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(access.can_write)
     with refusals_as_messages(request):
         services.summary_mark_done(programme_year=programme_year, actor=request.user)
         messages.success(request, _("已记录年度总结表扬完成。"))
@@ -205,7 +206,7 @@ def enforce_now(request):
 
     user = request.user
     selectors.require_calendar_reader(user)
-    require_write(user.role == Role.PROVINCE)
+    require_write(capabilities_for(user).can_edit_calendar)
     day = timezone.localdate().isoformat()
     transaction.on_commit(lambda: enforce_calendar.delay(day, user.region_id))
     messages.success(request, _("已开始更新今天的进度、提醒和预警，稍后刷新本页查看。"))
@@ -220,7 +221,7 @@ def plan(request):
     """The city's or county's own implementation plan: upload, status, the reviewer's comments."""
     user = request.user
     selectors.require_calendar_reader(user)
-    if user.role == Role.PROVINCE:
+    if not capabilities_for(user).can_submit_plan:
         raise Http404
     programme_year = _year(request)
     current = Plan.objects.filter(programme_year=programme_year, region=user.region).first()
@@ -257,10 +258,10 @@ def _versions(plan: Plan | None) -> list:
 
 @login_required
 def plan_detail(request, pk: int):
-    plan, can_review = selectors.get_plan_for_user(request.user, pk)
+    plan, access = selectors.get_plan_for_user(request.user, pk)
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST":
-        selectors.require_reviewer(can_review)
+        selectors.require_reviewer(access.can_review)
         if form.is_valid():
             try:
                 services.plan_review(
@@ -281,7 +282,7 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "versions": _versions(plan),
             "form": form,
-            "can_review": can_review and plan.status == Plan.Status.SUBMITTED,
+            "can_review": access.can_review and plan.status == Plan.Status.SUBMITTED,
         },
     )
 
@@ -290,7 +291,7 @@ def plan_detail(request, pk: int):
 @require_GET
 @never_cache
 def plan_download(request, pk: int):
-    plan, _can_review = selectors.get_plan_for_user(request.user, pk)
+    plan, _access = selectors.get_plan_for_user(request.user, pk)
     try:
         handle = plan.document.open("rb")
     except FileNotFoundError as error:
@@ -303,7 +304,7 @@ def plan_download(request, pk: int):
 @never_cache
 def plan_version_download(request, pk: int, number: int):
     """An earlier submission's file, to whoever may read the plan."""
-    plan, _can_review = selectors.get_plan_for_user(request.user, pk)
+    plan, _access = selectors.get_plan_for_user(request.user, pk)
     version = get_object_or_404(plan.versions, number=number)
     try:
         handle = version.document.open("rb")
@@ -317,7 +318,7 @@ def onboarding(request):
     """The county confirms it is on the portal (入驻) with its staff and contact details."""
     user = request.user
     selectors.require_calendar_reader(user)
-    require_write(user.role == Role.COUNTY)
+    require_write(capabilities_for(user).can_confirm_onboarding)
     programme_year = _year(request)
     current = Onboarding.objects.filter(programme_year=programme_year, region=user.region).first()
     initial = (

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.access import Access
 from accounts.models import Role
 from accounts.scoping import NOTHING, region_filter
 from students.models import Application, Placement, Student, University
@@ -51,16 +52,36 @@ def placements_for_user(user) -> QuerySet[Placement]:
     )
 
 
-def get_application_for_user(user, pk: int) -> Application:
-    """404 outside the user's scope; what they may do to it is the view's question (403)."""
+def selection_access(user) -> Access:
+    """What the user may do in selection and practice, for every application and placement in
+    their scope: host units rank, record and evaluate; the county decides, records and drops;
+    the university certifies its students; the student acts on their own."""
+    role = user.role
+    host, county = role == Role.HOST, role == Role.COUNTY
+    return Access(
+        can_rank=host or county,
+        can_offer=county,
+        can_reveal=host or county,
+        can_see_id_number=county,
+        can_record=host or county,
+        can_see_checkin_code=host,
+        can_evaluate=host,
+        can_drop=county,
+        can_certify=role == Role.UNIVERSITY,
+        can_act=role == Role.STUDENT,
+    )
+
+
+def get_application_for_user(user, pk: int) -> tuple[Application, Access]:
+    """404 outside the user's scope; what they may do with it beside it (403 in the view)."""
     application = applications_for_user(user).filter(pk=pk).first()
     if application is None:
         raise Http404
-    return application
+    return application, selection_access(user)
 
 
-def get_placement_for_user(user, pk: int) -> Placement:
+def get_placement_for_user(user, pk: int) -> tuple[Placement, Access]:
     placement = placements_for_user(user).filter(pk=pk).first()
     if placement is None:
         raise Http404
-    return placement
+    return placement, selection_access(user)

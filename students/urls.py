@@ -33,9 +33,14 @@ urlpatterns = [
     path("manage/applications/<int:pk>/reject/", views.reject, name="reject"),
     path("manage/applications/<int:pk>/offer/", views.offer, name="offer"),
     path("manage/applications/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("manage/placements/<int:pk>/report/", views.placement_report, name="placement_report"),
+    path("manage/placements/<int:pk>/train/", views.placement_train, name="placement_train"),
     path(
-        "manage/placements/<int:pk>/<str:action>/", views.placement_action, name="placement_action"
+        "manage/placements/<int:pk>/evaluate/",
+        views.placement_evaluate,
+        name="placement_evaluate",
     ),
+    path("manage/placements/<int:pk>/drop/", views.placement_drop, name="placement_drop"),
     path("manage/matching/", views.matching, name="matching"),
     path("manage/matching/run/", views.matching_run, name="matching_run"),
     path("manage/matching/<int:pk>/publish/", views.matching_publish, name="matching_publish"),

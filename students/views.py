@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import capabilities_for
 from accounts.lockout import password_failed, password_lockout
-from accounts.models import Notice, Role
+from accounts.models import Notice
 from accounts.scoping import require_county_staff, require_write
 from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
+from fanjiaxiang.views import paginate
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -141,7 +143,7 @@ def privacy_notice(request):
 
 
 def _student(request):
-    if request.user.role != Role.STUDENT:
+    if not capabilities_for(request.user).is_student:
         raise Http404
     return selectors.student_for_user(request.user)
 
@@ -253,7 +255,7 @@ def _student_action(service, done):
     @require_POST
     def view(request, pk: int):
         _student(request)
-        application = selectors.get_application_for_user(request.user, pk)
+        application, _access = selectors.get_application_for_user(request.user, pk)
         with refusals_as_messages(request):
             service(application=application, actor=request.user)
             messages.success(request, done())
@@ -272,7 +274,7 @@ decline = _student_action(services.offer_decline, lambda: _("已放弃该录用�
 @require_POST
 def checkin(request, pk: int):
     _student(request)
-    placement = selectors.get_placement_for_user(request.user, pk)
+    placement, _access = selectors.get_placement_for_user(request.user, pk)
     form = CheckinForm(request.POST)
     with refusals_as_messages(request):
         if not form.is_valid():
@@ -287,7 +289,7 @@ def checkin(request, pk: int):
 @login_required
 @require_GET
 def certificate(request, pk: int):
-    placement = selectors.get_placement_for_user(request.user, pk)
+    placement, _access = selectors.get_placement_for_user(request.user, pk)
     if placement.status != Placement.Status.COMPLETED:
         raise Http404
     return render(request, "students/certificate.html", {"placement": placement})
@@ -306,7 +308,7 @@ def verify(request):
 @login_required
 @require_GET
 def post_applicants(request, post_pk: int):
-    post, _can_write = position_selectors.get_post_for_user(request.user, post_pk)
+    post, _access = position_selectors.get_post_for_user(request.user, post_pk)
     applications = (
         selectors.applications_for_user(request.user)
         .filter(post=post)
@@ -327,24 +329,18 @@ def post_applicants(request, post_pk: int):
             "post": post,
             "applications": applications,
             "placements": placements,
-            "is_host": request.user.role == Role.HOST,
-            "is_county": request.user.role == Role.COUNTY,
+            "access": selectors.selection_access(request.user),
             "evaluation_form": EvaluationForm(),
             "drop_form": DropForm(),
         },
     )
 
 
-def _staff_application(request, pk: int, roles: tuple) -> Application:
-    application = selectors.get_application_for_user(request.user, pk)
-    require_write(request.user.role in roles)
-    return application
-
-
 @login_required
 @require_POST
 def host_rank(request, pk: int):
-    application = _staff_application(request, pk, (Role.HOST, Role.COUNTY))
+    application, access = selectors.get_application_for_user(request.user, pk)
+    require_write(access.can_rank)
     form = HostRankForm(request.POST, instance=application)
     with refusals_as_messages(request):
         if not form.is_valid():
@@ -363,7 +359,8 @@ def _county_decision(service, done):
     @login_required
     @require_POST
     def view(request, pk: int):
-        application = _staff_application(request, pk, (Role.COUNTY,))
+        application, access = selectors.get_application_for_user(request.user, pk)
+        require_write(access.can_offer)
         with refusals_as_messages(request):
             service(application=application, actor=request.user)
             messages.success(request, done())
@@ -377,7 +374,8 @@ def _county_decision(service, done):
 @require_POST
 def reveal(request, pk: int):
     """Shows an applicant's full ID number / phone to the county or host unit, and logs it."""
-    application = _staff_application(request, pk, tuple(services.REVEALABLE))
+    application, access = selectors.get_application_for_user(request.user, pk)
+    require_write(access.can_reveal)
     with refusals_as_messages(request):
         values = services.personal_data_reveal(application=application, actor=request.user)
         # Rendered into this response only: never a message (that is a cookie) and never cached.
@@ -392,46 +390,62 @@ reject = _county_decision(services.application_reject, lambda: _("已标记为�
 offer = _county_decision(services.application_offer, lambda: _("已发出录用，等待学生确认。"))
 
 
-def _staff_placement(request, pk: int, roles: tuple) -> Placement:
-    placement = selectors.get_placement_for_user(request.user, pk)
-    require_write(request.user.role in roles)
-    return placement
-
-
-@login_required
-@require_POST
-def placement_action(request, pk: int, action: str):
-    placement = _staff_placement(request, pk, (Role.HOST, Role.COUNTY))
+def _placement_done(request, pk: int, capability: str, change) -> HttpResponse:
+    """A POST by a host unit or the county on one placement: `capability` names the Access flag
+    it needs beyond seeing the placement (403 without it); `change(placement)` does the work."""
+    placement, access = selectors.get_placement_for_user(request.user, pk)
+    require_write(getattr(access, capability))
     with refusals_as_messages(request):
-        if action == "report":
-            services.placement_report(placement=placement, actor=request.user)
-        elif action == "train":
-            services.placement_train(placement=placement, actor=request.user)
-        elif action == "evaluate":
-            require_write(request.user.role == Role.HOST)
-            form = EvaluationForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("请选择鉴定等次。"))
-            services.placement_evaluate(
-                placement=placement, actor=request.user, **form.cleaned_data
-            )
-        elif action == "drop":
-            require_write(request.user.role == Role.COUNTY)
-            form = DropForm(request.POST)
-            services.placement_drop(
-                placement=placement, reason=form.data.get("reason", ""), actor=request.user
-            )
-        else:
-            raise Http404
+        change(placement)
         messages.success(request, _("已保存。"))
     return redirect("students:post_applicants", post_pk=placement.post_id)
 
 
 @login_required
 @require_POST
+def placement_report(request, pk: int):
+    def report(placement):
+        services.placement_report(placement=placement, actor=request.user)
+
+    return _placement_done(request, pk, "can_record", report)
+
+
+@login_required
+@require_POST
+def placement_train(request, pk: int):
+    def train(placement):
+        services.placement_train(placement=placement, actor=request.user)
+
+    return _placement_done(request, pk, "can_record", train)
+
+
+@login_required
+@require_POST
+def placement_evaluate(request, pk: int):
+    def evaluate(placement):
+        form = EvaluationForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请选择鉴定等次。"))
+        services.placement_evaluate(placement=placement, actor=request.user, **form.cleaned_data)
+
+    return _placement_done(request, pk, "can_evaluate", evaluate)
+
+
+@login_required
+@require_POST
+def placement_drop(request, pk: int):
+    def drop(placement):
+        reason = DropForm(request.POST).data.get("reason", "")
+        services.placement_drop(placement=placement, reason=reason, actor=request.user)
+
+    return _placement_done(request, pk, "can_drop", drop)
+
+
+@login_required
+@require_POST
 def log_add(request, pk: int):
     _student(request)
-    placement = selectors.get_placement_for_user(request.user, pk)
+    placement, _access = selectors.get_placement_for_user(request.user, pk)
     form = PracticeLogForm(request.POST)
     with refusals_as_messages(request):
         if not form.is_valid():
@@ -447,7 +461,8 @@ def log_confirm(request, pk: int):
     log = PracticeLog.objects.filter(pk=pk).first()
     if log is None:
         raise Http404
-    placement = _staff_placement(request, log.placement_id, (Role.HOST,))
+    placement, access = selectors.get_placement_for_user(request.user, log.placement_id)
+    require_write(access.can_evaluate)
     with refusals_as_messages(request):
         services.practice_log_confirm(log=log, actor=request.user)
         messages.success(request, _("已确认实践时长。"))
@@ -469,7 +484,7 @@ def _clearances(applications) -> dict:
 @login_required
 @require_GET
 def university_students(request):
-    if request.user.role != Role.UNIVERSITY:
+    if not capabilities_for(request.user).can_see_university_students:
         raise Http404
     placements = selectors.placements_for_user(request.user).order_by("-created_at")
     applications = list(
@@ -484,7 +499,7 @@ def university_students(request):
         request,
         "students/university_students.html",
         {
-            "placements": Paginator(placements, 50).get_page(request.GET.get("page")),
+            "placements": paginate(request, placements, 50),
             "applications": applications,
         },
     )
@@ -497,7 +512,7 @@ def _export_format(request) -> str:
 @login_required
 @require_GET
 def university_students_export(request):
-    if request.user.role != Role.UNIVERSITY:
+    if not capabilities_for(request.user).can_see_university_students:
         raise Http404
     exporter = UniversityPlacementsExporter(request.user)
     return export_response(
@@ -510,7 +525,7 @@ def university_students_export(request):
 @login_required
 @require_GET
 def post_applicants_export(request, post_pk: int):
-    post, _can_write = position_selectors.get_post_for_user(request.user, post_pk)
+    post, _access = position_selectors.get_post_for_user(request.user, post_pk)
     exporter = ApplicantsExporter(request.user, post=post)
     return export_response(exporter, fmt=_export_format(request), region=post.host_unit.county)
 
@@ -519,9 +534,11 @@ def post_applicants_export(request, post_pk: int):
 @require_POST
 def clearance(request, pk: int, kind: str):
     """The university certifies school performance or records safety training for a season."""
-    if request.user.role != Role.UNIVERSITY or kind not in ("performance", "safety"):
+    if kind not in ("performance", "safety"):
         raise Http404
-    application = selectors.get_application_for_user(request.user, pk)
+    application, access = selectors.get_application_for_user(request.user, pk)
+    if not access.can_certify:
+        raise Http404
     services.clearance_record(
         student=application.student,
         season=application.season,
@@ -548,7 +565,7 @@ def _credit_filters(request) -> tuple[CreditFilterForm, dict, str]:
 def credits_page(request):
     """第二课堂学分: the university's students with a completed placement, their credits under
     the university's rule (editable here), and the export for its 第二课堂成绩单 system."""
-    if request.user.role != Role.UNIVERSITY:
+    if not capabilities_for(request.user).can_see_university_students:
         raise Http404
     university = request.user.university
     filters, values, query = _credit_filters(request)
@@ -589,7 +606,7 @@ def credits_page(request):
 @require_GET
 def credits_export(request):
     """The page's rows (same filters, same scope) as Excel, or CSV with ?format=csv; audited."""
-    if request.user.role != Role.UNIVERSITY:
+    if not capabilities_for(request.user).can_see_university_students:
         raise Http404
     _form, values, _query = _credit_filters(request)
     exporter = CreditsExporter(request.user, **values)

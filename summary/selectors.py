@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
 from positions.models import Region
@@ -25,7 +26,6 @@ from schedule.models import ProgrammeYear
 from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
 
 SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
-CASE_AUTHORS = (Role.COUNTY, Role.UNIVERSITY)
 
 
 def province_of(user) -> Region | None:
@@ -70,12 +70,12 @@ def programme_year_for_user(user, year: str | None = None) -> ProgrammeYear | No
     return years.filter(year=in_force).first() or years.first()
 
 
-def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, bool]:
+def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:
     """A year of the user's province, and whether they may change its scores (the province)."""
     programme_year = get_object_or_404(
         programme_years_for_user(user).select_related("province"), pk=pk
     )
-    return programme_year, user.role == Role.PROVINCE
+    return programme_year, Access(can_write=capabilities_for(user).can_review_scores)
 
 
 def publication_of(programme_year: ProgrammeYear | None) -> Publication | None:
@@ -120,7 +120,7 @@ def scores_for_user(user, programme_year: ProgrammeYear, *, published: bool) -> 
     )
 
 
-def get_score_for_user(user, pk: int) -> tuple[Score, bool]:
+def get_score_for_user(user, pk: int) -> tuple[Score, Access]:
     """A score and whether the user may change it (provincial staff, before publication)."""
     require_summary_reader(user)
     score = (
@@ -132,7 +132,7 @@ def get_score_for_user(user, pk: int) -> tuple[Score, bool]:
     )
     if score is None or not _reaches_score(user, score):
         raise Http404
-    return score, user.role == Role.PROVINCE
+    return score, Access(can_write=capabilities_for(user).can_review_scores)
 
 
 def _reaches_score(user, score: Score) -> bool:
@@ -185,7 +185,7 @@ def cases_for_user(user) -> QuerySet[TypicalCase]:
     return cases.filter(university=user.university_id)
 
 
-def get_case_for_user(user, pk: int) -> tuple[TypicalCase, bool, bool]:
+def get_case_for_user(user, pk: int) -> tuple[TypicalCase, Access]:
     """A case, whether the user may edit it (its own unit's staff, before the review) and
     whether they may review it (provincial staff, while it waits)."""
     case = (
@@ -199,19 +199,23 @@ def get_case_for_user(user, pk: int) -> tuple[TypicalCase, bool, bool]:
     if case is None:
         raise Http404
     waiting = case.status == TypicalCase.Status.SUBMITTED
-    return case, waiting and user.role in CASE_AUTHORS, waiting and user.role == Role.PROVINCE
+    caps = capabilities_for(user)
+    return case, Access(
+        can_write=waiting and caps.can_submit_cases, can_review=waiting and caps.can_review_cases
+    )
 
 
 def can_submit_cases(user) -> bool:
-    return user.role in CASE_AUTHORS
+    return capabilities_for(user).can_submit_cases
 
 
-def get_photo_for_user(user, case_pk: int, pk: int) -> CasePhoto:
-    case, _can_edit, _can_review = get_case_for_user(user, case_pk)
+def get_photo_for_user(user, case_pk: int, pk: int) -> tuple[CasePhoto, Access]:
+    """A case's photo, with the case's access."""
+    case, access = get_case_for_user(user, case_pk)
     photo = case.photos.filter(pk=pk).first()
     if photo is None:
         raise Http404
-    return photo
+    return photo, access
 
 
 # Briefings -------------------------------------------------------------------------------------
@@ -229,9 +233,9 @@ def briefings_for_user(user) -> tuple[QuerySet[Briefing], bool]:
     return briefings.filter(status=Briefing.Status.PUBLISHED), False
 
 
-def get_briefing_for_user(user, pk: int) -> tuple[Briefing, bool]:
+def get_briefing_for_user(user, pk: int) -> tuple[Briefing, Access]:
     briefings, can_write = briefings_for_user(user)
     briefing = briefings.select_related("created_by", "published_by").filter(pk=pk).first()
     if briefing is None:
         raise Http404
-    return briefing, can_write
+    return briefing, Access(can_write=can_write)

@@ -6,8 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import capabilities_for
 from accounts.models import Role
 from accounts.scoping import require_write
 from fanjiaxiang.exporters import export_response
-from fanjiaxiang.forms import add_service_errors, refusals_as_messages
+from fanjiaxiang.forms import refusals_as_messages
 from fanjiaxiang.params import year_param
+from fanjiaxiang.views import form_save, paginate
 from summary import scoring, selectors, services
 from summary.exporters import EXPORTERS
 from summary.forms import (
@@ -49,14 +49,6 @@ def _scores_url(programme_year) -> str:
     return f"{reverse('summary:scores')}?year={programme_year.year}"
 
 
-def _save(form, save):
-    try:
-        return save()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
-
-
 # Scores ----------------------------------------------------------------------------------------
 
 
@@ -75,7 +67,7 @@ def scores(request):
         "publication": publication,
         "county_parts": scoring.COUNTY_PARTS,
         "university_parts": scoring.UNIVERSITY_PARTS,
-        "can_commend": user.role == Role.PROVINCE and publication is None,
+        "can_commend": capabilities_for(user).can_review_scores and publication is None,
     }
     if programme_year is not None:
         found = list(selectors.scores_for_user(user, programme_year, published=bool(publication)))
@@ -101,8 +93,8 @@ def _with_rows(scores: list[Score]) -> list[Score]:
 @require_POST
 def scores_recompute(request, pk: int):
     user = request.user
-    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
-    require_write(can_write)
+    programme_year, access = selectors.get_programme_year_for_user(user, pk)
+    require_write(access.can_write)
     with refusals_as_messages(request):
         count = services.scores_recompute(programme_year=programme_year, actor=user)
         messages.success(
@@ -115,15 +107,15 @@ def scores_recompute(request, pk: int):
 @login_required
 def score_detail(request, pk: int):
     """One score with its parts; provincial staff adjust it here (POST) until publication."""
-    score, can_write = selectors.get_score_for_user(request.user, pk)
+    score, access = selectors.get_score_for_user(request.user, pk)
     published = selectors.publication_of(score.programme_year)
     form = AdjustForm(
         request.POST or None,
         initial={"adjustment": score.adjustment, "reason": score.adjustment_reason},
     )
     if request.method == "POST":
-        require_write(can_write)
-        if form.is_valid() and _save(
+        require_write(access.can_write)
+        if form.is_valid() and form_save(
             form,
             lambda: services.score_adjust(score=score, actor=request.user, **form.cleaned_data),
         ):
@@ -136,7 +128,7 @@ def score_detail(request, pk: int):
             "score": score,
             "rows": scoring.rows(score.kind, score.figures, score.parts),
             "form": form,
-            "can_adjust": can_write and published is None,
+            "can_adjust": access.can_write and published is None,
             "publication": published,
         },
     )
@@ -146,8 +138,8 @@ def score_detail(request, pk: int):
 @require_POST
 def commendations_choose(request, pk: int):
     user = request.user
-    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
-    require_write(can_write)
+    programme_year, access = selectors.get_programme_year_for_user(user, pk)
+    require_write(access.can_write)
     form = CommendForm(request.POST, programme_year=programme_year)
     if not form.is_valid():
         messages.error(request, _("所选单位不属于本年度评分，请刷新后重试。"))
@@ -166,8 +158,8 @@ def commendations_choose(request, pk: int):
 @require_POST
 def commendations_publish(request, pk: int):
     user = request.user
-    programme_year, can_write = selectors.get_programme_year_for_user(user, pk)
-    require_write(can_write)
+    programme_year, access = selectors.get_programme_year_for_user(user, pk)
+    require_write(access.can_write)
     form = PublishForm(request.POST)
     published = False
     if not form.is_valid():
@@ -187,7 +179,7 @@ def commendations_publish(request, pk: int):
 @login_required
 @require_GET
 def commendations(request, pk: int):
-    programme_year, _can_write = selectors.get_programme_year_for_user(request.user, pk)
+    programme_year, _access = selectors.get_programme_year_for_user(request.user, pk)
     commended = selectors.commendations_for_user(request.user, programme_year)
     return render(
         request,
@@ -197,7 +189,7 @@ def commendations(request, pk: int):
             "publication": selectors.publication_of(programme_year),
             "counties": [s for s in commended if s.kind == Score.Kind.COUNTY],
             "universities": [s for s in commended if s.kind == Score.Kind.UNIVERSITY],
-            "show_scores": request.user.role == Role.PROVINCE,
+            "show_scores": capabilities_for(request.user).can_review_scores,
         },
     )
 
@@ -208,9 +200,9 @@ def scores_export(request, pk: int):
     """The score table as Excel, in the user's scope; nothing before publication but for the
     province."""
     user = request.user
-    programme_year, _can_write = selectors.get_programme_year_for_user(user, pk)
+    programme_year, _access = selectors.get_programme_year_for_user(user, pk)
     published = selectors.publication_of(programme_year) is not None
-    if not published and user.role != Role.PROVINCE:
+    if not published and not capabilities_for(user).can_review_scores:
         raise Http404
     exporter_class = EXPORTERS.get(request.GET.get("kind", "county"))
     if exporter_class is None:
@@ -244,9 +236,7 @@ def case_list(request):
         request,
         "summary/case_list.html",
         {
-            "page": Paginator(cases.order_by("-submitted_at", "-pk"), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "page": paginate(request, cases.order_by("-submitted_at", "-pk"), PAGE_SIZE),
             "status": status,
             "query": urlencode({k: v for k, v in (("status", status), ("year", year)) if v}),
             "statuses": TypicalCase.Status.choices,
@@ -266,7 +256,7 @@ def case_create(request):
         unit = (
             {"region": user.region} if user.role == Role.COUNTY else {"university": user.university}
         )
-        case = _save(
+        case = form_save(
             form,
             lambda: services.case_submit(
                 programme_year=programme_year,
@@ -290,15 +280,14 @@ def case_create(request):
 @login_required
 @require_GET
 def case_detail(request, pk: int):
-    case, can_edit, can_review = selectors.get_case_for_user(request.user, pk)
+    case, access = selectors.get_case_for_user(request.user, pk)
     return render(
         request,
         "summary/case_detail.html",
         {
             "case": case,
             "photos": case.photos.all(),
-            "can_edit": can_edit,
-            "can_review": can_review,
+            "access": access,
             "review_comment": _review_draft(request, case),
         },
     )
@@ -314,14 +303,14 @@ def _review_draft(request, case) -> str:
 
 @login_required
 def case_edit(request, pk: int):
-    case, can_edit, _can_review = selectors.get_case_for_user(request.user, pk)
-    require_write(request.user.role in selectors.CASE_AUTHORS)
-    if not can_edit:
+    case, access = selectors.get_case_for_user(request.user, pk)
+    require_write(capabilities_for(request.user).can_submit_cases)
+    if not access.can_write:
         messages.error(request, _("案例已审核，不能再修改。"))
         return redirect("summary:case_detail", pk=case.pk)
     form = CaseForm(request.POST or None, request.FILES or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = form_save(
             form,
             lambda: services.case_update(
                 case=case,
@@ -345,12 +334,12 @@ def case_edit(request, pk: int):
 @login_required
 @require_POST
 def case_review(request, pk: int):
-    case, _can_edit, can_review = selectors.get_case_for_user(request.user, pk)
-    require_write(request.user.role == Role.PROVINCE)
+    case, access = selectors.get_case_for_user(request.user, pk)
+    require_write(capabilities_for(request.user).can_review_cases)
     form = ReviewForm(request.POST)
     # Shown again on the case page unless the review is saved (a refusal must not lose it).
     request.session[REVIEW_DRAFT] = {"case": case.pk, "comment": request.POST.get("comment", "")}
-    if not can_review:
+    if not access.can_review:
         messages.error(request, _("案例已经审核过了。"))
     elif not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -373,7 +362,7 @@ def case_review(request, pk: int):
 @require_GET
 def case_photo(request, pk: int, photo_pk: int):
     """A case's photo, to whoever reads the case (never a public media URL)."""
-    photo = selectors.get_photo_for_user(request.user, pk, photo_pk)
+    photo, _access = selectors.get_photo_for_user(request.user, pk, photo_pk)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError as error:
@@ -394,9 +383,7 @@ def briefing_list(request):
         request,
         "summary/briefing_list.html",
         {
-            "page": Paginator(briefings.select_related("published_by"), PAGE_SIZE).get_page(
-                request.GET.get("page")
-            ),
+            "page": paginate(request, briefings.select_related("published_by"), PAGE_SIZE),
             "can_write": can_write,
         },
     )
@@ -408,7 +395,7 @@ def briefing_create(request):
     require_write(can_write)
     form = BriefingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        briefing = _save(
+        briefing = form_save(
             form,
             lambda: services.briefing_save(
                 province=request.user.region, actor=request.user, **form.cleaned_data
@@ -423,22 +410,20 @@ def briefing_create(request):
 @login_required
 @require_GET
 def briefing_detail(request, pk: int):
-    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
-    return render(
-        request, "summary/briefing_detail.html", {"briefing": briefing, "can_write": can_write}
-    )
+    briefing, access = selectors.get_briefing_for_user(request.user, pk)
+    return render(request, "summary/briefing_detail.html", {"briefing": briefing, "access": access})
 
 
 @login_required
 def briefing_edit(request, pk: int):
-    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
-    require_write(can_write)
+    briefing, access = selectors.get_briefing_for_user(request.user, pk)
+    require_write(access.can_write)
     if briefing.status != Briefing.Status.DRAFT:
         messages.error(request, _("简报已发布，不能再修改。"))
         return redirect("summary:briefing_detail", pk=briefing.pk)
     form = BriefingForm(request.POST or None, instance=briefing)
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = form_save(
             form,
             lambda: services.briefing_save(
                 province=request.user.region,
@@ -460,8 +445,8 @@ def briefing_edit(request, pk: int):
 @login_required
 @require_POST
 def briefing_publish(request, pk: int):
-    briefing, can_write = selectors.get_briefing_for_user(request.user, pk)
-    require_write(can_write)
+    briefing, access = selectors.get_briefing_for_user(request.user, pk)
+    require_write(access.can_write)
     with refusals_as_messages(request):
         published = services.briefing_publish(briefing=briefing, actor=request.user)
         messages.success(request, _("已发布第 %(issue)s 期简报。") % {"issue": published.issue})

@@ -578,10 +578,13 @@ PROTECTED: dict[str, Protected] = {
     "students:reject": Protected("yx_staff", _pk("app_yx")),
     "students:offer": Protected("yx_staff", _pk("app_yx")),
     "students:reveal": Protected("yx_staff", _pk("app_yx")),
-    "students:placement_action": Protected(
-        "yx_staff",
-        lambda w: {"pk": w.placement_b.pk, "action": "drop"},
-        data=lambda w, r: {"reason": "越界终止"},
+    "students:placement_report": Protected("yx_staff", _pk("placement_b")),
+    "students:placement_train": Protected("yx_staff", _pk("placement_b")),
+    "students:placement_evaluate": Protected(
+        "yx_host", _pk("placement_b"), data=lambda w, r: {"rating": "excellent"}
+    ),
+    "students:placement_drop": Protected(
+        "yx_staff", _pk("placement_b"), data=lambda w, r: {"reason": "越界终止"}
     ),
     "students:log_confirm": Protected("yx_host", _pk("log_b")),
     # students: matching rounds

@@ -144,7 +144,7 @@ def test_host_records_report_and_evaluation_and_the_certificate_verifies(client,
     ).content.decode()
     assert placement.checkin_code in page  # the host unit shows the code to the student
     _running_now(journey.post_yx)
-    client.post(reverse("students:placement_action", args=[placement.pk, "report"]))
+    client.post(reverse("students:placement_report", args=[placement.pk]))
     day = journey.post_yx.starts_on
     client.force_login(journey.yx_student.user)
     client.post(
@@ -157,7 +157,7 @@ def test_host_records_report_and_evaluation_and_the_certificate_verifies(client,
     client.force_login(journey.yx_host)
     client.post(reverse("students:log_confirm", args=[log.pk]))
     client.post(
-        reverse("students:placement_action", args=[placement.pk, "evaluate"]),
+        reverse("students:placement_evaluate", args=[placement.pk]),
         {"rating": "excellent", "comment": "认真负责"},
     )
     placement.refresh_from_db()
@@ -182,7 +182,7 @@ def test_county_cannot_evaluate_for_the_host_unit(client, journey):
     services.placement_report(actor=None, placement=placement)
     client.force_login(journey.yx_staff)
     response = client.post(
-        reverse("students:placement_action", args=[placement.pk, "evaluate"]),
+        reverse("students:placement_evaluate", args=[placement.pk]),
         {"rating": "good", "hours": "10"},
     )
     assert response.status_code == 403
@@ -302,7 +302,7 @@ def test_a_student_edits_their_profile_but_not_their_identity(client, journey):
 def test_ending_a_placement_is_for_the_county_not_the_host_unit(client, journey):
     services.application_offer(actor=None, application=journey.app_yx)
     placement = services.offer_confirm(actor=None, application=journey.app_yx)
-    url = reverse("students:placement_action", args=[placement.pk, "drop"])
+    url = reverse("students:placement_drop", args=[placement.pk])
     client.force_login(journey.yx_host)
     assert client.post(url, {"reason": "不来了"}).status_code == 403
     client.force_login(journey.yx_staff)

@@ -1,0 +1,95 @@
+"""What a user may do, decided once from role (and, for one object, its state), and handed to
+views and templates as named capabilities: templates ask `caps.can_read_ledger` or
+`access.can_evaluate`, never which role the user has.
+
+`Capabilities` is about the signed-in user (navigation, pages that are not about one object);
+`Access` is about one scoped object, returned beside it by each app's `get_*_for_user`.
+"""
+
+from dataclasses import dataclass
+
+from accounts.models import CHILD_ROLES, Role
+
+REGIONAL = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+POSITION_READERS = (*REGIONAL, Role.HOST)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a user may do with one object they can see; all False is read-only."""
+
+    can_write: bool = False  # change the object itself
+    can_rank: bool = False  # host units and counties rank applicants
+    can_offer: bool = False  # the county decides: shortlist, reject, offer
+    can_reveal: bool = False  # show an applicant's full ID number / phone (audited)
+    can_see_id_number: bool = False  # the masked ID number beside the phone
+    can_record: bool = False  # record check-in and pre-job training
+    can_see_checkin_code: bool = False  # the host unit hands the code to its student
+    can_evaluate: bool = False  # 期满鉴定 and confirming logged hours: the host unit
+    can_drop: bool = False  # end a placement early
+    can_certify: bool = False  # the university's clearance of its own student
+    can_act: bool = False  # the student's own application or placement
+    can_review: bool = False  # the level above reviews a plan or a case
+
+
+READ_ONLY = Access()
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the user's role lets them reach, for the navigation and the pages not about one
+    object."""
+
+    is_student: bool = False
+    can_read_positions: bool = False  # 岗位管理, 用人单位
+    can_create_positions: bool = False  # 登记用人单位, 新建岗位
+    can_see_dashboards: bool = False
+    can_read_calendar: bool = False
+    can_edit_calendar: bool = False  # the programme year, extensions, exemptions
+    can_submit_plan: bool = False
+    can_review_plans: bool = False  # of the level directly below
+    can_confirm_onboarding: bool = False
+    can_see_compliance: bool = False  # the milestone matrix of the units below
+    can_read_ledger: bool = False
+    can_import_ledger: bool = False
+    sees_many_counties: bool = False  # lists carry a county column
+    can_manage_accounts: bool = False
+    can_run_matching: bool = False
+    can_read_summary: bool = False
+    can_review_scores: bool = False  # compute, adjust, publish and commend
+    can_submit_cases: bool = False  # 典型案例 come from counties and universities
+    can_review_cases: bool = False
+    can_read_briefings: bool = False
+    can_see_university_students: bool = False  # 本校学生, 第二课堂学分
+    can_manage_universities: bool = False
+    can_read_audit_log: bool = False
+
+
+def capabilities_for(user) -> Capabilities:
+    role = getattr(user, "role", "") if user.is_authenticated else ""
+    regional = role in REGIONAL
+    return Capabilities(
+        is_student=role == Role.STUDENT,
+        can_read_positions=role in POSITION_READERS,
+        can_create_positions=role == Role.COUNTY,
+        can_see_dashboards=regional or user.is_superuser,
+        can_read_calendar=regional,
+        can_edit_calendar=role == Role.PROVINCE,
+        can_submit_plan=role in (Role.CITY, Role.COUNTY),
+        can_review_plans=role in (Role.PROVINCE, Role.CITY),
+        can_confirm_onboarding=role == Role.COUNTY,
+        can_see_compliance=role in (Role.PROVINCE, Role.CITY),
+        can_read_ledger=regional,
+        can_import_ledger=role == Role.COUNTY,
+        sees_many_counties=role in (Role.PROVINCE, Role.CITY),
+        can_manage_accounts=role in CHILD_ROLES,
+        can_run_matching=role == Role.COUNTY,
+        can_read_summary=regional or role == Role.UNIVERSITY,
+        can_review_scores=role == Role.PROVINCE,
+        can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),
+        can_review_cases=role == Role.PROVINCE,
+        can_read_briefings=bool(role),
+        can_see_university_students=role == Role.UNIVERSITY,
+        can_manage_universities=role == Role.PROVINCE,
+        can_read_audit_log=role == Role.PROVINCE,
+    )
