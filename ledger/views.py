@@ -198,7 +198,7 @@ def registration_add(request, pk: int):
     form = RegistrationForm(request.POST)
     if form.is_valid() and form_save(
         form,
-        lambda: services.registrationform_save(
+        lambda: services.registration_save(
             entry=entry, actor=request.user, **form.cleaned_data
         ),
     ):
