@@ -20,7 +20,7 @@ CHILD_ROLES: dict[str, tuple[str, ...]] = {
     Role.CITY: (Role.COUNTY,),
     Role.COUNTY: (Role.HOST,),
 }
-REGION_ROLES = {Role.PROVINCE: "province", Role.CITY: "city", Role.COUNTY: "county"}
+REGION_ROLES: dict[str, str] = {Role.PROVINCE: "province", Role.CITY: "city", Role.COUNTY: "county"}
 
 
 class User(AbstractUser):

@@ -77,7 +77,7 @@ def region(request, code: str):
 
 def _crumbs(user, region) -> list:
     """The way back up, as far as the user reaches."""
-    crumbs = []
+    crumbs: list = []
     while region is not None:
         crumbs.insert(0, region)
         if region.pk == user.region_id:

@@ -125,7 +125,9 @@ def _universities() -> list[int]:
     return list(University.objects.order_by("code").values_list("pk", flat=True))
 
 
-def _posts(seasons: dict, today: datetime.date) -> dict[tuple[int, str], list[int]]:
+def _posts(
+    seasons: dict, today: datetime.date
+) -> dict[tuple[int, str], list[tuple[int, int, datetime.date, datetime.date]]]:
     """(county id, season kind) → published or closed scale posts, made where missing."""
     counties = list(Region.objects.filter(level="county").select_related("parent"))
     have = set(
@@ -228,7 +230,10 @@ def _batch(ids, numbers, counties, universities, posts, hashed) -> None:
     now = timezone.now()
     user_ids = ids.take(User, len(numbers))
     student_ids = ids.take(Student, len(numbers))
-    users, students, applications, placements = [], [], [], []
+    users: list[tuple] = []
+    students: list[tuple] = []
+    applications: list = []
+    placements: list = []
     id_field = Student._meta.get_field("id_number")
     for n, user_id, student_id in zip(numbers, user_ids, student_ids, strict=True):
         rng = random.Random(n)  # noqa: S311  (demo data, not secrets)

@@ -245,9 +245,10 @@ def entries_merge(*, keep: Entry, other: Entry, actor) -> Entry:
         raise ValidationError(_("只能合并本县台账中的两个不同条目。"))
     _lock_county(keep.county_id)
     keep = Entry.objects.get(pk=keep.pk)
-    other = Entry.objects.filter(pk=other.pk).first()
-    if other is None:
+    still_there = Entry.objects.filter(pk=other.pk).first()
+    if still_there is None:
         raise ValidationError(_("要合并的条目已不存在。"))
+    other = still_there
     if keep.id_number_digest and other.id_number_digest:
         if keep.id_number_digest != other.id_number_digest:
             raise ValidationError(_("两个条目的身份证号不同，不是同一人，不能合并。"))

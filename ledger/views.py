@@ -198,9 +198,7 @@ def registration_add(request, pk: int):
     form = RegistrationForm(request.POST)
     if form.is_valid() and form_save(
         form,
-        lambda: services.registration_save(
-            entry=entry, actor=request.user, **form.cleaned_data
-        ),
+        lambda: services.registration_save(entry=entry, actor=request.user, **form.cleaned_data),
     ):
         messages.success(request, _("已登记，待核实。"))
         return redirect("ledger:entry_detail", pk=entry.pk)
@@ -476,7 +474,7 @@ def event_detail(request, pk: int):
     # batch is added by appending lines, and clearing the box clears the list.
     initial = {"people": "\n".join(e.phone or e.name for e in current)}
     form = AttendanceForm(request.POST or None, initial=initial)
-    unknown = []
+    unknown: list[str] = []
     if request.method == "POST":
         require_write(access.can_write)
         if form.is_valid():

@@ -21,6 +21,7 @@ nightly beat wrote on D.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Value
@@ -268,8 +269,8 @@ class _Run:
         notify_many(messages)
 
 
-def _staff_by_region(region_ids: list[int]) -> dict[int, list]:
-    staff = defaultdict(list)
+def _staff_by_region(region_ids: Sequence[int | None]) -> dict[int | None, list]:
+    staff: dict[int | None, list] = defaultdict(list)
     for user in staff_of(set(region_ids)):
         staff[user.region_id].append(user)
     return staff
@@ -356,7 +357,8 @@ def quota_enforce(*, programme_year_id: int, day: datetime.date) -> Counter:
     existing = {q.region_id: q for q in programme_year.quotas.all()}
     counts: Counter = Counter()
     warn: list[CountyQuota] = []
-    changed, created = [], []
+    changed: list[CountyQuota] = []
+    created: list[CountyQuota] = []
     for region_id in counties.values_list("pk", flat=True):
         quota = existing.get(region_id) or CountyQuota(
             programme_year=programme_year,

@@ -321,7 +321,7 @@ def stage_check_open(*, season: Season, stage: str, county_id: int, today=None) 
 # Implementation plans and onboarding -----------------------------------------------------------
 
 
-def reviewer_region(region: Region) -> Region:
+def reviewer_region(region: Region) -> Region | None:
     """Whose review a plan waits for: a county's city, a city's province."""
     return region.parent
 
@@ -336,8 +336,8 @@ def plan_submit(*, programme_year: ProgrammeYear, region: Region, document, acto
     if region.level not in ("city", "county"):
         raise ValidationError(_("只有市、县两级团委需要提交实施方案。"))
     validate_upload(document, kind=DOCUMENT)
-    plan = Plan.objects.select_for_update().filter(programme_year=programme_year, region=region)
-    plan = plan.first() or Plan(programme_year=programme_year, region=region)
+    existing = Plan.objects.select_for_update().filter(programme_year=programme_year, region=region)
+    plan = existing.first() or Plan(programme_year=programme_year, region=region)
     if plan.status == Plan.Status.APPROVED and plan.pk:
         raise ValidationError(_("实施方案已审核通过，不能再替换。"))
     if plan.pk:

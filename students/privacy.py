@@ -5,6 +5,7 @@ every field that identifies a person emptied."""
 
 import datetime
 import json
+from typing import Any
 
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
@@ -37,7 +38,7 @@ def _when(moment) -> str | None:
 def student_data_export(*, student: Student) -> dict:
     """Everything the portal holds about the student, in their own words' order."""
     user = student.user
-    data = {
+    data: dict[str, Any] = {
         "导出时间": _when(timezone.now()),
         "账号": {"用户名": user.username, "注册时间": _when(user.date_joined)},
         "个人信息": {

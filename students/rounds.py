@@ -145,7 +145,7 @@ def round_compute(*, round_id: int) -> MatchingRound | None:
     return matching_round
 
 
-def round_run(*, county: Region, season, actor) -> MatchingRound:
+def round_run(*, county: Region, season, actor) -> MatchingRound | None:
     """Start and compute at once (a county of ordinary size: well under a second)."""
     with transaction.atomic():
         matching_round = round_start(county=county, season=season, actor=actor)

@@ -714,7 +714,10 @@ def placement_drop(*, placement: Placement, reason: str, actor: User | None) -> 
 
 # The county buys the students' accident insurance and answers for them (ID number and phone);
 # the host unit only needs to call its applicants (phone). Everyone else sees masked values.
-REVEALABLE = {Role.COUNTY: ("id_number", "phone"), Role.HOST: ("phone",)}
+REVEALABLE: dict[str, tuple[str, ...]] = {
+    Role.COUNTY: ("id_number", "phone"),
+    Role.HOST: ("phone",),
+}
 # Only while the choice is open or the student is placed: a withdrawn or rejected applicant is
 # no longer the county's or host unit's business.
 REVEAL_WHILE = (S.APPLIED, S.SHORTLISTED, S.OFFERED, S.CONFIRMED)

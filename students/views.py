@@ -309,16 +309,18 @@ def verify(request):
 @require_GET
 def post_applicants(request, post_pk: int):
     post, _access = position_selectors.get_post_for_user(request.user, post_pk)
-    applications = (
+    applications = list(
         selectors.applications_for_user(request.user)
         .filter(post=post)
         .exclude(status=Application.Status.WITHDRAWN)
         .order_by("host_unsuitable", "host_rank", "created_at")
     )
-    applications = list(applications)
     clearances = _clearances(applications)
     for application in applications:
-        application.clearance = clearances.get((application.student_id, application.season_id))
+        # Shown beside each applicant: the university's check of this student for the season.
+        application.clearance = clearances.get(  # type: ignore[attr-defined]
+            (application.student_id, application.season_id)
+        )
     placements = (
         selectors.placements_for_user(request.user).filter(post=post).prefetch_related("logs")
     )
@@ -449,7 +451,9 @@ def log_add(request, pk: int):
     form = PracticeLogForm(request.POST)
     with refusals_as_messages(request):
         if not form.is_valid():
-            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise ValidationError(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
         services.practice_log_add(placement=placement, actor=request.user, **form.cleaned_data)
         messages.success(request, _("日志已保存，等待用人单位确认时长。"))
     return redirect("students:me")

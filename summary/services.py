@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -223,7 +223,7 @@ def _calendar_summary_done(programme_year: ProgrammeYear, actor: User) -> None:
 # Typical cases ---------------------------------------------------------------------------------
 
 
-def _check_photos(photos: Sequence[UploadedFile]) -> None:
+def _check_photos(photos: Sequence[File]) -> None:
     """Every photo is checked before anything is stored: one bad file saves nothing."""
     for photo in photos:
         try:
@@ -259,14 +259,14 @@ def _check_text(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _add_photos(case: TypicalCase, photos: Sequence[UploadedFile], start: int) -> None:
+def _add_photos(case: TypicalCase, photos: Sequence[File], start: int) -> None:
     for position, photo in enumerate(photos, start=start):
         CasePhoto.objects.create(
-            case=case, image=photo, original_name=photo.name[:200], position=position
+            case=case, image=photo, original_name=(photo.name or "")[:200], position=position
         )
 
 
-def _case_region(case: TypicalCase) -> Region:
+def _case_region(case: TypicalCase) -> Region | None:
     return case.region if case.region_id else case.university.province
 
 
@@ -276,7 +276,7 @@ def case_submit(
     programme_year: ProgrammeYear,
     title: str,
     body: str,
-    photos: Sequence[UploadedFile],
+    photos: Sequence[File],
     actor: User,
     region: Region | None = None,
     university: University | None = None,
@@ -326,7 +326,7 @@ def case_update(
     case: TypicalCase,
     title: str,
     body: str,
-    add_photos: Sequence[UploadedFile] = (),
+    add_photos: Sequence[File] = (),
     remove_photos: Iterable[int] = (),
     actor: User,
 ) -> TypicalCase:
@@ -350,7 +350,12 @@ def case_update(
     CasePhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
     _add_photos(case, add_photos, start=max((p.position for p in kept), default=-1) + 1)
     storage = CasePhoto._meta.get_field("image").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     audit_record(
         Action.CASE_UPDATE,
         target=case,

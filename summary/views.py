@@ -85,7 +85,8 @@ def scores(request):
 
 def _with_rows(scores: list[Score]) -> list[Score]:
     for score in scores:
-        score.rows = scoring.rows(score.kind, score.figures, score.parts)
+        # The parts as the page shows them, beside the score.
+        score.rows = scoring.rows(score.kind, score.figures, score.parts)  # type: ignore[attr-defined]
     return scores
 
 
@@ -163,7 +164,7 @@ def commendations_publish(request, pk: int):
     form = PublishForm(request.POST)
     published = False
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         with refusals_as_messages(request):
             services.commendations_publish(
@@ -342,7 +343,7 @@ def case_review(request, pk: int):
     if not access.can_review:
         messages.error(request, _("案例已经审核过了。"))
     elif not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         with refusals_as_messages(request):
             services.case_review(

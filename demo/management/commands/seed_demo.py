@@ -132,7 +132,7 @@ class Command(BaseCommand):
             city = Region.objects.get(code=code)
             self._user(username, f"{city.name}团委", role=Role.CITY, region=city)
             logins.append((username, f"市团委 · {city.name}"))
-        for code, name, username in UNIVERSITIES:
+        for code, name, account in UNIVERSITIES:
             university, _ = University.objects.get_or_create(
                 code=code, defaults={"name": name, "province": province}
             )
@@ -142,9 +142,9 @@ class Command(BaseCommand):
                     university=university,
                     defaults={"hours_per_credit": 20, "max_credits": 2, "min_rating": "excellent"},
                 )
-            if username:
-                self._user(username, f"{name}团委", role=Role.UNIVERSITY, university=university)
-                logins.append((username, f"高校团委 · {name}"))
+            if account:
+                self._user(account, f"{name}团委", role=Role.UNIVERSITY, university=university)
+                logins.append((account, f"高校团委 · {name}"))
         for code, username in COUNTIES.items():
             county = Region.objects.select_related("parent").get(code=code)
             staff = self._user(username, f"{county.name}团委", role=Role.COUNTY, region=county)
