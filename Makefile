@@ -53,13 +53,17 @@ run: setup
 worker: install local.env
 	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO
 
-lint: install
+# ruff (style), import-linter (the layers and which app may import which: pyproject.toml's
+# contracts) and mypy with django-stubs.
+lint: install local.env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # bandit: medium severity and up; pip-audit: known vulnerabilities in the installed packages.
 security: install
-	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary filestore fanjiaxiang -ll -x '*/migrations/*'
+	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary filestore fanjiaxiang demo -ll -x '*/migrations/*'
 	$(BIN)/python .ci/dependency-audit
 
 test: install local.env browser lint security
