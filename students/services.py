@@ -59,22 +59,50 @@ def university_create(*, province: Region, name: str, code: str, actor: User | N
 
 
 @transaction.atomic
-def student_register(*, username: str, password: str, consent: bool, **profile) -> Student:
+def student_register(
+    *,
+    username: str,
+    password: str,
+    consent: bool,
+    name: str,
+    id_number: str,
+    phone: str,
+    email: str,
+    university: University,
+    student_number: str,
+    college: str,
+    major: str,
+    degree: str,
+    grade: int,
+    graduation_year: int,
+    politics: str,
+    is_cadre: bool,
+    hometown: Region,
+) -> Student:
+    """A student signs up (nobody is signed in yet, so there is no actor)."""
     if not consent:
         raise ValidationError({"consent": _("请阅读并同意个人信息保护声明。")})
-    number = id_number_clean(profile.pop("id_number"))
-    if profile["hometown"].level != Region.Level.COUNTY:
+    number = id_number_clean(id_number)
+    if hometown.level != Region.Level.COUNTY:
         raise ValidationError({"hometown": _("请选择到县（市、区）或镇街。")})
-    user = User(
-        username=username,
-        role=Role.STUDENT,
-        name=profile["name"],
-        email=profile.get("email", ""),
-        phone=profile.get("phone", ""),
-    )
+    user = User(username=username, role=Role.STUDENT, name=name, email=email, phone=phone)
     user.set_password(password)
     student = Student(
-        **profile, consent_version=PRIVACY_NOTICE_VERSION, consented_at=timezone.now()
+        name=name,
+        phone=phone,
+        email=email,
+        university=university,
+        student_number=student_number,
+        college=college,
+        major=major,
+        degree=degree,
+        grade=grade,
+        graduation_year=graduation_year,
+        politics=politics,
+        is_cadre=is_cadre,
+        hometown=hometown,
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consented_at=timezone.now(),
     )
     id_number_set(student, number)
     student.full_clean(exclude=["user", "id_number_digest"], validate_constraints=False)
