@@ -56,31 +56,39 @@ from fanjiaxiang.bulk import bulk_insert
 from fanjiaxiang.exporters import XLSX_TYPE  # noqa: F401 - views import it from here
 from fanjiaxiang.params import int_param
 from fanjiaxiang.uploads import validate_upload
-from ledger.models import Entry, Intention, Source, tags_clean
+from ledger.models import (
+    ENTRY_FIELDS,
+    PLAIN_ENTRY_FIELDS,
+    Entry,
+    Intention,
+    Source,
+    tags_clean,
+)
 from positions.models import Region
 from students.models import Student
 
+# The file's own words for each column.
+HEADERS = {
+    "county": gettext_lazy("县区代码"),
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号"),
+    "email": gettext_lazy("电子邮箱"),
+    "wechat": gettext_lazy("微信号"),
+    "university": gettext_lazy("就读高校"),
+    "major": gettext_lazy("专业"),
+    "degree": gettext_lazy("学历"),
+    "graduation_year": gettext_lazy("毕业年份"),
+    "source": gettext_lazy("联系渠道"),
+    "intention": gettext_lazy("返乡意向"),
+    "tags": gettext_lazy("标签"),
+    "notes": gettext_lazy("备注"),
+    "last_contact": gettext_lazy("最近联系日期"),
+}
 # (field, header). The export writes these in this order; the import reads them in any order.
-COLUMNS = (
-    ("county", gettext_lazy("县区代码")),
-    ("name", gettext_lazy("姓名")),
-    ("id_number", gettext_lazy("身份证号")),
-    ("phone", gettext_lazy("手机号")),
-    ("email", gettext_lazy("电子邮箱")),
-    ("wechat", gettext_lazy("微信号")),
-    ("university", gettext_lazy("就读高校")),
-    ("major", gettext_lazy("专业")),
-    ("degree", gettext_lazy("学历")),
-    ("graduation_year", gettext_lazy("毕业年份")),
-    ("source", gettext_lazy("联系渠道")),
-    ("intention", gettext_lazy("返乡意向")),
-    ("tags", gettext_lazy("标签")),
-    ("notes", gettext_lazy("备注")),
-    ("last_contact", gettext_lazy("最近联系日期")),
-)
-FIELDS = tuple(name for name, _header in COLUMNS)
+COLUMNS = tuple((name, HEADERS[name]) for name in ("county", *ENTRY_FIELDS))
 # Fields an import sets on an entry; a blank cell leaves what the ledger already holds.
-WRITABLE = tuple(f for f in FIELDS if f not in ("county", "id_number"))
+WRITABLE = PLAIN_ENTRY_FIELDS
 TEXT_LIMITS = {"name": 30, "wechat": 50, "university": 100, "major": 100, "notes": 2000}
 FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 MAX_ERRORS = 1000

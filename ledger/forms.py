@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from fanjiaxiang.uploads import UploadValidator
 from ledger.models import (
+    ENTRY_FIELDS,
     Channel,
     ContactLog,
     Entry,
@@ -138,22 +139,7 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = [
-            "name",
-            "id_number",
-            "phone",
-            "email",
-            "wechat",
-            "university",
-            "major",
-            "degree",
-            "graduation_year",
-            "source",
-            "intention",
-            "tags",
-            "notes",
-            "last_contact",
-        ]
+        fields = list(ENTRY_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "last_contact": DATE}
 
     def __init__(self, *args, county, **kwargs):

@@ -39,6 +39,28 @@ class Intention(models.TextChoices):
     NO = "no", _("暂无意向")
 
 
+# The fields that describe a person in the ledger, in the order the form and the Excel file show
+# them: the entry form, the import, the export and a merge all read this one list.
+ENTRY_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "email",
+    "wechat",
+    "university",
+    "major",
+    "degree",
+    "graduation_year",
+    "source",
+    "intention",
+    "tags",
+    "notes",
+    "last_contact",
+)
+# Those copied as they are; the ID number goes through accounts.validators.id_number_set.
+PLAIN_ENTRY_FIELDS = tuple(name for name in ENTRY_FIELDS if name != "id_number")
+
+
 class Entry(models.Model):
     """A student from the county studying elsewhere, however many sources named them."""
 

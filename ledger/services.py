@@ -24,6 +24,7 @@ from accounts.validators import (
 )
 from ledger import tasks
 from ledger.models import (
+    PLAIN_ENTRY_FIELDS,
     Channel,
     ContactLog,
     Delivery,
@@ -38,22 +39,6 @@ from ledger.models import (
 from ledger.selectors import delivery_token
 from positions.models import Region
 from students.models import Student
-
-ENTRY_FIELDS = (
-    "name",
-    "phone",
-    "email",
-    "wechat",
-    "university",
-    "major",
-    "degree",
-    "graduation_year",
-    "source",
-    "intention",
-    "tags",
-    "notes",
-    "last_contact",
-)
 
 
 def _set_id_number(entry: Entry, raw: str) -> None:
@@ -277,7 +262,7 @@ def entries_merge(*, keep: Entry, other: Entry, actor) -> Entry:
             "合并前的另一手机号：%(phone)s"
         ) % {"phone": other.phone}
     id_number = other.id_number if not keep.id_number_digest else ""
-    for name in ENTRY_FIELDS:
+    for name in PLAIN_ENTRY_FIELDS:
         if getattr(keep, name) in ("", None) and getattr(other, name) not in ("", None):
             setattr(keep, name, getattr(other, name))
     tags = keep.tag_list + [t for t in other.tag_list if t not in keep.tag_list]
