@@ -381,7 +381,7 @@ def test_the_ledger_also_downloads_as_csv_filtered_masked_for_readers_and_record
 def test_the_ledger_page_offers_the_filtered_csv_next_to_excel(client, yx):
     page = _as(client, yx.yx_staff).get(reverse("ledger:entry_list"), {"q": "越秀"})
     html = page.content.decode()
-    link = f'{reverse("ledger:export")}?q=%E8%B6%8A%E7%A7%80&format=csv'
+    link = f"{reverse('ledger:export')}?q=%E8%B6%8A%E7%A7%80&format=csv"
     assert "导出 Excel" in html and f'href="{link}"' in html
     assert _csv(client.get(link))[1][1] == "越秀张三"
 
