@@ -168,9 +168,13 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     AuditEvent.objects.filter(target_type="accounts.user", target_id=user.pk).update(
         data={"username": user.username}
     )
-    # The student erasing themself is recorded under the account's new, erased name.
+    # The student erasing themself is recorded under the account's new, erased name; a retention
+    # sweep under whoever ran it (nobody, when Celery beat does).
     audit_record(
-        action, actor=user if actor is not None else None, target=student, region=student.hometown
+        action,
+        actor=user if action == Action.ERASURE else actor,
+        target=student,
+        region=student.hometown,
     )
     return True
 
