@@ -28,7 +28,6 @@ class Access:
     can_evaluate: bool = False  # 期满鉴定 and confirming logged hours: the host unit
     can_drop: bool = False  # end a placement early
     can_certify: bool = False  # the university's clearance of its own student
-    can_act: bool = False  # the student's own application or placement
     can_review: bool = False  # the level above reviews a plan or a case
 
 

@@ -26,10 +26,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.validators import id_number_digest, id_number_mask
+from demo.schedule import demo_year
 from demo.students import id_number_for
 from fanjiaxiang.bulk import bulk_insert
 from positions.models import HostUnit, Post, Region
+from schedule.enforcement import enforce_calendar
 from schedule.models import Season
+from schedule.services import programme_year_create
 from students import services
 from students.models import Application, Placement, Student, University
 
@@ -85,7 +88,6 @@ def seed_scale(
                     "students_placement, positions_post"
                 )
         _headcounts()
-        from schedule.enforcement import enforce_calendar
 
         if log:
             log("scale: enforcing the calendar (unit milestones, selection closed, quotas)")
@@ -98,9 +100,6 @@ def seed_scale(
 
 def _programme_years(today: datetime.date) -> dict[int, dict[str, Season]]:
     """Province id → {kind: season} for the demo year, made by the schedule service if new."""
-    from demo.schedule import demo_year
-    from schedule.services import programme_year_create
-
     year, shift = demo_year(today)
     seasons: dict[int, dict[str, Season]] = {}
     for province in Region.objects.filter(level="province").order_by("code"):

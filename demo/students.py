@@ -11,7 +11,16 @@ from accounts.models import Role, User
 from accounts.validators import id_number_make, id_number_set
 from positions.models import Post, Region
 from students import services
-from students.models import Application, Clearance, Placement, PracticeLog, Student, University
+from students.models import (
+    Application,
+    Clearance,
+    MatchingRound,
+    Placement,
+    PracticeLog,
+    Student,
+    University,
+)
+from students.rounds import round_run
 
 SURNAMES = "陈李黄张梁刘林何罗郑谢杨吴叶钟"
 GIVEN = [
@@ -152,9 +161,6 @@ def seed_county_students(*, county: Region, prefix: str, seasons: dict, password
 
 def seed_matching_preview(*, county: Region, season) -> None:
     """A matching round waiting in preview, so the county's matching page has something to show."""
-    from students.models import MatchingRound
-    from students.rounds import round_run
-
     if not MatchingRound.objects.filter(county=county, season=season).exists():
         round_run(county=county, season=season, actor=None)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from accounts.validators import id_number_clean
 from fanjiaxiang.uploads import UploadValidator
 from ledger.models import (
     ENTRY_FIELDS,
@@ -18,6 +19,12 @@ from ledger.models import (
     LedgerNotice,
     ReturnRegistration,
     Source,
+)
+from ledger.selectors import (
+    channels_for_user,
+    entries_matching,
+    keyword_reveals_hidden_digits,
+    sees_in_full,
 )
 from positions.models import Region
 from schedule.models import Season
@@ -54,7 +61,6 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from ledger.selectors import channels_for_user, sees_in_full
 
         self.user = user
         self.in_full = sees_in_full(user)
@@ -76,8 +82,6 @@ class EntryFilterForm(forms.Form):
         ]
 
     def clean_q(self) -> str:
-        from ledger.selectors import keyword_reveals_hidden_digits
-
         q = self.cleaned_data["q"].strip()
         if not self.in_full and keyword_reveals_hidden_digits(q):
             raise forms.ValidationError(
@@ -89,8 +93,6 @@ class EntryFilterForm(forms.Form):
         return q
 
     def filter(self, entries):
-        from ledger.selectors import entries_matching
-
         if not self.is_valid():
             return entries.none()
         data = self.cleaned_data
@@ -151,8 +153,6 @@ class EntryForm(forms.ModelForm):
             self.initial["channels"] = list(self.instance.channels.values_list("pk", flat=True))
 
     def clean_id_number(self) -> str:
-        from accounts.validators import id_number_clean
-
         raw = self.cleaned_data["id_number"].strip()
         if not raw:
             return ""

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import require_write
+from accounts.validators import id_number_digest, normalize_phone
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import refusals_as_messages
 from fanjiaxiang.views import form_save, paginate, query_without_page
@@ -502,8 +503,6 @@ def event_detail(request, pk: int):
 
 def _resolve_people(county_id: int, text: str) -> tuple[list[Entry], list[str]]:
     """Each line a phone, an ID number or a name in the county's ledger."""
-    from accounts.validators import id_number_digest, normalize_phone
-
     found, unknown = {}, []
     entries = Entry.objects.filter(county=county_id)
     for line in (raw.strip() for raw in text.splitlines()):

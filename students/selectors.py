@@ -68,7 +68,6 @@ def selection_access(user) -> Access:
         can_evaluate=host,
         can_drop=county,
         can_certify=role == Role.UNIVERSITY,
-        can_act=role == Role.STUDENT,
     )
 
 

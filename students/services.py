@@ -16,6 +16,7 @@ from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify
 from accounts.validators import id_number_clean, id_number_set
+from ledger.services import entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
 from students.models import (
@@ -414,7 +415,6 @@ def offer_confirm(
     except IntegrityError as error:
         raise ValidationError(_("本实践季已确认过一个岗位。")) from error
     _close_other_choices(application)
-    from ledger.services import entry_for_participant  # the ledger builds on students
 
     entry_for_participant(application.student)
     _audit(Action.OFFER_CONFIRM, placement, post, application=application.pk, actor=actor)

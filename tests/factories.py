@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.validators import id_number_digest, id_number_make, id_number_mask
+from accounts.validators import id_number_make, id_number_set
 from positions.models import HostUnit, Post, Region
 from schedule.services import programme_year_create
 from students.models import University
@@ -131,8 +131,6 @@ class StudentFactory(factory.django.DjangoModelFactory):
     )
     name = factory.Sequence(lambda n: f"学生{n}")
     id_number = factory.Sequence(valid_id_number)
-    id_number_digest = factory.LazyAttribute(lambda o: id_number_digest(o.id_number))
-    id_number_masked = factory.LazyAttribute(lambda o: id_number_mask(o.id_number))
     phone = "13900139000"
     email = factory.Sequence(lambda n: f"student{n}@example.edu.cn")
     university = factory.SubFactory(UniversityFactory)
@@ -146,6 +144,13 @@ class StudentFactory(factory.django.DjangoModelFactory):
     hometown = factory.LazyFunction(lambda: region("440104"))
     consent_version = "2026-11"
     consented_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, id_number: str, **kwargs):
+        student = model_class(*args, **kwargs)
+        id_number_set(student, id_number)  # with its digest and mask, as registration does
+        student.save()
+        return student
 
 
 def registration_form(university, **overrides) -> dict:
