@@ -325,7 +325,7 @@ def selection_close(*, season, county: Region, due: datetime.date, now: datetime
         + [
             (
                 user,
-                _("%(season)s选拔录用已截止：%(count)s 个未决志愿已关闭、录用已过期。")
+                _("%(season)s选拔录用已截止：%(count)s 个未决意向已关闭、录用已过期。")
                 % {"season": season, "count": len(affected)},
                 reverse("schedule:calendar"),
             )

@@ -12,7 +12,7 @@ class CalendarForm(forms.Form):
     """A programme year's settings, practice windows and milestone dates on one page."""
 
     quota_per_county = forms.IntegerField(label=_("每县报到人数下限"), min_value=1, max_value=10000)
-    max_preferences = forms.IntegerField(label=_("每人可填志愿数"), min_value=1, max_value=10)
+    max_preferences = forms.IntegerField(label=_("每人可填意向数"), min_value=1, max_value=10)
     offer_reply_days = forms.IntegerField(label=_("录用确认期限（天）"), min_value=1, max_value=30)
 
     def __init__(self, *args, programme_year: ProgrammeYear, **kwargs):

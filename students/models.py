@@ -110,7 +110,7 @@ ACTIVE_APPLICATION = ("applied", "shortlisted", "offered", "confirmed")
 
 
 class Application(models.Model):
-    """A student's ranked choice of a post for a season (志愿), and how selection answered it."""
+    """A student's ranked choice of a post for a season (意向), and how selection answered it."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("已报名")
@@ -135,7 +135,7 @@ class Application(models.Model):
     season = models.ForeignKey(
         "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
     )
-    rank = models.PositiveSmallIntegerField(_("志愿顺序"))
+    rank = models.PositiveSmallIntegerField(_("意向顺序"))
     statement = models.TextField(_("个人陈述"), blank=True, max_length=1000)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.APPLIED
@@ -160,7 +160,7 @@ class Application(models.Model):
                 fields=["student", "season", "rank"],
                 condition=Q(status__in=ACTIVE_APPLICATION),
                 name="application_one_choice_per_rank",
-                violation_error_message=_("这个志愿顺序已经填过了。"),
+                violation_error_message=_("这个意向顺序已经填过了。"),
             ),
             models.CheckConstraint(condition=Q(rank__gt=0), name="application_rank_positive"),
         ]

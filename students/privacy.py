@@ -63,7 +63,7 @@ def student_data_export(*, student: Student) -> dict:
         {
             "岗位": a.post.title,
             "实践季": str(a.season),
-            "志愿": a.rank,
+            "意向": a.rank,
             "状态": a.get_status_display(),
             "个人陈述": a.statement,
             "报名时间": _when(a.created_at),

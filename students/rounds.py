@@ -94,7 +94,7 @@ def _reasons(applications, result, post_prefs, capacities) -> dict[int, tuple[bo
         elif capacities.get(post, 0) <= 0:
             outcomes[application.pk] = (False, _("该岗位已无空余名额"))
         elif student in placed_at and mine[(student, placed_at[student])].rank < application.rank:
-            outcomes[application.pk] = (False, _("已匹配到更靠前的志愿"))
+            outcomes[application.pk] = (False, _("已匹配到更靠前的意向"))
         else:
             outcomes[application.pk] = (False, _("名额已由用人单位排序更靠前的报名者占满"))
     return outcomes
@@ -318,7 +318,7 @@ def supplementary_open(*, county: Region, season, actor) -> int:
         [
             (
                 student.user,
-                _("主轮匹配未被录用。补录已开启：可在仍有空余名额的岗位中重新填报志愿。"),
+                _("主轮匹配未被录用。补录已开启：可在仍有空余名额的岗位中重新填报意向。"),
                 reverse("students:supplementary"),
             )
             for student in students.values()

@@ -178,7 +178,7 @@ def student_update(
     return student
 
 
-# Applications (志愿) --------------------------------------------------------------------------
+# Applications (意向) --------------------------------------------------------------------------
 
 
 def _max_preferences(post: Post) -> int:
@@ -210,7 +210,7 @@ def application_submit(
         raise ValidationError(_("已经报名过这个岗位。"))
     if active.count() >= _max_preferences(post):
         raise ValidationError(
-            _("每个实践季最多填报 %(n)s 个志愿。") % {"n": _max_preferences(post)}
+            _("每个实践季最多填报 %(n)s 个意向。") % {"n": _max_preferences(post)}
         )
     if _supplementary_full(post):
         raise ValidationError(_("补录期间只能报名仍有空余名额的岗位。"))
@@ -249,7 +249,7 @@ def application_withdraw(*, application: Application, actor: User | None) -> App
         pk=application.pk, status__in=(S.APPLIED, S.SHORTLISTED)
     ).update(status=S.WITHDRAWN, updated_at=timezone.now())
     if changed != 1:
-        raise ValidationError(_("只有尚未录用的志愿可以撤回。"))
+        raise ValidationError(_("只有尚未录用的意向可以撤回。"))
     _renumber([c for c in choices if c.pk != application.pk])
     application.refresh_from_db()
     _audit(Action.APPLICATION_WITHDRAW, application, application.post, actor=actor)
@@ -262,7 +262,7 @@ def application_move_up(*, application: Application, actor: User | None) -> None
     choices = list(_active_choices(application.student_id, application.season_id))
     index = next((i for i, c in enumerate(choices) if c.pk == application.pk), None)
     if index is None:
-        raise ValidationError(_("只有仍在进行中的志愿可以调整顺序。"))
+        raise ValidationError(_("只有仍在进行中的意向可以调整顺序。"))
     if index == 0:
         return
     choices[index - 1], choices[index] = choices[index], choices[index - 1]
@@ -312,7 +312,7 @@ def _tell_student(application: Application, text: str) -> None:
 @transaction.atomic
 def application_shortlist(*, application: Application, actor: User | None) -> Application:
     application = _decide(
-        application, allowed=(S.APPLIED,), to=S.SHORTLISTED, refusal=_("只有刚报名的志愿可以入围。")
+        application, allowed=(S.APPLIED,), to=S.SHORTLISTED, refusal=_("只有刚报名的意向可以入围。")
     )
     _audit(Action.APPLICATION_SHORTLIST, application, application.post, actor=actor)
     _tell_student(application, _("你报名的“%(post)s”已入围。") % {"post": application.post.title})
@@ -363,7 +363,7 @@ def application_offer(
         application,
         allowed=(S.APPLIED, S.SHORTLISTED),
         to=S.OFFERED,
-        refusal=_("只有报名中或入围的志愿可以录用。"),
+        refusal=_("只有报名中或入围的意向可以录用。"),
         offer_expires_at=now + datetime.timedelta(days=days),
     )
     _audit(Action.APPLICATION_OFFER, application, post, actor=actor)

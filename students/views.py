@@ -243,7 +243,7 @@ def apply(request, post_pk: int):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, _("已报名，这是你的第 %(rank)s 志愿。") % {"rank": application.rank}
+                request, _("已报名，这是你的第 %(rank)s 意向。") % {"rank": application.rank}
             )
             return redirect("students:me")
     # Refused: the post's page again, with the reason and the statement as typed.
@@ -264,8 +264,8 @@ def _student_action(service, done):
     return view
 
 
-withdraw = _student_action(services.application_withdraw, lambda: _("志愿已撤回。"))
-move_up = _student_action(services.application_move_up, lambda: _("志愿顺序已调整。"))
+withdraw = _student_action(services.application_withdraw, lambda: _("意向已撤回。"))
+move_up = _student_action(services.application_move_up, lambda: _("意向顺序已调整。"))
 confirm = _student_action(services.offer_confirm, lambda: _("已确认录用，请按时到岗报到。"))
 decline = _student_action(services.offer_decline, lambda: _("已放弃该录用。"))
 

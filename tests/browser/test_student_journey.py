@@ -47,7 +47,7 @@ def log_in(page, url: str, username: str, password: str, next_path: str) -> None
 
 
 def choice(page, title: str):
-    """The student's 志愿 on /me/ for the post with this title."""
+    """The student's 意向 on /me/ for the post with this title."""
     return page.locator(".list-group-item", has=page.get_by_role("link", name=title, exact=True))
 
 
@@ -168,27 +168,27 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
         assert no_horizontal_scroll(student), "the post page scrolls sideways on a phone"
         student.get_by_role("button", name="报名这个岗位", exact=True).click()
         expect(student).to_have_url(f"{url}/me/")
-        expect(student.get_by_role("alert")).to_contain_text(f"第 {rank} 志愿")
+        expect(student.get_by_role("alert")).to_contain_text(f"第 {rank} 意向")
 
-    expect(choice(student, TITLE_A)).to_contain_text("第 1 志愿")
-    expect(choice(student, TITLE_B)).to_contain_text("第 2 志愿")
+    expect(choice(student, TITLE_A)).to_contain_text("第 1 意向")
+    expect(choice(student, TITLE_B)).to_contain_text("第 2 意向")
     expect(choice(student, TITLE_A).get_by_role("button", name="上移")).to_have_count(0)
 
     # B moves up above A, then A moves back up.
     choice(student, TITLE_B).get_by_role("button", name="上移", exact=True).click()
-    expect(student.get_by_role("alert")).to_contain_text("志愿顺序已调整")
-    expect(choice(student, TITLE_B)).to_contain_text("第 1 志愿")
-    expect(choice(student, TITLE_A)).to_contain_text("第 2 志愿")
+    expect(student.get_by_role("alert")).to_contain_text("意向顺序已调整")
+    expect(choice(student, TITLE_B)).to_contain_text("第 1 意向")
+    expect(choice(student, TITLE_A)).to_contain_text("第 2 意向")
     choice(student, TITLE_A).get_by_role("button", name="上移", exact=True).click()
-    expect(choice(student, TITLE_A)).to_contain_text("第 1 志愿")
-    expect(choice(student, TITLE_B)).to_contain_text("第 2 志愿")
+    expect(choice(student, TITLE_A)).to_contain_text("第 1 意向")
+    expect(choice(student, TITLE_B)).to_contain_text("第 2 意向")
     assert no_horizontal_scroll(student), "/me/ scrolls sideways on a phone"
 
     # 3. The host unit ranks the student first for post A.
     host = phone_page()
     log_in(host, url, "yuexiu_host", HOST_PASSWORD, applicants)
     applicant = host.locator(".list-group-item", has_text="李小明")
-    expect(applicant).to_contain_text("第 1 志愿")
+    expect(applicant).to_contain_text("第 1 意向")
     expect(applicant).to_contain_text("未排序")
     expect(applicant).to_contain_text("139****9000")
     expect(applicant.get_by_role("button", name="录用")).to_have_count(0)  # the county decides
@@ -218,7 +218,7 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     expect(placement_card).to_contain_text("待报到")
     expect(choice(student, TITLE_A)).to_contain_text("已确认")
     expect(choice(student, TITLE_B)).to_contain_text("已撤回")
-    expect(choice(student, TITLE_B)).not_to_contain_text("志愿 ·")  # no rank once withdrawn
+    expect(choice(student, TITLE_B)).not_to_contain_text("意向 ·")  # no rank once withdrawn
 
     # 6. The host unit shows the 报到码; the student types it in.
     host.reload()

@@ -356,7 +356,7 @@ def test_the_day_after_the_selection_deadline_open_applications_close_and_offers
     ]
     assert texts(s.confirmed.student.user, "截止") == []
     assert texts(cal.th_staff, "选拔录用已截止") == [
-        "2030年度暑期选拔录用已截止：2 个未决志愿已关闭、录用已过期。"
+        "2030年度暑期选拔录用已截止：2 个未决意向已关闭、录用已过期。"
     ]
     assert AuditEvent.objects.filter(action="calendar.close").count() == 2
 

@@ -101,7 +101,7 @@ def test_the_same_id_number_registers_once(db):
 def test_a_student_ranks_up_to_three_choices_of_the_home_county(student, posts):
     made = [services.application_submit(actor=None, student=student, post=p) for p in posts[:3]]
     assert [a.rank for a in made] == [1, 2, 3]
-    with pytest.raises(ValidationError, match="最多填报 3 个志愿"):
+    with pytest.raises(ValidationError, match="最多填报 3 个意向"):
         services.application_submit(actor=None, student=student, post=posts[3])
     with pytest.raises(ValidationError, match="已经报名过"):
         services.application_submit(actor=None, student=student, post=posts[0])
