@@ -175,7 +175,16 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("CONN_MAX_AGE", 60),
+        # A persistent connection is pinged before each request uses it, so a restarted or
+        # failed-over PostgreSQL costs the next visitor a reconnect, not a 500.
+        conn_health_checks=True,
+        # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction:
+        # exports then read their rows client-side (README "Operations").
+        disable_server_side_cursors=envbool("DISABLE_SERVER_SIDE_CURSORS", False),
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded runtime has a Celery worker writing beside the web process: take the write
@@ -244,6 +253,20 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@fanjiaxiang.local")
+# The mail server, under Django's own names. A server that accepts and never answers holds a
+# sender no longer than EMAIL_TIMEOUT seconds per attempt.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)  # TLS from the first byte, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: STARTTLS (port 587) is "
+        "EMAIL_USE_TLS, TLS from the first byte (port 465) is EMAIL_USE_SSL."
+    )
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # The portal's address as people outside it reach it: links in e-mails (a ledger notice's).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -1,47 +1,26 @@
 """Production settings pass Django's own deployment check with nothing to report."""
 
-import os
 import subprocess
 import sys
 
 from django.conf import settings
 
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x7Kq9vR2mZp4Lw8Ns3Td6Yf1Hb5Jc0Ge-Ua/Xo+Vi_Qr!Sk@Pl#Mn$Wd%Ez^Ay&Bt*",
-    "FIELD_ENCRYPTION_SALTS": "prod-salt-2026",
-    "ALLOWED_HOSTS": "fjx.example.gov.cn",
-    "TRUSTED_PROXY_COUNT": "1",
-}
-
-
-def _manage(*args, **env):
-    # A production-like environment: not the test run's (which allows async-unsafe ORM calls
-    # for the browser tests, something check --deploy rightly reports).
-    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.process import PRODUCTION, manage
 
 
 def test_check_deploy_reports_nothing_with_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
 def test_check_deploy_warns_when_no_proxy_is_trusted():
-    result = _manage("check", "--deploy", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+    result = manage("check", "--deploy", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
     assert "fanjiaxiang.W001" in result.stderr + result.stdout
 
 
@@ -53,10 +32,10 @@ SHOW_DEBUG = ("shell", "-c", "from django.conf import settings; print('DEBUG', s
 def test_settings_default_to_production_without_a_local_env_file(tmp_path):
     """A deployment that forgets DEBUG=0 still gets production behaviour: no key, no start."""
     missing = str(tmp_path / "no-local.env")
-    refused = _manage("check", LOCAL_ENV_FILE=missing)
+    refused = manage("check", LOCAL_ENV_FILE=missing)
     assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
     keys = {k: PRODUCTION[k] for k in ("SECRET_KEY", "FIELD_ENCRYPTION_SALTS", "ALLOWED_HOSTS")}
-    shown = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=missing, **keys)
+    shown = manage(*SHOW_DEBUG, LOCAL_ENV_FILE=missing, **keys)
     assert "DEBUG False" in shown.stdout, shown.stdout + shown.stderr
 
 
@@ -74,9 +53,9 @@ def test_local_env_turns_debug_on_and_the_environment_still_wins(tmp_path):
     local = tmp_path / "local.env"
     written = _write_local_env(local)
     assert "DEBUG=1" in written and "dev-only" not in written  # a fresh checkout's own key
-    shown = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local))
+    shown = manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local))
     assert "DEBUG True" in shown.stdout, shown.stdout + shown.stderr
-    overridden = _manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local), DEBUG="0")
+    overridden = manage(*SHOW_DEBUG, LOCAL_ENV_FILE=str(local), DEBUG="0")
     assert "DEBUG False" in overridden.stdout, overridden.stdout + overridden.stderr
 
 
