@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from accounts.views import home
 
+# /healthz and /readyz are answered by fanjiaxiang.health.HealthMiddleware, before the rest.
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
