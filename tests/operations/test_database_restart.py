@@ -1,0 +1,107 @@
+"""PostgreSQL restarts under a running portal: the next requests answer, no 5xx.
+
+gunicorn (one sync worker, so one persistent connection, CONN_MAX_AGE=600) serves the portal
+from a cluster of the test's own, which the test restarts. Without CONN_HEALTH_CHECKS the first
+request after the restart met the dead connection and was a 500 (issue 24)."""
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.operations.pgcluster import Cluster, free_port, private_cluster
+from tests.process import PRODUCTION
+
+pytestmark = pytest.mark.postgres
+
+
+def _copy_schema(cluster: Cluster, folder: Path) -> None:
+    """The test database (migrated by pytest-django) copied into the cluster as `portal`."""
+    test_db = connection.settings_dict
+    source = [f"--host={test_db['HOST'] or '127.0.0.1'}", f"--port={test_db['PORT'] or 5432}"]
+    source += [f"--username={test_db['USER'] or 'postgres'}"]
+    target = ["--host=127.0.0.1", f"--port={cluster.port}", "--username=postgres"]
+    dump = folder / "schema.dump"
+    for command in (
+        ["pg_dump", "-Fc", "--no-owner", *source, f"--file={dump}", test_db["NAME"]],
+        ["createdb", *target, "portal"],
+        ["pg_restore", "--no-owner", "--exit-on-error", *target, "--dbname=portal", str(dump)],
+    ):
+        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603
+
+
+def _client_connections(cluster: Cluster) -> int:
+    result = subprocess.run(  # noqa: S603
+        [str(cluster.bindir / "psql"), cluster.url(), "-Atc",
+         "SELECT count(*) FROM pg_stat_activity WHERE datname = 'portal'"],
+        check=True, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    return int(result.stdout)
+
+
+@contextmanager
+def _portal(cluster: Cluster, var: Path) -> Iterator[Callable[[str], int]]:
+    (var / "celery" / "queue").mkdir(parents=True)
+    port = free_port()
+    env = {
+        **PRODUCTION,
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "1",  # static files without collectstatic; errors are still 500s
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOCAL_ENV_FILE": str(var / "none.env"),
+        "VAR_DIR": str(var),
+        "DATABASE_URL": cluster.url("portal"),
+        "CONN_MAX_AGE": "600",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "fanjiaxiang.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def get(path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:  # noqa: S310
+                return r.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        for _ in range(100):
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield get
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_portal_answers_without_a_server_error_after_postgresql_restarts(db, tmp_path):
+    with private_cluster() as cluster:
+        _copy_schema(cluster, tmp_path)
+        with _portal(cluster, tmp_path / "var") as get:
+            assert [get("/posts/") for _ in range(3)] == [200, 200, 200]
+            assert _client_connections(cluster) == 1  # one persistent connection served them
+
+            cluster.stop()
+            cluster.start()  # nothing asked in between: the worker's connection is now dead
+            assert [get("/posts/"), get("/verify/?code=ABCDEFGH2345"), get("/readyz")] == [
+                200,
+                200,
+                200,
+            ]
+
+            cluster.stop()  # while it is down, the process is up but not ready
+            assert (get("/healthz"), get("/readyz")) == (200, 503)
+            cluster.start()
+            assert (get("/readyz"), get("/posts/")) == (200, 200)
