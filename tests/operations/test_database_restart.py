@@ -15,27 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from tests.operations.pgcluster import Cluster, free_port, private_cluster
+from tests.operations.pgcluster import Cluster, copy_test_database, free_port, private_cluster
 from tests.process import PRODUCTION
 
 pytestmark = pytest.mark.postgres
-
-
-def _copy_schema(cluster: Cluster, folder: Path) -> None:
-    """The test database (migrated by pytest-django) copied into the cluster as `portal`."""
-    test_db = connection.settings_dict
-    source = [f"--host={test_db['HOST'] or '127.0.0.1'}", f"--port={test_db['PORT'] or 5432}"]
-    source += [f"--username={test_db['USER'] or 'postgres'}"]
-    target = ["--host=127.0.0.1", f"--port={cluster.port}", "--username=postgres"]
-    dump = folder / "schema.dump"
-    for command in (
-        ["pg_dump", "-Fc", "--no-owner", *source, f"--file={dump}", test_db["NAME"]],
-        ["createdb", *target, "portal"],
-        ["pg_restore", "--no-owner", "--exit-on-error", *target, "--dbname=portal", str(dump)],
-    ):
-        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603
 
 
 def _client_connections(cluster: Cluster) -> int:
@@ -88,7 +72,10 @@ def _portal(cluster: Cluster, var: Path) -> Iterator[Callable[[str], int]]:
 
 def test_the_portal_answers_without_a_server_error_after_postgresql_restarts(db, tmp_path):
     with private_cluster() as cluster:
-        _copy_schema(cluster, tmp_path)
+        cluster.run(
+            "createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "portal"
+        )
+        copy_test_database(cluster.url("portal"), tmp_path)
         with _portal(cluster, tmp_path / "var") as get:
             assert [get("/posts/") for _ in range(3)] == [200, 200, 200]
             assert _client_connections(cluster) == 1  # one persistent connection served them
