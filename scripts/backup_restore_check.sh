@@ -6,14 +6,15 @@
 # 1. pg_dump --format=custom of SOURCE (kept as DUMP_FILE when given: that is the backup);
 # 2. creates the database of COPY_DATABASE_URL (it must not exist yet) and pg_restore's into it;
 # 3. runs scripts/portal_figures.py on both and compares: counts, every stored file's size and
-#    SHA-256, and certificates checked on /verify/. Exits 1 when anything differs.
+#    SHA-256, certificates checked on /verify/, ID numbers decrypted with the SECRET_KEY and
+#    FIELD_ENCRYPTION_SALTS of the environment. Exits 1 when anything differs or fails.
 # Everything the portal keeps is in PostgreSQL, uploaded files included (filestore/); Redis
 # holds only queues and caches, so nothing else needs backing up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ $# -lt 2 ]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,12p' "$0" >&2
   exit 2
 fi
 source_url=$1
@@ -54,6 +55,10 @@ if source != copy:
     sys.exit(1)
 if not all(copy["verified"].values()):
     print("a certificate does not verify from the copy", file=sys.stderr)
+    sys.exit(1)
+if copy["counts"]["id_numbers_readable"] != copy["counts"]["id_numbers"]:
+    print("ID numbers do not decrypt: restore with the SECRET_KEY and FIELD_ENCRYPTION_SALTS "
+          "the portal ran with", file=sys.stderr)
     sys.exit(1)
 print("restore OK: the copy shows the same figures, files and certificates")
 PY

@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://fjx@db:5432/fanjiaxiang .venv/bin/python scripts/portal_figures.py
 
-Counts (students, placements, certificates and the rest), every stored file's size and SHA-256
+Counts (students, placements, certificates and the rest, and the ID numbers the keys in the
+environment decrypt), every stored file's size and SHA-256
 read back through the portal's own storage, and certificates checked on the public /verify/
 page (the first --verify codes in code order, so two databases check the same ones).
 `scripts/backup_restore_check.sh` runs it on a database and on its restored copy and compares.
@@ -50,6 +51,19 @@ def counts() -> dict[str, int]:
     }
 
 
+def id_numbers() -> dict[str, int]:
+    """Encrypted ID numbers, and how many this process's SECRET_KEY and FIELD_ENCRYPTION_SALTS
+    read: a restore without the keys still counts students but cannot read their ID numbers
+    (the encrypted field then hands back the ciphertext)."""
+    kept = Student.objects.filter(id_number__isnull=False)
+    readable = sum(
+        1
+        for number, masked in kept.values_list("id_number", "id_number_masked")
+        if len(number) == 18 and number[-4:] == masked[-4:]
+    )
+    return {"id_numbers": kept.count(), "id_numbers_readable": readable}
+
+
 def files() -> dict[str, str]:
     found = {}
     for name in StoredFile.objects.order_by("name").values_list("name", flat=True):
@@ -76,7 +90,11 @@ def main() -> None:
     parser.add_argument("--verify", type=int, default=100, metavar="N",
                         help="certificates to check on /verify/ (default 100)")  # fmt: skip
     args = parser.parse_args()
-    figures = {"counts": counts(), "files": files(), "verified": verified(args.verify)}
+    figures = {
+        "counts": counts() | id_numbers(),
+        "files": files(),
+        "verified": verified(args.verify),
+    }
     print(json.dumps(figures, ensure_ascii=False, indent=1, sort_keys=True))
 
 

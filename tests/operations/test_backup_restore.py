@@ -67,6 +67,7 @@ def test_a_dump_of_the_seeded_portal_restores_with_the_same_figures_files_and_ce
     counts = dict(re.findall(r"(\w+) (\d+)", result.stdout.split("counts:")[1].splitlines()[0]))
     assert int(counts["students"]) >= 40 and int(counts["placements"]) > 0
     assert int(counts["stored_files"]) >= 5  # the demo's plans and case photos
+    assert counts["id_numbers_readable"] == counts["id_numbers"]  # the keys read them
     certificates = counts["certificates"]
     assert int(certificates) > 0
     assert f"{certificates} of {certificates} in the copy" in result.stdout  # each verifies
