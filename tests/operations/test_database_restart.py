@@ -45,9 +45,10 @@ def _portal(cluster: Cluster, var: Path) -> Iterator[Callable[[str], int]]:
         "DATABASE_URL": cluster.url("portal"),
         "CONN_MAX_AGE": "600",
     }
+    log = var / "gunicorn.log"
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "fanjiaxiang.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=settings.BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
 
     def get(path: str) -> int:
@@ -58,11 +59,14 @@ def _portal(cluster: Cluster, var: Path) -> Iterator[Callable[[str], int]]:
             return error.code
 
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 30
+        while True:
             try:
                 get("/healthz")
                 break
             except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(f"gunicorn did not start:\n{log.read_text()}")
                 time.sleep(0.1)
         yield get
     finally:
