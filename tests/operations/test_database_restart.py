@@ -6,6 +6,7 @@ request after the restart met the dead connection and was a 500 (issue 24)."""
 
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -74,6 +75,30 @@ def _portal(cluster: Cluster, var: Path) -> Iterator[Callable[[str], int]]:
         server.wait(timeout=10)
 
 
+def _during_traffic(get: Callable[[str], int], restart: Callable[[], object]) -> list[int]:
+    """Statuses of the requests sent after `restart` returned, while a client kept asking."""
+    sent: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            at = time.monotonic()
+            try:
+                sent.append((at, get("/posts/")))
+            except OSError:  # a request in flight when the server went: not a page
+                sent.append((at, 0))
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    time.sleep(0.5)
+    restart()
+    back = time.monotonic()
+    time.sleep(1)
+    stop.set()
+    thread.join()
+    return [status for at, status in sent if at > back]
+
+
 def test_the_portal_answers_without_a_server_error_after_postgresql_restarts(db, tmp_path):
     with private_cluster() as cluster:
         cluster.run(
@@ -96,3 +121,9 @@ def test_the_portal_answers_without_a_server_error_after_postgresql_restarts(db,
             assert (get("/healthz"), get("/readyz")) == (200, 503)
             cluster.start()
             assert (get("/readyz"), get("/posts/")) == (200, 200)
+
+            # Restarted during traffic: requests sent once it is back all answer 200.
+            sent_after_restart = _during_traffic(
+                get, restart=lambda: (cluster.stop(), cluster.start())
+            )
+            assert sent_after_restart and set(sent_after_restart) == {200}
