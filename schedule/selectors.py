@@ -176,7 +176,7 @@ def home_standing(user, today: datetime.date | None = None) -> dict | None:
     upcoming = [u for u in own if u.status == UnitMilestone.Status.PENDING and u.due >= today]
     below = []
     if capabilities_for(user).can_see_compliance:
-        done_late = Q(status=UnitMilestone.Status.DONE, overdue_since__isnull=False)
+        finished_late = Q(status=UnitMilestone.Status.DONE, overdue_since__isnull=False)
         counted = (
             in_force.filter(
                 Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
@@ -184,15 +184,15 @@ def home_standing(user, today: datetime.date | None = None) -> dict | None:
             .values("milestone_id")
             .annotate(
                 overdue=Count("pk", filter=Q(status=UnitMilestone.Status.OVERDUE)),
-                done_late=Count("pk", filter=done_late),
+                finished_late=Count("pk", filter=finished_late),
             )
-            .filter(Q(overdue__gt=0) | Q(done_late__gt=0))
+            .filter(Q(overdue__gt=0) | Q(finished_late__gt=0))
             .order_by()
         )
         milestones = programme_year.milestones.in_bulk([row["milestone_id"] for row in counted])
         below = sorted(
             (
-                (milestones[row["milestone_id"]], row["overdue"], row["done_late"])
+                (milestones[row["milestone_id"]], row["overdue"], row["finished_late"])
                 for row in counted
             ),
             key=lambda item: (item[0].due, item[0].pk),
