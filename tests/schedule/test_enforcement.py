@@ -13,13 +13,21 @@ from positions import services as posts
 from positions.models import Post
 from schedule import selectors
 from schedule.enforcement import enforce_calendar
-from schedule.models import CountyQuota, Dispatch, Milestone, ProgrammeYear
+from schedule.models import (
+    CountyQuota,
+    Dispatch,
+    Milestone,
+    ProgrammeYear,
+    year_in_force,
+    years_enforced,
+)
 from schedule.services import (
     extension_grant,
     onboarding_confirm,
     programme_year_create,
     unit_excuse,
 )
+from students import rounds
 from students import services as students
 from students.models import Application
 from tests.factories import HostUnitFactory, PostFactory, region, staff
@@ -275,6 +283,47 @@ def test_without_a_lock_a_late_county_still_selects_and_nothing_is_closed(cal):
     assert (tianhe.status, tianhe.overdue_since, tianhe.done_late) == ("done", day(7, 1), True)
     assert set(again.values()) <= {0}
     assert not AuditEvent.objects.filter(action="calendar.close").exists()
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_matching_round_after_the_selection_deadline_publishes_unless_locked(cal, locked):
+    if locked:
+        lock(cal, "summer_match")
+    s = selection_under_way(cal)
+    with on(day(7, 2)):
+        matching_round = rounds.round_run(actor=None, county=cal.tianhe, season=cal.summer)
+        if locked:
+            with pytest.raises(ValidationError) as refused:
+                rounds.round_publish(actor=None, matching_round=matching_round)
+        else:
+            offers = rounds.round_publish(actor=None, matching_round=matching_round)
+
+    s.applied.refresh_from_db()
+    if locked:
+        assert refusal(refused) == [MATCH_LOCKED]
+        assert s.applied.status == "applied"
+    else:
+        assert offers == 1 and s.applied.status == "offered"
+
+
+def test_the_programme_year_in_force_turns_over_in_april(cal):
+    assert [year_in_force(day(m, d)) for m, d in ((1, 15), (3, 31), (4, 1), (12, 31))] == [
+        2029,
+        2029,
+        2030,
+        2030,
+    ]
+    # The daily run also looks after the year next to it: the next year's plans from January,
+    # the previous year's summary (flagged 4/1) and late units from April.
+    assert years_enforced(day(3, 24)) == (2029, 2030)
+    assert years_enforced(day(4, 1)) == (2029, 2030)
+    # With the next year already made, January still shows the year whose winter is under way.
+    programme_year_create(province=cal.province, year=2031)
+    with on(day(1, 15, year=2031)):
+        january = selectors.current_programme_year(cal.province_staff)
+    with on(day(4, 1, year=2031)):
+        april = selectors.current_programme_year(cal.province_staff)
+    assert (january.year, april.year) == (2030, 2031)
 
 
 def test_a_lock_switched_on_after_the_deadline_closes_at_the_next_run_once(cal):
