@@ -18,6 +18,7 @@ from schedule.models import (
     Milestone,
     Plan,
     ProgrammeYear,
+    Season,
     UnitMilestone,
     year_in_force,
 )
@@ -204,3 +205,35 @@ def home_standing(user, today: datetime.date | None = None) -> dict | None:
         "below": below,
         "today": today,
     }
+
+
+def stage_due(
+    *, season: Season, stage: str, county_id: int, locked_only: bool = False
+) -> datetime.date | None:
+    """The date by which `county_id` is to finish `stage` (posts or match) of `season`: the
+    milestone's date or the county's extension; None when the season has no such milestone in
+    force (or, with `locked_only`, none the province locked)."""
+    milestones = Milestone.objects.filter(
+        season=season, code=f"{season.kind}_{stage}", applies=True
+    )
+    if locked_only:
+        milestones = milestones.filter(hard_lock=True)
+    milestone = milestones.only("pk", "due").first()
+    if milestone is None:
+        return None
+    extended = (
+        UnitMilestone.objects.filter(milestone=milestone, region_id=county_id)
+        .values_list("extended_to", flat=True)
+        .first()
+    )
+    return extended or milestone.due
+
+
+def stage_late_since(
+    *, season, stage: str, county_id: int, today: datetime.date | None = None
+) -> datetime.date | None:
+    """The date `county_id` was to finish `stage` of `season` by, when that date has passed
+    (work done now is late: accepted, and the calendar shows the county 逾期); else None."""
+    today = today or timezone.localdate()
+    due = stage_due(season=season, stage=stage, county_id=county_id)
+    return due if due is not None and today > due else None

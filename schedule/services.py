@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from accounts.notices import notify_many
 from fanjiaxiang.uploads import DOCUMENT, validate_upload
 from positions.models import Region
+from schedule import selectors
 from schedule.models import (
     Milestone,
     Onboarding,
@@ -293,28 +294,6 @@ def _tell_unit(unit: UnitMilestone, text: str) -> None:
 # Locks -----------------------------------------------------------------------------------------
 
 
-def stage_due(
-    *, season: Season, stage: str, county_id: int, locked_only: bool = False
-) -> datetime.date | None:
-    """The date by which `county_id` is to finish `stage` (posts or match) of `season`: the
-    milestone's date or the county's extension; None when the season has no such milestone in
-    force (or, with `locked_only`, none the province locked)."""
-    milestones = Milestone.objects.filter(
-        season=season, code=f"{season.kind}_{stage}", applies=True
-    )
-    if locked_only:
-        milestones = milestones.filter(hard_lock=True)
-    milestone = milestones.only("pk", "due").first()
-    if milestone is None:
-        return None
-    extended = (
-        UnitMilestone.objects.filter(milestone=milestone, region_id=county_id)
-        .values_list("extended_to", flat=True)
-        .first()
-    )
-    return extended or milestone.due
-
-
 LOCK_MESSAGES = {
     "posts": gettext_lazy("%(season)s岗位发布已于 %(due)s 截止，如需延期请联系团省委。"),
     "match": gettext_lazy("%(season)s选拔录用已于 %(due)s 截止，不能再报名、录用或确认。"),
@@ -328,7 +307,7 @@ def stage_check_open(*, season: Season, stage: str, county_id: int, today=None) 
     flagged 逾期 by the calendar. Only a milestone the province locked (`hard_lock`) refuses
     work after the county's date (its extension included)."""
     today = today or timezone.localdate()
-    due = stage_due(season=season, stage=stage, county_id=county_id, locked_only=True)
+    due = selectors.stage_due(season=season, stage=stage, county_id=county_id, locked_only=True)
     if due is not None and today > due:
         raise ValidationError(
             str(LOCK_MESSAGES[stage]) % {"season": season, "due": f"{due:%Y年%m月%d日}"}

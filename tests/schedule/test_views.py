@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Notice, Role
 from schedule.models import Milestone, Plan, UnitMilestone
 from tests.factories import region, staff
-from tests.schedule.support import day, on, run, standing
+from tests.schedule.support import day, on, run, standing, summer_post
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
 
@@ -239,3 +239,20 @@ def test_home_pages_of_other_roles_say_nothing_about_the_calendar(client, cal):
         html = _as(client, host).get(reverse("home")).content.decode()
         anonymous = client.logout() or client.get(reverse("home")).content.decode()
     assert "工作日程" not in html and "工作日程" not in anonymous
+
+
+def test_a_county_publishing_after_its_posts_date_is_told_it_shows_late(client, cal):
+    draft = summer_post(cal, "th", status="draft", published_at=None)
+    on_time = summer_post(cal, "th", status="draft", published_at=None)
+    _as(client, cal.th_staff)
+    with on(day(5, 30)):
+        early = client.post(reverse("positions:post_publish", args=[on_time.pk]), follow=True)
+    with on(day(6, 2)):
+        late = client.post(reverse("positions:post_publish", args=[draft.pk]), follow=True)
+
+    assert "岗位已发布" in early.content.decode() and "逾期" not in early.content.decode()
+    html = late.content.decode()
+    assert "岗位已发布，学生现在可以搜索到它。" in html
+    assert "本季岗位发布已于 2030年05月31日 截止，本单位在工作日程中显示为逾期。" in html
+    draft.refresh_from_db()
+    assert draft.status == "published"
