@@ -159,6 +159,7 @@ class AuditEventAction(models.TextChoices):
     EXTENSION_GRANT = "calendar.extend", _("批准节点延期")
     MILESTONE_EXCUSE = "calendar.excuse", _("豁免工作节点")
     SELECTION_CLOSE = "calendar.close", _("选拔截止关闭意向")
+    CALENDAR_LOCK = "calendar.lock", _("设置截止后锁定")
     PLAN_SUBMIT = "plan.submit", _("提交实施方案")
     PLAN_APPROVE = "plan.approve", _("审核通过实施方案")
     PLAN_RETURN = "plan.return", _("退回实施方案")

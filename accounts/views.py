@@ -23,6 +23,7 @@ from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
 from fanjiaxiang.views import paginate
 from positions.selectors import host_units_for_user, posts_for_user, region_children
+from schedule.selectors import home_standing
 
 
 def _require_account_manager(user) -> None:
@@ -140,6 +141,7 @@ def home(request):
             **{s: Count("pk", filter=Q(status=s)) for s in ("draft", "published", "closed")}
         )
         context["host_unit_count"] = host_units_for_user(user).count()
+    context["standing"] = home_standing(user) if user.is_authenticated else None
     return render(request, "home.html", context)
 
 

@@ -16,6 +16,7 @@ STATE_LABELS = {
 }
 STATUS_LABELS = {
     "done": _("已完成"),
+    "done_late": _("逾期完成"),
     "overdue": _("已逾期"),
     "pending": _("未完成"),
     "excused": _("已豁免"),

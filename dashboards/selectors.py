@@ -8,7 +8,19 @@ standings, each grouped in the database or read as one row per county.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from dashboards.models import FUNNEL, CountySeasonStats
 from positions.models import Region
-from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone
+from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone, year_in_force
 
 NATIONAL = "national"
 DASHBOARD_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
@@ -79,8 +91,7 @@ def _province_of(region: Region) -> Region:
 
 def default_year(years: list[int], today: datetime.date | None = None) -> int | None:
     """The programme year in force (it runs from April to the next March), else the latest."""
-    today = today or timezone.localdate()
-    in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
+    in_force = year_in_force(today or timezone.localdate())
     return in_force if in_force in years else (years[0] if years else None)
 
 
@@ -264,8 +275,8 @@ MATRIX_KEY = {
 
 
 def _milestone_matrix(region, year, children):
-    """Units below the region × milestones: how many units are done, overdue, pending or
-    excused in each cell. The region's own row (本级) comes first where it has milestones."""
+    """Units below the region × milestones: how many units are done (on time or late),
+    overdue, pending or excused in each cell. The region's own row (本级) comes first where it has milestones."""
     level = region.level if region else None
     keys = MATRIX_KEY[level]
     units = UnitMilestone.objects.filter(
@@ -279,21 +290,27 @@ def _milestone_matrix(region, year, children):
         *[When(region__level=lvl, then=F(path)) for lvl, path in keys.items()],
         output_field=IntegerField(),
     )
+    # A unit done after being flagged counts as 逾期完成, apart from those done on time.
+    standing = Case(
+        When(status="done", overdue_since__isnull=False, then=Value("done_late")),
+        default=F("status"),
+        output_field=CharField(),
+    )
     cells: dict[tuple, dict] = {}
     codes = set()
     for found in (
         units.filter(region__level__in=list(keys))
-        .annotate(unit_key=key)
-        .values("unit_key", "milestone__code", "status")
+        .annotate(unit_key=key, standing=standing)
+        .values("unit_key", "milestone__code", "standing")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         codes.add(found["milestone__code"])
         cell = cells.setdefault(
             (found["unit_key"], found["milestone__code"]),
-            {"done": 0, "overdue": 0, "pending": 0, "excused": 0},
+            {"done": 0, "done_late": 0, "overdue": 0, "pending": 0, "excused": 0},
         )
-        cell[found["status"]] += found["n"]
+        cell[found["standing"]] += found["n"]
     milestones = [(code, label) for code, label in Milestone.Code.choices if code in codes]
     rows = []
     heads = [(region, _("本级"))] if region is not None and level != "county" else []

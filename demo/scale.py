@@ -100,10 +100,10 @@ def seed_scale(
 
 def _programme_years(today: datetime.date) -> dict[int, dict[str, Season]]:
     """Province id → {kind: season} for the demo year, made by the schedule service if new."""
-    year, shift = demo_year(today)
+    year = demo_year(today)
     seasons: dict[int, dict[str, Season]] = {}
     for province in Region.objects.filter(level="province").order_by("code"):
-        programme_year = programme_year_create(province=province, year=year, shift_days=shift)
+        programme_year = programme_year_create(province=province, year=year)
         seasons[province.pk] = {s.kind: s for s in programme_year.seasons.all()}
     return seasons
 

@@ -1,6 +1,10 @@
-"""The demo's calendar: the demo year is placed so that today is three days before the winter
-posts deadline, whatever today is, and the four demo counties stand where a new user learns the
-most: 越秀 on time, 天河 with an extension, 梅县 overdue, 虎门 being reminded."""
+"""The demo's calendar on the seed's real dates: the demo year is the programme year in force
+today (schedule.models.year_in_force) on the template's dates, nothing shifted. Whatever the
+day, the four demo counties tell the calendar's stories: 越秀 on time (plan approved by
+gz_city), 天河 with an extension for its plan and reminded of its new date, 梅县 overdue
+(neither plan nor onboarding; mz_city was told the day after each date), 虎门 with its plan
+done late (逾期完成, waiting for dg_city's review) and its winter posts still drafts: reminded
+before 11/30, overdue after it, and still able to publish."""
 
 import datetime
 
@@ -10,16 +14,28 @@ from accounts.models import User
 from positions.models import Region
 from schedule import services
 from schedule.enforcement import enforce_calendar
-from schedule.models import Milestone, Onboarding, Plan, ProgrammeYear, UnitMilestone
+from schedule.models import Milestone, Onboarding, Plan, ProgrammeYear, UnitMilestone, year_in_force
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# 天河区's plan is due this many days after the day the demo is seeded.
+EXTENSION_DAYS = 5
 
 
-def demo_year(today: datetime.date) -> tuple[int, int]:
-    """(year, shift in days) so that the year's winter posts deadline falls three days ahead."""
-    target = today + datetime.timedelta(days=3)
-    year = min((today.year - 1, today.year), key=lambda y: abs(datetime.date(y, 11, 30) - target))
-    return year, (target - datetime.date(year, 11, 30)).days
+def demo_year(today: datetime.date) -> int:
+    """The demo's programme year: the one in force today, on the template's own dates."""
+    return year_in_force(today)
+
+
+def enforcement_days(programme_year: ProgrammeYear, today: datetime.date) -> list[datetime.date]:
+    """The days the nightly run would have acted on so far: the day after each date passed
+    (so a late unit is flagged from its real date and its city told then), four days ago
+    (the seven-day reminders) and today."""
+    passed = {
+        due + datetime.timedelta(days=1)
+        for due in programme_year.milestones.filter(applies=True).values_list("due", flat=True)
+        if due < today
+    }
+    return sorted(passed | {today - datetime.timedelta(days=4), today})
 
 
 def seed_calendar(*, programme_year: ProgrammeYear, today: datetime.date) -> None:
@@ -37,20 +53,25 @@ def seed_calendar(*, programme_year: ProgrammeYear, today: datetime.date) -> Non
             comment="方案内容完整，同意实施。",
             actor=User.objects.get(username="gz_city"),
         )
-    _plan(programme_year, humen, User.objects.get(username="humen"))  # waiting for 东莞's review
+    # The plans' date (3/31) has always passed in the year in force: the day after it, 天河,
+    # 虎门 and 梅县 were flagged and their cities told; 虎门 then submitted (逾期完成, waiting
+    # for 东莞's review) and 天河 was given more time.
     plan = programme_year.milestones.get(code=Milestone.Code.PLAN)
-    services.unit_milestones_ensure(milestone=plan)
+    if plan.due < today:
+        enforce_calendar(
+            day=plan.due + datetime.timedelta(days=1), province=programme_year.province
+        )
+    _plan(programme_year, humen, User.objects.get(username="humen"))
     unit = UnitMilestone.objects.get(milestone=plan, region=tianhe)
     if unit.extended_to is None and unit.status != UnitMilestone.Status.DONE:
         services.extension_grant(
             unit=unit,
-            new_due=today + datetime.timedelta(days=5),
+            new_due=today + datetime.timedelta(days=EXTENSION_DAYS),
             reason="区团委换届，新班子重新研究实施方案",
             actor=province,
             today=today,
         )
-    # Four days ago the seven-day reminders went out; today the three-day ones and the rest.
-    for day in (today - datetime.timedelta(days=4), today):
+    for day in enforcement_days(programme_year, today):
         enforce_calendar(day=day, province=programme_year.province)
 
 

@@ -13,6 +13,7 @@ from positions import selectors, services
 from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
 from schedule.models import Season
+from schedule.selectors import stage_late_since
 
 PAGE_SIZE = 20
 
@@ -224,12 +225,24 @@ def _post_action(service, done_message):
         require_write(access.can_write)
         with refusals_as_messages(request):
             service(post=post, actor=request.user)
-            messages.success(request, done_message())
+            messages.success(request, done_message(post))
         return redirect("positions:post_detail", pk=post.pk)
 
     return view
 
 
-post_publish = _post_action(services.post_publish, lambda: _("岗位已发布，学生现在可以搜索到它。"))
-post_close = _post_action(services.post_close, lambda: _("岗位已结束招募。"))
-post_cancel = _post_action(services.post_cancel, lambda: _("岗位已撤销。"))
+def _published(post) -> str:
+    """Published; past the county's posts date it is still published, and the county told
+    that the calendar shows it late (the dates are completion dates, not gates)."""
+    text = _("岗位已发布，学生现在可以搜索到它。")
+    late = stage_late_since(season=post.season, stage="posts", county_id=post.host_unit.county_id)
+    if late:
+        text += _("本季岗位发布已于 %(due)s 截止，本单位在工作日程中显示为逾期。") % {
+            "due": f"{late:%Y年%m月%d日}"
+        }
+    return text
+
+
+post_publish = _post_action(services.post_publish, _published)
+post_close = _post_action(services.post_close, lambda post: _("岗位已结束招募。"))
+post_cancel = _post_action(services.post_cancel, lambda post: _("岗位已撤销。"))

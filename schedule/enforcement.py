@@ -1,7 +1,7 @@
 """What the calendar does each day (`enforce_calendar --date D` and the daily beat task).
 
-For every milestone of the programme years in force: at a selection deadline close what is
-still open, mark units done by the milestone's rule, remind units not done 7, 3 and 1 days
+For every milestone of the programme years in force: at the deadline of a selection milestone
+the province locked (Milestone.hard_lock) close what is still open, mark units done by the milestone's rule, remind units not done 7, 3 and 1 days
 before their due date, and flag units overdue the day after and tell the level above. Then
 bring each county's quota figures up to date.
 
@@ -33,7 +33,15 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record_many
 from accounts.notices import notify_many
 from positions.models import Post, Region
-from schedule.models import CountyQuota, Dispatch, Milestone, Onboarding, Plan, ProgrammeYear
+from schedule.models import (
+    CountyQuota,
+    Dispatch,
+    Milestone,
+    Onboarding,
+    Plan,
+    ProgrammeYear,
+    years_enforced,
+)
 from schedule.models import UnitMilestone as Unit
 from schedule.services import staff_of, unit_milestones_ensure
 from students.models import Application, Placement
@@ -52,7 +60,7 @@ def run_time(day: datetime.date) -> datetime.datetime:
 def enforce_calendar(*, day: datetime.date, province: Region | None = None) -> Counter:
     """Everything the calendar asks for on `day`; returns what was done, for the command."""
     done: Counter = Counter()
-    years = ProgrammeYear.objects.filter(year__in=(day.year - 1, day.year))
+    years = ProgrammeYear.objects.filter(year__in=years_enforced(day))
     if province is not None:
         years = years.filter(province=province)
     for programme_year in years:
@@ -76,7 +84,9 @@ def milestone_enforce(*, milestone_id: int, day: datetime.date) -> Counter:
     run = _Run(milestone, day)
     # Closing first: a county whose selection the deadline closes may be done by it, and a
     # status read before the closing is one the next run of the same day would overturn.
-    if milestone.stage == "match":
+    # Only a locked selection closes: otherwise the county may still decide after its date,
+    # flagged overdue until it has.
+    if milestone.stage == "match" and milestone.hard_lock:
         run.lock(_to_close(milestone, day))
     counts = Counter(done=_mark_done(milestone, now))
     run.tell(_to_tell(milestone, day))

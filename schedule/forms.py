@@ -36,13 +36,23 @@ class CalendarForm(forms.Form):
             self.fields[f"milestone_{milestone.pk}_applies"] = forms.BooleanField(
                 label=_("本年度开展"), required=False, initial=milestone.applies
             )
+            if milestone.lockable:
+                self.fields[f"milestone_{milestone.pk}_hard_lock"] = forms.BooleanField(
+                    label=_("截止后锁定"), required=False, initial=milestone.hard_lock
+                )
 
     def settings_rows(self):
         return [self[name] for name in ("quota_per_county", "max_preferences", "offer_reply_days")]
 
     def milestone_rows(self):
+        """(milestone, due, applies, hard_lock or None where the milestone cannot lock)."""
         return [
-            (m, self[f"milestone_{m.pk}_due"], self[f"milestone_{m.pk}_applies"])
+            (
+                m,
+                self[f"milestone_{m.pk}_due"],
+                self[f"milestone_{m.pk}_applies"],
+                self[f"milestone_{m.pk}_hard_lock"] if m.lockable else None,
+            )
             for m in self.milestones
         ]
 
@@ -63,7 +73,11 @@ class CalendarForm(forms.Form):
                 for s in self.seasons
             },
             "milestones": {
-                m.pk: (data[f"milestone_{m.pk}_due"], data[f"milestone_{m.pk}_applies"])
+                m.pk: (
+                    data[f"milestone_{m.pk}_due"],
+                    data[f"milestone_{m.pk}_applies"],
+                    bool(data.get(f"milestone_{m.pk}_hard_lock")),
+                )
                 for m in self.milestones
             },
         }

@@ -7,6 +7,27 @@ from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.models import Reviewed
 
+# The stages whose milestone a province may lock at its date (Milestone.hard_lock).
+LOCKABLE_STAGES = ("posts", "match")
+
+
+def year_in_force(day: datetime.date) -> int:
+    """The programme year in force on `day`, the one answer every page, task and the demo use.
+
+    A year runs from April, when the previous year's summary (3/31) is due, to the next March
+    (its winter practice and its own summary): on 2027-01-15 the 2026 year is in force, on
+    2027-04-10 the 2027 year. Its plans (3/31) are prepared in the March before, while the
+    previous year is still in force; the calendar run looks after both (years_enforced)."""
+    return day.year if day >= datetime.date(day.year, 4, 1) else day.year - 1
+
+
+def years_enforced(day: datetime.date) -> tuple[int, int]:
+    """The programme years whose calendar the daily run enforces on `day`: the year in force
+    and, from January, the next one (its plans are due 3/31, reminders from 3/24), or, from
+    April, the previous one (flagged the day after its summary; its late units may finish)."""
+    year = year_in_force(day)
+    return (year, year + 1) if day.month < 4 else (year - 1, year)
+
 
 class ProgrammeYear(models.Model):
     """A province's programme year: its settings, seasons and calendar of milestones."""
@@ -110,6 +131,16 @@ class Milestone(models.Model):
         default=True,
         help_text=_("例如只开展寒假（春节）实践的省份，可把暑期节点设为不开展。"),
     )
+    # Seed 000's dates say by when work is to be done (…前完成): late work is flagged, not
+    # refused. A province may still lock a posts or selection milestone at its date.
+    hard_lock = models.BooleanField(
+        _("截止后锁定"),
+        default=False,
+        help_text=_(
+            "勾选后，截止日期（或单位的延期日期）过后不能再发布该季岗位，或不能再报名、录用、"
+            "确认，未决的意向和录用在截止次日关闭。不勾选时逾期仍可办理，只标记逾期。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("工作节点")
@@ -117,10 +148,20 @@ class Milestone(models.Model):
         ordering = ["due", "id"]
         constraints = [
             models.UniqueConstraint(fields=["programme_year", "code"], name="milestone_unique"),
+            # Only posts and selection have work a date can lock.
+            models.CheckConstraint(
+                condition=Q(hard_lock=False)
+                | Q(code__in=["summer_posts", "summer_match", "winter_posts", "winter_match"]),
+                name="milestone_hard_lock_only_posts_or_selection",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}（{self.due:%m月%d日}）"
+
+    @property
+    def lockable(self) -> bool:
+        return self.stage in LOCKABLE_STAGES
 
     @property
     def levels(self) -> tuple[str, ...]:

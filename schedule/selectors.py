@@ -4,6 +4,7 @@ writes dates, extensions and excuses; the level directly above reviews plans."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +13,15 @@ from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
 from positions.models import Region
-from schedule.models import CountyQuota, Milestone, Plan, ProgrammeYear, UnitMilestone
+from schedule.models import (
+    CountyQuota,
+    Milestone,
+    Plan,
+    ProgrammeYear,
+    Season,
+    UnitMilestone,
+    year_in_force,
+)
 
 CALENDAR_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 
@@ -50,9 +59,7 @@ def current_programme_year(user, year: str | None = None) -> ProgrammeYear | Non
     if year:
         number = year_param(year)
         return get_object_or_404(years, year=number) if number is not None else None
-    today = timezone.localdate()
-    in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
-    return years.filter(year=in_force).first() or years.first()
+    return years.filter(year=year_in_force(timezone.localdate())).first() or years.first()
 
 
 def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:
@@ -148,3 +155,85 @@ def plans_to_review(user, programme_year: ProgrammeYear):
 
 def milestone_codes() -> list:
     return list(Milestone.Code)
+
+
+def home_standing(user, today: datetime.date | None = None) -> dict | None:
+    """What a committee's home page says about the calendar of the year in force: its own
+    milestones that are late (逾期) or were done late (逾期完成), its next date, and for a city
+    or the province how many units below are late on each milestone. None for other roles."""
+    if user.role not in CALENDAR_ROLES or user.region_id is None:
+        return None
+    today = today or timezone.localdate()
+    programme_year = ProgrammeYear.objects.filter(
+        province=user_province(user), year=year_in_force(today)
+    ).first()
+    if programme_year is None:
+        return None
+    in_force = UnitMilestone.objects.filter(
+        milestone__programme_year=programme_year, milestone__applies=True
+    ).select_related("milestone")
+    own = list(in_force.filter(region_id=user.region_id).order_by("milestone__due", "pk"))
+    late = [u for u in own if u.status == UnitMilestone.Status.OVERDUE or u.done_late]
+    upcoming = [u for u in own if u.status == UnitMilestone.Status.PENDING and u.due >= today]
+    below = []
+    if capabilities_for(user).can_see_compliance:
+        finished_late = Q(status=UnitMilestone.Status.DONE, overdue_since__isnull=False)
+        counted = (
+            in_force.filter(
+                Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
+            )
+            .values("milestone_id")
+            .annotate(
+                overdue=Count("pk", filter=Q(status=UnitMilestone.Status.OVERDUE)),
+                finished_late=Count("pk", filter=finished_late),
+            )
+            .filter(Q(overdue__gt=0) | Q(finished_late__gt=0))
+            .order_by()
+        )
+        milestones = programme_year.milestones.in_bulk([row["milestone_id"] for row in counted])
+        below = sorted(
+            (
+                (milestones[row["milestone_id"]], row["overdue"], row["finished_late"])
+                for row in counted
+            ),
+            key=lambda item: (item[0].due, item[0].pk),
+        )
+    return {
+        "programme_year": programme_year,
+        "late": late,
+        "next": min(upcoming, key=lambda u: u.due) if upcoming else None,
+        "below": below,
+        "today": today,
+    }
+
+
+def stage_due(
+    *, season: Season, stage: str, county_id: int, locked_only: bool = False
+) -> datetime.date | None:
+    """The date by which `county_id` is to finish `stage` (posts or match) of `season`: the
+    milestone's date or the county's extension; None when the season has no such milestone in
+    force (or, with `locked_only`, none the province locked)."""
+    milestones = Milestone.objects.filter(
+        season=season, code=f"{season.kind}_{stage}", applies=True
+    )
+    if locked_only:
+        milestones = milestones.filter(hard_lock=True)
+    milestone = milestones.only("pk", "due").first()
+    if milestone is None:
+        return None
+    extended = (
+        UnitMilestone.objects.filter(milestone=milestone, region_id=county_id)
+        .values_list("extended_to", flat=True)
+        .first()
+    )
+    return extended or milestone.due
+
+
+def stage_late_since(
+    *, season, stage: str, county_id: int, today: datetime.date | None = None
+) -> datetime.date | None:
+    """The date `county_id` was to finish `stage` of `season` by, when that date has passed
+    (work done now is late: accepted, and the calendar shows the county 逾期); else None."""
+    today = today or timezone.localdate()
+    due = stage_due(season=season, stage=stage, county_id=county_id)
+    return due if due is not None and today > due else None

@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from accounts.notices import notify_many
 from fanjiaxiang.uploads import DOCUMENT, validate_upload
 from positions.models import Region
+from schedule import selectors
 from schedule.models import (
     Milestone,
     Onboarding,
@@ -53,10 +54,9 @@ def programme_year_create(
     year: int,
     quota_per_county: int = 50,
     max_preferences: int = 3,
-    shift_days: int = 0,
 ) -> ProgrammeYear:
     """A programme year on the Guangdong template: summer 7/1–8/31, winter next 1/1–end of Feb,
-    and the milestones of DESIGN.md. `shift_days` moves every date (the demo uses it).
+    and the milestones of DESIGN.md.
 
     Idempotent: asking again for the same province and year returns the existing one.
     """
@@ -66,14 +66,13 @@ def programme_year_create(
         defaults={"quota_per_county": quota_per_county, "max_preferences": max_preferences},
     )
     if created:
-        shift = datetime.timedelta(days=shift_days)
         february_ends = calendar.monthrange(year + 1, 2)[1]
         seasons = {
             kind: Season.objects.create(
                 programme_year=programme_year,
                 kind=kind,
-                practice_starts=starts + shift,
-                practice_ends=ends + shift,
+                practice_starts=starts,
+                practice_ends=ends,
             )
             for kind, starts, ends in (
                 (Season.Kind.SUMMER, datetime.date(year, 7, 1), datetime.date(year, 8, 31)),
@@ -84,20 +83,18 @@ def programme_year_create(
                 ),
             )
         }
-        milestones_create(programme_year=programme_year, seasons=seasons, shift=shift)
+        milestones_create(programme_year=programme_year, seasons=seasons)
     return programme_year
 
 
-def milestones_create(
-    *, programme_year: ProgrammeYear, seasons: dict, shift=datetime.timedelta()
-) -> None:
+def milestones_create(*, programme_year: ProgrammeYear, seasons: dict) -> None:
     Milestone.objects.bulk_create(
         [
             Milestone(
                 programme_year=programme_year,
                 code=code,
                 season=seasons.get(kind) if kind else None,
-                due=due + shift,
+                due=due,
             )
             for code, kind, due in calendar_template(programme_year.year)
         ],
@@ -111,10 +108,11 @@ def calendar_update(
     programme_year: ProgrammeYear,
     settings: dict,
     seasons: dict[int, tuple[datetime.date, datetime.date]],
-    milestones: dict[int, tuple[datetime.date, bool]],
+    milestones: dict[int, tuple[datetime.date, bool, bool]],
     actor: User,
 ) -> ProgrammeYear:
-    """The province edits its year: settings, practice windows and milestone dates, together.
+    """The province edits its year: settings, practice windows and milestone dates, together,
+    and per posts or selection milestone whether its date locks (截止后锁定, audited apart).
 
     Dates must follow the programme's order within each season (posts ≤ selection ≤ practice
     start; practice end as the practice milestone), so a typo cannot lock a season early."""
@@ -123,18 +121,30 @@ def calendar_update(
         setattr(programme_year, name, settings[name])
     programme_year.full_clean()
     programme_year.save()
-    changed = []
+    changed, locks = [], []
     for season in programme_year.seasons.all():
         season.practice_starts, season.practice_ends = seasons[season.pk]
         season.full_clean()
         season.save()
     for milestone in programme_year.milestones.select_related("season"):
-        old = (milestone.due, milestone.applies)
-        milestone.due, milestone.applies = milestones[milestone.pk]
-        if old != (milestone.due, milestone.applies):
+        old = (milestone.due, milestone.applies, milestone.hard_lock)
+        milestone.due, milestone.applies, hard_lock = milestones[milestone.pk]
+        milestone.hard_lock = hard_lock and milestone.lockable
+        if old[:2] != (milestone.due, milestone.applies):
             changed.append(milestone)
-            milestone.save(update_fields=["due", "applies"])
+        if old[2] != milestone.hard_lock:
+            locks.append(milestone)
+        if old != (milestone.due, milestone.applies, milestone.hard_lock):
+            milestone.save(update_fields=["due", "applies", "hard_lock"])
     _check_order(programme_year)
+    for milestone in locks:
+        audit_record(
+            Action.CALENDAR_LOCK,
+            target=milestone,
+            region=programme_year.province,
+            data={"milestone": milestone.code, "hard_lock": milestone.hard_lock},
+            actor=actor,
+        )
     audit_record(
         Action.CALENDAR_UPDATE,
         target=programme_year,
@@ -284,24 +294,6 @@ def _tell_unit(unit: UnitMilestone, text: str) -> None:
 # Locks -----------------------------------------------------------------------------------------
 
 
-def stage_due(*, season: Season, stage: str, county_id: int) -> datetime.date | None:
-    """The last day `county_id` may act at `stage` (posts or match) of `season`: the milestone's
-    date or the county's extension; None when the season has no such milestone in force."""
-    milestone = (
-        Milestone.objects.filter(season=season, code=f"{season.kind}_{stage}", applies=True)
-        .only("pk", "due")
-        .first()
-    )
-    if milestone is None:
-        return None
-    extended = (
-        UnitMilestone.objects.filter(milestone=milestone, region_id=county_id)
-        .values_list("extended_to", flat=True)
-        .first()
-    )
-    return extended or milestone.due
-
-
 LOCK_MESSAGES = {
     "posts": gettext_lazy("%(season)s岗位发布已于 %(due)s 截止，如需延期请联系团省委。"),
     "match": gettext_lazy("%(season)s选拔录用已于 %(due)s 截止，不能再报名、录用或确认。"),
@@ -309,9 +301,13 @@ LOCK_MESSAGES = {
 
 
 def stage_check_open(*, season: Season, stage: str, county_id: int, today=None) -> None:
-    """Refuse an action at `stage` after the county's deadline: the lock every service asks."""
+    """The lock every service asks before a post is published or a selection step is taken.
+
+    The notice's dates are completion dates: work after them is accepted and the county is
+    flagged 逾期 by the calendar. Only a milestone the province locked (`hard_lock`) refuses
+    work after the county's date (its extension included)."""
     today = today or timezone.localdate()
-    due = stage_due(season=season, stage=stage, county_id=county_id)
+    due = selectors.stage_due(season=season, stage=stage, county_id=county_id, locked_only=True)
     if due is not None and today > due:
         raise ValidationError(
             str(LOCK_MESSAGES[stage]) % {"season": season, "due": f"{due:%Y年%m月%d日}"}

@@ -10,8 +10,6 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
   reads them (staff of every level, host units, universities, and students by home county).
 """
 
-import datetime
-
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Value
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
@@ -22,7 +20,7 @@ from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
 from positions.models import Region
-from schedule.models import ProgrammeYear
+from schedule.models import ProgrammeYear, year_in_force
 from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
 
 SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
@@ -65,9 +63,7 @@ def programme_year_for_user(user, year: str | None = None) -> ProgrammeYear | No
         if number is None:
             raise Http404
         return get_object_or_404(years, year=number)
-    today = timezone.localdate()
-    in_force = today.year if today >= datetime.date(today.year, 4, 1) else today.year - 1
-    return years.filter(year=in_force).first() or years.first()
+    return years.filter(year=year_in_force(timezone.localdate())).first() or years.first()
 
 
 def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:

@@ -13,13 +13,21 @@ from positions import services as posts
 from positions.models import Post
 from schedule import selectors
 from schedule.enforcement import enforce_calendar
-from schedule.models import CountyQuota, Dispatch, Milestone, ProgrammeYear
+from schedule.models import (
+    CountyQuota,
+    Dispatch,
+    Milestone,
+    ProgrammeYear,
+    year_in_force,
+    years_enforced,
+)
 from schedule.services import (
     extension_grant,
     onboarding_confirm,
     programme_year_create,
     unit_excuse,
 )
+from students import rounds
 from students import services as students
 from students.models import Application
 from tests.factories import HostUnitFactory, PostFactory, region, staff
@@ -48,6 +56,13 @@ def reminder(days: int, due: str = "05月31日", milestone: str = POSTS) -> str:
 
 def refusal(error: pytest.ExceptionInfo) -> list[str]:
     return error.value.messages
+
+
+def lock(cal, *codes: str) -> None:
+    """The province ticks 截止后锁定 for these milestones (off by default)."""
+    Milestone.objects.filter(programme_year=cal.programme_year, code__in=codes).update(
+        hard_lock=True
+    )
 
 
 # Reminders -------------------------------------------------------------------------------------
@@ -222,10 +237,113 @@ def test_an_extension_must_end_after_the_original_due_date(cal):
     assert standing(cal.m["summer_posts"], cal.tianhe).extended_to is None
 
 
+# Late work: the dates are completion dates ---------------------------------------------------
+
+
+def test_without_a_lock_a_late_county_still_publishes_and_is_shown_done_late(cal):
+    draft = summer_post(cal, "th", status=Post.Status.DRAFT, published_at=None)
+    run(day(6, 1))
+    assert standing(cal.m["summer_posts"], cal.tianhe).status == "overdue"
+
+    with on(day(6, 8)):
+        posts.post_publish(actor=None, post=draft)
+        created = posts.post_create(
+            actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+        )
+    run(day(6, 9))
+    run(day(6, 9))
+
+    draft.refresh_from_db()
+    assert draft.status == Post.Status.PUBLISHED and created.pk is not None
+    tianhe = standing(cal.m["summer_posts"], cal.tianhe)
+    assert (tianhe.status, tianhe.overdue_since, tianhe.done_late) == ("done", day(6, 1), True)
+    assert len(texts(cal.gz_staff, POSTS)) == 1  # the city was told once, on 6/1
+
+
+def test_without_a_lock_a_late_county_still_selects_and_nothing_is_closed(cal):
+    s = selection_under_way(cal)
+    assert run(day(7, 1))["applications_closed"] == 0
+    assert standing(cal.m["summer_match"], cal.tianhe).status == "overdue"
+    [digest] = texts(cal.gz_staff, "暑期选拔录用")
+    assert "天河区" in digest
+
+    with on(day(7, 2)):
+        late = students.application_submit(actor=None, student=student_of(cal.tianhe), post=s.post)
+        students.application_shortlist(actor=None, application=s.applied)
+        students.offer_confirm(actor=None, application=s.offer)
+        for application in (s.applied, late):
+            students.application_offer(actor=None, application=application)
+            students.offer_confirm(actor=None, application=application)
+    run(day(7, 3))
+    again = run(day(7, 3))
+
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {"confirmed"}
+    tianhe = standing(cal.m["summer_match"], cal.tianhe)
+    assert (tianhe.status, tianhe.overdue_since, tianhe.done_late) == ("done", day(7, 1), True)
+    assert set(again.values()) <= {0}
+    assert not AuditEvent.objects.filter(action="calendar.close").exists()
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_matching_round_after_the_selection_deadline_publishes_unless_locked(cal, locked):
+    if locked:
+        lock(cal, "summer_match")
+    s = selection_under_way(cal)
+    with on(day(7, 2)):
+        matching_round = rounds.round_run(actor=None, county=cal.tianhe, season=cal.summer)
+        if locked:
+            with pytest.raises(ValidationError) as refused:
+                rounds.round_publish(actor=None, matching_round=matching_round)
+        else:
+            offers = rounds.round_publish(actor=None, matching_round=matching_round)
+
+    s.applied.refresh_from_db()
+    if locked:
+        assert refusal(refused) == [MATCH_LOCKED]
+        assert s.applied.status == "applied"
+    else:
+        assert offers == 1 and s.applied.status == "offered"
+
+
+def test_the_programme_year_in_force_turns_over_in_april(cal):
+    assert [year_in_force(day(m, d)) for m, d in ((1, 15), (3, 31), (4, 1), (12, 31))] == [
+        2029,
+        2029,
+        2030,
+        2030,
+    ]
+    # The daily run also looks after the year next to it: the next year's plans from January,
+    # the previous year's summary (flagged 4/1) and late units from April.
+    assert years_enforced(day(3, 24)) == (2029, 2030)
+    assert years_enforced(day(4, 1)) == (2029, 2030)
+    # With the next year already made, January still shows the year whose winter is under way.
+    programme_year_create(province=cal.province, year=2031)
+    with on(day(1, 15, year=2031)):
+        january = selectors.current_programme_year(cal.province_staff)
+    with on(day(4, 1, year=2031)):
+        april = selectors.current_programme_year(cal.province_staff)
+    assert (january.year, april.year) == (2030, 2031)
+
+
+def test_a_lock_switched_on_after_the_deadline_closes_at_the_next_run_once(cal):
+    s = selection_under_way(cal)
+    run(day(7, 1))
+    lock(cal, "summer_match")
+
+    first = run(day(7, 2))
+    second = run(day(7, 2))
+
+    assert (first["applications_closed"], second["applications_closed"]) == (2, 0)
+    s.applied.refresh_from_db()
+    assert s.applied.status == "rejected"
+
+
 # Locks: posts ----------------------------------------------------------------------------------
 
 
-def test_after_the_posts_deadline_counties_can_neither_create_nor_publish_summer_posts(cal):
+def test_after_a_locked_posts_deadline_counties_can_neither_create_nor_publish_posts(cal):
+    lock(cal, "summer_posts", "winter_posts")
     draft = summer_post(cal, "th", status=Post.Status.DRAFT, published_at=None)
     with on(day(5, 31)):  # the deadline day itself is still open
         posts.post_create(
@@ -252,7 +370,8 @@ def test_after_the_posts_deadline_counties_can_neither_create_nor_publish_summer
     assert winter.pk is not None  # the winter season's posts are still open
 
 
-def test_a_county_with_an_extension_may_still_publish_after_the_posts_deadline(cal):
+def test_a_county_with_an_extension_may_still_publish_after_the_locked_posts_deadline(cal):
+    lock(cal, "summer_posts")
     draft = summer_post(cal, "th", status=Post.Status.DRAFT, published_at=None)
     late = summer_post(cal, "th", status=Post.Status.DRAFT, published_at=None)
     with on(day(6, 2)):
@@ -279,7 +398,8 @@ def test_a_county_with_an_extension_may_still_publish_after_the_posts_deadline(c
     ]
 
 
-def test_a_published_post_cannot_be_moved_into_a_season_whose_posts_deadline_has_passed(cal):
+def test_a_post_cannot_be_moved_into_a_season_whose_locked_posts_deadline_has_passed(cal):
+    lock(cal, "summer_posts")
     winter = PostFactory(host_unit=cal.unit_th, season=cal.winter)
 
     with on(day(6, 5)), pytest.raises(ValidationError) as error:
@@ -315,7 +435,8 @@ def selection_under_way(cal, county: str = "th"):
     )
 
 
-def test_after_the_selection_deadline_no_one_can_apply_offer_or_confirm(cal):
+def test_after_a_locked_selection_deadline_no_one_can_apply_offer_or_confirm(cal):
+    lock(cal, "summer_match")
     s = selection_under_way(cal)
 
     with on(day(7, 1)):
@@ -332,7 +453,10 @@ def test_after_the_selection_deadline_no_one_can_apply_offer_or_confirm(cal):
     assert (s.applied.status, s.offer.status) == ("applied", "offered")
 
 
-def test_the_day_after_the_selection_deadline_open_applications_close_and_offers_expire(cal):
+def test_the_day_after_a_locked_selection_deadline_open_applications_close_and_offers_expire(
+    cal,
+):
+    lock(cal, "summer_match")
     s = selection_under_way(cal)
 
     counts = run(day(7, 1))
@@ -362,6 +486,7 @@ def test_the_day_after_the_selection_deadline_open_applications_close_and_offers
 
 
 def test_a_county_with_a_selection_extension_keeps_selecting_until_its_new_date(cal):
+    lock(cal, "summer_match")
     s = selection_under_way(cal)
     with on(day(6, 30)):
         extension_grant(
@@ -384,6 +509,7 @@ def test_a_county_with_a_selection_extension_keeps_selecting_until_its_new_date(
 
 def test_a_province_whose_milestones_do_not_apply_has_no_lock(cal):
     """Guangxi runs only a winter programme: its summer dates lock nothing, Guangdong's do."""
+    lock(cal, "summer_posts")
     xingning = region("450102")
     gx_year = programme_year_create(province=region("450000"), year=2030)
     gx_year.milestones.filter(code__in=("summer_posts", "summer_match")).update(applies=False)

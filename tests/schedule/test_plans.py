@@ -4,12 +4,13 @@ services the calendar pages call."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
 from positions import services as posts
 from positions.models import Region
-from schedule.models import Onboarding, Plan
+from schedule.models import Milestone, Onboarding, Plan
 from schedule.services import calendar_update, onboarding_confirm, plan_review, plan_submit
 from tests.factories import staff
 from tests.schedule.support import day, on, post_fields, run, standing, texts
@@ -264,8 +265,9 @@ def test_onboarding_needs_a_named_active_staff_account_and_marks_onboard_done(ca
 # The province edits the calendar ---------------------------------------------------------------
 
 
-def calendar_edit(cal, **dues):
-    """The calendar form as the province sends it: every value, some dates changed."""
+def calendar_edit(cal, locks=(), **dues):
+    """The calendar form as the province sends it: every value, some dates changed, the
+    milestones named in `locks` locked at their date and the others not."""
     programme_year = cal.programme_year
     return calendar_update(
         programme_year=programme_year,
@@ -276,7 +278,8 @@ def calendar_edit(cal, **dues):
         },
         seasons={s.pk: (s.practice_starts, s.practice_ends) for s in programme_year.seasons.all()},
         milestones={
-            m.pk: (dues.get(m.code, m.due), m.applies) for m in programme_year.milestones.all()
+            m.pk: (dues.get(m.code, m.due), m.applies, m.code in locks)
+            for m in programme_year.milestones.all()
         },
         actor=cal.province_staff,
     )
@@ -294,7 +297,7 @@ def test_the_posts_deadline_cannot_be_put_after_the_selection_deadline(cal):
 
 def test_a_calendar_change_is_audited_and_the_lock_follows_the_new_date(cal):
     with on(day(3, 1)):
-        calendar_edit(cal, summer_posts=day(6, 10))
+        calendar_edit(cal, locks=["summer_posts"], summer_posts=day(6, 10))
 
     event = AuditEvent.objects.get(action="calendar.update")
     assert event.actor == cal.province_staff and event.region == cal.province
@@ -308,3 +311,31 @@ def test_a_calendar_change_is_audited_and_the_lock_follows_the_new_date(cal):
     assert texts(cal.yx_staff, "提醒：“发布暑期岗位”") == [
         "提醒：“发布暑期岗位”将于 06月10日 截止（还有 7 天），请按时完成。"
     ]
+    with on(day(6, 11)), pytest.raises(ValidationError) as refused:
+        posts.post_create(
+            actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
+        )
+    assert refused.value.messages == [
+        "2030年度暑期岗位发布已于 2030年06月10日 截止，如需延期请联系团省委。"
+    ]
+
+
+def test_the_province_switches_a_lock_on_and_off_and_each_switch_is_audited(cal):
+    with on(day(3, 1)):
+        calendar_edit(cal, locks=["summer_match", "plan"])  # a plan has nothing to lock
+        calendar_edit(cal, locks=["summer_match"])  # the same again: nothing new to record
+        calendar_edit(cal)
+
+    events = AuditEvent.objects.filter(action="calendar.lock").order_by("pk")
+    assert [(e.data["milestone"], e.data["hard_lock"]) for e in events] == [
+        ("summer_match", True),
+        ("summer_match", False),
+    ]
+    assert {e.actor for e in events} == {cal.province_staff}
+    assert not Milestone.objects.filter(hard_lock=True).exists()
+
+
+def test_the_database_refuses_a_lock_on_a_milestone_without_work_to_lock(cal):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Milestone.objects.filter(pk=cal.m["onboard"].pk).update(hard_lock=True)
+    Milestone.objects.filter(pk=cal.m["winter_posts"].pk).update(hard_lock=True)

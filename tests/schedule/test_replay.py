@@ -2,8 +2,9 @@
 
 Running the command twice for the same day must change nothing, on every day of the year; and
 what a replay writes for a day must be what the nightly beat wrote on that day, timestamps
-included. The demo is seeded on 2030-11-27, so its year is 2030 on the template calendar and
-the winter selection closes on 2031-01-01 with applications still open in three demo counties.
+included. The demo is seeded on 2030-11-27, so its year is 2030 on the template calendar; the
+province has locked its selection milestones (截止后锁定), so the winter selection closes on
+2031-01-01 with applications still open in three demo counties.
 """
 
 import datetime
@@ -20,7 +21,7 @@ from django.db import connection, transaction
 from accounts.models import AuditEvent, Notice
 from schedule import tasks
 from schedule.enforcement import REMINDER_DAYS
-from schedule.models import CountyQuota, Dispatch, ProgrammeYear, UnitMilestone
+from schedule.models import CountyQuota, Dispatch, Milestone, ProgrammeYear, UnitMilestone
 from students import services as students
 from students.models import Application
 from tests.schedule.support import day, on, standing, student_of, summer_post, texts
@@ -39,7 +40,11 @@ def demo_year(db) -> ProgrammeYear:
     call_command("load_regions", stdout=io.StringIO())
     with time_machine.travel(SEEDED_ON, tick=False):
         call_command("seed_demo", stdout=io.StringIO())
-    return ProgrammeYear.objects.get(province__code="440000", year=2030)
+    programme_year = ProgrammeYear.objects.get(province__code="440000", year=2030)
+    Milestone.objects.filter(programme_year=programme_year, code__endswith="_match").update(
+        hard_lock=True
+    )
+    return programme_year
 
 
 def days_of(programme_year: ProgrammeYear) -> list[datetime.date]:
@@ -205,6 +210,7 @@ def test_a_replay_with_a_date_writes_what_the_nightly_beat_wrote_on_that_day(dem
 def test_a_county_whose_selection_the_deadline_closes_is_done_on_that_run_not_overdue(cal):
     """One student placed, one still waiting at the summer selection deadline: the run of 7/1
     closes the waiting application, and the county is then finished, not late."""
+    Milestone.objects.filter(pk=cal.m["summer_match"].pk).update(hard_lock=True)
     post = summer_post(cal, "th", headcount=5)
     with on(day(6, 20)):
         students.offer_confirm(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Notice, Role
 from schedule.models import Milestone, Plan, UnitMilestone
 from tests.factories import region, staff
-from tests.schedule.support import day, on, run, standing
+from tests.schedule.support import day, on, run, standing, summer_post
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
 
@@ -170,3 +170,89 @@ def test_milestone_codes_cover_the_design_table():
         "winter_practice",
         "summary",
     ]
+
+
+def _calendar_form_data(client, url) -> dict:
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in data.items()}
+    return {k: v for k, v in data.items() if v not in (False, None)}
+
+
+def test_the_province_ticks_lock_after_the_deadline_for_summer_selection_only(client, cal):
+    url = reverse("schedule:calendar_edit", args=[cal.programme_year.pk])
+    _as(client, cal.province_staff)
+    page = client.get(url).content.decode()
+    match, plan = cal.m["summer_match"], cal.m["plan"]
+    assert f'name="milestone_{match.pk}_hard_lock"' in page
+    assert f'name="milestone_{plan.pk}_hard_lock"' not in page  # a plan has nothing to lock
+    assert "截止后锁定" in page
+
+    data = _calendar_form_data(client, url)
+    data[f"milestone_{match.pk}_hard_lock"] = "on"
+    assert client.post(url, data).status_code == 302
+
+    assert set(Milestone.objects.filter(hard_lock=True).values_list("code", flat=True)) == {
+        "summer_match"
+    }
+    event = AuditEvent.objects.get(action="calendar.lock")
+    assert event.actor == cal.province_staff
+    assert event.data == {"milestone": "summer_match", "hard_lock": True}
+    with on(day(5, 1)):
+        html = client.get(reverse("schedule:calendar"), {"year": 2030}).content.decode()
+    assert "锁定" in html
+
+
+def test_a_late_county_sees_overdue_on_its_home_page_and_the_city_counts_it(client, cal):
+    run(day(4, 16))  # plans (3/31) and onboarding (4/15) are late everywhere
+    with on(day(4, 16)):
+        county = _as(client, cal.th_staff).get(reverse("home")).content.decode()
+    assert "2030年度工作日程" in county
+    assert "逾期" in county and "入驻平台" in county and "仍可继续办理" in county
+    assert "下一个节点：发布暑期岗位，2030年5月31日 前完成。" in county
+
+    with on(day(4, 16)):
+        city = _as(client, cal.gz_staff).get(reverse("home")).content.decode()
+    assert "下级单位逾期情况" in city
+    assert "3 个单位逾期" in city  # 越秀区, 天河区 and 海珠区 have not onboarded
+
+
+def test_a_county_that_finishes_late_is_shown_done_late_at_home_and_above(client, cal):
+    run(day(4, 16))
+    unit = standing(cal.m["onboard"], cal.tianhe)
+    UnitMilestone.objects.filter(pk=unit.pk).update(
+        status="done", done_at=datetime.datetime(2030, 4, 18, tzinfo=datetime.UTC)
+    )
+    with on(day(4, 20)):
+        county = _as(client, cal.th_staff).get(reverse("home")).content.decode()
+        city = _as(client, cal.gz_staff).get(reverse("home")).content.decode()
+        board = client.get(reverse("schedule:calendar"), {"year": 2030}).content.decode()
+    assert "逾期完成" in county and "4月18日 完成" in county
+    assert "1 个单位逾期完成" in city and "2 个单位逾期" in city
+    assert "逾期完成" in board
+
+
+def test_home_pages_of_other_roles_say_nothing_about_the_calendar(client, cal):
+    host = staff(Role.HOST, host_unit=cal.unit_th, username="th_host")
+    run(day(4, 16))
+    with on(day(4, 16)):
+        html = _as(client, host).get(reverse("home")).content.decode()
+        anonymous = client.logout() or client.get(reverse("home")).content.decode()
+    assert "工作日程" not in html and "工作日程" not in anonymous
+
+
+def test_a_county_publishing_after_its_posts_date_is_told_it_shows_late(client, cal):
+    draft = summer_post(cal, "th", status="draft", published_at=None)
+    on_time = summer_post(cal, "th", status="draft", published_at=None)
+    _as(client, cal.th_staff)
+    with on(day(5, 30)):
+        early = client.post(reverse("positions:post_publish", args=[on_time.pk]), follow=True)
+    with on(day(6, 2)):
+        late = client.post(reverse("positions:post_publish", args=[draft.pk]), follow=True)
+
+    assert "岗位已发布" in early.content.decode() and "逾期" not in early.content.decode()
+    html = late.content.decode()
+    assert "岗位已发布，学生现在可以搜索到它。" in html
+    assert "本季岗位发布已于 2030年05月31日 截止，本单位在工作日程中显示为逾期。" in html
+    draft.refresh_from_db()
+    assert draft.status == "published"

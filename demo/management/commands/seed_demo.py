@@ -118,8 +118,8 @@ class Command(BaseCommand):
 
     def _seed(self, province: Region) -> list[tuple[str, str]]:
         today = timezone.localdate()
-        year, shift = demo_year(today)
-        programme_year = programme_year_create(province=province, year=year, shift_days=shift)
+        year = demo_year(today)
+        programme_year = programme_year_create(province=province, year=year)
         seasons = {s.kind: s for s in programme_year.seasons.all()}
         posts_due = {
             m.season_id: m.due for m in programme_year.milestones.filter(code__endswith="_posts")
