@@ -1,6 +1,7 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.http import Http404
 
 from accounts.access import Access
@@ -14,6 +15,41 @@ def universities_for_user(user) -> QuerySet[University]:
     if user.role != Role.PROVINCE:
         raise Http404
     return University.objects.filter(province=user.region_id).select_related("province")
+
+
+SEARCH_LIMIT = 15
+SEARCH_MAX_LENGTH = 50
+
+
+def universities_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[University]:
+    """The register's institutions whose name (or the register's name for it) contains `query`,
+    or whose pinyin initials start with or contain it ("bjdx", "北京" → 北京大学); digits also
+    match the 学校标识码. Exact and prefix matches first, then shorter names. Anything typed is
+    a plain substring: no pattern characters, no error."""
+    text = " ".join(str(query).split())[:SEARCH_MAX_LENGTH]
+    if not text:
+        return []
+    letters = text.lower().replace(" ", "")
+    match = Q(name__icontains=text) | Q(register_name__icontains=text)
+    if letters.isascii() and letters.isalnum():
+        match |= Q(initials__contains=letters)
+        if letters.isdigit():
+            match |= Q(code__startswith=letters)
+    rank = Case(
+        When(name=text, then=Value(0)),
+        When(initials=letters, then=Value(1)),
+        When(name__startswith=text, then=Value(2)),
+        When(initials__startswith=letters, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    found = (
+        University.objects.filter(match)
+        .select_related("province")
+        .annotate(rank=rank, length=Length("name"))
+        .order_by("rank", "length", "name")
+    )
+    return list(found[:limit])
 
 
 def student_for_user(user) -> Student:

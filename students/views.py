@@ -8,7 +8,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,37 @@ def university_list(request):
     return render(
         request, "students/university_list.html", {"universities": universities, "form": form}
     )
+
+
+def _search_allowed(request) -> bool:
+    """Each look-up counts against the client's address (the registration throttle's way): the
+    type-ahead asks at every pause in typing, a script walking the register asks far more."""
+    return throttle_hit(
+        scope="university_search",
+        key=address_key(client_ip(request)),
+        limit=settings.UNIVERSITY_SEARCHES_PER_MINUTE,
+        period=datetime.timedelta(minutes=1),
+    )
+
+
+@require_GET
+def university_search(request):
+    """The registration form's type-ahead: at most 15 institutions of the whole register, as
+    JSON, for anyone (students register before they have an account)."""
+    if not _search_allowed(request):
+        message = _("查询过于频繁，请稍等一分钟再输入学校名称。")
+        return JsonResponse({"results": [], "error": message}, status=429)
+    found = selectors.universities_search(request.GET.get("q", ""))
+    results = [
+        {
+            "id": u.pk,
+            "name": u.name,
+            "province": u.province.name,
+            "city": u.city if u.city != u.province.name else "",
+        }
+        for u in found
+    ]
+    return JsonResponse({"results": results})
 
 
 # Students --------------------------------------------------------------------------------------
