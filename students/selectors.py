@@ -52,6 +52,20 @@ def universities_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[Univer
     return list(found[:limit])
 
 
+def university_by_name(text: str) -> University | None:
+    """The institution a name typed (or chosen in the type-ahead) stands for: its name in the
+    portal, its name in the register, or its 学校标识码."""
+    text = " ".join(str(text).split())
+    if not text:
+        return None
+    match = Q(name=text) | Q(register_name=text)
+    if len(text) == 10 and text.isascii() and text.isdigit():
+        match |= Q(code=text)
+    found = list(University.objects.filter(match).order_by("pk")[:2])
+    exact = [u for u in found if u.name == text]
+    return (exact or found or [None])[0]
+
+
 def student_for_user(user) -> Student:
     student = (
         Student.objects.filter(user=user).select_related("university", "hometown__parent").first()
