@@ -62,8 +62,9 @@ def university_by_name(text: str) -> University | None:
     if len(text) == 10 and text.isascii() and text.isdigit():
         match |= Q(code=text)
     found = list(University.objects.filter(match).order_by("pk")[:2])
-    exact = [u for u in found if u.name == text]
-    return (exact or found or [None])[0]
+    exact = [u for u in found if u.name == text]  # a rename may reuse another's register name
+    candidates = exact or found
+    return candidates[0] if candidates else None
 
 
 def student_for_user(user) -> Student:
