@@ -24,9 +24,33 @@ from students.services import STUDENT_EDITABLE
 
 
 class UniversityForm(forms.ModelForm):
+    """An institution the national register lacks, added by provincial staff."""
+
+    LEVELS = [
+        ("", gettext_lazy("不详")),
+        ("本科", gettext_lazy("本科")),
+        ("专科", gettext_lazy("专科")),
+    ]
+    level = forms.ChoiceField(label=gettext_lazy("办学层次"), choices=LEVELS, required=False)
+
     class Meta:
         model = University
-        fields = ["name", "code"]
+        fields = ["name", "code", "city", "level"]
+        error_messages = {"name": {"required": gettext_lazy("请填写学校名称。")}}
+
+    def _post_clean(self):
+        pass  # the service builds and validates the University
+
+
+class UniversityRenameForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("新的学校名称"),
+        max_length=100,
+        error_messages={
+            "required": gettext_lazy("请填写新的学校名称。"),
+            "max_length": gettext_lazy("学校名称最多 100 个字。"),
+        },
+    )
 
 
 class UniversityField(forms.CharField):

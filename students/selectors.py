@@ -9,16 +9,31 @@ from accounts.models import Role
 from accounts.scoping import NOTHING, region_filter
 from students.models import Application, Placement, Student, University
 
-
-def universities_for_user(user) -> QuerySet[University]:
-    """Provincial staff keep the register of their province's universities."""
-    if user.role != Role.PROVINCE:
-        raise Http404
-    return University.objects.filter(province=user.region_id).select_related("province")
-
-
 SEARCH_LIMIT = 15
 SEARCH_MAX_LENGTH = 50
+
+
+def universities_for_user(user, query: str = "") -> QuerySet[University]:
+    """Provincial staff keep the register of their province's universities; `query` narrows
+    it to names (portal's or register's) or codes containing it."""
+    if not user.is_authenticated or user.role != Role.PROVINCE:
+        raise Http404
+    found = University.objects.filter(province=user.region_id)
+    text = " ".join(str(query).split())[:SEARCH_MAX_LENGTH]
+    if text:
+        found = found.filter(
+            Q(name__icontains=text) | Q(register_name__icontains=text) | Q(code__startswith=text)
+        )
+    return found.order_by("code", "name")
+
+
+def get_university_for_user(user, pk: int) -> tuple[University, Access]:
+    """One university and what the user may do with it: its province's staff rename it;
+    anyone else (another province included) gets 404."""
+    university = universities_for_user(user).filter(pk=pk).first()
+    if university is None:
+        raise Http404
+    return university, Access(can_write=True)
 
 
 def universities_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[University]:

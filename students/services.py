@@ -48,11 +48,75 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud an
 S = Application.Status
 
 
+def _name_taken(name: str, university: University | None = None) -> ValidationError | None:
+    other = University.objects.filter(name=name).exclude(pk=getattr(university, "pk", None))
+    other = other.select_related("province").first()
+    if other is None:
+        return None
+    return ValidationError(
+        {
+            "name": _("已有名为“%(name)s”的高校（%(province)s），请勿重复登记。")
+            % {"name": name, "province": other.province.name}
+        }
+    )
+
+
 @transaction.atomic
-def university_create(*, province: Region, name: str, code: str, actor: User | None) -> University:
-    university = University(province=province, name=name.strip(), code=code.strip())
+def university_create(
+    *,
+    province: Region,
+    name: str,
+    code: str | None = "",
+    city: str = "",
+    level: str = "",
+    actor: User | None,
+) -> University:
+    """Provincial staff add an institution the national register lacks (a new school, a
+    campus); a reload of the register never deletes it."""
+    name = " ".join(name.split())
+    university = University(
+        province=province,
+        name=name,
+        code=(code or "").strip() or None,
+        city=city.strip(),
+        level=level,
+        source=University.Source.PROVINCE,
+    )
+    if error := _name_taken(name):
+        raise error
     university.full_clean()
     university.save()
+    audit_record(
+        Action.UNIVERSITY_CREATE,
+        actor=actor,
+        target=university,
+        region=province,
+        data={"name": name, "code": university.code or ""},
+    )
+    return university
+
+
+@transaction.atomic
+def university_rename(*, university: University, name: str, actor: User | None) -> University:
+    """Provincial staff correct or update a name; the register's own name is kept beside it, so
+    a reload of the register leaves this one alone."""
+    name = " ".join(name.split())
+    university = University.objects.select_for_update().get(pk=university.pk)
+    old = university.name
+    if name == old:
+        return university
+    if error := _name_taken(name, university):
+        raise error
+    university.name = name
+    university.full_clean(exclude=["code"])
+    university.save(update_fields=["name"])
+    audit_record(
+        Action.UNIVERSITY_RENAME,
+        actor=actor,
+        target=university,
+        region=university.province,
+        data={"from": old, "to": name},
+    )
     return university
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
-from fanjiaxiang.views import paginate
+from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -43,6 +43,7 @@ from students.forms import (
     ProfileForm,
     RegistrationForm,
     UniversityForm,
+    UniversityRenameForm,
 )
 from students.models import (
     ACTIVE_APPLICATION,
@@ -58,24 +59,53 @@ from students.models import (
 # Universities (provincial staff) ---------------------------------------------------------------
 
 
+UNIVERSITIES_PER_PAGE = 50
+
+
 @login_required
 def university_list(request):
-    """The province's universities, and the form to register one more."""
-    universities = selectors.universities_for_user(request.user)
+    """The province's universities (searchable, paged), and the form to add one the national
+    register lacks."""
+    query = request.GET.get("q", "")
+    universities = selectors.universities_for_user(request.user, query)
     form = UniversityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            university = services.university_create(
+        university = form_save(
+            form,
+            lambda: services.university_create(
                 province=request.user.region, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已登记高校：%(name)s") % {"name": university.name})
+            ),
+        )
+        if university is not None:
+            messages.success(request, _("已补充高校：%(name)s") % {"name": university.name})
             return redirect("students:university_list")
-    return render(
-        request, "students/university_list.html", {"universities": universities, "form": form}
-    )
+    context = {
+        "page": paginate(request, universities, UNIVERSITIES_PER_PAGE),
+        "query": query_without_page(request),
+        "q": query,
+        "form": form,
+    }
+    return render(request, "students/university_list.html", context)
+
+
+@login_required
+def university_rename(request, pk: int):
+    university, access = selectors.get_university_for_user(request.user, pk)
+    if request.method == "POST" and not access.can_write:
+        raise PermissionDenied
+    form = UniversityRenameForm(request.POST or None, initial={"name": university.name})
+    if request.method == "POST" and form.is_valid():
+        renamed = form_save(
+            form,
+            lambda: services.university_rename(
+                university=university, name=form.cleaned_data["name"], actor=request.user
+            ),
+        )
+        if renamed is not None:
+            messages.success(request, _("已改名为：%(name)s") % {"name": renamed.name})
+            return redirect("students:university_list")
+    context = {"university": university, "access": access, "form": form}
+    return render(request, "students/university_rename.html", context)
 
 
 def _search_allowed(request) -> bool:

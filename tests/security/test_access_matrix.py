@@ -535,6 +535,13 @@ PROTECTED: dict[str, Protected] = {
     "students:university_list": Protected(
         "province_staff", page=True, data=lambda w, r: {"name": "", "code": ""}, shows=("中山大学",)
     ),
+    "students:university_rename": Protected(
+        "province_staff",
+        _pk("zsu"),
+        data=lambda w, r: {"name": "越界改名的大学"},
+        shows=("中山大学",),
+        owner_succeeds=True,
+    ),
     "students:me": Protected("student_a", page=True, shows=("越秀甲生", "越秀图书馆阅读推广员")),
     "students:profile": Protected("student_a", page=True, shows=("越秀甲生",)),
     "students:my_data": Protected(
