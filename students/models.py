@@ -71,15 +71,6 @@ class University(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def renamed(self) -> bool:
-        """Provincial staff gave it another name than the register's."""
-        return bool(self.register_name) and self.name != self.register_name
-
-    @property
-    def added_by_province(self) -> bool:
-        return self.source == self.Source.PROVINCE
-
     def save(self, *args, **kwargs):
         # A derived search key, not a rule: kept with the name however the row is saved (the
         # services, the loader, the admin's import, factories).
