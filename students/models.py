@@ -80,6 +80,15 @@ class University(models.Model):
             kwargs["update_fields"] = {*update_fields, "initials"}
         super().save(*args, **kwargs)
 
+    @property
+    def renamed(self) -> bool:
+        """Provincial staff gave it another name than the register's."""
+        return bool(self.register_name) and self.name != self.register_name
+
+    @property
+    def added_by_province(self) -> bool:
+        return self.source == self.Source.PROVINCE
+
 
 class Student(models.Model):
     """A student studying away: the profile a county and a host unit select on."""

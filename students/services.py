@@ -49,8 +49,10 @@ S = Application.Status
 
 
 def _name_taken(name: str, university: University | None = None) -> ValidationError | None:
-    other = University.objects.filter(name=name).exclude(pk=getattr(university, "pk", None))
-    other = other.select_related("province").first()
+    others = University.objects.filter(name=name).select_related("province")
+    if university is not None:
+        others = others.exclude(pk=university.pk)
+    other = others.first()
     if other is None:
         return None
     return ValidationError(
