@@ -89,6 +89,9 @@ def test_host_units_import_with_a_row_error_and_export(client, superuser):
     bad = header + "440104,越秀区,农场,越秀区某单位,,,张三,13800138000,,1\n"
     page = _import(client, "positions/hostunit", bad).content.decode()
     assert "“农场”不是可选的值" in page and not HostUnit.objects.exists()
+    bad = header + "440104,越秀区,党政机关,越秀区某单位,,,张三,12345,,1\n"
+    page = _import(client, "positions/hostunit", bad).content.decode()
+    assert "12345" in page and "电话" in page and not HostUnit.objects.exists()
     good = header + "440104,越秀区,党政机关,越秀区人民政府办公室,,,张三,13800138000,,1\n"
     preview = _import(client, "positions/hostunit", good)
     assert _confirm(client, "positions/hostunit", preview).status_code == 302
