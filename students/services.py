@@ -63,6 +63,18 @@ def _name_taken(name: str, university: University | None = None) -> ValidationEr
     )
 
 
+def _save_unique(university: University, **kwargs) -> None:
+    """The unique name and code hold in the database: of two staff saving the same name at
+    once, the second is told, not shown an error page."""
+    try:
+        with transaction.atomic():
+            university.save(**kwargs)
+    except IntegrityError as error:
+        raise _name_taken(university.name, university) or ValidationError(
+            {"code": _("该学校标识码已被另一所高校使用。")}
+        ) from error
+
+
 @transaction.atomic
 def university_create(
     *,
@@ -87,7 +99,7 @@ def university_create(
     if error := _name_taken(name):
         raise error
     university.full_clean()
-    university.save()
+    _save_unique(university)
     audit_record(
         Action.UNIVERSITY_CREATE,
         actor=actor,
@@ -111,7 +123,7 @@ def university_rename(*, university: University, name: str, actor: User | None) 
         raise error
     university.name = name
     university.full_clean(exclude=["code"])
-    university.save(update_fields=["name"])
+    _save_unique(university, update_fields=["name"])
     audit_record(
         Action.UNIVERSITY_RENAME,
         actor=actor,

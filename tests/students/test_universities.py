@@ -136,3 +136,13 @@ def test_provincial_staff_have_the_nav_entry(client, world):
     assert 'href="/manage/universities/"' in client.get("/").content.decode()
     client.force_login(world.gz_staff)
     assert 'href="/manage/universities/"' not in client.get("/").content.decode()
+
+
+def test_a_code_already_used_is_refused(client, world):
+    client.force_login(world.province_staff)
+    response = client.post(
+        reverse("students:university_list"), {"name": "另一所大学", "code": "4144010558"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "学校标识码" in page and "已存在" in page
+    assert not University.objects.filter(name="另一所大学").exists()
