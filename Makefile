@@ -15,6 +15,7 @@ setup: install local.env
 	@mkdir -p var/celery/queue var/celery/results var/celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
+	$(MANAGE) load_universities
 	$(MANAGE) seed_demo
 
 install: $(VENV)/.installed node_modules/.installed

@@ -183,6 +183,8 @@ class AuditEventAction(models.TextChoices):
     BRIEFING_SAVE = "briefing.save", _("撰写或修改简报草稿")
     BRIEFING_PUBLISH = "briefing.publish", _("发布简报")
     CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
+    UNIVERSITY_CREATE = "university.create", _("补充高校")
+    UNIVERSITY_RENAME = "university.rename", _("修改高校名称")
 
 
 class AuditEvent(models.Model):

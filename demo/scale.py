@@ -34,7 +34,7 @@ from schedule.enforcement import enforce_calendar
 from schedule.models import Season
 from schedule.services import programme_year_create
 from students import services
-from students.models import Application, Placement, Student, University
+from students.models import Application, Placement, Student, University, pinyin_initials
 
 # Scale students' ID numbers are numbered past every demo student's, so none can clash.
 SCALE_OFFSET = 2_000_000
@@ -116,6 +116,7 @@ def _universities() -> list[int]:
                 code=f"{UNIVERSITY_PREFIX}{province.code[:2]}{n:06d}",
                 name=f"{province.name}规模演示大学{n // len(provinces) + 1}",
                 province=province,
+                initials=pinyin_initials(f"{province.name}规模演示大学{n // len(provinces) + 1}"),
             )
             for n, province in ((n, provinces[n % len(provinces)]) for n in range(UNIVERSITY_COUNT))
         ],

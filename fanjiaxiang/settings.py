@@ -134,6 +134,9 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 # database): students sharing an address get through, probing ID numbers in bulk does not.
 # Raise it where a whole campus registers from behind one address.
 REGISTRATION_ATTEMPTS_PER_HOUR = envint("REGISTRATION_ATTEMPTS_PER_HOUR", 30)
+# University type-ahead look-ups one client address may make per minute (the registration form
+# asks once a keystroke pause): enough for a dormitory behind one address, not for scraping.
+UNIVERSITY_SEARCHES_PER_MINUTE = envint("UNIVERSITY_SEARCHES_PER_MINUTE", 120)
 
 # Content Security Policy (django-csp): scripts and styles only from the portal itself, which
 # is also what a government intranet without Internet access needs.
@@ -236,6 +239,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 STORAGES = {
     # Uploads live in the database, so any number of web and worker hosts share them.

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from positions.models import HostUnit, Post, Region
+from positions.resources import HostUnitResource
 
 # /admin/ is for superusers only: no role account is ever given is_staff.
 admin.site.has_permission = (  # type: ignore[method-assign]
@@ -17,7 +19,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostUnit)
-class HostUnitAdmin(admin.ModelAdmin):
+class HostUnitAdmin(ImportExportModelAdmin):
+    resource_classes = [HostUnitResource]
+    list_select_related = ["county"]
     list_display = ["name", "kind", "county", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "credit_code"]

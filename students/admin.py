@@ -1,12 +1,20 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from students.models import CreditRule, University
+from students.resources import UniversityResource
 
 
 @admin.register(University)
-class UniversityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "province"]
-    search_fields = ["code", "name"]
+class UniversityAdmin(ImportExportModelAdmin):
+    """The national register, with import and export (preview, per-row errors) for superusers."""
+
+    resource_classes = [UniversityResource]
+    list_display = ["code", "name", "register_name", "province", "city", "level", "source"]
+    list_filter = ["source", "level", "province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name", "register_name", "initials"]
+    raw_id_fields = ["province"]
 
 
 @admin.register(CreditRule)

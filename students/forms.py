@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MinValueValidator
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,13 +19,79 @@ from students.models import (
     Student,
     University,
 )
+from students.selectors import universities_search, university_by_name
 from students.services import STUDENT_EDITABLE
 
 
 class UniversityForm(forms.ModelForm):
+    """An institution the national register lacks, added by provincial staff."""
+
+    LEVELS = [
+        ("", gettext_lazy("不详")),
+        ("本科", gettext_lazy("本科")),
+        ("专科", gettext_lazy("专科")),
+    ]
+    level = forms.ChoiceField(label=gettext_lazy("办学层次"), choices=LEVELS, required=False)
+
     class Meta:
         model = University
-        fields = ["name", "code"]
+        fields = ["name", "code", "city", "level"]
+        error_messages = {"name": {"required": gettext_lazy("请填写学校名称。")}}
+
+    def _post_clean(self):
+        pass  # the service builds and validates the University
+
+
+class UniversityRenameForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("新的学校名称"),
+        max_length=100,
+        error_messages={
+            "required": gettext_lazy("请填写新的学校名称。"),
+            "max_length": gettext_lazy("学校名称最多 100 个字。"),
+        },
+    )
+
+
+class UniversityField(forms.CharField):
+    """就读高校 as a name, typed or chosen in the type-ahead (static/js/university-select.js, over
+    /universities/search/): the page never carries the register's 2,600 names, and without
+    JavaScript the student types the full name into a plain text box."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("error_messages", {"required": gettext_lazy("请填写就读高校。")})
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "data-university-search": reverse_lazy("students:university_search"),
+                "autocomplete": "off",
+                "placeholder": gettext_lazy("输入学校名称或拼音首字母，如 北京大学 或 bjdx"),
+                "data-no-results": gettext_lazy("没有找到，请换个写法或输入学校全称"),
+                "data-loading": gettext_lazy("正在查找…"),
+            }
+        )
+
+    def clean(self, value) -> University:
+        text = super().clean(value)
+        university = university_by_name(text)
+        if university is not None:
+            return university
+        likely = [u.name for u in universities_search(text, limit=5)]
+        if likely:
+            raise forms.ValidationError(
+                _(
+                    "就读高校：没有名为“%(name)s”的学校。你要找的是不是：%(likely)s？请填写学校全称。"
+                )
+                % {"name": text, "likely": "、".join(likely)}
+            )
+        raise forms.ValidationError(
+            _(
+                "就读高校：没有找到“%(name)s”。请填写教育部名单中的学校全称；名单中没有的新设学校，"
+                "请联系学校所在省的团省委补充。"
+            )
+            % {"name": text}
+        )
 
 
 class StudyDetailsMixin:
@@ -58,6 +125,10 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
     hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
     hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
+    university = UniversityField(
+        label=gettext_lazy("就读高校"),
+        help_text=gettext_lazy("全国高校均可选择；输入后从列表中选取"),
+    )
     consent = forms.BooleanField(
         label=gettext_lazy("我已阅读并同意《个人信息保护声明》"),
         error_messages={"required": gettext_lazy("请阅读并同意个人信息保护声明。")},

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,17 +7,36 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
+from pypinyin import Style, lazy_pinyin
+
+
+def pinyin_initials(name: str) -> str:
+    """北京大学 → "bjdx": what a student types on a phone before the name's characters appear.
+    Letters and digits in the name are kept as they are (lower-cased), punctuation dropped."""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    return re.sub(r"[^a-z0-9]", "", "".join(letters).lower())[:50]
 
 
 class University(models.Model):
-    """A university whose Youth League committee mobilises students and certifies credits."""
+    """A university whose Youth League committee mobilises students and certifies credits.
+
+    Most rows come from the national register (students/data/universities.csv, loaded by
+    `load_universities`); provincial staff add what the register lacks and may rename an
+    institution. `register_name` is the name as the register gives it, so a reload can tell a
+    province's rename (kept) from the register's own change (applied)."""
+
+    class Source(models.TextChoices):
+        REGISTER = "register", _("全国高校名单")
+        PROVINCE = "province", _("省级团委补充")
 
     name = models.CharField(_("学校名称"), max_length=100, unique=True)
     code = models.CharField(
         _("学校标识码"),
         max_length=10,
         unique=True,
-        help_text=_("教育部 10 位学校标识码"),
+        null=True,
+        blank=True,
+        help_text=_("教育部 10 位学校标识码；名单外新设的学校可以暂不填写"),
         validators=[RegexValidator(r"^\d{10}$", _("学校标识码应为 10 位数字。"))],
     )
     province = models.ForeignKey(
@@ -26,6 +46,22 @@ class University(models.Model):
         related_name="universities",
         limit_choices_to={"level": "province"},
     )
+    city = models.CharField(_("所在城市"), max_length=30, blank=True)
+    authority = models.CharField(_("主管部门"), max_length=50, blank=True)
+    level = models.CharField(_("办学层次"), max_length=10, blank=True)
+    remarks = models.CharField(_("备注"), max_length=50, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=Source.choices, default=Source.PROVINCE
+    )
+    register_name = models.CharField(
+        _("名单中的名称"),
+        max_length=100,
+        blank=True,
+        help_text=_("全国高校名单中的名称；与学校名称不同说明省级团委改过名称"),
+    )
+    initials = models.CharField(
+        _("拼音首字母"), max_length=50, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("高校")
@@ -34,6 +70,24 @@ class University(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived search key, not a rule: kept with the name however the row is saved (the
+        # services, the loader, the admin's import, factories).
+        self.initials = pinyin_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "initials"}
+        super().save(*args, **kwargs)
+
+    @property
+    def renamed(self) -> bool:
+        """Provincial staff gave it another name than the register's."""
+        return bool(self.register_name) and self.name != self.register_name
+
+    @property
+    def added_by_province(self) -> bool:
+        return self.source == self.Source.PROVINCE
 
 
 class Student(models.Model):

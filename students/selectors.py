@@ -1,6 +1,7 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.http import Http404
 
 from accounts.access import Access
@@ -8,12 +9,77 @@ from accounts.models import Role
 from accounts.scoping import NOTHING, region_filter
 from students.models import Application, Placement, Student, University
 
+SEARCH_LIMIT = 15
+SEARCH_MAX_LENGTH = 50
 
-def universities_for_user(user) -> QuerySet[University]:
-    """Provincial staff keep the register of their province's universities."""
-    if user.role != Role.PROVINCE:
+
+def universities_for_user(user, query: str = "") -> QuerySet[University]:
+    """Provincial staff keep the register of their province's universities; `query` narrows
+    it to names (portal's or register's) or codes containing it."""
+    if not user.is_authenticated or user.role != Role.PROVINCE:
         raise Http404
-    return University.objects.filter(province=user.region_id).select_related("province")
+    found = University.objects.filter(province=user.region_id)
+    text = " ".join(str(query).split())[:SEARCH_MAX_LENGTH]
+    if text:
+        found = found.filter(
+            Q(name__icontains=text) | Q(register_name__icontains=text) | Q(code__startswith=text)
+        )
+    return found.order_by("code", "name")
+
+
+def get_university_for_user(user, pk: int) -> tuple[University, Access]:
+    """One university and what the user may do with it: its province's staff rename it;
+    anyone else (another province included) gets 404."""
+    university = universities_for_user(user).filter(pk=pk).first()
+    if university is None:
+        raise Http404
+    return university, Access(can_write=True)
+
+
+def universities_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[University]:
+    """The register's institutions whose name (or the register's name for it) contains `query`,
+    or whose pinyin initials start with or contain it ("bjdx", "北京" → 北京大学); digits also
+    match the 学校标识码. Exact and prefix matches first, then shorter names. Anything typed is
+    a plain substring: no pattern characters, no error."""
+    text = " ".join(str(query).split())[:SEARCH_MAX_LENGTH]
+    if not text:
+        return []
+    letters = text.lower().replace(" ", "")
+    match = Q(name__icontains=text) | Q(register_name__icontains=text)
+    if letters.isascii() and letters.isalnum():
+        match |= Q(initials__contains=letters)
+        if letters.isdigit():
+            match |= Q(code__startswith=letters)
+    rank = Case(
+        When(name=text, then=Value(0)),
+        When(initials=letters, then=Value(1)),
+        When(name__startswith=text, then=Value(2)),
+        When(initials__startswith=letters, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    found = (
+        University.objects.filter(match)
+        .select_related("province")
+        .annotate(rank=rank, length=Length("name"))
+        .order_by("rank", "length", "name")
+    )
+    return list(found[:limit])
+
+
+def university_by_name(text: str) -> University | None:
+    """The institution a name typed (or chosen in the type-ahead) stands for: its name in the
+    portal, its name in the register, or its 学校标识码."""
+    text = " ".join(str(text).split())
+    if not text:
+        return None
+    match = Q(name=text) | Q(register_name=text)
+    if len(text) == 10 and text.isascii() and text.isdigit():
+        match |= Q(code=text)
+    found = list(University.objects.filter(match).order_by("pk")[:2])
+    exact = [u for u in found if u.name == text]  # a rename may reuse another's register name
+    candidates = exact or found
+    return candidates[0] if candidates else None
 
 
 def student_for_user(user) -> Student:

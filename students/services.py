@@ -48,11 +48,89 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud an
 S = Application.Status
 
 
+def _name_taken(name: str, university: University | None = None) -> ValidationError | None:
+    others = University.objects.filter(name=name).select_related("province")
+    if university is not None:
+        others = others.exclude(pk=university.pk)
+    other = others.first()
+    if other is None:
+        return None
+    return ValidationError(
+        {
+            "name": _("已有名为“%(name)s”的高校（%(province)s），请勿重复登记。")
+            % {"name": name, "province": other.province.name}
+        }
+    )
+
+
+def _save_unique(university: University, **kwargs) -> None:
+    """The unique name and code hold in the database: of two staff saving the same name at
+    once, the second is told, not shown an error page."""
+    try:
+        with transaction.atomic():
+            university.save(**kwargs)
+    except IntegrityError as error:
+        raise _name_taken(university.name, university) or ValidationError(
+            {"code": _("该学校标识码已被另一所高校使用。")}
+        ) from error
+
+
 @transaction.atomic
-def university_create(*, province: Region, name: str, code: str, actor: User | None) -> University:
-    university = University(province=province, name=name.strip(), code=code.strip())
+def university_create(
+    *,
+    province: Region,
+    name: str,
+    code: str | None = "",
+    city: str = "",
+    level: str = "",
+    actor: User | None,
+) -> University:
+    """Provincial staff add an institution the national register lacks (a new school, a
+    campus); a reload of the register never deletes it."""
+    name = " ".join(name.split())
+    university = University(
+        province=province,
+        name=name,
+        code=(code or "").strip() or None,
+        city=city.strip(),
+        level=level,
+        source=University.Source.PROVINCE,
+    )
+    if error := _name_taken(name):
+        raise error
     university.full_clean()
-    university.save()
+    _save_unique(university)
+    audit_record(
+        Action.UNIVERSITY_CREATE,
+        actor=actor,
+        target=university,
+        region=province,
+        data={"name": name, "code": university.code or ""},
+    )
+    return university
+
+
+@transaction.atomic
+def university_rename(*, university: University, name: str, actor: User | None) -> University:
+    """Provincial staff correct or update a name; the register's own name is kept beside it, so
+    a reload of the register leaves this one alone."""
+    name = " ".join(name.split())
+    university = University.objects.select_for_update().get(pk=university.pk)
+    old = university.name
+    if name == old:
+        return university
+    if error := _name_taken(name, university):
+        raise error
+    university.name = name
+    university.full_clean(exclude=["code"])
+    _save_unique(university, update_fields=["name"])
+    audit_record(
+        Action.UNIVERSITY_RENAME,
+        actor=actor,
+        target=university,
+        region=university.province,
+        data={"from": old, "to": name},
+    )
     return university
 
 

@@ -6,6 +6,8 @@ app_name = "students"
 
 urlpatterns = [
     path("manage/universities/", views.university_list, name="university_list"),
+    path("manage/universities/<int:pk>/rename/", views.university_rename, name="university_rename"),
+    path("universities/search/", views.university_search, name="university_search"),
     path("register/", views.register, name="register"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("me/", views.me, name="me"),

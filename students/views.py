@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
-from fanjiaxiang.views import paginate
+from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -43,6 +43,7 @@ from students.forms import (
     ProfileForm,
     RegistrationForm,
     UniversityForm,
+    UniversityRenameForm,
 )
 from students.models import (
     ACTIVE_APPLICATION,
@@ -58,24 +59,84 @@ from students.models import (
 # Universities (provincial staff) ---------------------------------------------------------------
 
 
+UNIVERSITIES_PER_PAGE = 50
+
+
 @login_required
 def university_list(request):
-    """The province's universities, and the form to register one more."""
-    universities = selectors.universities_for_user(request.user)
+    """The province's universities (searchable, paged), and the form to add one the national
+    register lacks."""
+    query = request.GET.get("q", "")
+    universities = selectors.universities_for_user(request.user, query)
     form = UniversityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            university = services.university_create(
+        university = form_save(
+            form,
+            lambda: services.university_create(
                 province=request.user.region, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已登记高校：%(name)s") % {"name": university.name})
+            ),
+        )
+        if university is not None:
+            messages.success(request, _("已补充高校：%(name)s") % {"name": university.name})
             return redirect("students:university_list")
-    return render(
-        request, "students/university_list.html", {"universities": universities, "form": form}
+    context = {
+        "page": paginate(request, universities, UNIVERSITIES_PER_PAGE),
+        "query": query_without_page(request),
+        "q": query,
+        "form": form,
+    }
+    return render(request, "students/university_list.html", context)
+
+
+@login_required
+def university_rename(request, pk: int):
+    university, access = selectors.get_university_for_user(request.user, pk)
+    if request.method == "POST" and not access.can_write:
+        raise PermissionDenied
+    form = UniversityRenameForm(request.POST or None, initial={"name": university.name})
+    if request.method == "POST" and form.is_valid():
+        renamed = form_save(
+            form,
+            lambda: services.university_rename(
+                university=university, name=form.cleaned_data["name"], actor=request.user
+            ),
+        )
+        if renamed is not None:
+            messages.success(request, _("已改名为：%(name)s") % {"name": renamed.name})
+            return redirect("students:university_list")
+    context = {"university": university, "access": access, "form": form}
+    return render(request, "students/university_rename.html", context)
+
+
+def _search_allowed(request) -> bool:
+    """Each look-up counts against the client's address (the registration throttle's way): the
+    type-ahead asks at every pause in typing, a script walking the register asks far more."""
+    return throttle_hit(
+        scope="university_search",
+        key=address_key(client_ip(request)),
+        limit=settings.UNIVERSITY_SEARCHES_PER_MINUTE,
+        period=datetime.timedelta(minutes=1),
     )
+
+
+@require_GET
+def university_search(request):
+    """The registration form's type-ahead: at most 15 institutions of the whole register, as
+    JSON, for anyone (students register before they have an account)."""
+    if not _search_allowed(request):
+        message = _("查询过于频繁，请稍等一分钟再输入学校名称。")
+        return JsonResponse({"results": [], "error": message}, status=429)
+    found = selectors.universities_search(request.GET.get("q", ""))
+    results = [
+        {
+            "id": u.pk,
+            "name": u.name,
+            "province": u.province.name,
+            "city": u.city if u.city != u.province.name else "",
+        }
+        for u in found
+    ]
+    return JsonResponse({"results": results})
 
 
 # Students --------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ REGIONS = {
     "450000": ("广西壮族自治区", "province", None),
     "450100": ("南宁市", "city", "450000"),
     "450102": ("兴宁区", "county", "450100"),
+    "110000": ("北京市", "province", None),
 }
 
 
@@ -163,7 +164,7 @@ def registration_form(university, **overrides) -> dict:
         "id_number": valid_id_number(3),
         "phone": "13900139000",
         "email": "xm@example.edu.cn",
-        "university": university.pk,
+        "university": university.name,  # typed, or chosen in the type-ahead
         "student_number": "20220001",
         "college": "文学院",
         "major": "汉语言文学",

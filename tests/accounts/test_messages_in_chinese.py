@@ -36,7 +36,7 @@ def _registration(world, password, again=None) -> dict:
         "name": "李小明",
         "id_number": valid_id_number(5),
         "phone": "13900139000",
-        "university": world.university.pk,
+        "university": world.university.name,
         "student_number": "20220001",
         "degree": "bachelor",
         "grade": "2022",

@@ -22,6 +22,7 @@ from positions.services import host_unit_create, post_create, post_publish
 from schedule.models import Season
 from schedule.services import programme_year_create
 from students.models import Application, Placement, Student, University
+from tests.browser.test_registration_university import pick_university
 from tests.factories import valid_id_number
 
 STUDENT_PASSWORD = "Zhongda-Fanjiaxiang-2027"
@@ -130,7 +131,7 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     student.fill("#id_id_number", ID_NUMBER)
     student.fill("#id_phone", "13900139000")
     student.fill("#id_email", "xiaoming@mail2.sysu.edu.cn")
-    student.select_option("#id_university", label="中山大学")
+    pick_university(student, "中山", "中山大学")
     student.fill("#id_student_number", "23300001")
     student.fill("#id_college", "信息管理学院")
     student.fill("#id_major", "图书馆学")
