@@ -25,6 +25,36 @@ def student_for_user(user) -> Student:
     return student
 
 
+def students_for_user(user) -> QuerySet[Student]:
+    """The students a user reads as people: regional staff those whose hometown (生源地) lies in
+    their region, university staff their own university's, wherever the students come from."""
+    if not user.is_authenticated:
+        scope = NOTHING
+    elif user.role == Role.UNIVERSITY:
+        scope = Q(university=user.university_id)
+    else:
+        scope = region_filter(user, "hometown")
+    return Student.objects.filter(scope).select_related("university", "hometown__parent")
+
+
+def county_students(user, *, q: str = "") -> QuerySet[Student]:
+    """本县学生: the county's students by name (a part of it), newest first; only the county's
+    staff list them (views refuse the others)."""
+    students = students_for_user(user).filter(anonymised_at__isnull=True)
+    if q.strip():
+        students = students.filter(name__icontains=q.strip()[:30])
+    return students.order_by("-created_at", "-pk")
+
+
+def get_student_for_user(user, pk: int) -> tuple[Student, Access]:
+    """A student in the user's scope (404 otherwise); only the staff of the student's hometown
+    county correct their identity (the city, the province and the university read: 403)."""
+    student = students_for_user(user).filter(pk=pk, anonymised_at__isnull=True).first()
+    if student is None:
+        raise Http404
+    return student, Access(can_correct_identity=user.role == Role.COUNTY)
+
+
 def _scope(user, post_path: str, student_path: str) -> Q:
     if not user.is_authenticated:
         return NOTHING

@@ -24,7 +24,7 @@ from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
-from fanjiaxiang.views import paginate
+from fanjiaxiang.views import paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -39,6 +39,7 @@ from students.forms import (
     EraseForm,
     EvaluationForm,
     HostRankForm,
+    IdentityCorrectionForm,
     PracticeLogForm,
     ProfileForm,
     RegistrationForm,
@@ -300,6 +301,49 @@ def verify(request):
     code = request.GET.get("code", "")
     placement = services.certificate_find(code) if code else None
     return render(request, "students/verify.html", {"code": code, "placement": placement})
+
+
+# The county's students: 本县学生 and identity corrections (county staff) -----------------------
+
+
+@login_required
+@require_GET
+def county_students(request):
+    require_county_staff(request.user)
+    q = request.GET.get("q", "")[:30]
+    students = selectors.county_students(request.user, q=q)
+    return render(
+        request,
+        "students/county_students.html",
+        {"page": paginate(request, students, 30), "q": q, "query": query_without_page(request)},
+    )
+
+
+@login_required
+def identity_correct(request, pk: int):
+    """The hometown county corrects a student's name, ID number, school or 生源地, with a reason."""
+    student, access = selectors.get_student_for_user(request.user, pk)
+    require_write(access.can_correct_identity)
+    initial = IdentityCorrectionForm.initial_for(student)
+    form = IdentityCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_identity_correct(
+                actor=request.user, student=student, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("已更正 %(name)s 的身份信息，并已通知本人。") % {"name": student.name}
+            )
+            return redirect("students:county_students")
+    chosen = request.POST if request.method == "POST" else initial
+    return render(
+        request,
+        "students/identity_correct.html",
+        {"form": form, "student": student, **_region_lists(chosen)},
+    )
 
 
 # Selection and placements (host units and counties) -------------------------------------------
