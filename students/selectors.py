@@ -6,6 +6,7 @@ from django.http import Http404
 from accounts.access import Access
 from accounts.models import Role
 from accounts.scoping import NOTHING, region_filter
+from schedule.models import Onboarding
 from students.models import Application, Placement, Student, University
 
 
@@ -35,6 +36,15 @@ def students_for_user(user) -> QuerySet[Student]:
     else:
         scope = region_filter(user, "hometown")
     return Student.objects.filter(scope).select_related("university", "hometown__parent")
+
+
+def hometown_contact_phone(student: Student) -> str:
+    """The phone the student's hometown county gave when it confirmed its onboarding (入驻),
+    the latest year's; blank when it has not."""
+    onboarding = (
+        Onboarding.objects.filter(region=student.hometown_id).order_by("-confirmed_at").first()
+    )
+    return onboarding.contact_phone if onboarding else ""
 
 
 def county_students(user, *, q: str = "") -> QuerySet[Student]:

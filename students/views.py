@@ -190,7 +190,14 @@ def profile(request):
         else:
             messages.success(request, _("个人信息已保存。"))
             return redirect("students:me")
-    return render(request, "students/profile.html", {"form": form, "student": student})
+    context = {
+        "form": form,
+        "student": student,
+        # Who corrects what the student cannot change: the hometown county's committee.
+        "committee": services.committee_of(student.hometown),
+        "committee_phone": selectors.hometown_contact_phone(student),
+    }
+    return render(request, "students/profile.html", context)
 
 
 @never_cache

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Notice, Role
 from accounts.validators import id_number_make
 from students import services
+from schedule.models import Onboarding
 from students.models import Application, Placement, Student
 from tests.factories import PostFactory, StudentFactory, UniversityFactory, region, staff
 
@@ -233,3 +234,26 @@ def test_the_county_student_list_is_searchable_paged_and_masked(client, world, s
 def test_the_county_student_list_is_for_county_staff(client, world, viewer, status):
     client.force_login(getattr(world, viewer))
     assert client.get(reverse("students:county_students")).status_code == status
+
+
+def test_the_profile_page_says_who_corrects_the_fixed_fields(client, world, student):
+    client.force_login(student.user)
+    page = client.get(reverse("students:profile")).content.decode()
+    assert "请联系生源地的广州市越秀区团委更正" in page and "联系电话" not in page
+    programme_year = PostFactory(host_unit=world.unit_yx).season.programme_year
+    Onboarding.objects.create(
+        programme_year=programme_year,
+        region=world.yuexiu,
+        contact_name="陈老师",
+        contact_phone="020-83331234",
+        staff_names="陈老师",
+        confirmed_at=timezone.now(),
+    )
+    page = client.get(reverse("students:profile")).content.decode()
+    assert "联系电话 020-83331234" in page
+    # After a correction the new county is named.
+    services.student_identity_correct(
+        actor=world.yx_staff, student=student, hometown=world.tianhe, reason="户籍在天河"
+    )
+    page = client.get(reverse("students:profile")).content.decode()
+    assert "请联系生源地的广州市天河区团委更正" in page
