@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Notice, Role
 from accounts.validators import id_number_make
-from students import services
 from schedule.models import Onboarding
+from students import services
 from students.models import Application, Placement, Student
 from tests.factories import PostFactory, StudentFactory, UniversityFactory, region, staff
 
