@@ -36,10 +36,12 @@ def _check_scope(*, actor: User, role: str, region=None, host_unit=None, univers
         if university is None or university.province_id != actor.region_id:
             raise ValidationError({"university": _("请选择本省的高校。")})
     elif role == Role.UNIVERSITY:
-        _check_unstaffed(university)
+        university_unstaffed_check(university)
 
 
-def _check_unstaffed(university) -> None:
+def university_unstaffed_check(university) -> None:
+    """A superuser opens a university's account only while its province has no staff here
+    (the portal's account page and /admin/ alike)."""
     if university is None:
         raise ValidationError({"university": _("请选择高校。")})
     if not University.objects.filter(unstaffed_provinces("province"), pk=university.pk).exists():

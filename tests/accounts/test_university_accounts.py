@@ -105,3 +105,23 @@ def test_beijings_staff_take_over_the_accounts_the_superuser_opened(client, away
     assert client.get(reverse("accounts:account_detail", args=[pku_staff.pk])).status_code == 200
     client.force_login(away.root)
     assert client.get(reverse("accounts:account_detail", args=[pku_staff.pk])).status_code == 404
+
+
+def test_the_admin_follows_the_same_rule(client, away):
+    account = User.objects.create_user("teacher", password=STRONG)
+    client.force_login(away.root)
+    url = reverse("admin:accounts_user_change", args=[account.pk])
+    data = {
+        "username": "teacher",
+        "role": "university",
+        "name": "老师",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = client.post(url, data | {"university": away.university.pk})
+    assert "广东省已有团省委账号" in response.content.decode()
+    assert User.objects.get(pk=account.pk).role == ""
+    response = client.post(url, data | {"university": away.pku.pk})
+    assert response.status_code == 302
+    assert User.objects.get(pk=account.pk).university == away.pku
