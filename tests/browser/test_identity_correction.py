@@ -68,3 +68,19 @@ def test_the_screens_fit_a_laptop(live_server, chromium):
         page.screenshot(path=SHOTS / "identity_correct_laptop.png", full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1366, 768)])
+def test_the_profile_names_who_corrects_the_fixed_fields(live_server, chromium, size):
+    student = _world()
+    width, height = size
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, student.user.username, PASSWORD, "/me/profile/")
+        expect(page.locator("#identity-help")).to_contain_text("广州市越秀区团委")
+        assert no_horizontal_scroll(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / f"profile_{width}.png", full_page=True)
+    finally:
+        context.close()
