@@ -29,6 +29,7 @@ class Access:
     can_drop: bool = False  # end a placement early
     can_certify: bool = False  # the university's clearance of its own student
     can_review: bool = False  # the level above reviews a plan or a case
+    can_correct_identity: bool = False  # the hometown county corrects name, ID, 生源地 …
 
 
 READ_ONLY = Access()
@@ -54,6 +55,7 @@ class Capabilities:
     sees_many_counties: bool = False  # lists carry a county column
     can_manage_accounts: bool = False
     can_run_matching: bool = False
+    can_list_county_students: bool = False  # 本县学生: the county's registered students
     can_read_summary: bool = False
     can_review_scores: bool = False  # compute, adjust, publish and commend
     can_submit_cases: bool = False  # 典型案例 come from counties and universities
@@ -62,6 +64,17 @@ class Capabilities:
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
+
+
+def account_roles_for(user) -> tuple[str, ...]:
+    """The roles of the accounts a user may open: each level the level below; a superuser (no
+    role) the 高校团委 accounts of provinces with no provincial staff on the portal."""
+    if not user.is_authenticated:
+        return ()
+    roles = CHILD_ROLES.get(user.role, ())
+    if not roles and user.is_superuser and not user.role:
+        roles = (Role.UNIVERSITY,)
+    return roles
 
 
 def capabilities_for(user) -> Capabilities:
@@ -81,8 +94,9 @@ def capabilities_for(user) -> Capabilities:
         can_read_ledger=regional,
         can_import_ledger=role == Role.COUNTY,
         sees_many_counties=role in (Role.PROVINCE, Role.CITY),
-        can_manage_accounts=role in CHILD_ROLES,
+        can_manage_accounts=bool(account_roles_for(user)),
         can_run_matching=role == Role.COUNTY,
+        can_list_county_students=role == Role.COUNTY,
         can_read_summary=regional or role == Role.UNIVERSITY,
         can_review_scores=role == Role.PROVINCE,
         can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),

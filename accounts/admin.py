@@ -1,11 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, Role, User
+from accounts.services import university_unstaffed_check
+
+
+class PortalUserChangeForm(UserChangeForm):
+    """A superuser makes an account a university's only for a province without staff on the
+    portal; the province's staff open their universities' accounts themselves."""
+
+    def clean(self):
+        data = super().clean()
+        turned = {"role", "university"} & set(self.changed_data)
+        if turned and data.get("role") == Role.UNIVERSITY and data.get("university"):
+            try:
+                university_unstaffed_check(data["university"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
     list_display = ["username", "name", "role", "region", "host_unit", "university", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "name"]

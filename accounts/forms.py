@@ -4,9 +4,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import account_roles_for
 from accounts.audit import Action
 from accounts.backends import unit_deactivated
-from accounts.models import CHILD_ROLES, REGION_ROLES, Role, User
+from accounts.models import REGION_ROLES, Role, User
+from accounts.selectors import unstaffed_provinces
 from accounts.validators import normalize_phone
 from positions.models import HostUnit, Region
 from students.models import University
@@ -43,7 +45,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, creator, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = CHILD_ROLES[creator.role]
+        roles = account_roles_for(creator)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         if any(r in REGION_ROLES for r in roles):
             self.fields["region"].queryset = Region.objects.filter(parent=creator.region_id)
@@ -53,10 +55,14 @@ class AccountForm(forms.Form):
             self.fields["host_unit"].queryset = HostUnit.objects.filter(county=creator.region_id)
         else:
             del self.fields["host_unit"]
-        if Role.UNIVERSITY in roles:
+        if Role.UNIVERSITY in roles and creator.role == Role.PROVINCE:
             self.fields["university"].queryset = University.objects.filter(
                 province=creator.region_id
             )
+        elif Role.UNIVERSITY in roles:  # a superuser: provinces without staff on the portal
+            self.fields["university"].queryset = University.objects.filter(
+                unstaffed_provinces("province")
+            ).select_related("province")
         else:
             del self.fields["university"]
 

@@ -136,6 +136,7 @@ class AuditEventAction(models.TextChoices):
     ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
     PASSWORD_CHANGE = "account.password", _("修改密码")
     PROFILE_UPDATE = "student.profile", _("学生修改联系方式")
+    IDENTITY_CORRECT = "student.identity", _("更正学生身份信息")
     LOGIN_LOCKED = "login.locked", _("登录被暂停")
     APPLICATION_WITHDRAW = "application.withdraw", _("学生撤回意向")
     OFFER_EXPIRE = "offer.expire", _("录用过期")

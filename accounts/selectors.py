@@ -6,14 +6,24 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import Access
-from accounts.models import CHILD_ROLES, AuditEvent, Role, User
+from accounts.access import Access, account_roles_for
+from accounts.models import AuditEvent, Role, User
 from accounts.scoping import NOTHING
+
+
+def unstaffed_provinces(path: str) -> Q:
+    """Rows whose province (at `path`) has no active 团省委 account on the portal: a superuser
+    opens and keeps the accounts of those provinces' universities until the province's staff
+    come (then they are the province's, like any university account it opened)."""
+    staffed = User.objects.filter(role=Role.PROVINCE, is_active=True).values("region")
+    return ~Q(**{f"{path}__in": staffed})
 
 
 def accounts_for_user(user) -> QuerySet[User]:
     region = user.region_id
-    if user.role == Role.PROVINCE:
+    if user.is_superuser and not user.role:
+        scope = Q(role=Role.UNIVERSITY) & unstaffed_provinces("university__province")
+    elif user.role == Role.PROVINCE:
         scope = (
             Q(role=Role.CITY, region__parent=region)
             | Q(role=Role.COUNTY, region__parent__parent=region)
@@ -38,7 +48,7 @@ def get_account_for_user(user, pk: int) -> tuple[User, Access]:
     account = accounts_for_user(user).filter(pk=pk).first()
     if account is None:
         raise Http404
-    return account, Access(can_write=account.role in CHILD_ROLES.get(user.role, ()))
+    return account, Access(can_write=account.role in account_roles_for(user))
 
 
 def audit_events_for_user(user) -> QuerySet[AuditEvent]:

@@ -9,13 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import account_roles_for
 from accounts.audit import Action, audit_record
-from accounts.models import CHILD_ROLES, REGION_ROLES, AuditEvent, Role, User
+from accounts.models import REGION_ROLES, AuditEvent, Role, User
+from accounts.selectors import unstaffed_provinces
+from students.models import University
 
 
 def _check_scope(*, actor: User, role: str, region=None, host_unit=None, university=None) -> None:
-    """The new account's scope must lie directly below the creator's own."""
-    if role not in CHILD_ROLES.get(actor.role, ()):
+    """The new account's scope must lie directly below the creator's own. A university's
+    account is opened by the staff of the university's province, wherever its students come
+    from; by a superuser only while that province has no staff on the portal."""
+    if role not in account_roles_for(actor):
         raise PermissionDenied
     if role in REGION_ROLES:
         if (
@@ -27,9 +32,25 @@ def _check_scope(*, actor: User, role: str, region=None, host_unit=None, univers
     elif role == Role.HOST:
         if host_unit is None or host_unit.county_id != actor.region_id:
             raise ValidationError({"host_unit": _("请选择本县登记的用人单位。")})
-    elif role == Role.UNIVERSITY:
+    elif role == Role.UNIVERSITY and actor.role == Role.PROVINCE:
         if university is None or university.province_id != actor.region_id:
             raise ValidationError({"university": _("请选择本省的高校。")})
+    elif role == Role.UNIVERSITY:
+        university_unstaffed_check(university)
+
+
+def university_unstaffed_check(university) -> None:
+    """A superuser opens a university's account only while its province has no staff here
+    (the portal's account page and /admin/ alike)."""
+    if university is None:
+        raise ValidationError({"university": _("请选择高校。")})
+    if not University.objects.filter(unstaffed_provinces("province"), pk=university.pk).exists():
+        raise ValidationError(
+            {
+                "university": _("%(province)s已有团省委账号，该校的高校团委账号请由团省委开通。")
+                % {"province": university.province.name}
+            }
+        )
 
 
 @transaction.atomic

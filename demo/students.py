@@ -143,8 +143,11 @@ def _student(
     return student
 
 
-def seed_county_students(*, county: Region, prefix: str, seasons: dict, password: str) -> None:
-    universities = list(University.objects.order_by("code"))
+def seed_county_students(
+    *, county: Region, prefix: str, seasons: dict, password: str, universities: list[University]
+) -> None:
+    """The county's eleven students, at the demo's Guangdong universities (not whatever the
+    national register lists first)."""
     base = int(county.code[-4:]) * 100
     summer, winter = seasons["summer"], seasons["winter"]
     for n, state in enumerate(PAST):
@@ -251,3 +254,51 @@ def _pipeline(student: Student, season, state: str) -> None:
         services.offer_confirm(application=first, actor=None)
     if state == "declined":
         services.offer_decline(application=first, actor=None)
+
+
+# Students of the demo counties at universities in other provinces (issue 15), whose universities
+# see them wherever they come from. Universities by 学校标识码: the register's name and province,
+# and the short name in the students' logins. 越秀's 北京大学 student completed the past season
+# (a certificate and a credit for `pku`); the others have a choice open in the current one.
+AWAY_UNIVERSITIES = {
+    "4111010001": ("北京大学", "110000", "pku"),
+    "4142010486": ("武汉大学", "420000", "whu"),
+    "4131010246": ("复旦大学", "310000", "fudan"),
+}
+AWAY_STUDENTS = [  # (county, university, state)
+    ("440104", "4111010001", "completed"),
+    ("440106", "4142010486", "applied"),
+    ("441403", "4131010246", "shortlisted"),
+]
+
+
+def away_universities() -> dict[str, University]:
+    """The three by their 学校标识码, with the register's name and province: found if the
+    national register is loaded (its row is kept as it is), created if not."""
+    found = {}
+    for code, (name, province, _short) in AWAY_UNIVERSITIES.items():
+        found[code], _ = University.objects.get_or_create(
+            code=code, defaults={"name": name, "province": Region.objects.get(code=province)}
+        )
+    return found
+
+
+def seed_away_students(*, seasons: dict, password: str) -> list[tuple[str, str]]:
+    """One student of each away university from a demo county; the logins to print."""
+    universities = away_universities()
+    logins = []
+    for county_code, code, state in AWAY_STUDENTS:
+        county = Region.objects.get(code=county_code)
+        short = AWAY_UNIVERSITIES[code][2]
+        username = f"{COUNTY_PREFIXES[county_code]}_{short}"
+        n = int(county.code[-4:]) * 100 + 50  # beside the county's own demo students' numbers
+        student = _student(county, universities[code], n, username, password)
+        if state == "completed":
+            _history(student, seasons["summer"], state, len(PAST))  # a post of its own
+        else:
+            _pipeline(student, seasons["winter"], state)
+        logins.append((username, f"学生 · {county.name}籍，{universities[code].name}"))
+    return logins
+
+
+COUNTY_PREFIXES = {"440104": "yuexiu", "440106": "tianhe", "441403": "meixian"}

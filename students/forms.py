@@ -382,3 +382,79 @@ class CreditFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {"year": data.get("year"), "season": data.get("season") or None}
+
+
+class IdentityCorrectionForm(forms.Form):
+    """The hometown county corrects what a student cannot change themselves; a blank ID number
+    keeps the one on record (it is never shown whole here). The hometown comes from the same
+    cascading selects as registration, checked the same way."""
+
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=30)
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"),
+        max_length=18,
+        required=False,
+        help_text=gettext_lazy("留空则不变；填写则替换为新的身份证号"),
+    )
+    university = forms.ModelChoiceField(
+        label=gettext_lazy("就读高校（学校标识码）"),
+        queryset=University.objects.all(),
+        to_field_name="code",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),
+        help_text=gettext_lazy("教育部 10 位学校标识码，如 4111010001（北京大学）"),
+        error_messages={
+            "required": gettext_lazy("请填写就读高校的学校标识码。"),
+            "invalid_choice": gettext_lazy("没有这个学校标识码的高校，请核对 10 位数字。"),
+        },
+    )
+    student_number = forms.CharField(label=gettext_lazy("学号"), max_length=30)
+    hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
+    hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
+    hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
+    reason = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("将告知学生，并记入审计日志"),
+        error_messages={"required": gettext_lazy("请填写更正原因。")},
+    )
+    SET_APART = ("hometown_province", "hometown_city", "hometown", "reason")
+
+    # The registration form's checks of the cascade, not written twice.
+    clean_hometown = RegistrationForm.clean_hometown
+    _check_hometown_chain = RegistrationForm._check_hometown_chain
+
+    @classmethod
+    def initial_for(cls, student: Student) -> dict:
+        hometown = student.hometown
+        return {
+            "name": student.name,
+            "university": student.university.code,
+            "student_number": student.student_number,
+            "hometown_province": hometown.parent.parent.code,
+            "hometown_city": hometown.parent.code,
+            "hometown": hometown.code,
+        }
+
+    def listed_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self.SET_APART]
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"]
+        if not value.strip():
+            return ""
+        try:
+            return id_number_clean(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["id_number"]) from error
+
+    def clean(self):
+        data = super().clean()
+        self._check_hometown_chain(data)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("hometown_province", "hometown_city"):
+            data.pop(name)
+        return data

@@ -7,6 +7,7 @@ from django.http import Http404
 from accounts.access import Access
 from accounts.models import Role
 from accounts.scoping import NOTHING, region_filter
+from schedule.models import Onboarding
 from students.models import Application, Placement, Student, University
 
 SEARCH_LIMIT = 15
@@ -89,6 +90,45 @@ def student_for_user(user) -> Student:
     if student is None:
         raise Http404
     return student
+
+
+def students_for_user(user) -> QuerySet[Student]:
+    """The students a user reads as people: regional staff those whose hometown (生源地) lies in
+    their region, university staff their own university's, wherever the students come from."""
+    if not user.is_authenticated:
+        scope = NOTHING
+    elif user.role == Role.UNIVERSITY:
+        scope = Q(university=user.university_id)
+    else:
+        scope = region_filter(user, "hometown")
+    return Student.objects.filter(scope).select_related("university", "hometown__parent")
+
+
+def hometown_contact_phone(student: Student) -> str:
+    """The phone the student's hometown county gave when it confirmed its onboarding (入驻),
+    the latest year's; blank when it has not."""
+    onboarding = (
+        Onboarding.objects.filter(region=student.hometown_id).order_by("-confirmed_at").first()
+    )
+    return onboarding.contact_phone if onboarding else ""
+
+
+def county_students(user, *, q: str = "") -> QuerySet[Student]:
+    """本县学生: the county's students by name (a part of it), newest first; only the county's
+    staff list them (views refuse the others)."""
+    students = students_for_user(user).filter(anonymised_at__isnull=True)
+    if q.strip():
+        students = students.filter(name__icontains=q.strip()[:30])
+    return students.order_by("-created_at", "-pk")
+
+
+def get_student_for_user(user, pk: int) -> tuple[Student, Access]:
+    """A student in the user's scope (404 otherwise); only the staff of the student's hometown
+    county correct their identity (the city, the province and the university read: 403)."""
+    student = students_for_user(user).filter(pk=pk, anonymised_at__isnull=True).first()
+    if student is None:
+        raise Http404
+    return student, Access(can_correct_identity=user.role == Role.COUNTY)
 
 
 def _scope(user, post_path: str, student_path: str) -> Q:

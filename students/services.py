@@ -5,20 +5,21 @@ import datetime
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import Action, audit_record
+from accounts.audit import Action, audit_record, audit_record_many
 from accounts.models import Role, User
 from accounts.notices import notify
 from accounts.validators import id_number_clean, id_number_set
 from ledger.services import entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
+from students.credits import committee_name
 from students.models import (
     ACTIVE_APPLICATION,
     Application,
@@ -254,6 +255,180 @@ def student_update(
             data={"fields": changed},
         )
     return student
+
+
+# Identity corrections (the hometown county's staff) -------------------------------------------
+
+# What only the hometown county corrects: the fields a student cannot change on their profile.
+IDENTITY_FIELDS = ("name", "id_number", "university", "student_number", "hometown")
+OPEN_CHOICES = (S.APPLIED, S.SHORTLISTED, S.OFFERED)
+
+
+@transaction.atomic
+def student_identity_correct(
+    *,
+    actor: User,
+    student: Student,
+    reason: str,
+    name: str | None = None,
+    id_number: str | None = None,
+    university: University | None = None,
+    student_number: str | None = None,
+    hometown: Region | None = None,
+) -> Student:
+    """Correct what the student cannot change themselves (None or blank: unchanged), with the
+    reason; audited (ID numbers masked) and the student told. A new hometown withdraws the
+    student's open choices (意向) in the old county; refused while the student is placed there
+    (confirmed or reported)."""
+    if actor.role != Role.COUNTY or actor.region_id != student.hometown_id:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写更正原因。")})
+    student = (
+        Student.objects.select_for_update().select_related("hometown__parent").get(pk=student.pk)
+    )
+    old_county = student.hometown
+    before, key = _identity_of(student), _identity_key(student)
+    _identity_apply(student, name, id_number, university, student_number, hometown)
+    after, new_key = _identity_of(student), _identity_key(student)
+    changed = [field for field in IDENTITY_FIELDS if key[field] != new_key[field]]
+    if not changed:
+        raise ValidationError(_("没有需要更正的内容：填写的信息与现有信息相同。"))
+    if "hometown" in changed:
+        _check_not_placed(student, old_county)
+    _identity_save(student)
+    withdrawn = _choices_withdraw(student, old_county, actor) if "hometown" in changed else 0
+    audit_record(
+        Action.IDENTITY_CORRECT,
+        actor=actor,
+        target=student,
+        region=old_county,
+        data={
+            "fields": changed,
+            "reason": reason.strip(),
+            "before": {f: before[f] for f in changed},
+            "after": {f: after[f] for f in changed},
+            "withdrawn": withdrawn,
+        },
+    )
+    _tell_corrected(student, old_county, changed, reason.strip(), withdrawn)
+    return student
+
+
+def _identity_of(student: Student) -> dict[str, str]:
+    """What the audit record shows of each field: the ID number only masked."""
+    hometown = student.hometown
+    return {
+        "name": student.name,
+        "id_number": student.id_number_masked,
+        "university": f"{student.university.name}（{student.university.code}）",
+        "student_number": student.student_number,
+        "hometown": f"{hometown.parent.name}{hometown.name}（{hometown.code}）",
+    }
+
+
+def _identity_key(student: Student) -> dict:
+    """What tells a change: the ID number by its digest (two numbers may mask alike)."""
+    return {
+        "name": student.name,
+        "id_number": student.id_number_digest,
+        "university": student.university_id,
+        "student_number": student.student_number,
+        "hometown": student.hometown_id,
+    }
+
+
+def _identity_apply(student, name, id_number, university, student_number, hometown) -> None:
+    if name and name.strip():
+        student.name = name.strip()
+    if id_number and id_number.strip():
+        number = id_number_clean(id_number)
+        if number != student.id_number:
+            id_number_set(student, number)
+    if university is not None:
+        student.university = university
+    if student_number and student_number.strip():
+        student.student_number = student_number.strip()
+    if hometown is not None:
+        if hometown.level != Region.Level.COUNTY:
+            raise ValidationError({"hometown": _("请选择到县（市、区）或镇街。")})
+        student.hometown = Region.objects.select_related("parent").get(pk=hometown.pk)
+
+
+def _check_not_placed(student: Student, county: Region) -> None:
+    placed = Placement.objects.filter(
+        student=student,
+        post__host_unit__county=county,
+        status__in=(Placement.Status.CONFIRMED, Placement.Status.REPORTED),
+    )
+    if placed.exists():
+        raise ValidationError(
+            {
+                "hometown": _(
+                    "该学生在%(county)s有已确认或已报到的实践安排，不能更改生源地；"
+                    "请先完成期满鉴定或终止该安排后再更正。"
+                )
+                % {"county": county.name}
+            }
+        )
+
+
+def _identity_save(student: Student) -> None:
+    student.full_clean(exclude=["user", "id_number_digest"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError as error:
+        taken = Student.objects.filter(id_number_digest=student.id_number_digest)
+        if taken.exclude(pk=student.pk).exists():
+            raise ValidationError({"id_number": _("该身份证号已被其他学生使用。")}) from error
+        raise ValidationError({"student_number": _("该校已有使用此学号的学生。")}) from error
+    User.objects.filter(pk=student.user_id).update(name=student.name)
+
+
+def _choices_withdraw(student: Student, county: Region, actor: User) -> int:
+    """The student's open choices in the county they are not from after all: withdrawn, and the
+    choices left in each season renumbered from 1."""
+    choices = Application.objects.select_for_update().filter(
+        student=student, post__host_unit__county=county, status__in=OPEN_CHOICES
+    )
+    closing = list(choices)
+    if not closing:
+        return 0
+    Application.objects.filter(pk__in=[c.pk for c in closing]).update(
+        status=S.WITHDRAWN, updated_at=timezone.now()
+    )
+    for season_id in {c.season_id for c in closing}:
+        _renumber(list(_active_choices(student.pk, season_id)))
+    audit_record_many(
+        Action.APPLICATION_WITHDRAW,
+        actor=actor,
+        targets=closing,
+        region=county,
+        data={"reason": _("生源地更正")},
+    )
+    return len(closing)
+
+
+def _tell_corrected(student, old_county, changed, reason, withdrawn) -> None:
+    labels = "、".join(str(Student._meta.get_field(f).verbose_name) for f in changed)
+    committee = committee_of(old_county)
+    text = _("%(committee)s更正了你的%(fields)s。原因：%(reason)s") % {
+        "committee": committee,
+        "fields": labels,
+        "reason": reason,
+    }
+    if withdrawn:
+        text += _("你在%(county)s的 %(n)d 个意向已撤回，可以报名新生源地的岗位。") % {
+            "county": old_county.name,
+            "n": withdrawn,
+        }
+    notify(user=student.user, text=text[:300], url=reverse("students:profile"))
+
+
+def committee_of(county: Region) -> str:
+    """The county's Youth League committee, as certificates and credits name it."""
+    return committee_name(county.parent.name, county.name)
 
 
 # Applications (意向) --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from students.forms import (
     EraseForm,
     EvaluationForm,
     HostRankForm,
+    IdentityCorrectionForm,
     PracticeLogForm,
     ProfileForm,
     RegistrationForm,
@@ -250,7 +251,14 @@ def profile(request):
         else:
             messages.success(request, _("个人信息已保存。"))
             return redirect("students:me")
-    return render(request, "students/profile.html", {"form": form, "student": student})
+    context = {
+        "form": form,
+        "student": student,
+        # Who corrects what the student cannot change: the hometown county's committee.
+        "committee": services.committee_of(student.hometown),
+        "committee_phone": selectors.hometown_contact_phone(student),
+    }
+    return render(request, "students/profile.html", context)
 
 
 @never_cache
@@ -361,6 +369,49 @@ def verify(request):
     code = request.GET.get("code", "")
     placement = services.certificate_find(code) if code else None
     return render(request, "students/verify.html", {"code": code, "placement": placement})
+
+
+# The county's students: 本县学生 and identity corrections (county staff) -----------------------
+
+
+@login_required
+@require_GET
+def county_students(request):
+    require_county_staff(request.user)
+    q = request.GET.get("q", "")[:30]
+    students = selectors.county_students(request.user, q=q)
+    return render(
+        request,
+        "students/county_students.html",
+        {"page": paginate(request, students, 30), "q": q, "query": query_without_page(request)},
+    )
+
+
+@login_required
+def identity_correct(request, pk: int):
+    """The hometown county corrects a student's name, ID number, school or 生源地, with a reason."""
+    student, access = selectors.get_student_for_user(request.user, pk)
+    require_write(access.can_correct_identity)
+    initial = IdentityCorrectionForm.initial_for(student)
+    form = IdentityCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_identity_correct(
+                actor=request.user, student=student, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("已更正 %(name)s 的身份信息，并已通知本人。") % {"name": student.name}
+            )
+            return redirect("students:county_students")
+    chosen = request.POST if request.method == "POST" else initial
+    return render(
+        request,
+        "students/identity_correct.html",
+        {"form": form, "student": student, **_region_lists(chosen)},
+    )
 
 
 # Selection and placements (host units and counties) -------------------------------------------

@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import Role, User
 from positions.models import HostUnit, Post, Region
@@ -95,18 +96,20 @@ def test_seed_demo_scale_spreads_a_national_season_over_every_province(db):
         "students": 400,
         "counties": 400,
         "provinces": 5,
+        # The draws depend on how many universities there are: the demo's four in Guangdong,
+        # its three in other provinces (issue 15) and the 60 of the scale data.
         "applications": {
             "applied": 36,
-            "confirmed": 251,
-            "declined": 156,
-            "expired": 71,
-            "offered": 19,
-            "rejected": 194,
+            "confirmed": 252,
+            "declined": 154,
+            "expired": 74,
+            "offered": 18,
+            "rejected": 197,
             "shortlisted": 31,
-            "withdrawn": 212,
+            "withdrawn": 214,
         },
-        "winter": 135,
-        "placements": {"completed": 114, "confirmed": 73, "dropped": 12, "reported": 64},
+        "winter": 137,
+        "placements": {"completed": 113, "confirmed": 75, "dropped": 11, "reported": 64},
     }
     # Every province has the demo year, and every county a scale host unit with posts.
     assert ProgrammeYear.objects.count() == Region.objects.filter(level="province").count()
@@ -140,3 +143,36 @@ def test_seed_demo_scale_spreads_a_national_season_over_every_province(db):
     assert sum(again["placements"].values()) > 263
     assert Student.objects.filter(user__username="scale_799").exists()
     assert CountyQuota.objects.aggregate(n=Sum("reported"))["n"] == reported.count()
+
+
+def test_the_demo_has_students_at_universities_in_other_provinces(db, client, capsys, tmp_path):
+    """北京大学 (a university of 北京市) reads its student from 越秀区: the completed placement,
+    the credit and its export; 武汉大学 and 复旦大学 have students of 天河区 and 梅县区."""
+    call_command("load_regions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo")
+    assert "pku" in capsys.readouterr().out
+    away = {
+        code: (name, province)
+        for code, name, province in University.objects.filter(
+            code__in=["4111010001", "4142010486", "4131010246"]
+        ).values_list("code", "name", "province__name")
+    }
+    assert away == {
+        "4111010001": ("北京大学", "北京市"),
+        "4142010486": ("武汉大学", "湖北省"),
+        "4131010246": ("复旦大学", "上海市"),
+    }
+    pku_student = Student.objects.get(user__username="yuexiu_pku")
+    assert pku_student.hometown.name == "越秀区"
+    assert pku_student.university.code == "4111010001"
+    assert Student.objects.filter(university__province__name="湖北省", hometown__name="天河区")
+    # The Guangdong demo students stay at the demo's Guangdong universities.
+    assert not Student.objects.filter(user__username__regex=r"_s\d+$").exclude(
+        university__province__name="广东省"
+    )
+    client.post(reverse("accounts:login"), {"username": "pku", "password": "Demo@2026fjx"})
+    credits = client.get(reverse("students:credits")).content.decode()
+    assert pku_student.name in credits and "广州市越秀区" in credits, credits[-3000:]
+    output = tmp_path / "pku.xlsx"
+    call_command("export_credits", "--university", "4111010001", "--output", str(output))
+    assert load_workbook(output).active.max_row == 2  # the header and 越秀's student

@@ -31,6 +31,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponseForbidden
 from django.test import Client
@@ -88,12 +89,13 @@ def _build_world() -> SimpleNamespace:
         host_unit=w.unit_yx, title="越秀草稿岗位", status="draft", published_at=None
     )
     w.post_th = PostFactory(host_unit=w.unit_th, title="天河图书馆阅读推广员")
-    PostFactory(host_unit=w.unit_yx_other, title="越秀文化馆讲解员")
     w.season = w.post_yx.season
     w.season_gx = season("summer", province="450000")
+    w.post_yx_other = PostFactory(host_unit=w.unit_yx_other, title="越秀文化馆讲解员")
     _build_staff(w)
     _build_students(w)
     _build_selection(w)
+    _build_away(w)
     _build_calendar(w)
     _build_ledger(w)
     summary_matrix.build(w)
@@ -192,6 +194,14 @@ def _build_staff(w: SimpleNamespace) -> None:
     w.yx_other_host = staff(Role.HOST, host_unit=w.unit_yx_other, username="wenhuaguan_host")
     w.uni_staff = staff(Role.UNIVERSITY, university=w.zsu, username="sysu")
     w.scut_staff = staff(Role.UNIVERSITY, university=w.scut, username="scut")
+    # Other provinces (issue 15): Beijing's provincial staff; 北京大学, which has a student from
+    # 越秀区; 武汉大学, which has no student here at all.
+    w.beijing, w.hubei = region("110000"), region("420000")
+    w.pku = UniversityFactory(name="北京大学", code="4111010001", province=w.beijing)
+    w.whu = UniversityFactory(name="武汉大学", code="4142010486", province=w.hubei)
+    w.bj_staff = staff(Role.PROVINCE, region=w.beijing, username="bj_province")
+    w.pku_staff = staff(Role.UNIVERSITY, university=w.pku, username="pku")
+    w.whu_staff = staff(Role.UNIVERSITY, university=w.whu, username="whu")
 
 
 def _student(w, name: str, phone: str, **fields):
@@ -243,6 +253,24 @@ def _build_selection(w: SimpleNamespace) -> None:
     audit_record(Action.ACCOUNT_CREATE, target=w.yx_host, region=w.yuexiu, actor=w.yx_staff)
 
 
+def _build_away(w: SimpleNamespace) -> None:
+    """越秀区's student at 北京大学, placed at 越秀's 文化馆 and evaluated: 北京大学 reads that
+    placement and its credit, and nothing else of 越秀's."""
+    w.pku_student = _student(w, "越秀北大生", "13711110021", university=w.pku)
+    application = services.application_submit(
+        student=w.pku_student, post=w.post_yx_other, actor=None
+    )
+    services.application_offer(actor=None, application=application)
+    w.placement_pku = services.offer_confirm(actor=None, application=application)
+    Placement.objects.filter(pk=w.placement_pku.pk).update(
+        status="completed",
+        rating="excellent",
+        hours=32,
+        certificate_code="PKCERT000001",
+        completed_at=timezone.now(),
+    )
+
+
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
     name = str(connection.settings_dict["NAME"])
@@ -279,6 +307,9 @@ FOREIGN = (
     "mz_staff",  # city staff of another city
     "gx_staff",  # provincial staff of another province
     "scut_staff",  # university staff of another university
+    "bj_staff",  # provincial staff of another province (北京市)
+    "pku_staff",  # a university of another province with a student from 越秀 (北京大学)
+    "whu_staff",  # a university of another province with no students here (武汉大学)
     "th_student",  # a student of another county and university
     "neighbour",  # a student of the same county and university who does not own the object
     "anonymous",
@@ -574,6 +605,24 @@ PROTECTED: dict[str, Protected] = {
         },
     ),
     "students:certificate": Protected("student_c", _pk("placement_c")),
+    # students: the county's students and identity corrections (issue 15)
+    "students:county_students": Protected(
+        "yx_staff", page=True, queries=({}, {"q": "越秀"}), shows=("越秀甲生", "越秀北大生")
+    ),
+    "students:identity_correct": Protected(
+        "yx_staff",
+        _pk("student_a"),
+        data=lambda w, r: {
+            "name": "越界改名",
+            "university": w.zsu.code,
+            "student_number": w.student_a.student_number,
+            "hometown_province": "440000",
+            "hometown_city": "440100",
+            "hometown": "440106",
+            "reason": "越界更正",
+        },
+        shows=("越秀甲生",),
+    ),
     # students: selection by the county and the host unit
     "students:post_applicants": Protected("yx_staff", _post_pk("post_yx"), shows=("越秀甲生",)),
     "students:post_applicants_export": Protected(
@@ -1068,3 +1117,49 @@ def test_admin_refuses_everyone_but_superusers(client, matrix, role):
         client.logout()
         client.post(admin_login, {"username": user.username, "password": PASSWORD})
         assert client.get(reverse("admin:index")).status_code == 302
+
+
+# --- universities of other provinces (issue 15) ------------------------------------------------
+
+
+def test_a_university_of_another_province_sees_its_student_from_yuexiu(client, matrix, tmp_path):
+    """北京大学 reads its 越秀 student's placement, certificate and credit, and exports it."""
+    login(client, matrix, "pku_staff")
+    students = content_of(client.get(reverse("students:university_students")))
+    assert "越秀北大生" in students and "越秀文化馆讲解员" in students
+    certificate = reverse("students:certificate", kwargs={"pk": matrix.placement_pku.pk})
+    assert "PKCERT000001" in content_of(client.get(certificate))
+    credits = content_of(client.get(reverse("students:credits")))
+    assert "越秀北大生" in credits and "PKCERT000001" in credits
+    export = content_of(client.get(reverse("students:credits_export"), {"format": "csv"}))
+    assert "越秀北大生" in export and "广州市越秀区团委" in export
+    output = tmp_path / "pku.xlsx"
+    call_command("export_credits", "--university", "4111010001", "--output", str(output))
+    row = _xlsx_text(output.read_bytes())
+    assert "越秀北大生" in row and "PKCERT000001" in row and "越秀丙生" not in row
+
+
+def test_a_university_of_another_province_records_its_students_clearance(client, matrix):
+    login(client, matrix, "pku_staff")
+    application = matrix.placement_pku.application
+    url = reverse("students:clearance", kwargs={"pk": application.pk, "kind": "safety"})
+    assert client.post(url).status_code == 302
+    event = AuditEvent.objects.get(action="clearance.record", actor=matrix.pku_staff)
+    assert event.province == matrix.beijing  # Beijing's log: the university's own province
+
+
+def test_a_university_with_no_students_here_sees_nothing_of_guangdong(client, matrix):
+    login(client, matrix, "whu_staff")
+    for name in ("students:university_students", "students:credits"):
+        page = content_of(client.get(reverse(name)))
+        assert "越秀北大生" not in page and "越秀丙生" not in page
+    certificate = reverse("students:certificate", kwargs={"pk": matrix.placement_pku.pk})
+    assert client.get(certificate).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["gz_staff", "province_staff", "uni_staff"])
+def test_readers_of_a_student_may_not_correct_their_identity(client, matrix, role):
+    login(client, matrix, role)
+    url = reverse("students:identity_correct", kwargs={"pk": matrix.student_a.pk})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": "越界"}).status_code == 403

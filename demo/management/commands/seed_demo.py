@@ -19,7 +19,12 @@ from dashboards.services import stats_refresh_all
 from demo.ledger import seed_county_ledger
 from demo.scale import seed_scale
 from demo.schedule import demo_year, seed_calendar
-from demo.students import seed_county_students, seed_matching_preview
+from demo.students import (
+    away_universities,
+    seed_away_students,
+    seed_county_students,
+    seed_matching_preview,
+)
 from demo.summary import seed_summary
 from positions import services
 from positions.models import HostUnit, Post, Region
@@ -132,10 +137,12 @@ class Command(BaseCommand):
             city = Region.objects.get(code=code)
             self._user(username, f"{city.name}团委", role=Role.CITY, region=city)
             logins.append((username, f"市团委 · {city.name}"))
+        home_universities = []
         for code, name, account in UNIVERSITIES:
             university, _ = University.objects.get_or_create(
                 code=code, defaults={"name": name, "province": province}
             )
+            home_universities.append(university)
             if code == "4144010558":
                 # 中山大学 credits 20 hours a credit, 优秀 only; the others keep the defaults.
                 CreditRule.objects.get_or_create(
@@ -145,6 +152,10 @@ class Command(BaseCommand):
             if account:
                 self._user(account, f"{name}团委", role=Role.UNIVERSITY, university=university)
                 logins.append((account, f"高校团委 · {name}"))
+        # A university of another province sees its students from Guangdong (issue 15).
+        pku = away_universities()["4111010001"]
+        self._user("pku", f"{pku.name}团委", role=Role.UNIVERSITY, university=pku)
+        logins.append(("pku", f"高校团委 · {pku.name}（{pku.province.name}）"))
         for code, username in COUNTIES.items():
             county = Region.objects.select_related("parent").get(code=code)
             staff = self._user(username, f"{county.name}团委", role=Role.COUNTY, region=county)
@@ -154,10 +165,15 @@ class Command(BaseCommand):
             logins.append((f"{username}_host", f"用人单位 · {units[3].name}"))
             self._posts(county, units, seasons, today, posts_due)
             seed_county_students(
-                county=county, prefix=username, seasons=seasons, password=self._password
+                county=county,
+                prefix=username,
+                seasons=seasons,
+                password=self._password,
+                universities=home_universities,
             )
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
+        logins += seed_away_students(seasons=seasons, password=self._password)
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
