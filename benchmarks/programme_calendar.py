@@ -1,6 +1,6 @@
 """The nightly calendar run for the whole country: every province's programme year, every
 county with two staff accounts, and a day on which reminders, overdue flags, a selection lock
-and quota warnings all fall due.
+(every province's selection milestones locked) and quota warnings all fall due.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fanjiaxiang .venv/bin/python benchmarks/programme_calendar.py
 
@@ -39,7 +39,7 @@ from accounts.models import Notice, Role, User  # noqa: E402
 from positions.models import Region  # noqa: E402
 from positions.regions import regions_load  # noqa: E402
 from schedule.enforcement import enforce_calendar  # noqa: E402
-from schedule.models import Dispatch, UnitMilestone  # noqa: E402
+from schedule.models import Dispatch, Milestone, UnitMilestone  # noqa: E402
 from schedule.services import programme_year_create  # noqa: E402
 
 YEAR = 2030
@@ -49,6 +49,9 @@ def populate() -> int:
     regions_load()
     for province in Region.objects.filter(level="province"):
         programme_year_create(province=province, year=YEAR)
+    # The heavier night: every province has locked its selection (截止后锁定, off by default),
+    # so 1 July also closes each county's selection.
+    Milestone.objects.filter(code__endswith="_match").update(hard_lock=True)
     password = make_password("Bench-2030-pass")
     units = Region.objects.filter(level__in=("city", "county"))
     User.objects.bulk_create(
