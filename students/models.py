@@ -185,6 +185,13 @@ class Placement(models.Model):
         PASS = "pass", _("合格")
         FAIL = "fail", _("不合格")
 
+    class Evaluator(models.TextChoices):
+        """Who made the 期满鉴定: the host unit, or the county (联合用人单位) with it or for it."""
+
+        HOST = "host", _("用人单位鉴定")
+        JOINT = "joint", _("县级团委与用人单位联合鉴定")
+        ON_BEHALF = "on_behalf", _("县级团委代为鉴定（用人单位未开通账号）")
+
     application = models.OneToOneField(
         Application, verbose_name=_("报名"), on_delete=models.PROTECT, related_name="placement"
     )
@@ -215,6 +222,14 @@ class Placement(models.Model):
     rating = models.CharField(_("鉴定等次"), max_length=10, choices=Rating.choices, blank=True)
     hours = models.PositiveSmallIntegerField(_("实践时长（小时）"), null=True, blank=True)
     comment = models.TextField(_("鉴定意见"), blank=True)
+    # Read once the placement is completed; until then it says who is expected to evaluate.
+    evaluated_by = models.CharField(
+        _("鉴定方式"),
+        max_length=10,
+        choices=Evaluator.choices,
+        default=Evaluator.HOST,
+        db_default=Evaluator.HOST,
+    )
     drop_reason = models.TextField(_("终止原因"), blank=True)
     certificate_code = models.CharField(
         _("证书验证码"), max_length=16, null=True, blank=True, unique=True

@@ -1,10 +1,10 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Access
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.scoping import NOTHING, region_filter
 from students.models import Application, Placement, Student, University
 
@@ -52,10 +52,30 @@ def placements_for_user(user) -> QuerySet[Placement]:
     )
 
 
+def placements_to_manage(user, *, status: str = "") -> QuerySet[Placement]:
+    """实践安排 of the staff user's scope (the county's, the host unit's; read by the city and
+    province), newest season first, each marked whether its host unit has an active account."""
+    if user.role not in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST):
+        raise Http404
+    placements = placements_for_user(user).select_related("post__host_unit")
+    if status in Placement.Status.values:
+        placements = placements.filter(status=status)
+    unit_accounts = User.objects.filter(
+        host_unit=OuterRef("post__host_unit"),
+        host_unit__is_active=True,
+        role=Role.HOST,
+        is_active=True,
+    )
+    return placements.annotate(unit_has_account=Exists(unit_accounts)).order_by(
+        "-season__practice_starts", "post__host_unit__name", "student__name", "pk"
+    )
+
+
 def selection_access(user) -> Access:
     """What the user may do in selection and practice, for every application and placement in
-    their scope: host units rank, record and evaluate; the county decides, records and drops;
-    the university certifies its students; the student acts on their own."""
+    their scope: host units rank, record and evaluate; the county decides, records, drops and
+    evaluates too (联合用人单位: with the host unit, or for a unit without an account); the
+    university certifies its students; the student acts on their own."""
     role = user.role
     host, county = role == Role.HOST, role == Role.COUNTY
     return Access(
@@ -65,7 +85,7 @@ def selection_access(user) -> Access:
         can_see_id_number=county,
         can_record=host or county,
         can_see_checkin_code=host,
-        can_evaluate=host,
+        can_evaluate=host or county,
         can_drop=county,
         can_certify=role == Role.UNIVERSITY,
     )
@@ -84,3 +104,21 @@ def get_placement_for_user(user, pk: int) -> tuple[Placement, Access]:
     if placement is None:
         raise Http404
     return placement, selection_access(user)
+
+
+def host_unit_has_account(host_unit_id: int) -> bool:
+    """Whether the host unit can evaluate for itself: active, with an active account."""
+    return User.objects.filter(
+        host_unit_id=host_unit_id, host_unit__is_active=True, role=Role.HOST, is_active=True
+    ).exists()
+
+
+def evaluator_for(user, host_unit_id: int) -> str:
+    """How an evaluation by `user` is recorded: by the host unit itself; by the county jointly
+    with a host unit that has an account (联合鉴定); or by the county on behalf of one that has
+    none (代为鉴定). The system (no user) stands for the host unit, as it always has."""
+    if user is None or getattr(user, "role", "") != Role.COUNTY:
+        return Placement.Evaluator.HOST
+    if host_unit_has_account(host_unit_id):
+        return Placement.Evaluator.JOINT
+    return Placement.Evaluator.ON_BEHALF

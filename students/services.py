@@ -19,6 +19,7 @@ from accounts.validators import id_number_clean, id_number_set
 from ledger.services import entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
+from students import selectors
 from students.models import (
     ACTIVE_APPLICATION,
     Application,
@@ -605,8 +606,15 @@ def placement_train(*, placement: Placement, actor: User | None) -> Placement:
 def placement_evaluate(
     *, placement: Placement, rating: str, actor: User | None, comment: str = ""
 ) -> Placement:
-    """期满鉴定: once, after reporting; the hours are those the host unit confirmed in the
-    practice log. It issues the certificate's verification code."""
+    """期满鉴定: once, after reporting; the hours are those confirmed in the practice log. It
+    issues the certificate's verification code. County staff evaluate as 联合用人单位: jointly
+    with the host unit, or on its behalf when it has no account (`selectors.evaluator_for`),
+    and the placement says which.
+
+    The host unit and the county may press the button at the same moment: the move from
+    reported to completed is one conditional UPDATE, so the second finds the row completed
+    (PostgreSQL re-reads it after the first commits) and is refused; only one evaluation, one
+    certificate code and one audit event are kept."""
     if rating not in Placement.Rating.values:
         raise ValidationError({"rating": _("请选择鉴定等次。")})
     if placement.status != Placement.Status.REPORTED:
@@ -618,6 +626,7 @@ def placement_evaluate(
     hours = confirmed_hours(placement)
     if hours < 1:
         raise ValidationError(_("还没有已确认的实践日志，请先确认学生的实践时长。"))
+    evaluated_by = selectors.evaluator_for(actor, placement.post.host_unit_id)
     placement = _move(
         placement,
         allowed=(Placement.Status.REPORTED,),
@@ -626,6 +635,7 @@ def placement_evaluate(
         rating=rating,
         hours=hours,
         comment=comment.strip(),
+        evaluated_by=evaluated_by,
         completed_at=timezone.now(),
         certificate_code=_code(12),
     )
@@ -635,8 +645,13 @@ def placement_evaluate(
         placement.post,
         rating=rating,
         hours=hours,
+        evaluated_by=evaluated_by,
         actor=actor,
     )
+    if evaluated_by == Placement.Evaluator.JOINT:
+        _tell_host_unit(
+            placement.application, _("县级团委已会同你单位完成%(name)s在“%(post)s”的期满鉴定。")
+        )
     _tell_student(
         placement.application,
         _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},

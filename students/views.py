@@ -24,7 +24,7 @@ from accounts.throttle import address_key, throttle_hit
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
-from fanjiaxiang.views import paginate
+from fanjiaxiang.views import paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
@@ -324,6 +324,8 @@ def post_applicants(request, post_pk: int):
     placements = (
         selectors.placements_for_user(request.user).filter(post=post).prefetch_related("logs")
     )
+    access = selectors.selection_access(request.user)
+    evaluator = selectors.evaluator_for(request.user, post.host_unit_id)
     return render(
         request,
         "students/post_applicants.html",
@@ -331,9 +333,32 @@ def post_applicants(request, post_pk: int):
             "post": post,
             "applications": applications,
             "placements": placements,
-            "access": selectors.selection_access(request.user),
+            "access": access,
             "evaluation_form": EvaluationForm(),
             "drop_form": DropForm(),
+            # How an evaluation from this page is recorded (the county: 联合 or 代为鉴定).
+            "evaluator": Placement.Evaluator(evaluator),
+        },
+    )
+
+
+@login_required
+@require_GET
+def placement_list(request):
+    """实践安排: every placement of the user's scope, where the county records check-in and
+    does the 期满鉴定 for host units without an account (联合用人单位)."""
+    status = request.GET.get("status", "")
+    placements = selectors.placements_to_manage(request.user, status=status)
+    return render(
+        request,
+        "students/placement_list.html",
+        {
+            "page": paginate(request, placements, 50),
+            "status": status if status in Placement.Status.values else "",
+            "statuses": Placement.Status.choices,
+            "access": selectors.selection_access(request.user),
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
         },
     )
 
@@ -400,7 +425,16 @@ def _placement_done(request, pk: int, capability: str, change) -> HttpResponse:
     with refusals_as_messages(request):
         change(placement)
         messages.success(request, _("已保存。"))
-    return redirect("students:post_applicants", post_pk=placement.post_id)
+    return _back_to(request, placement)
+
+
+def _back_to(request, placement: Placement) -> HttpResponse:
+    """Back to the page the button was on: the placement list, or the post's applicants."""
+    if request.POST.get("back") == "list":
+        return redirect("students:placement_list")
+    return redirect(
+        f"{reverse('students:post_applicants', args=[placement.post_id])}#placement-{placement.pk}"
+    )
 
 
 @login_required
@@ -470,7 +504,7 @@ def log_confirm(request, pk: int):
     with refusals_as_messages(request):
         services.practice_log_confirm(log=log, actor=request.user)
         messages.success(request, _("已确认实践时长。"))
-    return redirect("students:post_applicants", post_pk=placement.post_id)
+    return _back_to(request, placement)
 
 
 # Universities (their students; clearance before departure) -----------------------------------
