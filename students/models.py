@@ -80,6 +80,17 @@ class Student(models.Model):
         related_name="students",
         limit_choices_to={"level": "county"},
     )
+    # 常住地: where the student's family lives now, if not the hometown; a county may open
+    # posts to its residents (positions.Post.audience).
+    residence = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("常住地（县区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": "county"},
+    )
     consent_version = models.CharField(_("隐私声明版本"), max_length=20)
     consented_at = models.DateTimeField(_("同意时间"))
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)

@@ -1,6 +1,6 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.access import Access
@@ -18,7 +18,9 @@ def universities_for_user(user) -> QuerySet[University]:
 
 def student_for_user(user) -> Student:
     student = (
-        Student.objects.filter(user=user).select_related("university", "hometown__parent").first()
+        Student.objects.filter(user=user)
+        .select_related("university", "hometown__parent", "residence__parent__parent")
+        .first()
     )
     if student is None:
         raise Http404
@@ -35,6 +37,31 @@ def _scope(user, post_path: str, student_path: str) -> Q:
     if user.role == Role.UNIVERSITY:
         return Q(**{f"{student_path}__university": user.university_id})
     return region_filter(user, f"{post_path}__host_unit__county")
+
+
+def period_seasons(season_id: int):
+    """The seasons of the same practice period as this one (the same year's summer, or winter)
+    in every province: a student's choices and placement count across them, so a post another
+    province opens to everyone takes one of the same 意向 and the same one place per season.
+    A subquery, so filtering by it costs no extra round trip."""
+    from schedule.models import Season  # students.models does not import schedule's models
+
+    season = Season.objects.filter(pk=season_id)
+    return Season.objects.filter(
+        programme_year__year=Subquery(season.values("programme_year__year")[:1]),
+        kind=Subquery(season.values("kind")[:1]),
+    ).values("pk")
+
+
+def post_is_open_to(post, student: Student) -> bool:
+    """面向对象: a post takes its county's own students (生源地); a post opened to residents
+    also those whose 常住地 is the county; a post opened to anyone, every student."""
+    county_id = post.host_unit.county_id
+    if post.audience == post.Audience.ANYONE:
+        return True
+    if post.audience == post.Audience.RESIDENTS and student.residence_id == county_id:
+        return True
+    return student.hometown_id == county_id
 
 
 def applications_for_user(user) -> QuerySet[Application]:

@@ -80,6 +80,7 @@ def student_register(
     politics: str,
     is_cadre: bool,
     hometown: Region,
+    residence: Region | None = None,
 ) -> Student:
     """A student signs up (nobody is signed in yet, so there is no actor)."""
     if not consent:
@@ -87,6 +88,7 @@ def student_register(
     number = id_number_clean(id_number)
     if hometown.level != Region.Level.COUNTY:
         raise ValidationError({"hometown": _("请选择到县（市、区）或镇街。")})
+    _check_residence(residence)
     user = User(username=username, role=Role.STUDENT, name=name, email=email, phone=phone)
     user.set_password(password)
     student = Student(
@@ -103,6 +105,7 @@ def student_register(
         politics=politics,
         is_cadre=is_cadre,
         hometown=hometown,
+        residence=residence,
         consent_version=PRIVACY_NOTICE_VERSION,
         consented_at=timezone.now(),
     )
@@ -179,6 +182,32 @@ def student_update(
     return student
 
 
+def _check_residence(residence: Region | None) -> None:
+    if residence is not None and residence.level != Region.Level.COUNTY:
+        raise ValidationError({"residence": _("常住地请选择到县（市、区）或镇街。")})
+
+
+@transaction.atomic
+def student_residence_set(
+    *, student: Student, residence: Region | None, actor: User | None
+) -> Student:
+    """常住地: the student gives (or clears) the county they live in besides the hometown; posts
+    opened to a county's residents then take them. Choices already made stay as they are."""
+    _check_residence(residence)
+    if student.residence_id == (residence.pk if residence else None):
+        return student
+    Student.objects.filter(pk=student.pk).update(residence=residence)
+    student.residence = residence
+    audit_record(
+        Action.PROFILE_UPDATE,
+        actor=actor,
+        target=student,
+        region=student.hometown,
+        data={"fields": ["residence"]},
+    )
+    return student
+
+
 # Applications (意向) --------------------------------------------------------------------------
 
 
@@ -200,10 +229,13 @@ def application_submit(
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("该岗位未在招募中。"))
     stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
-    if post.host_unit.county_id != student.hometown_id:
-        raise ValidationError(_("只能报名家乡（生源地）县区的岗位。"))
+    if not selectors.post_is_open_to(post, student):
+        raise ValidationError(_not_open_message(post))
+    # Every choice of the practice period counts, in this county or any other (open posts).
     active = Application.objects.filter(
-        student=student, season=post.season, status__in=ACTIVE_APPLICATION
+        student=student,
+        season__in=selectors.period_seasons(post.season_id),
+        status__in=ACTIVE_APPLICATION,
     )
     if active.filter(status=S.CONFIRMED).exists():
         raise ValidationError(_("本实践季已确认岗位，不能再报名。"))
@@ -221,6 +253,12 @@ def application_submit(
     )
 
 
+def _not_open_message(post: Post) -> str:
+    if post.audience == Post.Audience.RESIDENTS:
+        return _("该岗位仅面向本县生源及常住本县的学生。")
+    return _("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。")
+
+
 def _supplementary_full(post: Post) -> bool:
     county_id = post.host_unit.county_id
     if not supplementary_is_open(county_id, post.season_id):
@@ -231,7 +269,11 @@ def _supplementary_full(post: Post) -> bool:
 def _active_choices(student_id: int, season_id: int):
     return (
         Application.objects.select_for_update()
-        .filter(student_id=student_id, season_id=season_id, status__in=ACTIVE_APPLICATION)
+        .filter(
+            student_id=student_id,
+            season__in=selectors.period_seasons(season_id),
+            status__in=ACTIVE_APPLICATION,
+        )
         .order_by("rank")
     )
 
@@ -341,7 +383,10 @@ def application_offer(
 ) -> Application:
     now = now or timezone.now()
     if (
-        Placement.objects.filter(student=application.student_id, season=application.season_id)
+        Placement.objects.filter(
+            student=application.student_id,
+            season__in=selectors.period_seasons(application.season_id),
+        )
         .exclude(status=Placement.Status.DROPPED)
         .exists()
     ):
@@ -400,6 +445,17 @@ def offer_confirm(
         county_id=post.host_unit.county_id,
         today=timezone.localdate(now),
     )
+    # The database holds one placement per season row; a post of another province's season
+    # (open to anyone) is the same summer: checked here, under the student's lock taken above.
+    if (
+        Placement.objects.filter(
+            student_id=application.student_id,
+            season__in=selectors.period_seasons(application.season_id),
+        )
+        .exclude(status=Placement.Status.DROPPED)
+        .exists()
+    ):
+        raise ValidationError(_("本实践季已确认过一个岗位。"))
     taken = Placement.objects.filter(post=post).exclude(status=Placement.Status.DROPPED).count()
     if taken >= post.headcount:
         raise ValidationError(_("很遗憾，该岗位名额已满。"))
@@ -432,7 +488,8 @@ def _tell_host_unit(application: Application, template: str) -> None:
 
 def _close_other_choices(confirmed: Application) -> None:
     others = Application.objects.filter(
-        student_id=confirmed.student_id, season_id=confirmed.season_id
+        student_id=confirmed.student_id,
+        season__in=selectors.period_seasons(confirmed.season_id),
     ).exclude(pk=confirmed.pk)
     others.filter(status=S.OFFERED).update(status=S.DECLINED, updated_at=timezone.now())
     others.filter(status__in=(S.APPLIED, S.SHORTLISTED)).update(

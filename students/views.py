@@ -42,6 +42,7 @@ from students.forms import (
     PracticeLogForm,
     ProfileForm,
     RegistrationForm,
+    ResidenceForm,
     UniversityForm,
 )
 from students.models import (
@@ -94,6 +95,33 @@ def _region_lists(data) -> dict:
             "city": data.get("hometown_city"),
             "county": data.get("hometown"),
         },
+        "residence": _residence_lists(data),
+    }
+
+
+def _residence_lists(data) -> dict:
+    """The same for the optional 常住地 selects."""
+    province = region_get(data.get("residence_province", ""), "province")
+    city = region_get(data.get("residence_city", ""), "city")
+    return {
+        "cities": region_children(province) if province else [],
+        "counties": region_children(city) if city else [],
+        "chosen": {
+            "province": data.get("residence_province"),
+            "city": data.get("residence_city"),
+            "county": data.get("residence"),
+        },
+    }
+
+
+def _residence_initial(student) -> dict:
+    county = student.residence
+    if county is None:
+        return {}
+    return {
+        "residence_province": county.parent.parent.code,
+        "residence_city": county.parent.code,
+        "residence": county.code,
     }
 
 
@@ -181,15 +209,32 @@ def me(request):
 def profile(request):
     student = _student(request)
     form = ProfileForm(request.POST or None, instance=student)
-    if request.method == "POST" and form.is_valid():
+    residence = ResidenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and residence.is_valid():
         try:
             services.student_update(student=student, actor=request.user, **form.cleaned_data)
+            services.student_residence_set(
+                student=student,
+                residence=residence.cleaned_data["residence"],
+                actor=request.user,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("个人信息已保存。"))
             return redirect("students:me")
-    return render(request, "students/profile.html", {"form": form, "student": student})
+    chosen = request.POST if request.method == "POST" else _residence_initial(student)
+    return render(
+        request,
+        "students/profile.html",
+        {
+            "form": form,
+            "residence_form": residence,
+            "student": student,
+            "provinces": region_children(None),
+            "residence": _residence_lists(chosen),
+        },
+    )
 
 
 @never_cache
