@@ -19,7 +19,7 @@ from dashboards.services import stats_refresh_all
 from demo.ledger import seed_county_ledger
 from demo.scale import seed_scale
 from demo.schedule import demo_year, seed_calendar
-from demo.students import seed_county_students, seed_matching_preview
+from demo.students import seed_county_students, seed_matching_preview, seed_open_post
 from demo.summary import seed_summary
 from positions import services
 from positions.models import HostUnit, Post, Region
@@ -159,6 +159,12 @@ class Command(BaseCommand):
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
+        # 越秀 opens a post to everyone; a 天河 student (family in 越秀) chooses it.
+        seed_open_post(
+            county=Region.objects.get(code="440104"),
+            season=seasons["winter"],
+            applicant="tianhe_s5",
+        )
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         return logins
