@@ -2,6 +2,8 @@
 anyone; such students find it, apply, are matched and are seen by that county only; the ranked
 choice limit counts every choice of the practice period, in any county or province."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,6 +12,7 @@ from positions.models import Post
 from students import rounds, services
 from students.models import Application, Student
 from tests.factories import (
+    PASSWORD,
     HostUnitFactory,
     PostFactory,
     StudentFactory,
@@ -219,3 +222,13 @@ def test_the_county_opens_a_post_with_the_audience_field(client, world):
     )
     world.draft_yx.refresh_from_db()
     assert world.draft_yx.audience == RESIDENTS
+
+
+def test_the_residence_is_in_the_data_download_and_gone_after_erasure(client, open_world):
+    student = open_world.resident
+    client.force_login(student.user)
+    data = json.loads(client.get(reverse("students:my_data")).content)
+    assert data["个人信息"]["常住地"].endswith("越秀区")
+    client.post(reverse("students:erase"), {"password": PASSWORD, "confirm": "on"})
+    student.refresh_from_db()
+    assert student.anonymised_at is not None and student.residence is None
