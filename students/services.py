@@ -377,19 +377,25 @@ def application_reject(*, application: Application, actor: User | None) -> Appli
     return application
 
 
+def _placed_this_period(application: Application) -> bool:
+    """A placement this practice period, in any county or province. The database holds one
+    per season row; a post of another province's season (open to anyone) is the same summer."""
+    return (
+        Placement.objects.filter(
+            student_id=application.student_id,
+            season__in=selectors.period_seasons(application.season_id),
+        )
+        .exclude(status=Placement.Status.DROPPED)
+        .exists()
+    )
+
+
 @transaction.atomic
 def application_offer(
     *, application: Application, actor: User | None, now: datetime.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
-    if (
-        Placement.objects.filter(
-            student=application.student_id,
-            season__in=selectors.period_seasons(application.season_id),
-        )
-        .exclude(status=Placement.Status.DROPPED)
-        .exists()
-    ):
+    if _placed_this_period(application):
         raise ValidationError(_("该学生本实践季已确认其他岗位。"))
     post = Post.objects.select_related("host_unit", "season__programme_year").get(
         pk=application.post_id
@@ -445,16 +451,8 @@ def offer_confirm(
         county_id=post.host_unit.county_id,
         today=timezone.localdate(now),
     )
-    # The database holds one placement per season row; a post of another province's season
-    # (open to anyone) is the same summer: checked here, under the student's lock taken above.
-    if (
-        Placement.objects.filter(
-            student_id=application.student_id,
-            season__in=selectors.period_seasons(application.season_id),
-        )
-        .exclude(status=Placement.Status.DROPPED)
-        .exists()
-    ):
+    # Under the student's lock taken above, so two confirmations cannot both pass.
+    if _placed_this_period(application):
         raise ValidationError(_("本实践季已确认过一个岗位。"))
     taken = Placement.objects.filter(post=post).exclude(status=Placement.Status.DROPPED).count()
     if taken >= post.headcount:
