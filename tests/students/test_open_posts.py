@@ -232,3 +232,20 @@ def test_the_residence_is_in_the_data_download_and_gone_after_erasure(client, op
     client.post(reverse("students:erase"), {"password": PASSWORD, "confirm": "on"})
     student.refresh_from_db()
     assert student.anonymised_at is not None and student.residence is None
+
+
+def test_two_offers_in_two_provinces_give_one_placement(open_world):
+    nanning = HostUnitFactory(county=region("450102"))
+    far = PostFactory(host_unit=nanning, season=season("summer", "450000"), audience=ANYONE)
+    student = open_world.outsider
+    offers = [
+        services.application_offer(
+            actor=None,
+            application=services.application_submit(actor=None, student=student, post=post),
+        )
+        for post in (open_world.open_post, far)
+    ]
+    services.offer_confirm(actor=None, application=offers[0])
+    with pytest.raises(ValidationError, match="没有待确认的录用"):
+        services.offer_confirm(actor=None, application=offers[1])
+    assert student.placements.count() == 1
