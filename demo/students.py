@@ -10,7 +10,7 @@ from stdnum import numdb
 from accounts.models import Role, User
 from accounts.validators import id_number_make, id_number_set
 from positions.models import Post, Region
-from students import services
+from students import selectors, services
 from students.models import (
     Application,
     Clearance,
@@ -209,7 +209,11 @@ def _history(student: Student, season, state: str, n: int) -> None:
             confirmed_at=timezone.now(),
         )
     if state == "completed":
+        # Units without an account of their own (all but the county's enterprise) were
+        # evaluated by the county on their behalf (联合用人单位).
+        has_account = selectors.host_unit_has_account(post.host_unit_id)
         Placement.objects.filter(pk=placement.pk).update(
+            evaluated_by=Placement.Evaluator.HOST if has_account else Placement.Evaluator.ON_BEHALF,
             status="completed",
             rating="excellent" if student.pk % 2 else "good",
             hours=35,
@@ -302,3 +306,24 @@ def seed_away_students(*, seasons: dict, password: str) -> list[tuple[str, str]]
 
 
 COUNTY_PREFIXES = {"440104": "yuexiu", "440106": "tianhe", "441403": "meixian"}
+
+
+def seed_open_post(*, county: Region, season, applicant: str) -> None:
+    """A post of `county` opened to every student (面向所有在外高校学子), and a student of another
+    county (`applicant`, whose family now lives in `county`: 常住地) choosing it third."""
+    post = (
+        Post.objects.filter(host_unit__county=county, season=season, category=Post.Category.RURAL)
+        .order_by("id")
+        .first()
+    )
+    student = Student.objects.filter(user__username=applicant).first()
+    if post is None or student is None:
+        return
+    Post.objects.filter(pk=post.pk).update(audience=Post.Audience.ANYONE)
+    post.audience = Post.Audience.ANYONE
+    services.student_residence_set(student=student, residence=county, actor=None)
+    if post.status != Post.Status.PUBLISHED or post.applications.filter(student=student).exists():
+        return
+    services.application_submit(
+        student=student, post=post, statement="家住越秀，想在家门口参加实践。", actor=None
+    )

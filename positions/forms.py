@@ -83,6 +83,11 @@ class PostForm(forms.ModelForm):
         host_unit.empty_label = _("请选择用人单位")
         season.empty_label = _("请选择实践季")
         _label_blank_choice(self.fields["category"], _("请选择岗位类别"))
+        # Left out (an older form, a script): as it was, or for the county's own students.
+        self.fields["audience"].required = False
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data["audience"] or self.instance.audience
 
     def clean_headcount(self) -> int:
         headcount = self.cleaned_data["headcount"]

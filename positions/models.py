@@ -117,6 +117,14 @@ class Post(models.Model):
         PART_TIME = "part_time", _("兼职锻炼")
         CULTURE = "culture", _("文化宣传")
 
+    class Audience(models.TextChoices):
+        """Who may apply (面向对象): the county's own students, as the notice sets out, or a
+        county's choice to open the post wider."""
+
+        HOMETOWN = "hometown", _("仅本县生源学生")
+        RESIDENTS = "residents", _("本县生源及常住本县学生")
+        ANYONE = "anyone", _("面向所有在外高校学子")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
@@ -141,6 +149,14 @@ class Post(models.Model):
     )
     place = models.CharField(_("实践地点"), max_length=200)
     remote_allowed = models.BooleanField(_("可线上（云）实践"), default=False)
+    audience = models.CharField(
+        _("面向对象"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.HOMETOWN,
+        db_default=Audience.HOMETOWN,
+        help_text=_("默认仅面向本县生源学生；也可向常住本县的学生或所有在外高校学子开放"),
+    )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     hours = models.CharField(

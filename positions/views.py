@@ -77,13 +77,20 @@ def region_options(request):
     """<option>s below the chosen province or city, for the cascading selects of the search."""
     # The select sends its own name and value (city=, or hometown_city= on the registration
     # form), even when cleared; no script builds the query, which the CSP would forbid.
-    city = request.GET.get("city", request.GET.get("hometown_city"))
-    asks_counties = city is not None
-    code = (
-        city
-        if asks_counties
-        else request.GET.get("province", request.GET.get("hometown_province", ""))
+    city = next(
+        (request.GET[k] for k in ("city", "hometown_city", "residence_city") if k in request.GET),
+        None,
     )
+    asks_counties = city is not None
+    province = next(
+        (
+            request.GET[k]
+            for k in ("province", "hometown_province", "residence_province")
+            if k in request.GET
+        ),
+        "",
+    )
+    code = city if asks_counties else province
     parent = selectors.region_get(code) if code else None
     regions = selectors.region_children(parent) if parent else []
     level = "county" if asks_counties else "city"

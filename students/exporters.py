@@ -122,8 +122,9 @@ class CreditsExporter(ListExporter):
         _("证书编号"),
         _("学分"),
         _("高校"),
+        _("鉴定方式"),  # 用人单位, or the county jointly / on its behalf (联合用人单位)
     )
-    widths = (14, 10, 16, 18, 30, 24, 24, 16, 10, 10, 18, 16, 8, 18)
+    widths = (14, 10, 16, 18, 30, 24, 24, 16, 10, 10, 18, 16, 8, 18, 20)
     streaming_xlsx = True
     # What one row reads from the database, in this order (see `rows`).
     values = (
@@ -142,6 +143,7 @@ class CreditsExporter(ListExporter):
         "certificate_code",
         "student__university_id",
         "student__university__name",
+        "evaluated_by",
     )
     limit: int | None = None  # the first rows only (benchmarks)
 
@@ -172,12 +174,13 @@ class CreditsExporter(ListExporter):
         out once."""
         rules = credits.Rules()
         ratings = {value: str(label) for value, label in Placement.Rating.choices}
+        evaluators = {value: str(label) for value, label in Placement.Evaluator.choices}
         projects: dict[tuple, str] = {}
         committees: dict[tuple, str] = {}
         earned_by: dict[tuple, int | float] = {}
         for row in self.placements().values_list(*self.values).iterator(chunk_size=2000):
             (number, name, college, major, year, kind, title, unit, city, county, hours, rating,
-             code, university_id, university) = row  # fmt: skip
+             code, university_id, university, evaluated_by) = row  # fmt: skip
             project = projects.get((year, kind))
             if project is None:
                 project = projects[year, kind] = credits.project_name(year, kind)
@@ -206,4 +209,5 @@ class CreditsExporter(ListExporter):
                 code or "",
                 earned,
                 university,
+                evaluators.get(evaluated_by, ""),
             ]

@@ -110,6 +110,45 @@ class StudyDetailsMixin:
         return data
 
 
+def residence_fields() -> dict[str, forms.Field]:
+    """常住地 (optional): three cascading selects like the hometown's; only the county is kept."""
+    return {
+        "residence_province": forms.CharField(label=gettext_lazy("常住地省份"), required=False),
+        "residence_city": forms.CharField(label=gettext_lazy("常住地地市"), required=False),
+        "residence": forms.CharField(label=gettext_lazy("常住地（县区）"), required=False),
+    }
+
+
+def clean_residence(form: forms.Form, data: dict) -> None:
+    """The chosen county as a Region (None when left empty), checked to lie in the city and
+    province chosen above it; an error on the field otherwise."""
+    code = data.get("residence") or ""
+    if not code:
+        data["residence"] = None
+        return
+    county = region_get(code, "county")
+    chosen = (data.get("residence_province"), data.get("residence_city"))
+    if county is None or chosen != (county.parent.parent.code, county.parent.code):
+        form.add_error(
+            "residence", _("常住地（县区）与所选的省份、地市不一致，请依次重新选择，或留空。")
+        )
+        return
+    data["residence"] = county
+
+
+class ResidenceForm(forms.Form):
+    """The profile page's 常住地, beside the study details."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(residence_fields())
+
+    def clean(self):
+        data = super().clean()
+        clean_residence(self, data)
+        return data
+
+
 class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     """Self-registration of a student. The hometown comes from the cascading region selects."""
 
@@ -174,7 +213,19 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
         "consent",
     ]
     # Laid out by the template itself: the cascading selects and the consent with its link.
-    SET_APART = ("hometown_province", "hometown_city", "hometown", "consent")
+    SET_APART = (
+        "hometown_province",
+        "hometown_city",
+        "hometown",
+        "residence_province",
+        "residence_city",
+        "residence",
+        "consent",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(residence_fields())
 
     def listed_fields(self) -> list:
         return [self[name] for name in self.fields if name not in self.SET_APART]
@@ -200,6 +251,7 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         self._check_hometown_chain(data)
+        clean_residence(self, data)
         password, again = data.get("password"), data.get("password2")
         if password and again and password != again:
             self.add_error("password2", _("两次输入的密码不一致。"))
@@ -233,7 +285,13 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("password2", "hometown_province", "hometown_city"):
+        for name in (
+            "password2",
+            "hometown_province",
+            "hometown_city",
+            "residence_province",
+            "residence_city",
+        ):
             data.pop(name)
         return data
 

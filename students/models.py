@@ -134,6 +134,17 @@ class Student(models.Model):
         related_name="students",
         limit_choices_to={"level": "county"},
     )
+    # 常住地: where the student's family lives now, if not the hometown; a county may open
+    # posts to its residents (positions.Post.audience).
+    residence = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("常住地（县区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": "county"},
+    )
     consent_version = models.CharField(_("隐私声明版本"), max_length=20)
     consented_at = models.DateTimeField(_("同意时间"))
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
@@ -239,6 +250,13 @@ class Placement(models.Model):
         PASS = "pass", _("合格")
         FAIL = "fail", _("不合格")
 
+    class Evaluator(models.TextChoices):
+        """Who made the 期满鉴定: the host unit, or the county (联合用人单位) with it or for it."""
+
+        HOST = "host", _("用人单位鉴定")
+        JOINT = "joint", _("县级团委与用人单位联合鉴定")
+        ON_BEHALF = "on_behalf", _("县级团委代为鉴定（用人单位未开通账号）")
+
     application = models.OneToOneField(
         Application, verbose_name=_("报名"), on_delete=models.PROTECT, related_name="placement"
     )
@@ -269,6 +287,14 @@ class Placement(models.Model):
     rating = models.CharField(_("鉴定等次"), max_length=10, choices=Rating.choices, blank=True)
     hours = models.PositiveSmallIntegerField(_("实践时长（小时）"), null=True, blank=True)
     comment = models.TextField(_("鉴定意见"), blank=True)
+    # Read once the placement is completed; until then it says who is expected to evaluate.
+    evaluated_by = models.CharField(
+        _("鉴定方式"),
+        max_length=10,
+        choices=Evaluator.choices,
+        default=Evaluator.HOST,
+        db_default=Evaluator.HOST,
+    )
     drop_reason = models.TextField(_("终止原因"), blank=True)
     certificate_code = models.CharField(
         _("证书验证码"), max_length=16, null=True, blank=True, unique=True

@@ -56,6 +56,7 @@ def student_data_export(*, student: Student) -> dict:
             "政治面貌": student.get_politics_display(),
             "学生干部": student.is_cadre,
             "生源地": student.hometown.full_name,
+            "常住地": student.residence.full_name if student.residence else "",
         },
         "隐私声明同意": {"版本": student.consent_version, "时间": _when(student.consented_at)},
     }
@@ -140,6 +141,7 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
         student_number=f"erased-{student.pk}",
         college="",
         major="",
+        residence=None,  # where the family lives: personal, and not needed for the counts
     )
     if claimed != 1:
         return False

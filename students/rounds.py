@@ -15,7 +15,7 @@ from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
 from positions.models import Post, Region
 from schedule.services import stage_check_open
-from students import tasks
+from students import selectors, tasks
 from students.matching import stable_match
 from students.models import (
     Application,
@@ -31,7 +31,10 @@ OPEN = (S.APPLIED, S.SHORTLISTED)
 
 def _open_applications(county: Region, season) -> list[Application]:
     """Choices still to decide, of students not yet placed this season."""
-    placed = Placement.objects.filter(season=season).exclude(status=Placement.Status.DROPPED)
+    # Placed anywhere this practice period (a post another county opened counts too).
+    placed = Placement.objects.filter(season__in=selectors.period_seasons(season.pk)).exclude(
+        status=Placement.Status.DROPPED
+    )
     return list(
         Application.objects.filter(
             season=season,

@@ -1,11 +1,21 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Length
 from django.http import Http404
 
 from accounts.access import Access
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.scoping import NOTHING, region_filter
 from schedule.models import Onboarding
 from students.models import Application, Placement, Student, University
@@ -85,7 +95,9 @@ def university_by_name(text: str) -> University | None:
 
 def student_for_user(user) -> Student:
     student = (
-        Student.objects.filter(user=user).select_related("university", "hometown__parent").first()
+        Student.objects.filter(user=user)
+        .select_related("university", "hometown__parent", "residence__parent__parent")
+        .first()
     )
     if student is None:
         raise Http404
@@ -143,6 +155,31 @@ def _scope(user, post_path: str, student_path: str) -> Q:
     return region_filter(user, f"{post_path}__host_unit__county")
 
 
+def period_seasons(season_id: int):
+    """The seasons of the same practice period as this one (the same year's summer, or winter)
+    in every province: a student's choices and placement count across them, so a post another
+    province opens to everyone takes one of the same 意向 and the same one place per season.
+    A subquery, so filtering by it costs no extra round trip."""
+    from schedule.models import Season  # students.models does not import schedule's models
+
+    season = Season.objects.filter(pk=season_id)
+    return Season.objects.filter(
+        programme_year__year=Subquery(season.values("programme_year__year")[:1]),
+        kind=Subquery(season.values("kind")[:1]),
+    ).values("pk")
+
+
+def post_is_open_to(post, student: Student) -> bool:
+    """面向对象: a post takes its county's own students (生源地); a post opened to residents
+    also those whose 常住地 is the county; a post opened to anyone, every student."""
+    county_id = post.host_unit.county_id
+    if post.audience == post.Audience.ANYONE:
+        return True
+    if post.audience == post.Audience.RESIDENTS and student.residence_id == county_id:
+        return True
+    return student.hometown_id == county_id
+
+
 def applications_for_user(user) -> QuerySet[Application]:
     return Application.objects.filter(_scope(user, "post", "student")).select_related(
         "student__university", "post__host_unit__county", "season__programme_year"
@@ -158,10 +195,30 @@ def placements_for_user(user) -> QuerySet[Placement]:
     )
 
 
+def placements_to_manage(user, *, status: str = "") -> QuerySet[Placement]:
+    """实践安排 of the staff user's scope (the county's, the host unit's; read by the city and
+    province), newest season first, each marked whether its host unit has an active account."""
+    if user.role not in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST):
+        raise Http404
+    placements = placements_for_user(user).select_related("post__host_unit")
+    if status in Placement.Status.values:
+        placements = placements.filter(status=status)
+    unit_accounts = User.objects.filter(
+        host_unit=OuterRef("post__host_unit"),
+        host_unit__is_active=True,
+        role=Role.HOST,
+        is_active=True,
+    )
+    return placements.annotate(unit_has_account=Exists(unit_accounts)).order_by(
+        "-season__practice_starts", "post__host_unit__name", "student__name", "pk"
+    )
+
+
 def selection_access(user) -> Access:
     """What the user may do in selection and practice, for every application and placement in
-    their scope: host units rank, record and evaluate; the county decides, records and drops;
-    the university certifies its students; the student acts on their own."""
+    their scope: host units rank, record and evaluate; the county decides, records, drops and
+    evaluates too (联合用人单位: with the host unit, or for a unit without an account); the
+    university certifies its students; the student acts on their own."""
     role = user.role
     host, county = role == Role.HOST, role == Role.COUNTY
     return Access(
@@ -171,7 +228,7 @@ def selection_access(user) -> Access:
         can_see_id_number=county,
         can_record=host or county,
         can_see_checkin_code=host,
-        can_evaluate=host,
+        can_evaluate=host or county,
         can_drop=county,
         can_certify=role == Role.UNIVERSITY,
     )
@@ -190,3 +247,21 @@ def get_placement_for_user(user, pk: int) -> tuple[Placement, Access]:
     if placement is None:
         raise Http404
     return placement, selection_access(user)
+
+
+def host_unit_has_account(host_unit_id: int) -> bool:
+    """Whether the host unit can evaluate for itself: active, with an active account."""
+    return User.objects.filter(
+        host_unit_id=host_unit_id, host_unit__is_active=True, role=Role.HOST, is_active=True
+    ).exists()
+
+
+def evaluator_for(user, host_unit_id: int) -> str:
+    """How an evaluation by `user` is recorded: by the host unit itself; by the county jointly
+    with a host unit that has an account (联合鉴定); or by the county on behalf of one that has
+    none (代为鉴定). The system (no user) stands for the host unit, as it always has."""
+    if user is None or getattr(user, "role", "") != Role.COUNTY:
+        return Placement.Evaluator.HOST
+    if host_unit_has_account(host_unit_id):
+        return Placement.Evaluator.JOINT
+    return Placement.Evaluator.ON_BEHALF

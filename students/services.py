@@ -19,6 +19,7 @@ from accounts.validators import id_number_clean, id_number_set
 from ledger.services import entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
+from students import selectors
 from students.credits import committee_name
 from students.models import (
     ACTIVE_APPLICATION,
@@ -158,6 +159,7 @@ def student_register(
     politics: str,
     is_cadre: bool,
     hometown: Region,
+    residence: Region | None = None,
 ) -> Student:
     """A student signs up (nobody is signed in yet, so there is no actor)."""
     if not consent:
@@ -165,6 +167,7 @@ def student_register(
     number = id_number_clean(id_number)
     if hometown.level != Region.Level.COUNTY:
         raise ValidationError({"hometown": _("请选择到县（市、区）或镇街。")})
+    _check_residence(residence)
     user = User(username=username, role=Role.STUDENT, name=name, email=email, phone=phone)
     user.set_password(password)
     student = Student(
@@ -181,6 +184,7 @@ def student_register(
         politics=politics,
         is_cadre=is_cadre,
         hometown=hometown,
+        residence=residence,
         consent_version=PRIVACY_NOTICE_VERSION,
         consented_at=timezone.now(),
     )
@@ -431,6 +435,32 @@ def committee_of(county: Region) -> str:
     return committee_name(county.parent.name, county.name)
 
 
+def _check_residence(residence: Region | None) -> None:
+    if residence is not None and residence.level != Region.Level.COUNTY:
+        raise ValidationError({"residence": _("常住地请选择到县（市、区）或镇街。")})
+
+
+@transaction.atomic
+def student_residence_set(
+    *, student: Student, residence: Region | None, actor: User | None
+) -> Student:
+    """常住地: the student gives (or clears) the county they live in besides the hometown; posts
+    opened to a county's residents then take them. Choices already made stay as they are."""
+    _check_residence(residence)
+    if student.residence_id == (residence.pk if residence else None):
+        return student
+    Student.objects.filter(pk=student.pk).update(residence=residence)
+    student.residence = residence
+    audit_record(
+        Action.PROFILE_UPDATE,
+        actor=actor,
+        target=student,
+        region=student.hometown,
+        data={"fields": ["residence"]},
+    )
+    return student
+
+
 # Applications (意向) --------------------------------------------------------------------------
 
 
@@ -452,10 +482,13 @@ def application_submit(
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("该岗位未在招募中。"))
     stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
-    if post.host_unit.county_id != student.hometown_id:
-        raise ValidationError(_("只能报名家乡（生源地）县区的岗位。"))
+    if not selectors.post_is_open_to(post, student):
+        raise ValidationError(_not_open_message(post))
+    # Every choice of the practice period counts, in this county or any other (open posts).
     active = Application.objects.filter(
-        student=student, season=post.season, status__in=ACTIVE_APPLICATION
+        student=student,
+        season__in=selectors.period_seasons(post.season_id),
+        status__in=ACTIVE_APPLICATION,
     )
     if active.filter(status=S.CONFIRMED).exists():
         raise ValidationError(_("本实践季已确认岗位，不能再报名。"))
@@ -473,6 +506,12 @@ def application_submit(
     )
 
 
+def _not_open_message(post: Post) -> str:
+    if post.audience == Post.Audience.RESIDENTS:
+        return _("该岗位仅面向本县生源及常住本县的学生。")
+    return _("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。")
+
+
 def _supplementary_full(post: Post) -> bool:
     county_id = post.host_unit.county_id
     if not supplementary_is_open(county_id, post.season_id):
@@ -483,7 +522,11 @@ def _supplementary_full(post: Post) -> bool:
 def _active_choices(student_id: int, season_id: int):
     return (
         Application.objects.select_for_update()
-        .filter(student_id=student_id, season_id=season_id, status__in=ACTIVE_APPLICATION)
+        .filter(
+            student_id=student_id,
+            season__in=selectors.period_seasons(season_id),
+            status__in=ACTIVE_APPLICATION,
+        )
         .order_by("rank")
     )
 
@@ -587,16 +630,25 @@ def application_reject(*, application: Application, actor: User | None) -> Appli
     return application
 
 
+def _placed_this_period(application: Application) -> bool:
+    """A placement this practice period, in any county or province. The database holds one
+    per season row; a post of another province's season (open to anyone) is the same summer."""
+    return (
+        Placement.objects.filter(
+            student_id=application.student_id,
+            season__in=selectors.period_seasons(application.season_id),
+        )
+        .exclude(status=Placement.Status.DROPPED)
+        .exists()
+    )
+
+
 @transaction.atomic
 def application_offer(
     *, application: Application, actor: User | None, now: datetime.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
-    if (
-        Placement.objects.filter(student=application.student_id, season=application.season_id)
-        .exclude(status=Placement.Status.DROPPED)
-        .exists()
-    ):
+    if _placed_this_period(application):
         raise ValidationError(_("该学生本实践季已确认其他岗位。"))
     post = Post.objects.select_related("host_unit", "season__programme_year").get(
         pk=application.post_id
@@ -652,6 +704,9 @@ def offer_confirm(
         county_id=post.host_unit.county_id,
         today=timezone.localdate(now),
     )
+    # Under the student's lock taken above, so two confirmations cannot both pass.
+    if _placed_this_period(application):
+        raise ValidationError(_("本实践季已确认过一个岗位。"))
     taken = Placement.objects.filter(post=post).exclude(status=Placement.Status.DROPPED).count()
     if taken >= post.headcount:
         raise ValidationError(_("很遗憾，该岗位名额已满。"))
@@ -684,7 +739,8 @@ def _tell_host_unit(application: Application, template: str) -> None:
 
 def _close_other_choices(confirmed: Application) -> None:
     others = Application.objects.filter(
-        student_id=confirmed.student_id, season_id=confirmed.season_id
+        student_id=confirmed.student_id,
+        season__in=selectors.period_seasons(confirmed.season_id),
     ).exclude(pk=confirmed.pk)
     others.filter(status=S.OFFERED).update(status=S.DECLINED, updated_at=timezone.now())
     others.filter(status__in=(S.APPLIED, S.SHORTLISTED)).update(
@@ -858,8 +914,15 @@ def placement_train(*, placement: Placement, actor: User | None) -> Placement:
 def placement_evaluate(
     *, placement: Placement, rating: str, actor: User | None, comment: str = ""
 ) -> Placement:
-    """期满鉴定: once, after reporting; the hours are those the host unit confirmed in the
-    practice log. It issues the certificate's verification code."""
+    """期满鉴定: once, after reporting; the hours are those confirmed in the practice log. It
+    issues the certificate's verification code. County staff evaluate as 联合用人单位: jointly
+    with the host unit, or on its behalf when it has no account (`selectors.evaluator_for`),
+    and the placement says which.
+
+    The host unit and the county may press the button at the same moment: the move from
+    reported to completed is one conditional UPDATE, so the second finds the row completed
+    (PostgreSQL re-reads it after the first commits) and is refused; only one evaluation, one
+    certificate code and one audit event are kept."""
     if rating not in Placement.Rating.values:
         raise ValidationError({"rating": _("请选择鉴定等次。")})
     if placement.status != Placement.Status.REPORTED:
@@ -871,6 +934,7 @@ def placement_evaluate(
     hours = confirmed_hours(placement)
     if hours < 1:
         raise ValidationError(_("还没有已确认的实践日志，请先确认学生的实践时长。"))
+    evaluated_by = selectors.evaluator_for(actor, placement.post.host_unit_id)
     placement = _move(
         placement,
         allowed=(Placement.Status.REPORTED,),
@@ -879,6 +943,7 @@ def placement_evaluate(
         rating=rating,
         hours=hours,
         comment=comment.strip(),
+        evaluated_by=evaluated_by,
         completed_at=timezone.now(),
         certificate_code=_code(12),
     )
@@ -888,8 +953,13 @@ def placement_evaluate(
         placement.post,
         rating=rating,
         hours=hours,
+        evaluated_by=evaluated_by,
         actor=actor,
     )
+    if evaluated_by == Placement.Evaluator.JOINT:
+        _tell_host_unit(
+            placement.application, _("县级团委已会同你单位完成%(name)s在“%(post)s”的期满鉴定。")
+        )
     _tell_student(
         placement.application,
         _("“%(post)s”的期满鉴定已完成，证书可以下载了。") % {"post": placement.post.title},

@@ -37,6 +37,7 @@ urlpatterns = [
     path("manage/applications/<int:pk>/reject/", views.reject, name="reject"),
     path("manage/applications/<int:pk>/offer/", views.offer, name="offer"),
     path("manage/applications/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("manage/placements/", views.placement_list, name="placement_list"),
     path("manage/placements/<int:pk>/report/", views.placement_report, name="placement_report"),
     path("manage/placements/<int:pk>/train/", views.placement_train, name="placement_train"),
     path(

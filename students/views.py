@@ -43,6 +43,7 @@ from students.forms import (
     PracticeLogForm,
     ProfileForm,
     RegistrationForm,
+    ResidenceForm,
     UniversityForm,
     UniversityRenameForm,
 )
@@ -156,6 +157,33 @@ def _region_lists(data) -> dict:
             "city": data.get("hometown_city"),
             "county": data.get("hometown"),
         },
+        "residence": _residence_lists(data),
+    }
+
+
+def _residence_lists(data) -> dict:
+    """The same for the optional 常住地 selects."""
+    province = region_get(data.get("residence_province", ""), "province")
+    city = region_get(data.get("residence_city", ""), "city")
+    return {
+        "cities": region_children(province) if province else [],
+        "counties": region_children(city) if city else [],
+        "chosen": {
+            "province": data.get("residence_province"),
+            "city": data.get("residence_city"),
+            "county": data.get("residence"),
+        },
+    }
+
+
+def _residence_initial(student) -> dict:
+    county = student.residence
+    if county is None:
+        return {}
+    return {
+        "residence_province": county.parent.parent.code,
+        "residence_city": county.parent.code,
+        "residence": county.code,
     }
 
 
@@ -243,17 +271,27 @@ def me(request):
 def profile(request):
     student = _student(request)
     form = ProfileForm(request.POST or None, instance=student)
-    if request.method == "POST" and form.is_valid():
+    residence = ResidenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and residence.is_valid():
         try:
             services.student_update(student=student, actor=request.user, **form.cleaned_data)
+            services.student_residence_set(
+                student=student,
+                residence=residence.cleaned_data["residence"],
+                actor=request.user,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("个人信息已保存。"))
             return redirect("students:me")
+    chosen = request.POST if request.method == "POST" else _residence_initial(student)
     context = {
         "form": form,
+        "residence_form": residence,
         "student": student,
+        "provinces": region_children(None),
+        "residence": _residence_lists(chosen),
         # Who corrects what the student cannot change: the hometown county's committee.
         "committee": services.committee_of(student.hometown),
         "committee_phone": selectors.hometown_contact_phone(student),
@@ -436,6 +474,8 @@ def post_applicants(request, post_pk: int):
     placements = (
         selectors.placements_for_user(request.user).filter(post=post).prefetch_related("logs")
     )
+    access = selectors.selection_access(request.user)
+    evaluator = selectors.evaluator_for(request.user, post.host_unit_id)
     return render(
         request,
         "students/post_applicants.html",
@@ -443,9 +483,32 @@ def post_applicants(request, post_pk: int):
             "post": post,
             "applications": applications,
             "placements": placements,
-            "access": selectors.selection_access(request.user),
+            "access": access,
             "evaluation_form": EvaluationForm(),
             "drop_form": DropForm(),
+            # How an evaluation from this page is recorded (the county: 联合 or 代为鉴定).
+            "evaluator": Placement.Evaluator(evaluator),
+        },
+    )
+
+
+@login_required
+@require_GET
+def placement_list(request):
+    """实践安排: every placement of the user's scope, where the county records check-in and
+    does the 期满鉴定 for host units without an account (联合用人单位)."""
+    status = request.GET.get("status", "")
+    placements = selectors.placements_to_manage(request.user, status=status)
+    return render(
+        request,
+        "students/placement_list.html",
+        {
+            "page": paginate(request, placements, 50),
+            "status": status if status in Placement.Status.values else "",
+            "statuses": Placement.Status.choices,
+            "access": selectors.selection_access(request.user),
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
         },
     )
 
@@ -512,7 +575,16 @@ def _placement_done(request, pk: int, capability: str, change) -> HttpResponse:
     with refusals_as_messages(request):
         change(placement)
         messages.success(request, _("已保存。"))
-    return redirect("students:post_applicants", post_pk=placement.post_id)
+    return _back_to(request, placement)
+
+
+def _back_to(request, placement: Placement) -> HttpResponse:
+    """Back to the page the button was on: the placement list, or the post's applicants."""
+    if request.POST.get("back") == "list":
+        return redirect("students:placement_list")
+    return redirect(
+        f"{reverse('students:post_applicants', args=[placement.post_id])}#placement-{placement.pk}"
+    )
 
 
 @login_required
@@ -582,7 +654,7 @@ def log_confirm(request, pk: int):
     with refusals_as_messages(request):
         services.practice_log_confirm(log=log, actor=request.user)
         messages.success(request, _("已确认实践时长。"))
-    return redirect("students:post_applicants", post_pk=placement.post_id)
+    return _back_to(request, placement)
 
 
 # Universities (their students; clearance before departure) -----------------------------------

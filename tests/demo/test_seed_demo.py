@@ -41,6 +41,16 @@ def test_seed_demo_covers_every_role_category_and_state_and_is_idempotent(db, ca
     assert set(Placement.objects.values_list("status", flat=True)) == set(Placement.Status.values)
     assert Placement.objects.filter(status="completed", certificate_code__isnull=False).exists()
     assert MatchingRound.objects.filter(status="preview", county__name="天河区").exists()
+    # 联合用人单位: a unit without an account, its placement evaluated by the county, certified.
+    on_behalf = Placement.objects.filter(status="completed", evaluated_by="on_behalf")
+    assert on_behalf.filter(certificate_code__isnull=False).exists()
+    assert not User.objects.filter(host_unit=on_behalf.first().post.host_unit).exists()
+    # A post open to everyone, chosen by a student from another county who lives in 越秀.
+    outside = Application.objects.exclude(student__hometown=F("post__host_unit__county")).get(
+        post__audience="anyone"
+    )
+    assert outside.student.hometown.name == "天河区" and outside.student.residence.name == "越秀区"
+    assert outside.post.host_unit.county.name == "越秀区"
 
 
 def test_seed_demo_scale_bulk_inserts_students_that_can_sign_in(db, client):

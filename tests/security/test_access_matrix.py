@@ -637,6 +637,7 @@ PROTECTED: dict[str, Protected] = {
     "students:reject": Protected("yx_staff", _pk("app_yx")),
     "students:offer": Protected("yx_staff", _pk("app_yx")),
     "students:reveal": Protected("yx_staff", _pk("app_yx")),
+    "students:placement_list": Protected("yx_staff", page=True, shows=("越秀乙生", "越秀丙生")),
     "students:placement_report": Protected("yx_staff", _pk("placement_b")),
     "students:placement_train": Protected("yx_staff", _pk("placement_b")),
     "students:placement_evaluate": Protected(

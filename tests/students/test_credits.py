@@ -32,7 +32,7 @@ from tests.factories import (
 
 HEADER = (
     "学号", "姓名", "学院", "专业", "项目", "岗位", "实践单位", "县区", "时长（小时）",
-    "评价等级", "认证单位", "证书编号", "学分", "高校",
+    "评价等级", "认证单位", "证书编号", "学分", "高校", "鉴定方式",
 )  # fmt: skip
 _codes = itertools.count(1)
 
@@ -156,6 +156,7 @@ def test_the_rows_and_credits_are_the_hand_counted_ones(credit_world):
         rows[0][11],
         2,
         "中山大学",
+        "用人单位鉴定",
     ]
     assert rows[0][11].startswith("C")
     assert rows[1][6:8] == ["天河区图书馆", "广州市天河区"] and rows[1][10] == "广州市天河区团委"

@@ -174,13 +174,15 @@ def test_host_records_report_and_evaluation_and_the_certificate_verifies(client,
     assert "查无此证书" in bad
 
 
-def test_county_cannot_evaluate_for_the_host_unit(client, journey):
+def test_city_staff_cannot_evaluate_a_placement_they_read(client, journey):
+    """The county evaluates with the host unit (tests/students/test_joint_evaluation.py); the
+    city above it reads only."""
     services.application_offer(actor=None, application=journey.app_yx)
     placement = services.offer_confirm(actor=None, application=journey.app_yx)
     _running_now(journey.post_yx)
     placement = Placement.objects.get(pk=placement.pk)  # with the post's new dates
     services.placement_report(actor=None, placement=placement)
-    client.force_login(journey.yx_staff)
+    client.force_login(journey.gz_staff)
     response = client.post(
         reverse("students:placement_evaluate", args=[placement.pk]),
         {"rating": "good", "hours": "10"},

@@ -24,6 +24,7 @@ from demo.students import (
     seed_away_students,
     seed_county_students,
     seed_matching_preview,
+    seed_open_post,
 )
 from demo.summary import seed_summary
 from positions import services
@@ -175,6 +176,12 @@ class Command(BaseCommand):
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
         logins += seed_away_students(seasons=seasons, password=self._password)
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])
+        # 越秀 opens a post to everyone; a 天河 student (family in 越秀) chooses it.
+        seed_open_post(
+            county=Region.objects.get(code="440104"),
+            season=seasons["winter"],
+            applicant="tianhe_s5",
+        )
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         return logins
