@@ -289,7 +289,9 @@ def student_identity_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("请填写更正原因。")})
     student = (
-        Student.objects.select_for_update().select_related("hometown__parent").get(pk=student.pk)
+        Student.objects.select_for_update(of=("self",))
+        .select_related("hometown__parent")
+        .get(pk=student.pk)
     )
     old_county = student.hometown
     before, key = _identity_of(student), _identity_key(student)
@@ -478,7 +480,9 @@ def application_submit(
     *, student: Student, post: Post, actor: User | None, statement: str = ""
 ) -> Application:
     """Add the post as the student's next choice for its season."""
-    Student.objects.select_for_update().get(pk=student.pk)  # one submission at a time per student
+    # One submission at a time per student, and the hometown as it is now: a correction of
+    # the 生源地 (student_identity_correct) holds the same lock.
+    student = Student.objects.select_for_update().get(pk=student.pk)
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("该岗位未在招募中。"))
     stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
