@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from positions.models import Region
 from summary import selectors, services
 from summary.models import Publication, Score
 from tests.summary.conftest import AS_OF
@@ -35,7 +36,7 @@ def publish(sw, *units):
     scores = [
         Score.objects.get(
             programme_year=sw.programme_year,
-            **{"region" if hasattr(unit, "level") else "university": unit},
+            **{"region" if isinstance(unit, Region) else "university": unit},
         )
         for unit in units
     ]
@@ -48,7 +49,7 @@ def publish(sw, *units):
 
 
 def score(sw, unit) -> Score:
-    field = "region" if hasattr(unit, "level") else "university"
+    field = "region" if isinstance(unit, Region) else "university"
     return Score.objects.get(programme_year=sw.programme_year, **{field: unit})
 
 
