@@ -60,13 +60,16 @@ class UniversityField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 100)
-        kwargs.setdefault("error_messages", {"required": gettext_lazy("请填写就读高校。")})
+        kwargs.setdefault(
+            "error_messages",
+            {"required": gettext_lazy("请填写就读高校：输入校名或拼音首字母后，从列表中选取。")},
+        )
         super().__init__(**kwargs)
         self.widget.attrs.update(
             {
                 "data-university-search": reverse_lazy("students:university_search"),
                 "autocomplete": "off",
-                "placeholder": gettext_lazy("输入学校名称或拼音首字母，如 北京大学 或 bjdx"),
+                "placeholder": gettext_lazy("校名或拼音首字母，如 bjdx"),
                 "data-no-results": gettext_lazy("没有找到，请换个写法或输入学校全称"),
                 "data-loading": gettext_lazy("正在查找…"),
             }
