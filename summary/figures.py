@@ -6,10 +6,11 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from accounts.models import User
 from ledger.models import Entry, ReturnRegistration
 from positions.models import Region
 from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone
-from students.models import Clearance, Placement, University
+from students.models import Clearance, Placement, Student, University
 
 DONE = UnitMilestone.Status.DONE
 EXCUSED = UnitMilestone.Status.EXCUSED
@@ -121,11 +122,18 @@ def _milestones(programme_year: ProgrammeYear, province: int, as_of: datetime.da
 
 
 def university_figures(programme_year: ProgrammeYear) -> dict[int, dict]:
-    """{university id: figures} for every university of the year's province. Its students'
-    placements count wherever they practised in that calendar year (a student from another
-    province practises in their own home county)."""
+    """{university id: figures} for every university of the year's province that takes part:
+    it has students on the portal or a 高校团委 account (the national register lists 150-odd
+    per province, most of which never appear). Its students' placements count wherever they
+    practised in that calendar year (a student from another province practises in their own
+    home county)."""
+    taking_part = Exists(Student.objects.filter(university=OuterRef("pk"))) | Exists(
+        User.objects.filter(university=OuterRef("pk"), is_active=True)
+    )
     universities = list(
-        University.objects.filter(province=programme_year.province_id).values_list("pk", flat=True)
+        University.objects.filter(taking_part, province=programme_year.province_id).values_list(
+            "pk", flat=True
+        )
     )
     cleared = Clearance.objects.filter(
         student=OuterRef("student_id"),

@@ -38,7 +38,7 @@ from schedule.models import UnitMilestone
 from schedule.services import programme_year_create
 from summary import services
 from summary.models import Publication, Score
-from tests.factories import HostUnitFactory, PostFactory, StudentFactory
+from tests.factories import HostUnitFactory, PostFactory, StudentFactory, UniversityFactory
 from tests.summary.conftest import AS_OF, ledger, place
 
 
@@ -125,6 +125,15 @@ def test_other_provinces_are_neither_scored_nor_counted(sw):
     assert not Score.objects.filter(region=sw.xingning).exists()
     # 兴宁区's placement (a 华工 student's) is 华工's, never a Guangdong county's.
     assert sum(s.figures["placements"] for s in Score.objects.filter(kind="county")) == 5
+
+
+def test_register_universities_without_students_or_account_are_not_scored(sw):
+    """The national register lists 150-odd institutions in Guangdong; the 总结表扬 scores those
+    taking part, not a page of zeros."""
+    silent = UniversityFactory(name="广东某职业技术学院", code="4144099999", province=sw.province)
+    recompute(sw)
+    assert not Score.objects.filter(university=silent).exists()
+    assert Score.objects.filter(university=sw.zsu).exists()
 
 
 def test_recompute_is_idempotent_and_keeps_adjustments_and_commendations(sw):
