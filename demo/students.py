@@ -144,13 +144,21 @@ def _student(
 
 
 def seed_county_students(
-    *, county: Region, prefix: str, seasons: dict, password: str, universities: list[University]
+    *,
+    county: Region,
+    prefix: str,
+    seasons: dict,
+    password: str,
+    universities: list[University],
+    settled: bool = False,
 ) -> None:
     """The county's eleven students, at the demo's Guangdong universities (not whatever the
-    national register lists first)."""
+    national register lists first). A `settled` county (the calendar's on-time story) evaluated
+    every placement of the past season; the others leave one reported and waiting."""
     base = int(county.code[-4:]) * 100
     summer, winter = seasons["summer"], seasons["winter"]
-    for n, state in enumerate(PAST):
+    past = [("completed" if settled and s == "reported" else s) for s in PAST]
+    for n, state in enumerate(past):
         student = _student(
             county, universities[n % len(universities)], base + n, f"{prefix}_s{n + 1}", password
         )

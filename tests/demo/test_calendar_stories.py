@@ -79,3 +79,10 @@ def test_the_demo_year_is_the_year_in_force_and_every_story_shows(client, today)
         assert winter_posts.status == ("overdue" if late else "pending")
         if late:
             assert winter_posts.overdue_since == dues["winter_posts"] + datetime.timedelta(days=1)
+        # 越秀区 evaluated its whole past summer: its practice milestone is never overdue.
+        yuexiu_summer = UnitMilestone.objects.get(
+            milestone__programme_year=programme_year,
+            milestone__code="summer_practice",
+            region__code="440104",
+        )
+        assert yuexiu_summer.overdue_since is None

@@ -38,6 +38,8 @@ DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's ma
 CITIES = {"440100": "gz_city", "441900": "dg_city", "441400": "mz_city"}
 # 虎门镇 has its winter posts still in draft three days before the deadline (see seed_calendar).
 LATE_COUNTY = "441900121"
+# 越秀区 is the calendar's on-time story: every placement of its past season evaluated.
+ON_TIME_COUNTY = "440104"
 COUNTIES = {
     "440104": "yuexiu",  # 广州市越秀区
     "440106": "tianhe",  # 广州市天河区
@@ -171,6 +173,7 @@ class Command(BaseCommand):
                 seasons=seasons,
                 password=self._password,
                 universities=home_universities,
+                settled=code == ON_TIME_COUNTY,
             )
             logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
