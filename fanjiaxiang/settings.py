@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "summary",
     "filestore",
     "demo",
+    "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside MessageMiddleware: tells the user when queued work waits for the broker.
+    "fanjiaxiang.outbox.OutboxMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -286,8 +289,18 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # How long a task taken by a worker that died stays invisible before Redis redelivers it.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A Redis that is down or unreachable fails a publish at once (refused) or within a
+        # second (no answer), so a request never hangs on it: kombu would otherwise retry the
+        # connection for about 6 s. The task waits in the outbox (fanjiaxiang/outbox.py); the
+        # worker reconnects by its own rules (broker_connection_retry). socket_timeout stays
+        # above the worker's 1 s BRPOP poll.
+        "max_retries": 0,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 3,
     }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 3
 else:
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
     CELERY_BROKER_URL = "filesystem://"
@@ -307,6 +320,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Tasks recorded while the broker was down (fanjiaxiang/outbox.py).
+    "resend-waiting-tasks": {
+        "task": "fanjiaxiang.tasks.resend_waiting_tasks",
+        "schedule": crontab(minute="*"),
+    },
     # Just after midnight in Asia/Shanghai, so a deadline's day has fully passed.
     "enforce-calendar": {
         "task": "schedule.tasks.enforce_calendar",

@@ -22,6 +22,7 @@ from accounts.validators import (
     mask_phone,
     normalize_phone,
 )
+from fanjiaxiang import outbox
 from ledger import tasks
 from ledger.models import (
     PLAIN_ENTRY_FIELDS,
@@ -463,7 +464,7 @@ def notice_send(
         ),
         batch_size=1000,
     )
-    transaction.on_commit(lambda: tasks.send_notice_mails.delay(notice.pk))
+    outbox.enqueue(tasks.send_notice_mails, notice.pk)
     audit_record(
         Action.LEDGER_NOTICE,
         target=notice,

@@ -45,6 +45,7 @@ from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
 from accounts.validators import id_number_make
 from fanjiaxiang.exporters import XLSX_TYPE
+from fanjiaxiang.models import QueuedTask
 from ledger import imports as ledger_imports
 from ledger import services as ledger
 from ledger.excel import headers as ledger_headers
@@ -867,8 +868,9 @@ EXCLUDED_MODELS = {"sessions.session", "contenttypes.contenttype", "auth.permiss
 
 def snapshot(requester: User | None) -> dict[str, list[dict]]:
     """Every row of every table that a request could change, minus what signing in and reading
-    may touch: sessions, django-axes, last_login, the requester's own notices' read mark, and the
-    requester's own download (export) audit events."""
+    may touch: sessions, django-axes, last_login, the requester's own notices' read mark, the
+    requester's own download (export) audit events, and the calendar check a province queues for
+    itself."""
     state = {}
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label_lower
@@ -881,6 +883,9 @@ def snapshot(requester: User | None) -> dict[str, list[dict]]:
             rows = [r | {"read_at": None} if r["user_id"] == requester.pk else r for r in rows]
         elif model is AuditEvent and requester is not None:
             rows = [r for r in rows if not (r["actor_id"] == requester.pk and _is_read(r))]
+        elif model is QueuedTask and requester is not None:
+            # A province's 立即核对进度 queues the calendar check of its own province only.
+            rows = [r for r in rows if r["args"][1:] != [requester.region_id]]
         state[label] = rows
     return state
 
