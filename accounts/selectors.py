@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access, account_roles_for
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, Mail, Role, User
 from accounts.scoping import NOTHING
 
 
@@ -60,6 +60,18 @@ def audit_events_for_user(user) -> QuerySet[AuditEvent]:
     else:
         raise Http404
     return events.select_related("region__parent__parent")
+
+
+def failed_mails_for_user(user) -> QuerySet[Mail]:
+    """Mails that failed for good (refused, or two hours of tries spent), read like the audit
+    log: provincial staff see their province's, superusers all; others 404."""
+    if user.is_superuser:
+        mails = Mail.objects.all()
+    elif user.role == Role.PROVINCE:
+        mails = Mail.objects.filter(province=user.region_id)
+    else:
+        raise Http404
+    return mails.filter(status=Mail.Status.FAILED).order_by("-created_at")
 
 
 def audit_events_filtered(user, *, action="", actor="", since=None, until=None):

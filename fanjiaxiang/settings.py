@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fanjiaxiang.tasks.resend_waiting_tasks",
         "schedule": crontab(minute="*"),
     },
+    # Mails due for another try (accounts/mail.py); new ones are queued as they are written.
+    "send-mails": {
+        "task": "accounts.tasks.send_mails",
+        "schedule": crontab(minute="*"),
+    },
     # Just after midnight in Asia/Shanghai, so a deadline's day has fully passed.
     "enforce-calendar": {
         "task": "schedule.tasks.enforce_calendar",

@@ -25,7 +25,7 @@ from tests.redis_server import PrivateRedis, broker_at
 QUEUED = {
     "schedule.tasks.enforce_calendar",
     "ledger.tasks.import_check",
-    "ledger.tasks.send_notice_mails",
+    "accounts.tasks.send_mails",  # the ledger notice's mail
     "students.tasks.compute_matching_round",
 }
 

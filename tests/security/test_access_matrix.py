@@ -42,7 +42,7 @@ from django.views.static import serve
 from openpyxl import Workbook
 
 from accounts.audit import Action, audit_record
-from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from accounts.models import CHILD_ROLES, AuditEvent, Mail, Notice, Role, User
 from accounts.validators import id_number_make
 from fanjiaxiang.exporters import XLSX_TYPE
 from fanjiaxiang.models import QueuedTask
@@ -148,6 +148,14 @@ def _build_ledger(w: SimpleNamespace) -> None:
         filters={},
     )
     w.delivery = w.ledger_notice.deliveries.get()
+    Mail.objects.create(  # refused for good: the province's list of failed mails shows it
+        to="refused@example.com",
+        subject="【越秀区团委】越秀台账通知",
+        body="团区委座谈会邀请",
+        province=w.province,
+        status=Mail.Status.FAILED,
+        error="550 5.1.1 mailbox unavailable",
+    )
     w.event = ledger.event_save(
         actor=None,
         county=w.yuexiu,
@@ -531,6 +539,7 @@ PROTECTED: dict[str, Protected] = {
         shows=("yuexiu",),
         get_audited=True,
     ),
+    "accounts:mail_failures": Protected("province_staff", page=True, shows=("越秀台账通知",)),
     "accounts:account_list": Protected("yx_staff", page=True, shows=("yuexiu_host",)),
     "accounts:account_create": Protected(
         "yx_staff", page=True, data=_account_form, shows=("越秀区图书馆",), owner_succeeds=True
