@@ -280,6 +280,14 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # The portal's address as people outside it reach it: links in e-mails (a ledger notice's).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The cache: each process's own memory unless CACHE_URL names a Redis (redis://host:6379/1: a
+# database of its own, never the broker's, since clearing the cache empties its database). A
+# Redis cache fails open (fanjiaxiang/cache.py): unreachable, pages are served uncached.
+# Sessions and sign-in throttling live in the database and never depend on it.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "fanjiaxiang.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}}
+
 # Celery: Redis when REDIS_URL is set (production, CI), otherwise an embedded broker on the
 # file system under var/, which needs no server and still lets a separate worker process run.
 REDIS_URL = os.environ.get("REDIS_URL", "")
