@@ -65,7 +65,7 @@ def broker_at(url: str):
 
     keys = ("broker_url", "broker_transport", "broker_transport_options")
     saved = {key: app.conf[key] for key in keys}
-    options = {"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 3}
+    options = {"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 2}
     if settings.REDIS_URL:
         options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
     _reset_pools()

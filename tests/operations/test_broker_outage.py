@@ -2,6 +2,7 @@
 every action that queues work answers at once with the normal page and loses nothing; Redis
 started again, the re-sender and a real worker run each job exactly once."""
 
+import socket
 import threading
 import time
 
@@ -124,3 +125,21 @@ def test_with_redis_down_every_queued_action_answers_and_each_job_runs_once_when
     assert ImportJob.objects.get().status == "ready"
     assert MatchingRound.objects.get().status == "preview"
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redis_that_accepts_and_never_answers_holds_the_request_two_seconds_at_most(
+    client, world, celery_broker
+):
+    silent = socket.create_server(("127.0.0.1", 0))
+    held = []
+    threading.Thread(target=lambda: held.append(silent.accept()), daemon=True).start()
+    with broker_at(f"redis://127.0.0.1:{silent.getsockname()[1]}/0"):
+        client.force_login(world.province_staff)
+        started = time.monotonic()
+        response = client.post(reverse("schedule:enforce_now"))
+        elapsed = time.monotonic() - started
+    silent.close()
+
+    assert response.status_code == 302 and elapsed < 3  # socket_timeout: 2 s
+    assert QueuedTask.objects.get().attempts == 1  # it waits for the re-sender
