@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from kombu import pools
 
 from fanjiaxiang.celery import app
 
@@ -51,9 +52,10 @@ class PrivateRedis:
 
 
 def _reset_pools() -> None:
-    """The app keeps its broker connections (and producers) in pools made on first use."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """The app keeps its broker connections (and producers) in pools made on first use, and
+    kombu keeps those pools per connection URL: all are closed and forgotten, as after a fork,
+    so the next use opens new ones on the broker the app points at now."""
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
