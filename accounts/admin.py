@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, Mail, Role, User
 from accounts.services import university_unstaffed_check
 
 
@@ -50,4 +50,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Mail)
+class MailAdmin(admin.ModelAdmin):
+    """Read-only: the mail outbox's workers own these rows (accounts/mail.py)."""
+
+    list_display = ["created_at", "to", "subject", "status", "attempts", "error"]
+    list_filter = ["status"]
+    search_fields = ["to"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

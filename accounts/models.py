@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -128,6 +129,48 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Mail(models.Model):
+    """One e-mail in the portal's one mail outbox (accounts/mail.py): written with the change it
+    tells of, sent by a worker, never by a request. Claimed (pending → sending) by a conditional
+    update just before it goes, so no two runs send it; a server that is down or a refusal that
+    may pass is tried again every 10 minutes for two hours; a refusal for good (5xx, the address
+    refused) ends it as failed, shown to the sender and to the province."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    to = models.EmailField(_("收件人"))
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+    # Whose provincial staff see it when it fails for good (the recipient's or the sender's).
+    province = models.ForeignKey(
+        "positions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    error = models.CharField(_("原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("邮件")
+        verbose_name_plural = _("邮件")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_try_at"]),
+            models.Index(fields=["province", "status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
 
 
 class AuditEventAction(models.TextChoices):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access, account_roles_for
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, Mail, Role, User
 from accounts.scoping import NOTHING
 
 
@@ -51,15 +51,27 @@ def get_account_for_user(user, pk: int) -> tuple[User, Access]:
     return account, Access(can_write=account.role in account_roles_for(user))
 
 
+def _province_records(user, records: QuerySet) -> QuerySet:
+    """Records kept per province (audit events, failed mails): provincial staff read their
+    province's, superusers all; others 404."""
+    if user.is_superuser:
+        return records
+    if user.role == Role.PROVINCE:
+        return records.filter(province=user.region_id)
+    raise Http404
+
+
 def audit_events_for_user(user) -> QuerySet[AuditEvent]:
     """The audit log is read by provincial staff (their province) and superusers; others 404."""
-    if user.is_superuser:
-        events = AuditEvent.objects.all()
-    elif user.role == Role.PROVINCE:
-        events = AuditEvent.objects.filter(province=user.region_id)
-    else:
-        raise Http404
+    events = _province_records(user, AuditEvent.objects.all())
     return events.select_related("region__parent__parent")
+
+
+def failed_mails_for_user(user) -> QuerySet[Mail]:
+    """Mails that failed for good (refused, or two hours of tries spent), read like the audit
+    log."""
+    mails = _province_records(user, Mail.objects.filter(status=Mail.Status.FAILED))
+    return mails.order_by("-created_at")
 
 
 def audit_events_filtered(user, *, action="", actor="", since=None, until=None):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/read/", views.notices_read, name="notices_read"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("mails/failed/", views.mail_failures, name="mail_failures"),
     path("staff/", views.account_list, name="account_list"),
     path("staff/new/", views.account_create, name="account_create"),
     path("staff/<int:pk>/", views.account_detail, name="account_detail"),

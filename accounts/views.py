@@ -102,6 +102,13 @@ def audit_log(request):
     )
 
 
+@login_required
+@require_GET
+def mail_failures(request):
+    mails = selectors.failed_mails_for_user(request.user)
+    return render(request, "accounts/mail_failures.html", {"page": paginate(request, mails, 50)})
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from dashboards import services
+from fanjiaxiang import outbox
 
 
 @shared_task
@@ -15,5 +16,5 @@ def refresh_all_stats() -> int:
     """Every 10 minutes: one task per season still in progress, so workers share the load."""
     seasons = services.seasons_to_refresh()
     for season_id in seasons:
-        refresh_stats.delay(season_id)
+        outbox.enqueue(refresh_stats, season_id)
     return len(seasons)

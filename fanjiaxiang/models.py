@@ -57,3 +57,27 @@ class CountyOrUniversity(models.Model):
     @property
     def unit(self):
         return self.region if self.region_id else self.university
+
+
+class QueuedTask(models.Model):
+    """A Celery task a request asked for, recorded in the request's own transaction and sent to
+    the broker after it commits (fanjiaxiang/outbox.py). A row exists only while its task has not
+    reached the broker: sent, it is deleted; a broker that was down leaves it waiting for the
+    re-sender."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Whoever sends it claims it until then, so two re-senders never send it twice; a sender
+    # killed mid-way lets the claim lapse and the row goes out later.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待提交的后台任务")
+        verbose_name_plural = _("待提交的后台任务")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "summary",
     "filestore",
     "demo",
+    "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside MessageMiddleware: tells the user when queued work waits for the broker.
+    "fanjiaxiang.outbox.OutboxMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -277,6 +280,14 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # The portal's address as people outside it reach it: links in e-mails (a ledger notice's).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The cache: each process's own memory unless CACHE_URL names a Redis (redis://host:6379/1: a
+# database of its own, never the broker's, since clearing the cache empties its database). A
+# Redis cache fails open (fanjiaxiang/cache.py): unreachable, pages are served uncached.
+# Sessions and sign-in throttling live in the database and never depend on it.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "fanjiaxiang.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}}
+
 # Celery: Redis when REDIS_URL is set (production, CI), otherwise an embedded broker on the
 # file system under var/, which needs no server and still lets a separate worker process run.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -286,8 +297,17 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # How long a task taken by a worker that died stays invisible before Redis redelivers it.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A Redis that is down fails a publish at once, one that does not answer within 2 s
+        # (measured: refused 0.01 s, silent 2 s), so a request never hangs on it: kombu would
+        # otherwise retry the connection for about 6 s. The task waits in the outbox
+        # (fanjiaxiang/outbox.py); the worker reconnects by its own rules
+        # (broker_connection_retry). socket_timeout stays above the worker's 1 s BRPOP poll.
+        "max_retries": 0,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
     }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 else:
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
     CELERY_BROKER_URL = "filesystem://"
@@ -307,6 +327,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Tasks recorded while the broker was down (fanjiaxiang/outbox.py).
+    "resend-waiting-tasks": {
+        "task": "fanjiaxiang.tasks.resend_waiting_tasks",
+        "schedule": crontab(minute="*"),
+    },
+    # Mails due for another try (accounts/mail.py); new ones are queued as they are written.
+    "send-mails": {
+        "task": "accounts.tasks.send_mails",
+        "schedule": crontab(minute="*"),
+    },
     # Just after midnight in Asia/Shanghai, so a deadline's day has fully passed.
     "enforce-calendar": {
         "task": "schedule.tasks.enforce_calendar",

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fanjiaxiang import outbox
 from fanjiaxiang.uploads import safe_upload_name, validate_upload
 from ledger import excel, tasks
 from ledger.models import ImportJob
@@ -36,13 +37,14 @@ def job_create(*, county, upload, actor) -> ImportJob:
         raise ValidationError({"file": error.messages}) from error
     original = os.path.basename(upload.name)[:200]
     upload.name = safe_upload_name(original)
-    job = ImportJob.objects.create(
-        county=county, file=upload, original_name=original, created_by=actor
-    )
+    with transaction.atomic():  # the job and its queued check, both or neither
+        job = ImportJob.objects.create(
+            county=county, file=upload, original_name=original, created_by=actor
+        )
+        if not _inline(job):
+            outbox.enqueue(tasks.import_check, job.pk)
     if _inline(job):
         job_check(job.pk)
-    else:
-        transaction.on_commit(lambda: tasks.import_check.delay(job.pk))
     return job
 
 
@@ -82,13 +84,14 @@ def job_check(job_id: int) -> None:
 
 
 def job_confirm(*, job: ImportJob) -> None:
-    claimed = ImportJob.objects.filter(pk=job.pk, status=S.READY).update(status=S.APPLYING)
-    if not claimed:
-        raise ValidationError(_("这次导入已确认过或未通过检查，不能再次确认。"))
+    with transaction.atomic():  # the claim and its queued write, both or neither
+        claimed = ImportJob.objects.filter(pk=job.pk, status=S.READY).update(status=S.APPLYING)
+        if not claimed:
+            raise ValidationError(_("这次导入已确认过或未通过检查，不能再次确认。"))
+        if not _inline(job):
+            outbox.enqueue(tasks.import_apply, job.pk)
     if _inline(job):
         job_apply(job.pk)
-    else:
-        transaction.on_commit(lambda: tasks.import_apply.delay(job.pk))
 
 
 def job_apply(job_id: int) -> None:

@@ -245,7 +245,12 @@ class Delivery(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="deliveries")
     in_portal = models.BooleanField(default=False)
     by_email = models.BooleanField(default=False)
-    mailed_at = models.DateTimeField(null=True, blank=True)  # set by ledger.tasks.send_notice_mails
+    # Its e-mail in the mail outbox (accounts.Mail): 待发送, 已发送 or 发送失败 with the reason.
+    mail = models.OneToOneField(
+        "accounts.Mail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Before the mail outbox: when the notice's own task mailed it (kept for old notices).
+    mailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,8 +5,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
-from django.core.mail.message import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
+from accounts.mail import Letter, mail_queue
 from accounts.models import Notice
 from accounts.validators import (
     id_number_clean,
@@ -22,7 +21,6 @@ from accounts.validators import (
     mask_phone,
     normalize_phone,
 )
-from ledger import tasks
 from ledger.models import (
     PLAIN_ENTRY_FIELDS,
     Channel,
@@ -428,8 +426,8 @@ def notice_send(
     *, county, actor, category: str, title: str, body: str, entries, filters: dict
 ) -> LedgerNotice:
     """One delivery per chosen entry: a portal notice for those linked to an active student
-    account, and an e-mail to everyone with an address, sent by a Celery task after commit
-    (a county may reach thousands). Each carries its own signed read link."""
+    account, and an e-mail to everyone with an address, through the mail outbox (a county may
+    reach thousands). Each carries its own signed read link."""
     entries = list(entries.select_related("student__user"))
     if not entries:
         raise ValidationError(_("筛选条件下没有台账人员，未发送。"))
@@ -463,7 +461,7 @@ def notice_send(
         ),
         batch_size=1000,
     )
-    transaction.on_commit(lambda: tasks.send_notice_mails.delay(notice.pk))
+    _mails_queue(notice, deliveries, entries)
     audit_record(
         Action.LEDGER_NOTICE,
         target=notice,
@@ -478,56 +476,43 @@ def notice_subject(notice: LedgerNotice) -> str:
     return _("【%(county)s团委】%(title)s") % {"county": notice.county.name, "title": notice.title}
 
 
-def notice_mails_send(notice_id: int, batch: int = 500) -> int:
-    """Mail the notice to every recipient with an address not mailed yet; returns how many went.
+def _province_id(county) -> int | None:
+    return (
+        Region.objects.filter(level="province", code=county.code[:2] + "0000")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
-    Each delivery is claimed (its `mailed_at` set by a conditional update) just before its mail
-    goes, so two runs at once, or a run after a worker was killed, never mail anyone twice. A
-    mail the server refused, or could not take, is unclaimed again for the task's next try. A
-    worker killed between a claim and its mail loses that one mail rather than sending it twice:
-    a mail cannot be taken back."""
-    notice = LedgerNotice.objects.select_related("county").get(pk=notice_id)
-    subject, sent, last = notice_subject(notice), 0, 0
-    pending = Delivery.objects.filter(notice=notice, by_email=True, mailed_at__isnull=True)
-    while chunk := list(
-        pending.filter(pk__gt=last).select_related("entry__student__user").order_by("pk")[:batch]
-    ):
-        last = chunk[-1].pk
-        addressed = [(delivery, _address(delivery.entry)) for delivery in chunk]
-        # No address (any more): nothing to send, so nothing to claim one by one.
-        pending.filter(pk__in=[d.pk for d, address in addressed if not address]).update(
-            mailed_at=timezone.now()
+
+def _mails_queue(notice: LedgerNotice, deliveries: list[Delivery], entries: list[Entry]) -> None:
+    """Each mailed delivery's own mail (with its own read link) in the mail outbox, sent by a
+    worker after commit (accounts/mail.py: claimed before it goes, retried, refusals kept)."""
+    mailed = [(d, _address(e)) for d, e in zip(deliveries, entries, strict=True) if d.by_email]
+    subject, province_id = notice_subject(notice), _province_id(notice.county)
+    mails = mail_queue(
+        Letter(
+            to=address, subject=subject, body=_mail_body(notice, delivery), province_id=province_id
         )
-        with get_connection(fail_silently=True) as connection:
-            for delivery, address in addressed:
-                if not address or not pending.filter(pk=delivery.pk).update(
-                    mailed_at=timezone.now()
-                ):
-                    continue  # another run has it
-                link = settings.SITE_URL + reverse(
-                    "ledger:notice_read", args=[delivery_token(delivery)]
-                )
-                body = f"{notice.body}\n\n{_('查看详情：')}{link}"
-                message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-                try:
-                    went = connection.send_messages([message])
-                except OSError:
-                    # The server is unreachable (Django's backend passes socket errors on):
-                    # this one is unclaimed and the run stops; the task tries again later.
-                    Delivery.objects.filter(pk=delivery.pk).update(mailed_at=None)
-                    return sent
-                if went:
-                    sent += 1
-                else:
-                    Delivery.objects.filter(pk=delivery.pk).update(mailed_at=None)
-    return sent
+        for delivery, address in mailed
+    )
+    for pair, mail in zip(mailed, mails, strict=True):
+        pair[0].mail = mail
+    Delivery.objects.bulk_update([d for d, _a in mailed], ["mail"], batch_size=1000)
 
 
-def notice_mails_pending(notice_id: int) -> int:
-    """Deliveries of the notice still to be mailed (refused or not reached yet)."""
-    return Delivery.objects.filter(
-        notice_id=notice_id, by_email=True, mailed_at__isnull=True
-    ).count()
+def _mail_body(notice: LedgerNotice, delivery: Delivery) -> str:
+    link = settings.SITE_URL + reverse("ledger:notice_read", args=[delivery_token(delivery)])
+    return f"{notice.body}\n\n{_('查看详情：')}{link}"
+
+
+def notice_mail_counts(notice: LedgerNotice) -> dict[str, int]:
+    """The notice's mails by status (待发送, 已发送, 发送失败 …), for its sender's page."""
+    rows = (
+        Delivery.objects.filter(notice=notice, mail__isnull=False)
+        .values_list("mail__status")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def delivery_mark_read(delivery: Delivery) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Mail
 from accounts.scoping import require_write
 from accounts.validators import id_number_digest, normalize_phone
 from fanjiaxiang.exporters import export_response
@@ -400,11 +401,17 @@ def notice_create(request):
 @require_GET
 def notice_detail(request, pk: int):
     notice, _access = selectors.get_notice_for_user(request.user, pk)
-    deliveries = notice.deliveries.select_related("entry").order_by("entry__name")
+    deliveries = notice.deliveries.select_related("entry", "mail").order_by("entry__name")
+    counts = services.notice_mail_counts(notice)
     return render(
         request,
         "ledger/notice_detail.html",
-        {"notice": notice, "page": paginate(request, deliveries, 50)},
+        {
+            "notice": notice,
+            "page": paginate(request, deliveries, 50),
+            "mail_counts": [(s.label, counts[s.value]) for s in Mail.Status if counts.get(s.value)],
+            "mail_failed": counts.get(Mail.Status.FAILED, 0),
+        },
     )
 
 

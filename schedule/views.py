@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import capabilities_for
 from accounts.models import Role
 from accounts.scoping import require_write
+from fanjiaxiang import outbox
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions.models import Region
 from schedule import selectors, services
@@ -208,7 +208,7 @@ def enforce_now(request):
     selectors.require_calendar_reader(user)
     require_write(capabilities_for(user).can_edit_calendar)
     day = timezone.localdate().isoformat()
-    transaction.on_commit(lambda: enforce_calendar.delay(day, user.region_id))
+    outbox.enqueue(enforce_calendar, day, user.region_id)
     messages.success(request, _("已开始更新今天的进度、提醒和预警，稍后刷新本页查看。"))
     return redirect("schedule:calendar")
 

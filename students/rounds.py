@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
+from fanjiaxiang import outbox
 from positions.models import Post, Region
 from schedule.services import stage_check_open
 from students import selectors, tasks
@@ -159,7 +160,7 @@ def round_run_in_background(*, county: Region, season, actor) -> MatchingRound:
     """Start now; a Celery worker computes it after this transaction commits."""
     with transaction.atomic():
         matching_round = round_start(county=county, season=season, actor=actor)
-        transaction.on_commit(lambda: tasks.compute_matching_round.delay(matching_round.pk))
+        outbox.enqueue(tasks.compute_matching_round, matching_round.pk)
     return matching_round
 
 

@@ -1,19 +1,26 @@
-"""A ledger notice's e-mails reach each person once: run the task again, run it twice at once,
-or after a worker died mid-way, and nobody gets a second copy; a mail the server refused goes on
-the next run."""
+"""A ledger notice's e-mails go through the one mail outbox (accounts/mail.py) and reach each
+person once: run the sender again, twice at once, or after a worker died mid-way, and nobody
+gets a second copy; a mail the server did not take goes on a later run; an address refused for
+good is shown, with the server's reason, on the notice's page."""
+
+import datetime
+import smtplib
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.mail import mails_send
+from accounts.models import Mail
 from ledger import services, tasks
-from ledger.models import Delivery, LedgerNotice
+from ledger.models import Delivery, Entry, LedgerNotice
 from tests.factories import region, staff
 from tests.race import race
 
 FLAKY = "tests.ledger.test_notice_mails.FlakyBackend"
+LATER = datetime.timedelta(minutes=11)  # past the 10 minutes before a mail is tried again
 
 
 class WorkerKilled(BaseException):
@@ -23,7 +30,8 @@ class WorkerKilled(BaseException):
 class FlakyBackend(EmailBackend):
     """The locmem backend with a mail server that refuses some addresses and can die."""
 
-    refuse: set[str] = set()
+    refuse: set[str] = set()  # not taken this time (the backend says 0)
+    reject: set[str] = set()  # refused for good (550)
     die_after: int | None = None
     down_after: int | None = None
 
@@ -36,7 +44,12 @@ class FlakyBackend(EmailBackend):
             if FlakyBackend.die_after == 0:
                 raise WorkerKilled
             FlakyBackend.die_after -= 1
-        if any(to in FlakyBackend.refuse for m in messages for to in m.to):
+        to = {to for m in messages for to in m.to}
+        if to & FlakyBackend.reject:
+            raise smtplib.SMTPRecipientsRefused(
+                {a: (550, b"5.1.1 mailbox unavailable") for a in to & FlakyBackend.reject}
+            )
+        if to & FlakyBackend.refuse:
             return 0
         return super().send_messages(messages)
 
@@ -44,26 +57,32 @@ class FlakyBackend(EmailBackend):
 @pytest.fixture
 def flaky(settings):
     settings.EMAIL_BACKEND = FLAKY
-    FlakyBackend.refuse, FlakyBackend.die_after, FlakyBackend.down_after = set(), None, None
+    FlakyBackend.refuse, FlakyBackend.reject = set(), set()
+    FlakyBackend.die_after = FlakyBackend.down_after = None
     yield FlakyBackend
-    FlakyBackend.refuse, FlakyBackend.die_after, FlakyBackend.down_after = set(), None, None
+    FlakyBackend.refuse, FlakyBackend.reject = set(), set()
+    FlakyBackend.die_after = FlakyBackend.down_after = None
 
 
 def _notice(people: int, *, without_address: int = 0) -> LedgerNotice:
     county = region("440104")
-    notice = LedgerNotice.objects.create(
-        county=county, category="job", title="家乡岗位推介", body="欢迎回家乡就业。"
-    )
     for n in range(people + without_address):
-        entry = services.entry_create(
+        services.entry_create(
             actor=None,
             county=county,
             name=f"学子{n}",
             phone=f"1380013{n:04d}",
             email=f"p{n}@example.com" if n < people else "",
         )
-        Delivery.objects.create(notice=notice, entry=entry, by_email=True)
-    return notice
+    return services.notice_send(
+        county=county,
+        actor=None,
+        category="job",
+        title="家乡岗位推介",
+        body="欢迎回家乡就业。",
+        entries=Entry.objects.filter(county=county),
+        filters={},
+    )
 
 
 def _mailed_to() -> list[str]:
@@ -74,24 +93,31 @@ def _everyone(people: int) -> list[str]:
     return sorted(f"p{n}@example.com" for n in range(people))
 
 
-def test_running_it_again_mails_nobody_twice_and_people_without_an_address_are_settled(db):
+def _page(client, notice) -> str:
+    client.force_login(staff("county", region=notice.county))
+    return client.get(reverse("ledger:notice_detail", args=[notice.pk])).content.decode()
+
+
+def test_running_it_again_mails_nobody_twice_and_people_without_an_address_get_none(db):
     notice = _notice(5, without_address=2)
-    assert tasks.send_notice_mails(notice.pk) == 5
-    assert tasks.send_notice_mails(notice.pk) == 0
+    assert Mail.objects.count() == 5  # written with the notice, sent by a worker
+    assert mails_send() == 5
+    assert mails_send() == 0
+    assert tasks.send_notice_mails(notice.pk) == 0  # a message queued before the outbox
     assert _mailed_to() == _everyone(5)
-    assert not Delivery.objects.filter(mailed_at__isnull=True).exists()
+    assert not Delivery.objects.filter(by_email=True, mail__status="pending").exists()
 
 
-def test_a_refused_mail_is_tried_again_later_and_only_that_one(db, flaky):
-    notice = _notice(4)
+def test_a_mail_not_taken_is_tried_again_later_and_only_that_one(db, flaky):
+    _notice(4)
     flaky.refuse = {"p2@example.com"}
-    with pytest.raises(Retry):  # the task puts itself back for a later try
-        tasks.send_notice_mails(notice.pk)
+    assert mails_send() == 3
     assert _mailed_to() == ["p0@example.com", "p1@example.com", "p3@example.com"]
-    assert Delivery.objects.get(mailed_at__isnull=True).entry.email == "p2@example.com"
+    assert Mail.objects.get(status="pending").to == "p2@example.com"
+    assert mails_send() == 0  # not before its next try
 
     flaky.refuse = set()  # the server takes it now
-    assert tasks.send_notice_mails(notice.pk) == 1
+    assert mails_send(now=timezone.now() + LATER) == 1
     assert _mailed_to() == _everyone(4)
 
 
@@ -100,41 +126,62 @@ def test_a_mail_server_that_is_down_stops_the_run_and_the_retry_sends_the_rest_o
 ):
     notice = _notice(12)
     flaky.down_after = 2  # two mails go, then the connection is refused
-    with pytest.raises(Retry):
-        tasks.send_notice_mails(notice.pk)
+    assert mails_send() == 2
     assert _mailed_to() == ["p0@example.com", "p1@example.com"]
-    assert Delivery.objects.filter(mailed_at__isnull=True).count() == 10
-    # The notice's page shows who is still waiting for the mail (its sender's account is gone).
-    client.force_login(staff("county", region=notice.county))
-    html = client.get(reverse("ledger:notice_detail", args=[notice.pk])).content.decode()
-    assert html.count("待发送") == 10
+    assert Mail.objects.filter(status="pending").count() == 10
+    # The notice's page shows who is still waiting for the mail.
+    assert _page(client, notice).count("（待发送）") == 10
 
     flaky.down_after = None
-    assert tasks.send_notice_mails(notice.pk) == 10
+    assert mails_send(now=timezone.now() + LATER) == 10
     assert _mailed_to() == _everyone(12)
 
 
+def test_an_address_refused_for_good_is_not_tried_again_and_its_sender_sees_why(client, db, flaky):
+    notice = _notice(3)
+    flaky.reject = {"p1@example.com"}
+    assert mails_send() == 2
+    assert mails_send(now=timezone.now() + LATER) == 0  # never tried again
+    refused = Mail.objects.get(status="failed")
+    assert (refused.to, refused.error) == ("p1@example.com", "550 5.1.1 mailbox unavailable")
+
+    page = _page(client, notice)
+    assert "发送失败 1" in page and "已发送 2" in page
+    assert "（发送失败：550 5.1.1 mailbox unavailable）" in page
+
+
+def test_a_mail_still_not_taken_after_two_hours_fails_for_good(db, flaky):
+    _notice(1)
+    flaky.refuse = {"p0@example.com"}
+    now = timezone.now()
+    for _ in range(12):
+        mails_send(now=now)
+        now += LATER
+    assert Mail.objects.get().status == "failed"
+    assert not mail.outbox
+
+
 def test_a_worker_killed_mid_way_then_redelivered_mails_nobody_twice(db, flaky):
-    notice = _notice(12)
+    _notice(12)
     flaky.die_after = 5  # 5 mails go, the worker dies on the 6th
     with pytest.raises(WorkerKilled):
-        services.notice_mails_send(notice.pk, batch=4)
+        mails_send()
     assert len(mail.outbox) == 5
 
     flaky.die_after = None
-    assert tasks.send_notice_mails(notice.pk) == 6  # the redelivered task
+    assert mails_send() == 6  # the redelivered task
     # Eleven people have their mail once. The one in flight at the kill (p5) is not sent
     # again: it may have reached the server, and a mail cannot be taken back.
     mailed = _mailed_to()
     assert len(mailed) == len(set(mailed)) == 11
     assert set(_everyone(12)) - set(mailed) == {"p5@example.com"}
-    assert not Delivery.objects.filter(mailed_at__isnull=True).exists()
+    assert Mail.objects.get(status="sending").to == "p5@example.com"
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_share_the_work_and_mail_each_person_once():
-    notice = _notice(60)
-    counts = race([lambda: services.notice_mails_send(notice.pk, batch=7)] * 2, returns=True)
+    _notice(60)
+    counts = race([mails_send] * 2, returns=True)
     assert sum(counts) == 60
     assert _mailed_to() == _everyone(60)

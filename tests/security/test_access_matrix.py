@@ -42,9 +42,10 @@ from django.views.static import serve
 from openpyxl import Workbook
 
 from accounts.audit import Action, audit_record
-from accounts.models import CHILD_ROLES, AuditEvent, Notice, Role, User
+from accounts.models import CHILD_ROLES, AuditEvent, Mail, Notice, Role, User
 from accounts.validators import id_number_make
 from fanjiaxiang.exporters import XLSX_TYPE
+from fanjiaxiang.models import QueuedTask
 from ledger import imports as ledger_imports
 from ledger import services as ledger
 from ledger.excel import headers as ledger_headers
@@ -147,6 +148,14 @@ def _build_ledger(w: SimpleNamespace) -> None:
         filters={},
     )
     w.delivery = w.ledger_notice.deliveries.get()
+    Mail.objects.create(  # refused for good: the province's list of failed mails shows it
+        to="refused@example.com",
+        subject="【越秀区团委】越秀台账通知",
+        body="团区委座谈会邀请",
+        province=w.province,
+        status=Mail.Status.FAILED,
+        error="550 5.1.1 mailbox unavailable",
+    )
     w.event = ledger.event_save(
         actor=None,
         county=w.yuexiu,
@@ -530,6 +539,7 @@ PROTECTED: dict[str, Protected] = {
         shows=("yuexiu",),
         get_audited=True,
     ),
+    "accounts:mail_failures": Protected("province_staff", page=True, shows=("越秀台账通知",)),
     "accounts:account_list": Protected("yx_staff", page=True, shows=("yuexiu_host",)),
     "accounts:account_create": Protected(
         "yx_staff", page=True, data=_account_form, shows=("越秀区图书馆",), owner_succeeds=True
@@ -868,8 +878,9 @@ EXCLUDED_MODELS = {"sessions.session", "contenttypes.contenttype", "auth.permiss
 
 def snapshot(requester: User | None) -> dict[str, list[dict]]:
     """Every row of every table that a request could change, minus what signing in and reading
-    may touch: sessions, django-axes, last_login, the requester's own notices' read mark, and the
-    requester's own download (export) audit events."""
+    may touch: sessions, django-axes, last_login, the requester's own notices' read mark, the
+    requester's own download (export) audit events, and the calendar check a province queues for
+    itself."""
     state = {}
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label_lower
@@ -882,6 +893,9 @@ def snapshot(requester: User | None) -> dict[str, list[dict]]:
             rows = [r | {"read_at": None} if r["user_id"] == requester.pk else r for r in rows]
         elif model is AuditEvent and requester is not None:
             rows = [r for r in rows if not (r["actor_id"] == requester.pk and _is_read(r))]
+        elif model is QueuedTask and requester is not None:
+            # A province's 立即核对进度 queues the calendar check of its own province only.
+            rows = [r for r in rows if r["args"][1:] != [requester.region_id]]
         state[label] = rows
     return state
 

@@ -237,10 +237,18 @@ def test_database_holds_one_placement_per_student_per_season(student, posts):
         )
 
 
-def test_the_student_is_emailed_after_commit(student, posts, django_capture_on_commit_callbacks):
+def test_the_student_is_emailed_by_a_worker_after_commit_never_in_the_request(
+    student, posts, django_capture_on_commit_callbacks
+):
+    from accounts.tasks import send_mails
+
     application = services.application_submit(actor=None, student=student, post=posts[0])
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         services.application_offer(actor=None, application=application)
+    assert not mail.outbox and len(queued) == 1  # the mail outbox's task, queued on commit
+
+    assert send_mails() == 1
+    assert send_mails() == 0
     assert len(mail.outbox) == 1 and "录用" in mail.outbox[0].subject
 
 
