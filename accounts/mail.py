@@ -44,7 +44,9 @@ def mail_queue(letters: Iterable[Letter]) -> list[Mail]:
     """Record the mails in the caller's transaction; a worker sends them after it commits."""
     mails = Mail.objects.bulk_create(
         (
-            Mail(to=x.to, subject=x.subject[:200], body=x.body, province_id=x.province_id)
+            Mail(
+                to=x.to, subject=_one_line(x.subject)[:200], body=x.body, province_id=x.province_id
+            )
             for x in letters
             if x.to
         ),
@@ -53,6 +55,12 @@ def mail_queue(letters: Iterable[Letter]) -> list[Mail]:
     if mails:
         outbox.enqueue(tasks.send_mails)
     return mails
+
+
+def _one_line(text: str) -> str:
+    """A subject is one header line: a newline typed into a reason would make the message
+    unsendable (BadHeaderError) and hold up every mail behind it."""
+    return " ".join(text.split())
 
 
 def _refused_for_good(error: smtplib.SMTPException) -> bool:
@@ -122,12 +130,20 @@ def _send_batch(connection, due, ids: list[int], now) -> tuple[int, Exception | 
         message = EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to])
         try:
             went = connection.send_messages([message])
+        except (
+            ValueError
+        ) as error:  # BadHeaderError, an address Python cannot encode: never sendable
+            logger.warning("mail %s to %s cannot be built: %r", pk, mail.to, error)
+            Mail.objects.filter(pk=pk).update(status=S.FAILED, error=repr(error)[:300])
+            continue
         except Exception as error:
             if isinstance(error, smtplib.SMTPException) and _refused_for_good(error):
                 logger.warning("mail %s to %s refused: %s", pk, mail.to, _reason(error))
                 Mail.objects.filter(pk=pk).update(status=S.FAILED, error=_reason(error)[:300])
                 continue
             _again(pk, error, now)
+            if isinstance(error, smtplib.SMTPRecipientsRefused):
+                continue  # this address refused for now (greylisting): the others still go
             if isinstance(error, OSError | smtplib.SMTPException):
                 return sent, error
             raise

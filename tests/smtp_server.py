@@ -6,8 +6,11 @@ import threading
 
 
 class SmtpServer:
-    def __init__(self, *, hang: bool = False, refuse: set[str] = frozenset()) -> None:
-        self.hang, self.refuse = hang, set(refuse)
+    def __init__(
+        self, *, hang: bool = False, refuse: set[str] = frozenset(), later: set[str] = frozenset()
+    ) -> None:
+        # refuse: 550 for good; later: 450 (greylisting, "try again later")
+        self.hang, self.refuse, self.later = hang, set(refuse), set(later)
         self.received: list[tuple[str, str]] = []  # (recipient, message text)
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
@@ -42,7 +45,12 @@ class SmtpServer:
                     say("250 OK")
                 elif verb == "RCPT":
                     recipient = command.split("<", 1)[1].split(">", 1)[0]
-                    say("550 5.1.1 mailbox unavailable" if recipient in self.refuse else "250 OK")
+                    if recipient in self.refuse:
+                        say("550 5.1.1 mailbox unavailable")
+                    elif recipient in self.later:
+                        say("450 4.2.0 greylisted, try again later")
+                    else:
+                        say("250 OK")
                 elif verb == "DATA":
                     say("354 go ahead")
                     body = b"".join(iter(lines.readline, b".\r\n"))

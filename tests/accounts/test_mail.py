@@ -78,6 +78,36 @@ def test_an_address_the_server_refuses_for_good_is_recorded_and_not_tried_again(
     assert failed.province == world.province
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_address_greylisted_for_now_waits_while_the_others_go(world, settings):
+    server = SmtpServer(later={"busy@example.com"})
+    _smtp(settings, server)
+    busy = staff(Role.COUNTY, region=world.yuexiu, username="busy", email="busy@example.com")
+    notify(user=busy, text="计划已退回")
+    kept = staff(Role.COUNTY, region=world.yuexiu, username="kept", email="kept@example.com")
+    notify(user=kept, text="计划已退回")
+
+    assert mails_send() == 1  # the greylisted one does not hold up the one behind it
+    server.close()
+    assert [to for to, _text in server.received] == ["kept@example.com"]
+    assert Mail.objects.get(to="busy@example.com").status == "pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reason_typed_over_two_lines_still_mails_on_one_subject_line(world, settings):
+    server = SmtpServer()
+    _smtp(settings, server)
+    student = StudentFactory(hometown=world.yuexiu)
+    notify(user=student.user, text="越秀区团委更正了你的姓名。原因：录错\n学生来电")
+    kept = staff(Role.COUNTY, region=world.yuexiu, username="kept", email="kept@example.com")
+    notify(user=kept, text="计划已退回")
+
+    assert mails_send() == 2
+    server.close()
+    subject = Mail.objects.get(to=student.user.email).subject
+    assert "\n" not in subject and "录错 学生来电" in subject
+
+
 def test_each_mail_belongs_to_the_recipients_province_in_a_few_queries(world):
     student = StudentFactory(hometown=region("450102"))  # 广西 南宁 兴宁区
     users = [world.yx_staff, world.yx_host, world.province_staff, student.user, world.uni_staff]
