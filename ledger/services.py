@@ -362,6 +362,26 @@ def entry_for_participant(student: Student) -> Entry:
     return entry
 
 
+def entries_follow_identity(*, student: Student, moved_from: Region | None) -> None:
+    """After the hometown county corrected the student's identity: the ledger entry linked to
+    them says what the record now says (name, ID number, school). A student moved to another
+    county leaves the old county's entry as that county's contact history, no longer linked,
+    and enters the new county's ledger as a participant."""
+    was_participant = False
+    for entry in Entry.objects.select_for_update().filter(student=student):
+        entry.name, entry.university = student.name, student.university.name
+        taken = Entry.objects.filter(
+            county=entry.county_id, id_number_digest=student.id_number_digest
+        ).exclude(pk=entry.pk)
+        if student.id_number and not taken.exists():  # a duplicate is the merge tool's to join
+            id_number_set(entry, student.id_number)
+        if moved_from is not None and entry.county_id == moved_from.pk:
+            entry.student, was_participant = None, True
+        entry.save()
+    if was_participant:
+        entry_for_participant(student)
+
+
 # Contact log and channels ----------------------------------------------------------------
 
 

@@ -457,17 +457,9 @@ class IdentityCorrectionForm(forms.Form):
         required=False,
         help_text=gettext_lazy("留空则不变；填写则替换为新的身份证号"),
     )
-    university = forms.ModelChoiceField(
-        label=gettext_lazy("就读高校（学校标识码）"),
-        queryset=University.objects.all(),
-        to_field_name="code",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),
-        help_text=gettext_lazy("教育部 10 位学校标识码，如 4111010001（北京大学）"),
-        error_messages={
-            "required": gettext_lazy("请填写就读高校的学校标识码。"),
-            "invalid_choice": gettext_lazy("没有这个学校标识码的高校，请核对 10 位数字。"),
-        },
-    )
+    # The registration's type-ahead over the register; a school a province added without a
+    # 学校标识码 is found by its name like any other.
+    university = UniversityField(label=gettext_lazy("就读高校"))
     student_number = forms.CharField(label=gettext_lazy("学号"), max_length=30)
     hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
     hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
@@ -490,7 +482,7 @@ class IdentityCorrectionForm(forms.Form):
         hometown = student.hometown
         return {
             "name": student.name,
-            "university": student.university.code,
+            "university": student.university.name,
             "student_number": student.student_number,
             "hometown_province": hometown.parent.parent.code,
             "hometown_city": hometown.parent.code,

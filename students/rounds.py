@@ -279,7 +279,9 @@ def _over_capacity(chosen: list[Application]) -> bool:
 def _already_placed(chosen: list[Application]) -> bool:
     students = {a.student_id for a in chosen}
     return (
-        Placement.objects.filter(student__in=students, season_id=chosen[0].season_id)
+        Placement.objects.filter(
+            student__in=students, season__in=selectors.period_seasons(chosen[0].season_id)
+        )
         .exclude(status=Placement.Status.DROPPED)
         .exists()
         if chosen

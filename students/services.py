@@ -16,7 +16,7 @@ from accounts.audit import Action, audit_record, audit_record_many
 from accounts.models import Role, User
 from accounts.notices import notify
 from accounts.validators import id_number_clean, id_number_set
-from ledger.services import entry_for_participant
+from ledger.services import entries_follow_identity, entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
 from students import selectors
@@ -293,6 +293,8 @@ def student_identity_correct(
         .select_related("hometown__parent")
         .get(pk=student.pk)
     )
+    if actor.region_id != student.hometown_id:
+        raise PermissionDenied  # another correction moved the student away while we waited
     old_county = student.hometown
     before, key = _identity_of(student), _identity_key(student)
     _identity_apply(student, name, id_number, university, student_number, hometown)
@@ -303,6 +305,9 @@ def student_identity_correct(
     if "hometown" in changed:
         _check_not_placed(student, old_county)
     _identity_save(student)
+    entries_follow_identity(
+        student=student, moved_from=old_county if "hometown" in changed else None
+    )
     withdrawn = _choices_withdraw(student, old_county, actor) if "hometown" in changed else 0
     audit_record(
         Action.IDENTITY_CORRECT,
@@ -327,7 +332,7 @@ def _identity_of(student: Student) -> dict[str, str]:
     return {
         "name": student.name,
         "id_number": student.id_number_masked,
-        "university": f"{student.university.name}（{student.university.code}）",
+        "university": f"{student.university.name}（{student.university.code or _('无标识码')}）",
         "student_number": student.student_number,
         "hometown": f"{hometown.parent.name}{hometown.name}（{hometown.code}）",
     }
@@ -395,10 +400,14 @@ def _identity_save(student: Student) -> None:
 def _choices_withdraw(student: Student, county: Region, actor: User) -> int:
     """The student's open choices in the county they are not from after all: withdrawn, and the
     choices left in each season renumbered from 1."""
-    choices = Application.objects.select_for_update().filter(
-        student=student, post__host_unit__county=county, status__in=OPEN_CHOICES
+    choices = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("post__host_unit")
+        .filter(student=student, post__host_unit__county=county, status__in=OPEN_CHOICES)
     )
-    closing = list(choices)
+    # A post still open to them (to anyone, or to residents where they live) keeps the choice:
+    # withdrawn, it could not be chosen again (one application per post).
+    closing = [c for c in choices if not selectors.post_is_open_to(c.post, student)]
     if not closing:
         return 0
     Application.objects.filter(pk__in=[c.pk for c in closing]).update(

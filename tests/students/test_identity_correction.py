@@ -4,7 +4,7 @@ reason; audited with the ID number masked; the student is told; choices in the o
 withdrawn; refused while the student is placed there."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Notice, Role
 from accounts.validators import id_number_make
+from ledger.models import Entry
+from ledger.services import entry_for_participant
 from schedule.models import Onboarding
 from students import services
 from students.models import Application, Placement, Student
@@ -98,6 +100,70 @@ def test_open_choices_in_the_old_county_are_withdrawn_and_the_student_told(world
     services.application_submit(student=student, post=world.post_th, actor=None)
 
 
+def test_a_choice_of_a_post_open_to_anyone_stays_after_the_move(world, student):
+    """Withdrawn, it could never be chosen again (one application per post): a post the student
+    may still choose keeps the choice."""
+    open_post = PostFactory(host_unit=world.unit_yx, title="面向所有学子", audience="anyone")
+    kept = services.application_submit(student=student, post=open_post, actor=None)
+    closed = services.application_submit(student=student, post=world.post_yx, actor=None)
+    services.student_identity_correct(
+        actor=world.yx_staff, student=student, hometown=world.tianhe, reason="户籍在天河"
+    )
+    kept.refresh_from_db(), closed.refresh_from_db()
+    assert (kept.status, kept.rank, closed.status) == ("applied", 1, "withdrawn")
+
+
+def test_the_ledger_follows_the_correction(world, student):
+    """The 联系台账 entry made when the student took part says what the record now says; moved,
+    the old county keeps its entry as contact history (unlinked) and the new county gains one."""
+    old_entry = entry_for_participant(student)
+    new_number = id_number_make(778)
+    services.student_identity_correct(
+        actor=world.yx_staff, student=student, name="王对名", id_number=new_number, reason="证件"
+    )
+    old_entry.refresh_from_db()
+    assert (old_entry.name, old_entry.id_number, old_entry.student) == (
+        "王对名",
+        new_number,
+        student,
+    )
+    student.refresh_from_db()
+    services.student_identity_correct(
+        actor=world.yx_staff, student=student, hometown=world.tianhe, reason="户籍在天河"
+    )
+    old_entry.refresh_from_db()
+    assert old_entry.student is None and old_entry.county == world.yuexiu
+    new_entry = Entry.objects.get(student=student)
+    assert (new_entry.county, new_entry.name) == (world.tianhe, "王对名")
+
+
+def test_a_student_at_a_school_without_a_code_can_be_corrected(client, world, student):
+    """A province's own addition may have no 学校标识码: found by its name like any other."""
+    new_school = UniversityFactory(name="某省新设学院", code=None, province=world.province)
+    Student.objects.filter(pk=student.pk).update(university=new_school)
+    student.refresh_from_db()
+    client.force_login(world.yx_staff)
+    url = reverse("students:identity_correct", args=[student.pk])
+    assert "某省新设学院" in client.get(url).content.decode()
+    response = client.post(url, _form(student, name="王对名", university="某省新设学院"))
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert (student.name, student.university) == ("王对名", new_school)
+
+
+def test_a_correction_from_a_county_the_student_has_left_is_refused(world, student):
+    """Two staff of the old county at once: the second finds the student already moved."""
+    stale = Student.objects.get(pk=student.pk)
+    services.student_identity_correct(
+        actor=world.yx_staff, student=student, hometown=world.tianhe, reason="户籍在天河"
+    )
+    with pytest.raises(PermissionDenied):
+        services.student_identity_correct(
+            actor=world.yx_staff, student=stale, name="又改名", reason="重复提交"
+        )
+    assert Student.objects.get(pk=student.pk).name == "王错县"
+
+
 def test_refused_while_the_student_is_placed_in_the_old_county(client, world, student):
     application = services.application_submit(student=student, post=world.post_yx, actor=None)
     services.application_offer(application=application, actor=None)
@@ -145,7 +211,7 @@ def test_a_reason_is_required_and_what_was_typed_is_kept(client, world, student)
     ("changes", "message"),
     [
         ({"id_number": "440104200401011234"}, "身份证号无效"),
-        ({"university": "9999999999"}, "没有这个学校标识码的高校"),
+        ({"university": "9999999999"}, "就读高校：没有找到“9999999999”"),
         ({"hometown_city": "441400", "hometown": "440106"}, "与所选的省份、地市不一致"),
         ({"hometown": "xx"}, "请依次选择省、市和家乡县"),
         ({}, "没有需要更正的内容"),
