@@ -67,10 +67,16 @@ def audit_events_for_user(user) -> QuerySet[AuditEvent]:
     return events.select_related("region__parent__parent")
 
 
+# A run sends a claimed mail within seconds; one still 发送中 after this was cut off mid-way (a
+# worker killed) and is never sent again (lose one rather than send it twice): shown as failed.
+SENDING_CUT_OFF = datetime.timedelta(minutes=30)
+
+
 def failed_mails_for_user(user) -> QuerySet[Mail]:
-    """Mails that failed for good (refused, or two hours of tries spent), read like the audit
-    log."""
-    mails = _province_records(user, Mail.objects.filter(status=Mail.Status.FAILED))
+    """Mails that failed for good (refused, two hours of tries spent, or cut off while sending),
+    read like the audit log."""
+    cut_off = Q(status=Mail.Status.SENDING, next_try_at__lt=timezone.now() - SENDING_CUT_OFF)
+    mails = _province_records(user, Mail.objects.filter(Q(status=Mail.Status.FAILED) | cut_off))
     return mails.order_by("-created_at")
 
 

@@ -2,12 +2,14 @@
 hung mail server never holds a request, the mail goes once a server takes it, never twice; an
 address refused for good is kept, and the province sees its failed mails."""
 
+import datetime
 import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.mail import mails_send
 from accounts.models import Mail, Role
@@ -146,6 +148,25 @@ def test_the_province_sees_its_failed_mails_and_only_those(
     assert "ours@example.com" in page and "550" in page
     assert "theirs@example.com" not in page and "pending@example.com" not in page
     assert url in client.get(reverse("accounts:audit_log")).content.decode()
+
+
+def test_a_mail_cut_off_while_sending_is_shown_as_failed(client, world):
+    """A worker killed between claiming and sending: never sent again, so the province is told."""
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Mail.objects.create(
+        to="cut@example.com",
+        subject="s",
+        body="b",
+        province=world.province,
+        status="sending",
+        next_try_at=long_ago,
+    )
+    Mail.objects.create(
+        to="now@example.com", subject="s", body="b", province=world.province, status="sending"
+    )
+    client.force_login(world.province_staff)
+    page = client.get(reverse("accounts:mail_failures")).content.decode()
+    assert "cut@example.com" in page and "now@example.com" not in page
 
 
 @pytest.mark.parametrize("role", ["yx_staff", "gz_staff", "yx_host", "uni_staff", "student"])
