@@ -214,3 +214,19 @@ class Post(models.Model):
     @property
     def county(self) -> Region:
         return self.host_unit.county
+
+    def is_open_to(self, *, hometown_id: int | None, residence_id: int | None) -> bool:
+        """面向对象: the county's own students (生源地); a post opened to residents also those
+        whose 常住地 is the county; a post opened to anyone, every student."""
+        county_id = self.host_unit.county_id
+        if self.audience == self.Audience.ANYONE:
+            return True
+        if self.audience == self.Audience.RESIDENTS and residence_id == county_id:
+            return True
+        return hometown_id == county_id
+
+    def closed_to_message(self) -> str:
+        """What a student this post is not open to is told."""
+        if self.audience == self.Audience.RESIDENTS:
+            return str(_("该岗位仅面向本县生源及常住本县的学生。"))
+        return str(_("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。"))

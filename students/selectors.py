@@ -170,14 +170,8 @@ def period_seasons(season_id: int):
 
 
 def post_is_open_to(post, student: Student) -> bool:
-    """面向对象: a post takes its county's own students (生源地); a post opened to residents
-    also those whose 常住地 is the county; a post opened to anyone, every student."""
-    county_id = post.host_unit.county_id
-    if post.audience == post.Audience.ANYONE:
-        return True
-    if post.audience == post.Audience.RESIDENTS and student.residence_id == county_id:
-        return True
-    return student.hometown_id == county_id
+    """面向对象: whether the student may choose the post (Post.is_open_to)."""
+    return post.is_open_to(hometown_id=student.hometown_id, residence_id=student.residence_id)
 
 
 def applications_for_user(user) -> QuerySet[Application]:

@@ -496,7 +496,7 @@ def application_submit(
         raise ValidationError(_("该岗位未在招募中。"))
     stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
     if not selectors.post_is_open_to(post, student):
-        raise ValidationError(_not_open_message(post))
+        raise ValidationError(post.closed_to_message())
     # Every choice of the practice period counts, in this county or any other (open posts).
     active = Application.objects.filter(
         student=student,
@@ -517,12 +517,6 @@ def application_submit(
     return Application.objects.create(
         student=student, post=post, season=post.season, rank=rank, statement=statement.strip()
     )
-
-
-def _not_open_message(post: Post) -> str:
-    if post.audience == Post.Audience.RESIDENTS:
-        return _("该岗位仅面向本县生源及常住本县的学生。")
-    return _("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。")
 
 
 def _supplementary_full(post: Post) -> bool:

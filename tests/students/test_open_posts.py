@@ -53,6 +53,18 @@ def test_a_student_from_another_county_finds_and_applies_to_an_open_post(client,
     assert Application.objects.get(student=open_world.outsider).post == open_world.open_post
 
 
+def test_a_post_not_open_to_the_student_says_so_instead_of_offering_the_form(client, open_world):
+    client.force_login(open_world.outsider.user)
+    closed = client.get(reverse("positions:public_detail", args=[open_world.post_yx.pk]))
+    page = closed.content.decode()
+    assert "该岗位仅面向本县生源学生" in page and "报名这个岗位" not in page
+    residents = client.get(reverse("positions:public_detail", args=[open_world.resident_post.pk]))
+    assert "仅面向本县生源及常住本县的学生" in residents.content.decode()
+    client.force_login(open_world.resident.user)
+    page = client.get(reverse("positions:public_detail", args=[open_world.resident_post.pk]))
+    assert "报名这个岗位" in page.content.decode()
+
+
 def test_a_hometown_only_post_refuses_them_and_keeps_the_statement(client, open_world):
     client.force_login(open_world.outsider.user)
     response = client.post(
