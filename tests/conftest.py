@@ -30,11 +30,21 @@ def pytest_configure(config):
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="fjx-media-")
 
 
+# Slow suites that test no database difference: CI (.ci/run) runs them once, on its PostgreSQL
+# pass, so both passes fit its time (ONCE_ON_POSTGRES=1 on the SQLite pass). Anywhere else
+# they run on whatever database the suite runs on.
+RUN_ONCE = ("tests/security/test_access_matrix.py", "tests/browser/", "tests/demo/")
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    skip_once = pytest.mark.skip(reason="CI runs this suite once, on the PostgreSQL pass")
+    run_once_elsewhere = os.environ.get("ONCE_ON_POSTGRES") and not on_postgres
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
+        if run_once_elsewhere and item.nodeid.startswith(RUN_ONCE):
+            item.add_marker(skip_once)
+        elif "postgres" in item.keywords and not on_postgres:
             if os.environ.get("REQUIRE_POSTGRES"):
                 continue  # let it fail loudly instead
             item.add_marker(skip)
