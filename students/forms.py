@@ -327,10 +327,7 @@ class CertificateCheckForm(forms.Form):
         code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
         if not certificate_code_valid(code):
             raise forms.ValidationError(
-                _(
-                    "证书编号有误：证书编号由 12 位数字和大写字母组成（不含 0、1、I、O），"
-                    "请对照证书核对。"
-                )
+                _("证书编号有误：应为 12 位数字和大写字母（不含 0、1、I、O），请对照证书核对。")
             )
         return code
 

@@ -46,6 +46,7 @@ STUDENT_EDITABLE = (
     "is_cadre",
 )
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed on phones
+CERTIFICATE_CODE_LENGTH = 12  # 证书编号: 32^12 codes, too many to guess one that was issued
 
 S = Application.Status
 
@@ -952,7 +953,7 @@ def placement_evaluate(
         comment=comment.strip(),
         evaluated_by=evaluated_by,
         completed_at=timezone.now(),
-        certificate_code=_code(12),
+        certificate_code=_code(CERTIFICATE_CODE_LENGTH),
     )
     _audit(
         Action.PLACEMENT_EVALUATE,
@@ -1101,8 +1102,8 @@ def personal_data_reveal(*, application: Application, actor: User) -> dict[str, 
 
 
 def certificate_code_valid(code: str) -> bool:
-    """Whether `code` could be a 证书编号: up to 16 of the characters codes are made of."""
-    return 0 < len(code) <= 16 and all(c in CODE_ALPHABET for c in code)
+    """Whether `code` could be a 证书编号: 12 of the characters codes are made of."""
+    return len(code) == CERTIFICATE_CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
 
 
 def certificate_find(code: str) -> Placement | None:
