@@ -1,5 +1,6 @@
 """Accessibility, checked by axe-core in Chromium: every role's home page (工作台) and every
 form, on the demo data, with no serious or critical violation and no English word on screen.
+The main forms are checked again sent empty, with their error messages showing.
 
 The student looks on a phone (390×844), staff on an office screen (1366×768). One seeding, one
 logged-in context per person; every page's findings are gathered and reported together."""
@@ -8,13 +9,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from playwright.sync_api import expect
 
 from ledger.models import Entry
 from positions.models import HostUnit, Post
-from schedule.models import ProgrammeYear
-from students.models import Placement
+from schedule.models import ProgrammeYear, UnitMilestone
+from students.models import Placement, Student
 from tests.browser.checks import axe_violations, english_words, format_violations
 
 DEMO_PASSWORD = "Demo@2026fjx"
@@ -29,7 +30,10 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
     reported = Placement.objects.filter(status="reported", post__host_unit__county__code="440106")
     practising = reported.select_related("student__user", "post").first()
     completed = Placement.objects.filter(status="completed", student__user__username="yuexiu_s1")
+    pending = UnitMilestone.objects.exclude(status="done").first()
+    yuexiu_student = Student.objects.filter(hometown__code="440104").first()
     assert post and unit and entry and practising and completed.exists()
+    assert pending and yuexiu_student
     applicants = reverse("students:post_applicants", args=[practising.post_id])
     return {
         None: (
@@ -64,11 +68,11 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
             [
                 reverse("home"),
                 reverse("dashboards:region", args=["440000"]),
-                reverse("schedule:calendar"),
                 reverse("schedule:calendar_edit", args=[year.pk]),
                 reverse("accounts:account_list"),
                 reverse("accounts:account_create"),
                 reverse("summary:briefing_create"),
+                reverse("schedule:unit_extend", args=[pending.pk]),
                 reverse("accounts:password_change"),
             ],
         ),
@@ -98,8 +102,10 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("ledger:event_create"),
                 reverse("ledger:notice_create"),
                 reverse("ledger:import_upload"),
+                reverse("schedule:calendar"),  # the province's (181 × 9 cells) takes axe 20 s
                 reverse("schedule:plan"),
                 reverse("summary:case_create"),
+                reverse("students:identity_correct", args=[yuexiu_student.pk]),
             ],
         ),
         # The evaluation (期满鉴定) form: the host unit of a reported placement, and its county.
@@ -110,6 +116,16 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
             [reverse("home"), reverse("students:university_students"), reverse("students:credits")],
         ),
     }
+
+
+# Forms checked a second time, sent empty: their error messages must be accessible too.
+SENT_EMPTY = {
+    reverse_lazy("students:register"),
+    reverse_lazy("accounts:account_create"),
+    reverse_lazy("positions:post_create"),
+    reverse_lazy("positions:host_unit_create"),
+    reverse_lazy("ledger:entry_create"),
+}
 
 
 def _log_in(page, url: str, username: str) -> None:
@@ -142,5 +158,10 @@ def test_every_roles_home_page_and_every_form_pass_axe_and_speak_chinese(
                 findings.append(format_violations(where, violations))
             if words := english_words(page):
                 findings.append(f"{where} shows English: {', '.join(words)}")
+            if path in {str(empty) for empty in SENT_EMPTY}:
+                page.locator("main form[method=post] [type=submit]").first.click()
+                expect(page.locator(".invalid-feedback").first).to_be_visible()
+                if violations := axe_violations(page):
+                    findings.append(format_violations(f"{where}（空表单提交后）", violations))
     assert looked > 40
     assert not findings, "\n".join(findings)
