@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from students.models import Application
+from tests.browser.checks import assert_accessible
 from tests.factories import PASSWORD, StudentFactory
 
 # The focused element shows it: an outline (the browser's or Bootstrap's) or a focus ring
@@ -45,6 +46,7 @@ def test_a_student_logs_in_and_applies_with_the_keyboard_only(live_server, world
     detail = reverse("positions:public_detail", args=[post.pk])
     page = office_page()
     page.goto(f"{url}{reverse('accounts:login')}?next={detail}")
+    assert_accessible(page, "the login page")
 
     tab_to(page, "#id_username")
     page.keyboard.type(student.user.username)
@@ -53,6 +55,7 @@ def test_a_student_logs_in_and_applies_with_the_keyboard_only(live_server, world
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{url}{detail}")
+    assert_accessible(page, "the post's page with the application form")
 
     tab_to(page, "#id_statement")
     page.keyboard.type("我熟悉图书分类，想为家乡读者服务。")
