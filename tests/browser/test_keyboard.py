@@ -64,7 +64,7 @@ def test_a_student_logs_in_and_applies_with_the_keyboard_only(live_server, world
     assert focused(page, apply), "Tab from the statement does not reach the apply button"
     page.keyboard.press("Space")
     expect(page).to_have_url(f"{url}{reverse('students:me')}")
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("[role=alert].alert-success")).to_be_visible()
 
     application = Application.objects.get(student=student, post=post)
     assert application.statement == "我熟悉图书分类，想为家乡读者服务。"

@@ -54,6 +54,11 @@ def seen(page) -> None:
     assert_chinese_only(page)
 
 
+def succeeded(page) -> None:
+    """The step's success message shows (beside any notice that mail waits for its broker)."""
+    expect(page.locator("[role=alert].alert-success")).to_be_visible()
+
+
 def button(page, action: str):
     """The submit button of the form that posts to `action`."""
     return page.locator(f"form[action='{action}'] [type=submit]")
@@ -151,7 +156,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     seen(county)
     post = Post.objects.get(title=TITLE)
     button(county, reverse("positions:post_publish", args=[post.pk])).click()
-    expect(county.get_by_role("alert")).to_be_visible()
+    succeeded(county)
     seen(county)
     post.refresh_from_db()
     assert post.status == Post.Status.PUBLISHED
@@ -186,7 +191,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     expect(county.locator("main")).to_contain_text(NAME)
     seen(county)
     publish.click()
-    expect(county.get_by_role("alert")).to_be_visible()
+    succeeded(county)
     seen(county)
     application.refresh_from_db()
     assert application.status == Application.Status.OFFERED
@@ -194,7 +199,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     # 4. The student confirms the offer.
     follow(student, reverse("students:me"))
     button(student, reverse("students:confirm", args=[application.pk])).click()
-    expect(student.get_by_role("alert")).to_be_visible()
+    succeeded(student)
     seen(student)
     placement = Placement.objects.get(application=application)
 
@@ -209,7 +214,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
         placement.checkin_code,
     )
     button(student, reverse("students:checkin", args=[placement.pk])).click()
-    expect(student.get_by_role("alert")).to_be_visible()
+    succeeded(student)
     seen(student)
     placement.refresh_from_db()
     assert placement.status == Placement.Status.REPORTED
@@ -220,7 +225,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     log_form.locator("input[name=hours]").fill("6")
     log_form.locator("textarea[name=content]").fill("整理社区图书角的童书")
     log_form.locator("[type=submit]").click()
-    expect(student.get_by_role("alert")).to_be_visible()
+    succeeded(student)
     expect(student.locator("main")).to_contain_text("整理社区图书角的童书")
     seen(student)
     log = PracticeLog.objects.get(placement=placement)
@@ -228,7 +233,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     # 7. The joint evaluation: the host unit confirms the hours, the county evaluates.
     open_applicants(host, post)
     button(host, reverse("students:log_confirm", args=[log.pk])).click()
-    expect(host.get_by_role("alert")).to_be_visible()
+    succeeded(host)
     seen(host)
     open_applicants(county, post)
     evaluation = county.locator(
@@ -237,7 +242,7 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     evaluation.locator("select[name=rating]").select_option("excellent")
     evaluation.locator("input[name=comment]").fill("认真负责，读者好评。")
     evaluation.locator("[type=submit]").click()
-    expect(county.get_by_role("alert")).to_be_visible()
+    succeeded(county)
     seen(county)
     placement.refresh_from_db()
     assert placement.status == Placement.Status.COMPLETED
