@@ -9,8 +9,9 @@ everything else in it.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -197,11 +198,18 @@ def _allowed(item: Item, caps: Capabilities) -> bool:
     return not item.cap or bool(getattr(caps, item.cap))
 
 
-def _link(item: Item) -> Link | None:
+@lru_cache(maxsize=256)
+def _url(url_name: str, urlconf: str | None, prefix: str) -> str:
+    """The menu's URLs take no arguments: reversed once per URL configuration, not per page."""
     try:
-        return Link(label=item.label, url=reverse(item.url_name), url_name=item.url_name)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:  # admin is switched off in some deployments
-        return None
+        return ""
+
+
+def _link(item: Item) -> Link | None:
+    url = _url(item.url_name, get_urlconf(), get_script_prefix())
+    return Link(label=item.label, url=url, url_name=item.url_name) if url else None
 
 
 def _owner(items: list[tuple[Item, Link]], view_name: str) -> Link | None:
@@ -220,7 +228,9 @@ def _owner(items: list[tuple[Item, Link]], view_name: str) -> Link | None:
 
 def navigation_for(caps: Capabilities, view_name: str) -> Navigation:
     """What `caps` may reach, with the page named `view_name` ("app:name") marked current."""
-    home = Link(label=_("工作台"), url=reverse(HOME), url_name=HOME)
+    home = Link(
+        label=_("工作台"), url=_url(HOME, get_urlconf(), get_script_prefix()), url_name=HOME
+    )
     nav = Navigation(staff=caps.works_as_staff, home=home)
     pairs: list[tuple[Item, Link]] = []
     if nav.staff:
