@@ -41,6 +41,7 @@ class Capabilities:
     object."""
 
     is_student: bool = False
+    works_as_staff: bool = False  # the office layout: a sidebar of the pages below
     can_read_positions: bool = False  # 岗位管理, 用人单位
     can_create_positions: bool = False  # 登记用人单位, 新建岗位
     can_see_dashboards: bool = False
@@ -64,6 +65,7 @@ class Capabilities:
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
+    can_open_admin: bool = False  # Django's /admin/
 
 
 def account_roles_for(user) -> tuple[str, ...]:
@@ -82,6 +84,7 @@ def capabilities_for(user) -> Capabilities:
     regional = role in REGIONAL
     return Capabilities(
         is_student=role == Role.STUDENT,
+        works_as_staff=(bool(role) and role != Role.STUDENT) or user.is_superuser,
         can_read_positions=role in POSITION_READERS,
         can_create_positions=role == Role.COUNTY,
         can_see_dashboards=regional or user.is_superuser,
@@ -105,4 +108,5 @@ def capabilities_for(user) -> Capabilities:
         can_see_university_students=role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role == Role.PROVINCE,
+        can_open_admin=user.is_superuser,
     )

@@ -1,5 +1,6 @@
 from accounts.access import capabilities_for
 from accounts.models import Notice
+from accounts.navigation import navigation_for, user_label
 
 
 def notices(request) -> dict:
@@ -16,3 +17,19 @@ def capabilities(request) -> dict:
     if user is None:
         return {}
     return {"caps": capabilities_for(user)}
+
+
+def navigation(request) -> dict:
+    """`nav`: the sidebar (staff) or top menu (students, visitors) and the breadcrumb trail, the
+    page shown marked by its resolved URL name."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    context: dict[str, object] = {
+        "nav": navigation_for(capabilities_for(user), match.view_name if match else "")
+    }
+    if user.is_authenticated:
+        # A callable, so the scope is looked up only by pages that show the top bar.
+        context["user_label"] = lambda: user_label(user)
+    return context

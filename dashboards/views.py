@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from dashboards import selectors
@@ -39,6 +40,8 @@ def chart_data(board: selectors.Dashboard) -> dict:
             for key, label in zip(FUNNEL, funnel_headers(), strict=True)
         ],
         "states": {key: str(STATE_LABELS[key]) for key in selectors.QUOTA_STATES},
+        # The quota chart's value axis: counties per standing, or each county's attainment.
+        "axis": {"units": gettext("县区数"), "counties": gettext("完成率 %")},
     }
     if board.child_level in ("province", "city"):
         data["units"] = [{"name": row.region.name, **row.quota_states} for row in board.rows]

@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.notices",
                 "accounts.context_processors.capabilities",
+                "accounts.context_processors.navigation",
             ],
         },
     },

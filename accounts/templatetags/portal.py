@@ -1,4 +1,5 @@
 from django import template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 
 from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text
 
@@ -46,3 +47,15 @@ def minutes(duration) -> int:
 def get_item(mapping, key):
     """`row.funnel|get_item:key`: a dict's value in a template."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_title(context) -> str:
+    """The page's own `title` block once more, for the last breadcrumb: the page names itself in
+    one place."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block("title") if block_context else None
+    if block is None:
+        return ""
+    with context.push():
+        return block.nodelist.render(context)

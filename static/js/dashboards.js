@@ -6,6 +6,9 @@
   const data = JSON.parse(source.textContent);
   const colours = { met: "#198754", on_track: "#0d6efd", at_risk: "#b35c00", short: "#dc3545" };
   const charts = [];
+  // The value axis' title sits above the axis, starting at it (ECharts centres it on the axis,
+  // where containLabel leaves it no room: the title lost its first characters), below the legend.
+  const axisName = { align: "left", padding: [0, 0, 0, -4] };
 
   const funnel = document.getElementById("funnel-chart");
   if (funnel) {
@@ -28,10 +31,10 @@
       // Province or country: how many counties of each unit are in each standing.
       chart.setOption({
         tooltip: { trigger: "axis" },
-        legend: { top: 0 },
-        grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },
         xAxis: { type: "category", data: data.units.map((u) => u.name), axisLabel: { rotate: 45 } },
-        yAxis: { type: "value", name: "县区数", minInterval: 1 },
+        yAxis: { type: "value", name: data.axis.units, nameTextStyle: axisName, minInterval: 1 },
         series: Object.keys(colours).map((key) => ({
           name: data.states[key], type: "bar", stack: "counties",
           itemStyle: { color: colours[key] }, data: data.units.map((u) => u[key]),
@@ -42,16 +45,20 @@
       const counties = data.counties || [];
       chart.setOption({
         tooltip: { trigger: "axis" },
-        grid: { left: 8, right: 8, bottom: 8, top: 24, containLabel: true },
+        grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
         xAxis: { type: "category", data: counties.map((c) => c.name), axisLabel: { rotate: 45 } },
-        yAxis: { type: "value", name: "完成率 %" },
+        // Up to 100 % at least, so the quota line is always on the chart.
+        yAxis: {
+          type: "value", name: data.axis.counties, nameTextStyle: axisName,
+          max: (extent) => Math.max(100, Math.ceil(extent.max / 10) * 10),
+        },
         series: [{
           type: "bar",
           data: counties.map((c) => ({
             value: c.quota ? Math.round((100 * c.reported) / c.quota) : 0,
             itemStyle: { color: colours[c.state] || "#6c757d" },
           })),
-          markLine: { symbol: "none", data: [{ yAxis: 100 }], label: { formatter: "100%" } },
+          markLine: { symbol: "none", data: [{ yAxis: 100 }], label: { formatter: "100%", position: "insideEndTop" } },
         }],
       });
     }

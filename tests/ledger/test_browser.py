@@ -104,7 +104,7 @@ def log_in(page, url: str, username: str) -> None:
 def open_ledger_from_menu(page, url: str) -> None:
     page.get_by_role("button", name="菜单").click()
     expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # fully open
-    page.get_by_role("link", name="联系台账", exact=True).click()
+    page.get_by_role("link", name="台账人员", exact=True).click()
     expect(page).to_have_url(f"{url}/ledger/")
 
 

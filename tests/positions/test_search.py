@@ -149,4 +149,4 @@ def test_odd_region_codes_give_empty_options_not_an_error(client, world):
 def test_the_post_page_title_is_just_the_post(client, world):
     client.force_login(world.student)
     page = client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).content.decode()
-    assert "<title>越秀图书馆阅读推广员 · 返家乡</title>" in page
+    assert "<title>越秀图书馆阅读推广员 · 返家乡社会实践岗位对接系统</title>" in page
