@@ -128,7 +128,7 @@ class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
-        CLOSED = "closed", _("已结束")
+        CLOSED = "closed", _("已截止")
         CANCELLED = "cancelled", _("已撤销")
 
     host_unit = models.ForeignKey(
@@ -170,7 +170,7 @@ class Post(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("结束/撤销时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("截止/撤销时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -229,4 +229,4 @@ class Post(models.Model):
         """What a student this post is not open to is told."""
         if self.audience == self.Audience.RESIDENTS:
             return str(_("该岗位仅面向本县生源及常住本县的学生。"))
-        return str(_("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。"))
+        return str(_("该岗位仅面向本县生源学生：只能报名家乡（生源地）县（市、区）的岗位。"))

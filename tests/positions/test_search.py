@@ -103,7 +103,7 @@ def test_region_options_cascade(client, world):
     counties = client.get(reverse("positions:region_options"), {"city": "440100"}).content.decode()
     assert "越秀区" in counties and "天河区" in counties and "梅县区" not in counties
     cleared = client.get(reverse("positions:region_options"), {"city": ""}).content.decode()
-    assert "全部区县（镇街）" in cleared and "全部地市" not in cleared
+    assert "全部县（市、区）和镇街" in cleared and "全部地市" not in cleared
 
 
 def test_anonymous_visitors_see_the_contact_phone_masked(client, world):
