@@ -108,13 +108,17 @@ def region_options(request):
 
 @require_GET
 def post_public_detail(request, pk: int):
-    post = selectors.get_published_post(pk)
+    post = selectors.get_public_post(pk)
     student = getattr(request.user, "student", None) if request.user.is_authenticated else None
     closed = student is not None and not post.is_open_to(
         hometown_id=student.hometown_id, residence_id=student.residence_id
     )
     # A student the post is not open to is told so here, not after writing a statement.
-    context = {"post": post, "closed_to_me": post.closed_to_message() if closed else ""}
+    context = {
+        "post": post,
+        "closed_to_me": post.closed_to_message() if closed else "",
+        "deadline_passed": post.status == Post.Status.CLOSED,
+    }
     return render(request, "positions/public_detail.html", context)
 
 
