@@ -31,7 +31,7 @@ PARTICIPANT_TAG = _("参与实践的学生")
 
 
 class Source(models.TextChoices):
-    PARTICIPATION = "participation", _("返家乡参与")
+    PARTICIPATION = "participation", _("参与返家乡实践")
     ASSOCIATION = "association", _("大学生成长促进会")
     ALUMNI = "alumni", _("中学毕业生群/校友群")
     PARTNERSHIP = "partnership", _("校地合作")

@@ -38,7 +38,7 @@ def test_a_student_confirming_an_offer_enters_their_home_countys_ledger(world, s
 
     entry = Entry.objects.get(student=student)
     assert entry.county == world.yuexiu
-    assert entry.get_source_display() == "返家乡参与"
+    assert entry.get_source_display() == "参与返家乡实践"
     assert entry.name == "越秀学生" and entry.phone == "13912345678"
     assert entry.id_number_digest == student.id_number_digest
     assert (entry.university, entry.graduation_year) == ("中山大学", 2027)
