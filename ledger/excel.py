@@ -408,7 +408,7 @@ class _Cleaner:
                 self.bad(
                     number,
                     "county",
-                    _("县区代码 %(code)s 与导入的县区（%(name)s %(own)s）不符。")
+                    _("县区代码 %(code)s 与本次导入的%(name)s（%(own)s）不符。")
                     % {"code": code, "name": self.county.name, "own": self.county.code},
                 )
             return self.county.pk

@@ -26,7 +26,7 @@ def tags_clean(text: str) -> str:
 
 
 # The tag a participant's entry carries, in the notice's words (参与实践的学生); migration
-# 0006 renamed the former 返家乡学员.
+# 0007 renamed the former 返家乡学员.
 PARTICIPANT_TAG = _("参与实践的学生")
 
 

@@ -329,7 +329,7 @@ def test_a_row_for_another_county_is_refused_when_importing_into_one_county(gd, 
     path = write_ledger_file(tmp_path / "台账.xlsx", [person(1), person(2, county="440106")])
 
     assert refused(path, county=gd.yuexiu) == [
-        "第 3 行「县区代码」：县区代码 440106 与导入的县区（越秀区 440104）不符。"
+        "第 3 行「县区代码」：县区代码 440106 与本次导入的越秀区（440104）不符。"
     ]
 
 
