@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dashboards import selectors
@@ -71,6 +72,8 @@ def region(request, code: str):
             "funnel_keys": FUNNEL,
             "chart": chart_data(board),
             "crumbs": _crumbs(request.user, board.region),
+            # 镇街 for 东莞 and 中山, 县（市、区） elsewhere and for the whole country.
+            "units_word": board.region.units_word if board.region else _("县（市、区）"),
         },
     )
 

@@ -4,6 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# Cities without counties, whose practice units are their towns and streets (镇街): 东莞, 中山,
+# 儋州, 嘉峪关 (the same four as positions/data/build_regions.py, which runs without Django).
+CITIES_OF_TOWNS = frozenset({"4419", "4420", "4604", "6202"})
+
 
 class Region(models.Model):
     """An administrative division (GB/T 2260). `county` is the practice unit, 镇街 included."""
@@ -40,6 +44,15 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def units_word(self) -> str:
+        """What the practice units in (or of) this region are called, in the notice's words:
+        镇街 in 东莞 and 中山 (and the other cities without counties), 县（市、区） elsewhere,
+        and in a province, which has both."""
+        if self.level != self.Level.PROVINCE and self.code[:4] in CITIES_OF_TOWNS:
+            return str(_("镇街"))
+        return str(_("县（市、区）"))
 
     @property
     def full_name(self) -> str:

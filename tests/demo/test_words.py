@@ -164,3 +164,15 @@ def test_a_season_across_the_new_year_or_within_one_month_names_its_months_plain
 
     assert label("2026-12-20", "2027-02-28") == "2026年度寒假（2026年12月—2027年2月）"
     assert label("2027-01-10", "2027-01-31") == "2026年度寒假（2027年1月）"
+
+
+def test_东莞_calls_its_practice_units_镇街_and_guangzhou_calls_them_县市区(client, demo):
+    client.force_login(User.objects.get(username="dg_city"))
+    board = client.get(reverse("dashboards:region", args=["441900"])).content.decode()
+    calendar = client.get(reverse("schedule:calendar")).content.decode()
+    assert "镇街报到指标" in board and "<th>镇街</th>" in calendar
+    client.force_login(User.objects.get(username="gz_city"))
+    board = client.get(reverse("dashboards:region", args=["440100"])).content.decode()
+    calendar = client.get(reverse("schedule:calendar")).content.decode()
+    assert "县（市、区）报到指标" in board and "<th>县（市、区）</th>" in calendar
+    assert "镇街报到指标" not in board
