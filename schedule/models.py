@@ -66,7 +66,7 @@ class ProgrammeYear(models.Model):
         limit_choices_to={"level": "province"},
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    quota_per_county = models.PositiveIntegerField(_("每县报到人数下限"), default=50)
+    quota_per_county = models.PositiveIntegerField(_("每个县（市、区）报到人数下限"), default=50)
     max_preferences = models.PositiveSmallIntegerField(_("每人可填意向数"), default=3)
     offer_reply_days = models.PositiveSmallIntegerField(_("录用确认期限（天）"), default=3)
 
