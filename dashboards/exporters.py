@@ -79,10 +79,10 @@ class UnitsExporter(_BoardExporter):
 class QuotasExporter(_BoardExporter):
     """Each county's quota attainment."""
 
-    name = _("县区报到指标")
+    name = _("县（市、区）报到指标")
     headers = (
         _("市"),
-        _("县区"),
+        _("县（市、区）"),
         _("行政区划代码"),
         _("已报到"),
         _("报到人数下限"),

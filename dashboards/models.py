@@ -13,7 +13,10 @@ class CountySeasonStats(models.Model):
     """
 
     county = models.ForeignKey(
-        "positions.Region", verbose_name=_("县区"), on_delete=models.CASCADE, related_name="+"
+        "positions.Region",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     season = models.ForeignKey(
         "schedule.Season", verbose_name=_("实践季"), on_delete=models.CASCADE, related_name="+"
@@ -31,8 +34,8 @@ class CountySeasonStats(models.Model):
     refreshed_at = models.DateTimeField(_("统计时间"))
 
     class Meta:
-        verbose_name = _("县区实践季统计")
-        verbose_name_plural = _("县区实践季统计")
+        verbose_name = _("县（市、区）实践季统计")
+        verbose_name_plural = _("县（市、区）实践季统计")
         constraints = [
             models.UniqueConstraint(fields=["county", "season"], name="county_season_stats_once")
         ]

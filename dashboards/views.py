@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dashboards import selectors
@@ -41,7 +42,7 @@ def chart_data(board: selectors.Dashboard) -> dict:
         ],
         "states": {key: str(STATE_LABELS[key]) for key in selectors.QUOTA_STATES},
         # The quota chart's value axis: counties per standing, or each county's attainment.
-        "axis": {"units": gettext("县区数"), "counties": gettext("完成率 %")},
+        "axis": {"units": gettext("县（市、区）数"), "counties": gettext("完成率 %")},
     }
     if board.child_level in ("province", "city"):
         data["units"] = [{"name": row.region.name, **row.quota_states} for row in board.rows]
@@ -74,6 +75,8 @@ def region(request, code: str):
             "funnel_keys": FUNNEL,
             "chart": chart_data(board),
             "crumbs": _crumbs(request.user, board.region),
+            # 镇街 for 东莞 and 中山, 县（市、区） elsewhere and for the whole country.
+            "units_word": board.region.units_word if board.region else _("县（市、区）"),
         },
     )
 

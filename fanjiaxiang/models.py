@@ -36,7 +36,7 @@ class CountyOrUniversity(models.Model):
 
     region = models.ForeignKey(
         "positions.Region",
-        verbose_name=_("县区"),
+        verbose_name=_("县（市、区）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

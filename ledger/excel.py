@@ -330,6 +330,8 @@ LABELS = {
     "source": {str(label): value for value, label in Source.choices},
     "intention": {str(label): value for value, label in Intention.choices},
 }
+# Words a file made before they were renamed may still hold: read, never offered.
+FORMER_LABELS = {"source": {"返家乡参与": Source.PARTICIPATION.value}}
 
 
 def _text(value) -> str:
@@ -353,6 +355,9 @@ class _Cleaner:
             )
         self.email = EmailValidator()
         self.labels = {name: dict(choices) for name, choices in LABELS.items()}
+        self.accepted = {
+            name: {**choices, **FORMER_LABELS.get(name, {})} for name, choices in LABELS.items()
+        }
         self.header = {name: str(header) for name, header in COLUMNS}
 
     def bad(self, number: int, name: str, message) -> None:
@@ -403,7 +408,7 @@ class _Cleaner:
                 self.bad(
                     number,
                     "county",
-                    _("县区代码 %(code)s 与导入的县区（%(name)s %(own)s）不符。")
+                    _("县区代码 %(code)s 与本次导入的%(name)s（%(own)s）不符。")
                     % {"code": code, "name": self.county.name, "own": self.county.code},
                 )
             return self.county.pk
@@ -454,8 +459,8 @@ class _Cleaner:
         text = _text(value)
         if not text:
             return ""  # a new entry gets the default (see _new_entry); a known one keeps its own
-        if text in self.labels[key]:
-            return self.labels[key][text]
+        if text in self.accepted[key]:
+            return self.accepted[key][text]
         self.bad(
             number,
             key,

@@ -37,7 +37,7 @@ class EntryFilterForm(forms.Form):
     """The ledger list's filters; the same filters choose a notice's recipients and the export."""
 
     q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=50)
-    county = forms.ChoiceField(label=gettext_lazy("县区"), required=False)
+    county = forms.ChoiceField(label=gettext_lazy("县（市、区）"), required=False)
     source = forms.ChoiceField(
         label=gettext_lazy("联系渠道"),
         required=False,
@@ -73,7 +73,7 @@ class EntryFilterForm(forms.Form):
             else:
                 counties = counties.filter(parent__parent=user.region_id)
             self.fields["county"].choices = [
-                ("", _("全部县区")),
+                ("", _("全部县（市、区）")),
                 *counties.order_by("code").values_list("code", "name"),
             ]
         self.fields["channel"].choices = [

@@ -25,8 +25,13 @@ def tags_clean(text: str) -> str:
     return "、".join(t for t in TAG_SPLIT.split(text or "") if t)
 
 
+# The tag a participant's entry carries, in the notice's words (参与实践的学生); migration
+# 0007 renamed the former 返家乡学员.
+PARTICIPANT_TAG = _("参与实践的学生")
+
+
 class Source(models.TextChoices):
-    PARTICIPATION = "participation", _("返家乡参与")
+    PARTICIPATION = "participation", _("参与返家乡实践")
     ASSOCIATION = "association", _("大学生成长促进会")
     ALUMNI = "alumni", _("中学毕业生群/校友群")
     PARTNERSHIP = "partnership", _("校地合作")
@@ -66,7 +71,7 @@ class Entry(models.Model):
 
     county = models.ForeignKey(
         "positions.Region",
-        verbose_name=_("所属县区"),
+        verbose_name=_("所属县（市、区）"),
         on_delete=models.PROTECT,
         related_name="ledger_entries",
         limit_choices_to={"level": "county"},

@@ -22,6 +22,7 @@ from accounts.validators import (
     normalize_phone,
 )
 from ledger.models import (
+    PARTICIPANT_TAG,
     PLAIN_ENTRY_FIELDS,
     Channel,
     ContactLog,
@@ -355,8 +356,8 @@ def entry_for_participant(student: Student) -> Entry:
         if not getattr(entry, name):
             setattr(entry, name, value)
     tags = entry.tag_list
-    if _("返家乡学员") not in tags:
-        entry.tags = "、".join([*tags, _("返家乡学员")])[:200]
+    if str(PARTICIPANT_TAG) not in tags:
+        entry.tags = "、".join([*tags, str(PARTICIPANT_TAG)])[:200]
     with transaction.atomic():
         entry.save()
     return entry

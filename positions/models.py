@@ -4,6 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# Cities without counties, whose practice units are their towns and streets (镇街): 东莞, 中山,
+# 儋州, 嘉峪关 (the same four as positions/data/build_regions.py, which runs without Django).
+CITIES_OF_TOWNS = frozenset({"4419", "4420", "4604", "6202"})
+
 
 class Region(models.Model):
     """An administrative division (GB/T 2260). `county` is the practice unit, 镇街 included."""
@@ -40,6 +44,15 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def units_word(self) -> str:
+        """What the practice units in (or of) this region are called, in the notice's words:
+        镇街 in 东莞 and 中山 (and the other cities without counties), 县（市、区） elsewhere,
+        and in a province, which has both."""
+        if self.level != self.Level.PROVINCE and self.code[:4] in CITIES_OF_TOWNS:
+            return str(_("镇街"))
+        return str(_("县（市、区）"))
 
     @property
     def full_name(self) -> str:
@@ -128,7 +141,7 @@ class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
-        CLOSED = "closed", _("已结束")
+        CLOSED = "closed", _("已截止")
         CANCELLED = "cancelled", _("已撤销")
 
     host_unit = models.ForeignKey(
@@ -170,7 +183,7 @@ class Post(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("结束/撤销时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("截止/撤销时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -229,4 +242,4 @@ class Post(models.Model):
         """What a student this post is not open to is told."""
         if self.audience == self.Audience.RESIDENTS:
             return str(_("该岗位仅面向本县生源及常住本县的学生。"))
-        return str(_("该岗位仅面向本县生源学生：只能报名家乡（生源地）县区的岗位。"))
+        return str(_("该岗位仅面向本县生源学生：只能报名家乡（生源地）县（市、区）的岗位。"))

@@ -120,3 +120,21 @@ def get_published_post(pk: int) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+def get_public_post(pk: int) -> Post:
+    """A post's public page: published, or closed to applicants (已截止) so that a link a
+    student kept still says what became of it. Drafts, cancelled posts and the posts of a
+    deactivated host unit are not found."""
+    post = (
+        Post.objects.filter(
+            pk=pk,
+            status__in=[Post.Status.PUBLISHED, Post.Status.CLOSED],
+            host_unit__is_active=True,
+        )
+        .select_related("host_unit__county__parent", "season__programme_year")
+        .first()
+    )
+    if post is None:
+        raise Http404
+    return post

@@ -232,7 +232,7 @@ def post_update(  # noqa: PLR0913 - one argument per field of the form
     """Fields left out (None) stay as they are."""
     post = Post.objects.select_for_update().select_related("season__programme_year").get(pk=post.pk)
     if post.status not in (Post.Status.DRAFT, Post.Status.PUBLISHED):
-        raise ValidationError(_("已结束或已撤销的岗位不能修改。"))
+        raise ValidationError(_("已截止或已撤销的岗位不能修改。"))
     if host_unit is not None:
         post.host_unit = host_unit
     if season is not None and season.pk != post.season_id:
@@ -316,7 +316,7 @@ def post_cancel(*, post: Post, actor: User | None) -> Post:
         post,
         allowed=(Post.Status.DRAFT, Post.Status.PUBLISHED),
         to=Post.Status.CANCELLED,
-        refusal=_("已结束或已撤销的岗位不能撤销。"),
+        refusal=_("已截止或已撤销的岗位不能撤销。"),
         closed_at=timezone.now(),
     )
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Min
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors, services
 from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
-from schedule.models import Season
+from schedule.models import Season, season_label
 from schedule.selectors import stage_late_since
 
 PAGE_SIZE = 20
@@ -67,9 +68,16 @@ def post_search(request):
 
 
 def _season_choices():
-    pairs = Season.objects.order_by().values_list("programme_year__year", "kind").distinct()
-    labels = dict(Season.Kind.choices)
-    return [(f"{y}-{k}", f"{y}{labels[k]}") for y, k in sorted(pairs, reverse=True)]
+    # Provinces may move their windows: one option per year and kind, its months the widest.
+    seasons = (
+        Season.objects.order_by()
+        .values_list("programme_year__year", "kind")
+        .annotate(starts=Min("practice_starts"), ends=Max("practice_ends"))
+    )
+    return [
+        (f"{y}-{k}", season_label(year=y, kind=k, starts=starts, ends=ends))
+        for y, k, starts, ends in sorted(seasons, reverse=True)
+    ]
 
 
 @require_GET
@@ -100,13 +108,17 @@ def region_options(request):
 
 @require_GET
 def post_public_detail(request, pk: int):
-    post = selectors.get_published_post(pk)
+    post = selectors.get_public_post(pk)
     student = getattr(request.user, "student", None) if request.user.is_authenticated else None
     closed = student is not None and not post.is_open_to(
         hometown_id=student.hometown_id, residence_id=student.residence_id
     )
     # A student the post is not open to is told so here, not after writing a statement.
-    context = {"post": post, "closed_to_me": post.closed_to_message() if closed else ""}
+    context = {
+        "post": post,
+        "closed_to_me": post.closed_to_message() if closed else "",
+        "deadline_passed": post.status == Post.Status.CLOSED,
+    }
     return render(request, "positions/public_detail.html", context)
 
 
@@ -257,5 +269,5 @@ def _published(post) -> str:
 
 
 post_publish = _post_action(services.post_publish, _published)
-post_close = _post_action(services.post_close, lambda post: _("岗位已结束招募。"))
+post_close = _post_action(services.post_close, lambda post: _("岗位已截止报名。"))
 post_cancel = _post_action(services.post_cancel, lambda post: _("岗位已撤销。"))

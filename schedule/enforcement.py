@@ -477,7 +477,7 @@ def _quota_warn(posts: Milestone, programme_year: ProgrammeYear, day: datetime.d
         messages += [(user, text, url) for user in staff[unit.region_id]]
         by_city[unit.region.parent_id].append(f"{unit.region.name}（{quota.projected}）")
     for city_id, names in by_city.items():
-        text = _("报到人数预警：%(count)s 个县区预计达不到 %(quota)s 人：%(names)s") % {
+        text = _("报到人数预警：%(count)s 个县（市、区）预计达不到 %(quota)s 人：%(names)s") % {
             "count": len(names),
             "quota": programme_year.quota_per_county,
             "names": "、".join(names[:15]) + ("等" if len(names) > 15 else ""),

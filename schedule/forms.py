@@ -11,7 +11,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CalendarForm(forms.Form):
     """A programme year's settings, practice windows and milestone dates on one page."""
 
-    quota_per_county = forms.IntegerField(label=_("每县报到人数下限"), min_value=1, max_value=10000)
+    quota_per_county = forms.IntegerField(
+        label=_("每个县（市、区）报到人数下限"), min_value=1, max_value=10000
+    )
     max_preferences = forms.IntegerField(label=_("每人可填意向数"), min_value=1, max_value=10)
     offer_reply_days = forms.IntegerField(label=_("录用确认期限（天）"), min_value=1, max_value=30)
 

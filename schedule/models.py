@@ -29,6 +29,32 @@ def years_enforced(day: datetime.date) -> tuple[int, int]:
     return (year, year + 1) if day.month < 4 else (year - 1, year)
 
 
+def season_label(*, year: int, kind: str, starts: datetime.date, ends: datetime.date) -> str:
+    """How a season is written everywhere: 2026年度暑假（2026年7—8月）, 2026年度寒假（2027年
+    1—2月）. The months are the season's own practice window, so a province that moves its
+    dates sees its own months, and a winter season shows the calendar year it falls in."""
+    if (starts.year, starts.month) == (ends.year, ends.month):
+        months = _("%(year)s年%(month)s月") % {"year": starts.year, "month": starts.month}
+    elif starts.year == ends.year:
+        months = _("%(year)s年%(first)s—%(last)s月") % {
+            "year": starts.year,
+            "first": starts.month,
+            "last": ends.month,
+        }
+    else:
+        months = _("%(year)s年%(first)s月—%(end_year)s年%(last)s月") % {
+            "year": starts.year,
+            "first": starts.month,
+            "end_year": ends.year,
+            "last": ends.month,
+        }
+    return _("%(year)s年度%(kind)s（%(months)s）") % {
+        "year": year,
+        "kind": Season.Kind(kind).label,
+        "months": months,
+    }
+
+
 class ProgrammeYear(models.Model):
     """A province's programme year: its settings, seasons and calendar of milestones."""
 
@@ -40,7 +66,7 @@ class ProgrammeYear(models.Model):
         limit_choices_to={"level": "province"},
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    quota_per_county = models.PositiveIntegerField(_("每县报到人数下限"), default=50)
+    quota_per_county = models.PositiveIntegerField(_("每个县（市、区）报到人数下限"), default=50)
     max_preferences = models.PositiveSmallIntegerField(_("每人可填意向数"), default=3)
     offer_reply_days = models.PositiveSmallIntegerField(_("录用确认期限（天）"), default=3)
 
@@ -63,10 +89,10 @@ class ProgrammeYear(models.Model):
 
 
 class Season(models.Model):
-    """暑期 or 寒假 of a programme year, with the window in which students practise."""
+    """暑假 or 寒假 of a programme year, with the window in which students practise."""
 
     class Kind(models.TextChoices):
-        SUMMER = "summer", _("暑期")
+        SUMMER = "summer", _("暑假")
         WINTER = "winter", _("寒假")
 
     programme_year = models.ForeignKey(
@@ -89,7 +115,12 @@ class Season(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme_year.year}年度{self.get_kind_display()}"
+        return season_label(
+            year=self.programme_year.year,
+            kind=self.kind,
+            starts=self.practice_starts,
+            ends=self.practice_ends,
+        )
 
     def contains(self, day: datetime.date) -> bool:
         return self.practice_starts <= day <= self.practice_ends
@@ -102,9 +133,9 @@ class Milestone(models.Model):
     class Code(models.TextChoices):
         PLAN = "plan", _("制定实施方案")
         ONBOARD = "onboard", _("入驻平台")
-        SUMMER_POSTS = "summer_posts", _("发布暑期岗位")
-        SUMMER_MATCH = "summer_match", _("暑期选拔录用")
-        SUMMER_PRACTICE = "summer_practice", _("暑期实践")
+        SUMMER_POSTS = "summer_posts", _("发布暑假岗位")
+        SUMMER_MATCH = "summer_match", _("暑假选拔录用")
+        SUMMER_PRACTICE = "summer_practice", _("暑假实践")
         WINTER_POSTS = "winter_posts", _("发布寒假岗位")
         WINTER_MATCH = "winter_match", _("寒假选拔录用")
         WINTER_PRACTICE = "winter_practice", _("寒假实践")
@@ -129,7 +160,7 @@ class Milestone(models.Model):
     applies = models.BooleanField(
         _("本年度开展"),
         default=True,
-        help_text=_("例如只开展寒假（春节）实践的省份，可把暑期节点设为不开展。"),
+        help_text=_("例如只开展寒假（春节）实践的省份，可把暑假节点设为不开展。"),
     )
     # Seed 000's dates say by when work is to be done (…前完成): late work is flagged, not
     # refused. A province may still lock a posts or selection milestone at its date.
@@ -271,7 +302,10 @@ class CountyQuota(models.Model):
         ProgrammeYear, verbose_name=_("活动年度"), on_delete=models.CASCADE, related_name="quotas"
     )
     region = models.ForeignKey(
-        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+        "positions.Region",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quota = models.PositiveIntegerField(_("报到人数下限"))
     reported = models.PositiveIntegerField(_("已报到人数"), default=0)
@@ -283,8 +317,8 @@ class CountyQuota(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("县区报到指标")
-        verbose_name_plural = _("县区报到指标")
+        verbose_name = _("县（市、区）报到指标")
+        verbose_name_plural = _("县（市、区）报到指标")
         constraints = [
             models.UniqueConstraint(fields=["programme_year", "region"], name="county_quota_once"),
         ]
@@ -373,7 +407,10 @@ class Onboarding(models.Model):
         related_name="onboardings",
     )
     region = models.ForeignKey(
-        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+        "positions.Region",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     contact_name = models.CharField(_("联系人"), max_length=30)
     contact_phone = models.CharField(_("联系电话"), max_length=20)
@@ -390,8 +427,8 @@ class Onboarding(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"))
 
     class Meta:
-        verbose_name = _("县区入驻")
-        verbose_name_plural = _("县区入驻")
+        verbose_name = _("县（市、区）入驻")
+        verbose_name_plural = _("县（市、区）入驻")
         constraints = [
             models.UniqueConstraint(fields=["programme_year", "region"], name="onboarding_once"),
         ]

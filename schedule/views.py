@@ -77,6 +77,7 @@ def calendar(request):
         if user.role == Role.PROVINCE
         else [],
         "city": city,
+        "units_word": user.region.units_word,  # 镇街 for 东莞's and 中山's committees
         "overdue_only": overdue_only,
         "plan": Plan.objects.filter(programme_year=programme_year, region=user.region).first(),
         "plans_to_review": selectors.plans_to_review(user, programme_year)

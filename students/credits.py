@@ -8,6 +8,7 @@ placements, `selectors.placements_for_user`); every other role gets 404. The com
 Credits follow `CreditRule.credits_for` everywhere: the page, its totals and the export.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import Role, User
-from schedule.models import ProgrammeYear, Season
+from schedule.models import ProgrammeYear, season_label
 from students import selectors
 from students.models import CreditRule, Placement, University
 
@@ -155,7 +156,7 @@ def totals(placements: QuerySet[Placement], rule: CreditRule) -> tuple[int, Deci
     return count, credits
 
 
-def project_name(year: int, kind: str) -> str:
-    """项目: 返家乡社会实践（2026年度暑期）, the season written as Season.__str__ writes it."""
-    season = f"{year}年度{Season.Kind(kind).label}"
-    return _("返家乡社会实践（%(season)s）") % {"season": season}
+def project_name(year: int, kind: str, starts: datetime.date, ends: datetime.date) -> str:
+    """项目: 2026年度暑假（2026年7—8月）“返家乡”社会实践, the season written as everywhere."""
+    season = season_label(year=year, kind=kind, starts=starts, ends=ends)
+    return _("%(season)s“返家乡”社会实践") % {"season": season}

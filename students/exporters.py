@@ -28,7 +28,7 @@ class UniversityPlacementsExporter(ListExporter):
         _("实践季"),
         _("岗位"),
         _("实践单位"),
-        _("县区"),
+        _("县（市、区）"),
         _("状态"),
         _("报到时间"),
         _("鉴定等次"),
@@ -116,9 +116,9 @@ class CreditsExporter(ListExporter):
         _("项目"),
         _("岗位"),
         _("实践单位"),
-        _("县区"),
+        _("县（市、区）"),
         _("时长（小时）"),
-        _("评价等级"),
+        _("鉴定等次"),
         _("认证单位"),
         _("证书编号"),
         _("学分"),
@@ -135,6 +135,8 @@ class CreditsExporter(ListExporter):
         "student__major",
         "season__programme_year__year",
         "season__kind",
+        "season__practice_starts",
+        "season__practice_ends",
         "post__title",
         "post__host_unit__name",
         "post__host_unit__county__parent__name",
@@ -180,11 +182,13 @@ class CreditsExporter(ListExporter):
         committees: dict[tuple, str] = {}
         earned_by: dict[tuple, int | float] = {}
         for row in self.placements().values_list(*self.values).iterator(chunk_size=2000):
-            (number, name, college, major, year, kind, title, unit, city, county, hours, rating,
-             code, university_id, university, evaluated_by) = row  # fmt: skip
-            project = projects.get((year, kind))
+            (number, name, college, major, year, kind, starts, ends, title, unit, city, county,
+             hours, rating, code, university_id, university, evaluated_by) = row  # fmt: skip
+            project = projects.get((year, kind, starts, ends))
             if project is None:
-                project = projects[year, kind] = credits.project_name(year, kind)
+                project = projects[year, kind, starts, ends] = credits.project_name(
+                    year, kind, starts, ends
+                )
             place = (city, county)
             committee = committees.get(place)
             if committee is None:

@@ -118,7 +118,7 @@ def residence_fields() -> dict[str, forms.Field]:
     return {
         "residence_province": forms.CharField(label=gettext_lazy("常住地省份"), required=False),
         "residence_city": forms.CharField(label=gettext_lazy("常住地地市"), required=False),
-        "residence": forms.CharField(label=gettext_lazy("常住地（县区）"), required=False),
+        "residence": forms.CharField(label=gettext_lazy("常住地"), required=False),
     }
 
 
@@ -132,9 +132,7 @@ def clean_residence(form: forms.Form, data: dict) -> None:
     county = region_get(code, "county")
     chosen = (data.get("residence_province"), data.get("residence_city"))
     if county is None or chosen != (county.parent.parent.code, county.parent.code):
-        form.add_error(
-            "residence", _("常住地（县区）与所选的省份、地市不一致，请依次重新选择，或留空。")
-        )
+        form.add_error("residence", _("常住地与所选的省份、地市不一致，请依次重新选择，或留空。"))
         return
     data["residence"] = county
 
@@ -166,7 +164,7 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     # The cascade's three selects; only the county is kept, the two above it are checked.
     hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
     hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
-    hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
+    hometown = forms.CharField(label=gettext_lazy("生源地"))
     university = UniversityField(
         label=gettext_lazy("就读高校"),
         help_text=gettext_lazy("全国高校均可选择；输入后从列表中选取"),
@@ -280,7 +278,7 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
         elif chosen != (city.parent.code, city.code):
             self.add_error(
                 "hometown",
-                _("生源地（家乡县区）与所选的省份、地市不一致，请依次重新选择省份、地市和区县。"),
+                _("生源地与所选的省份、地市不一致，请依次重新选择省份、地市和县（市、区）或镇街。"),
             )
 
     def _post_clean(self):
@@ -480,7 +478,7 @@ class IdentityCorrectionForm(forms.Form):
     student_number = forms.CharField(label=gettext_lazy("学号"), max_length=30)
     hometown_province = forms.CharField(label=gettext_lazy("省份"), required=False)
     hometown_city = forms.CharField(label=gettext_lazy("地市"), required=False)
-    hometown = forms.CharField(label=gettext_lazy("生源地（家乡县区）"))
+    hometown = forms.CharField(label=gettext_lazy("生源地"))
     reason = forms.CharField(
         label=gettext_lazy("更正原因"),
         max_length=200,

@@ -129,7 +129,7 @@ class Student(models.Model):
     is_cadre = models.BooleanField(_("学生干部"), default=False)
     hometown = models.ForeignKey(
         "positions.Region",
-        verbose_name=_("生源地（家乡县区）"),
+        verbose_name=_("生源地"),
         on_delete=models.PROTECT,
         related_name="students",
         limit_choices_to={"level": "county"},
@@ -138,7 +138,7 @@ class Student(models.Model):
     # posts to its residents (positions.Post.audience).
     residence = models.ForeignKey(
         "positions.Region",
-        verbose_name=_("常住地（县区）"),
+        verbose_name=_("常住地"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
@@ -389,7 +389,10 @@ class MatchingRound(models.Model):
         PUBLISHED = "published", _("已发布")
 
     county = models.ForeignKey(
-        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+        "positions.Region",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     season = models.ForeignKey(
         "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"
@@ -447,7 +450,10 @@ class SupplementaryRound(models.Model):
     """补录: after the main round, unplaced students of the county rank posts with free seats."""
 
     county = models.ForeignKey(
-        "positions.Region", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+        "positions.Region",
+        verbose_name=_("县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     season = models.ForeignKey(
         "schedule.Season", verbose_name=_("实践季"), on_delete=models.PROTECT, related_name="+"

@@ -662,7 +662,7 @@ def application_offer(
         pk=application.post_id
     )  # as it is now, not as it was loaded
     if post.status != Post.Status.PUBLISHED:
-        raise ValidationError(_("该岗位已结束或已撤销，不能再录用。"))
+        raise ValidationError(_("该岗位已截止或已撤销，不能再录用。"))
     stage_check_open(
         season=post.season,
         stage="match",
@@ -701,7 +701,7 @@ def offer_confirm(
     post = Post.objects.select_for_update().get(pk=application.post_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if post.status != Post.Status.PUBLISHED:
-        raise ValidationError(_("该岗位已结束或已撤销，不能再确认录用。"))
+        raise ValidationError(_("该岗位已截止或已撤销，不能再确认录用。"))
     if application.status != S.OFFERED:
         raise ValidationError(_("没有待确认的录用。"))
     if application.offer_expires_at and application.offer_expires_at < now:

@@ -23,7 +23,7 @@ class ScoreExporter(ListExporter):
         return scoring.PARTS[self.kind]
 
     def unit_headers(self) -> list:
-        return [_("县区"), _("所属地市")]
+        return [_("县（市、区）"), _("所属地市")]
 
     def unit_cells(self, score: Score) -> list:
         return [score.region.name, score.region.parent.name]
@@ -74,7 +74,7 @@ class ScoreExporter(ListExporter):
 
 
 class CountyScoreExporter(ScoreExporter):
-    name = _("县区年度评分")
+    name = _("县（市、区）年度评分")
     kind = Score.Kind.COUNTY
 
 

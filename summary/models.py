@@ -24,7 +24,7 @@ class Score(CountyOrUniversity):
     commended flag are kept."""
 
     class Kind(models.TextChoices):
-        COUNTY = "county", _("县区")
+        COUNTY = "county", _("县（市、区）")
         UNIVERSITY = "university", _("高校")
 
     programme_year = models.ForeignKey(

@@ -117,7 +117,7 @@ UNIVERSITY_PARTS: tuple[Part, ...] = (
         "participants",
         _("参与人数"),
         30,
-        _("本校参加实践的学生人数 ÷ 全省参与人数最多的高校的人数"),
+        _("本校参与实践的学生人数 ÷ 全省参与实践的学生最多的高校的人数"),
         "participants",
         "max_participants",
     ),

@@ -54,7 +54,7 @@ def test_the_registration_forms_county_list_asks_for_a_choice(client, world):
     markup = client.get(
         reverse("positions:region_options"), {"hometown_city": "440100"}
     ).content.decode()
-    assert "越秀区" in markup and "选择区县（镇街）" in markup and "全部" not in markup
+    assert "越秀区" in markup and "选择县（市、区）或镇街" in markup and "全部" not in markup
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ def test_county_publishes_post_and_visitor_finds_it_on_phone(live_server, phone_
     # Create the post for this year's summer season; it is saved as a draft.
     page.goto(f"{url}/manage/posts/new/")
     page.select_option("#id_host_unit", label=UNIT)
-    summer = page.locator("#id_season option", has_text="暑期")
+    summer = page.locator("#id_season option", has_text="暑假")
     expect(summer).to_have_count(1)
     page.select_option("#id_season", summer.get_attribute("value"))
     page.fill("#id_title", TITLE)

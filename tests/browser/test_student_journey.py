@@ -297,6 +297,6 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     result = visitor.locator("main .alert")
     expect(result).to_contain_text("证书真实有效")
     expect(result).to_contain_text("李小明（中山大学）")
-    expect(result).to_contain_text(f"{UNIT}，鉴定优秀，6 小时")
+    expect(result).to_contain_text(f"{UNIT}，鉴定等次优秀，6 小时")
 
     assert Application.objects.get(post=post_b).status == Application.Status.WITHDRAWN

@@ -96,7 +96,7 @@ def test_a_file_with_bad_rows_prints_each_to_stderr_exits_1_and_writes_nothing(g
     assert lines(stderr) == [
         "第 3 行「手机号」：不是有效的手机号或固定电话：12345",
         "第 5 行「身份证号」：请把身份证号所在列设为“文本”格式后重新填写（数字格式会丢失末几位）。",
-        "第 6 行「县区代码」：县区代码 440106 与导入的县区（越秀区 440104）不符。",
+        "第 6 行「县区代码」：县区代码 440106 与本次导入的越秀区（440104）不符。",
         "第 6 行「最近联系日期」：“2026年7月”是文本，不是日期。请把单元格设为日期格式，如 2026-07-15。",
         "4 errors: nothing was imported",
     ]
@@ -282,7 +282,7 @@ def test_an_export_of_one_county_imports_back_into_that_county_only(gd, known, t
 
     assert run("import_ledger", str(export), "--county", "440104")[0] == 0
     assert run("import_ledger", str(export), "--county", "440106")[2].startswith(
-        "第 2 行「县区代码」：县区代码 440104 与导入的县区（天河区 440106）不符。"
+        "第 2 行「县区代码」：县区代码 440104 与本次导入的天河区（440106）不符。"
     )
     assert dict(Entry.objects.values_list("county__code", "name")) == {
         "440104": "已登记90",

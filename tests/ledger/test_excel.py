@@ -329,7 +329,7 @@ def test_a_row_for_another_county_is_refused_when_importing_into_one_county(gd, 
     path = write_ledger_file(tmp_path / "台账.xlsx", [person(1), person(2, county="440106")])
 
     assert refused(path, county=gd.yuexiu) == [
-        "第 3 行「县区代码」：县区代码 440106 与导入的县区（越秀区 440104）不符。"
+        "第 3 行「县区代码」：县区代码 440106 与本次导入的越秀区（440104）不符。"
     ]
 
 
@@ -414,6 +414,26 @@ def test_a_valid_file_creates_one_entry_per_row_with_every_field(gd, known, tmp_
     assert third.id_number == id_number(18)  # the lower-case x of 18's check digit, upper-cased
     assert id_number(18).endswith("X")
     assert (third.degree, third.source, third.intention) == ("", "other", "undecided")
+
+
+def test_a_file_saved_before_the_source_was_renamed_still_imports_its_返家乡参与(
+    gd, known, tmp_path
+):
+    path = write_ledger_file(tmp_path / "台账.xlsx", [person(1, source="返家乡参与")])
+
+    checked = imported(path, county=gd.yuexiu)
+
+    assert checked.created == 1
+    assert Entry.objects.get(name="测试1").get_source_display() == "参与返家乡实践"
+
+
+def test_a_wrong_source_is_told_the_current_choices_only(gd, known, tmp_path):
+    path = write_ledger_file(tmp_path / "台账.xlsx", [person(1, source="问卷")])
+
+    [reason] = refused(path, county=gd.yuexiu)
+
+    assert reason.startswith("第 2 行「联系渠道」：“问卷”不是可选值，应为：参与返家乡实践、")
+    assert "返家乡参与" not in reason
 
 
 def test_importing_the_same_file_again_adds_and_changes_no_one(gd, known, tmp_path):

@@ -38,11 +38,11 @@ def test_a_student_confirming_an_offer_enters_their_home_countys_ledger(world, s
 
     entry = Entry.objects.get(student=student)
     assert entry.county == world.yuexiu
-    assert entry.get_source_display() == "返家乡参与"
+    assert entry.get_source_display() == "参与返家乡实践"
     assert entry.name == "越秀学生" and entry.phone == "13912345678"
     assert entry.id_number_digest == student.id_number_digest
     assert (entry.university, entry.graduation_year) == ("中山大学", 2027)
-    assert "返家乡学员" in entry.tag_list
+    assert "参与实践的学生" in entry.tag_list
     assert not Entry.objects.exclude(county=world.yuexiu).exists()
 
 
@@ -82,7 +82,7 @@ def test_calling_again_adds_no_one(world, student):
     second = services.entry_for_participant(student)
     assert first.pk == second.pk
     assert Entry.objects.count() == 1
-    assert Entry.objects.get().tag_list.count("返家乡学员") == 1
+    assert Entry.objects.get().tag_list.count("参与实践的学生") == 1
 
 
 def test_the_entry_with_the_id_number_wins_over_an_older_one_with_only_the_phone(world, student):

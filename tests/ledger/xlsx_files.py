@@ -61,7 +61,7 @@ def person(n: int, **cells) -> dict:
         "major": "汉语言文学",
         "degree": "本科",
         "graduation_year": 2027,
-        "source": "返家乡参与",
+        "source": "参与返家乡实践",
         "intention": "有意返乡",
         "tags": "师范、考公意向",
         "notes": "暑期在图书馆实践",

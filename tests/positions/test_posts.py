@@ -186,9 +186,9 @@ def test_publishing_twice_is_refused_with_a_message(client, world):
 
 def test_closed_posts_cannot_be_edited_or_cancelled(world):
     services.post_close(actor=None, post=world.post_yx)
-    with pytest.raises(ValidationError, match="已结束或已撤销"):
+    with pytest.raises(ValidationError, match="已截止或已撤销"):
         services.post_update(actor=None, post=world.post_yx, title="新标题")
-    with pytest.raises(ValidationError, match="已结束或已撤销"):
+    with pytest.raises(ValidationError, match="已截止或已撤销"):
         services.post_cancel(actor=None, post=world.post_yx)
 
 

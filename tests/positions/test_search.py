@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from positions.models import Post
-from tests.factories import HostUnitFactory, PostFactory, practice_year, region, season
+from tests.factories import (
+    HostUnitFactory,
+    PostFactory,
+    StudentFactory,
+    practice_year,
+    region,
+    season,
+)
 
 
 def _search(client, **params):
@@ -24,9 +31,20 @@ def test_the_public_sees_published_posts_but_never_drafts(client, world):
 def test_closed_and_cancelled_posts_leave_the_search(client, world, status):
     Post.objects.filter(pk=world.post_yx.pk).update(status=status)
     assert "越秀图书馆阅读推广员" not in _search(client)
-    assert (
-        client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).status_code == 404
-    )
+
+
+def test_a_cancelled_post_has_no_public_page(client, world):
+    Post.objects.filter(pk=world.post_yx.pk).update(status="cancelled")
+    detail = client.get(reverse("positions:public_detail", args=[world.post_yx.pk]))
+    assert detail.status_code == 404
+
+
+def test_a_post_closed_to_applicants_says_it_is_closed_and_offers_no_form(client, world):
+    Post.objects.filter(pk=world.post_yx.pk).update(status="closed")
+    client.force_login(StudentFactory(hometown=world.unit_yx.county).user)
+    page = client.get(reverse("positions:public_detail", args=[world.post_yx.pk])).content.decode()
+    assert "已截止" in page and "该岗位已截止报名。" in page
+    assert "报名这个岗位" not in page and "已结束" not in page
 
 
 @pytest.mark.parametrize(
@@ -103,7 +121,7 @@ def test_region_options_cascade(client, world):
     counties = client.get(reverse("positions:region_options"), {"city": "440100"}).content.decode()
     assert "越秀区" in counties and "天河区" in counties and "梅县区" not in counties
     cleared = client.get(reverse("positions:region_options"), {"city": ""}).content.decode()
-    assert "全部区县（镇街）" in cleared and "全部地市" not in cleared
+    assert "全部县（市、区）和镇街" in cleared and "全部地市" not in cleared
 
 
 def test_anonymous_visitors_see_the_contact_phone_masked(client, world):

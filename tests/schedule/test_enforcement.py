@@ -45,9 +45,11 @@ from tests.schedule.support import (
 
 pytestmark = pytest.mark.django_db
 
-POSTS = "发布暑期岗位"
-POSTS_LOCKED = "2030年度暑期岗位发布已于 2030年05月31日 截止，如需延期请联系团省委。"
-MATCH_LOCKED = "2030年度暑期选拔录用已于 2030年06月30日 截止，不能再报名、录用或确认。"
+POSTS = "发布暑假岗位"
+POSTS_LOCKED = "2030年度暑假（2030年7—8月）岗位发布已于 2030年05月31日 截止，如需延期请联系团省委。"
+MATCH_LOCKED = (
+    "2030年度暑假（2030年7—8月）选拔录用已于 2030年06月30日 截止，不能再报名、录用或确认。"
+)
 
 
 def reminder(days: int, due: str = "05月31日", milestone: str = POSTS) -> str:
@@ -210,7 +212,7 @@ def test_an_extension_moves_the_due_date_reopens_an_overdue_unit_and_is_audited(
     assert (event.actor, event.target_id) == (cal.province_staff, tianhe.pk)
     assert event.data["due"] == "2030-06-10"
     assert texts(cal.th_staff, "延期") == [
-        "团省委同意“发布暑期岗位”延期至 2030-06-10。原因：汛期抢险，延后发布"
+        "团省委同意“发布暑假岗位”延期至 2030-06-10。原因：汛期抢险，延后发布"
     ]
 
     for date in (day(6, 2), day(6, 3), day(6, 7), day(6, 9), day(6, 10), day(6, 11), day(6, 11)):
@@ -264,7 +266,7 @@ def test_without_a_lock_a_late_county_still_selects_and_nothing_is_closed(cal):
     s = selection_under_way(cal)
     assert run(day(7, 1))["applications_closed"] == 0
     assert standing(cal.m["summer_match"], cal.tianhe).status == "overdue"
-    [digest] = texts(cal.gz_staff, "暑期选拔录用")
+    [digest] = texts(cal.gz_staff, "暑假选拔录用")
     assert "天河区" in digest
 
     with on(day(7, 2)):
@@ -394,7 +396,7 @@ def test_a_county_with_an_extension_may_still_publish_after_the_locked_posts_dea
     draft.refresh_from_db()
     assert draft.status == Post.Status.PUBLISHED
     assert refusal(error) == [
-        "2030年度暑期岗位发布已于 2030年06月10日 截止，如需延期请联系团省委。"
+        "2030年度暑假（2030年7—8月）岗位发布已于 2030年06月10日 截止，如需延期请联系团省委。"
     ]
 
 
@@ -473,14 +475,14 @@ def test_the_day_after_a_locked_selection_deadline_open_applications_close_and_o
     assert counts["applications_closed"] == 2 and again["applications_closed"] == 0
     assert Notice.objects.count() == notices
     assert texts(s.applied.student.user, "截止") == [
-        "2030年度暑期选拔录用已于 06月30日 截止，你报名的“天河区阅读推广员”未被录用。"
+        "2030年度暑假（2030年7—8月）选拔录用已于 06月30日 截止，你报名的“天河区阅读推广员”未被录用。"
     ]
     assert texts(s.offer.student.user, "截止") == [
-        "2030年度暑期选拔录用已于 06月30日 截止，“天河区阅读推广员”的录用未确认，已过期。"
+        "2030年度暑假（2030年7—8月）选拔录用已于 06月30日 截止，“天河区阅读推广员”的录用未确认，已过期。"
     ]
     assert texts(s.confirmed.student.user, "截止") == []
     assert texts(cal.th_staff, "选拔录用已截止") == [
-        "2030年度暑期选拔录用已截止：2 个未决意向已关闭、录用已过期。"
+        "2030年度暑假（2030年7—8月）选拔录用已截止：2 个未决意向已关闭、录用已过期。"
     ]
     assert AuditEvent.objects.filter(action="calendar.close").count() == 2
 
@@ -609,10 +611,10 @@ def test_counties_below_quota_are_flagged_only_from_the_first_posts_deadline_and
     assert texts(cal.th_staff, "预计报到") == [warning]
     assert texts(cal.yx_staff, "预计") == []
     [digest] = texts(cal.gz_staff, "报到人数预警")
-    assert digest.startswith("报到人数预警：2 个县区预计达不到 1 人：")
+    assert digest.startswith("报到人数预警：2 个县（市、区）预计达不到 1 人：")
     assert "天河区（0）" in digest and "海珠区（0）" in digest and "越秀区" not in digest
     assert texts(cal.mz_staff, "报到人数预警") == [
-        "报到人数预警：1 个县区预计达不到 1 人：梅县区（0）"
+        "报到人数预警：1 个县（市、区）预计达不到 1 人：梅县区（0）"
     ]
 
 

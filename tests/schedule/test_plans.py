@@ -289,7 +289,9 @@ def test_the_posts_deadline_cannot_be_put_after_the_selection_deadline(cal):
     with on(day(3, 1)), pytest.raises(ValidationError) as error:
         calendar_edit(cal, summer_posts=day(7, 5))
 
-    assert error.value.messages == ["2030年度暑期：岗位发布截止日期不能晚于选拔录用截止日期。"]
+    assert error.value.messages == [
+        "2030年度暑假（2030年7—8月）：岗位发布截止日期不能晚于选拔录用截止日期。"
+    ]
     cal.m["summer_posts"].refresh_from_db()
     assert cal.m["summer_posts"].due == day(5, 31)
     assert not AuditEvent.objects.filter(action="calendar.update").exists()
@@ -308,15 +310,15 @@ def test_a_calendar_change_is_audited_and_the_lock_follows_the_new_date(cal):
         )
     assert post.pk is not None
     run(day(6, 3))
-    assert texts(cal.yx_staff, "提醒：“发布暑期岗位”") == [
-        "提醒：“发布暑期岗位”将于 06月10日 截止（还有 7 天），请按时完成。"
+    assert texts(cal.yx_staff, "提醒：“发布暑假岗位”") == [
+        "提醒：“发布暑假岗位”将于 06月10日 截止（还有 7 天），请按时完成。"
     ]
     with on(day(6, 11)), pytest.raises(ValidationError) as refused:
         posts.post_create(
             actor=None, host_unit=cal.unit_th, season=cal.summer, **post_fields(cal.summer)
         )
     assert refused.value.messages == [
-        "2030年度暑期岗位发布已于 2030年06月10日 截止，如需延期请联系团省委。"
+        "2030年度暑假（2030年7—8月）岗位发布已于 2030年06月10日 截止，如需延期请联系团省委。"
     ]
 
 

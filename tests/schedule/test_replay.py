@@ -233,5 +233,5 @@ def test_a_county_whose_selection_the_deadline_closes_is_done_on_that_run_not_ov
     assert (tianhe.status, tianhe.overdue_since, tianhe.done_at) == ("done", None, at(day(7, 1), 0))
     assert standing(cal.m["summer_match"], cal.tianhe).updated_at == tianhe.updated_at
     assert set(second.values()) == {0}
-    [digest] = texts(cal.gz_staff, "暑期选拔录用")
+    [digest] = texts(cal.gz_staff, "暑假选拔录用")
     assert "越秀区" in digest and "天河区" not in digest

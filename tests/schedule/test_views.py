@@ -32,7 +32,7 @@ def test_a_county_sees_its_milestones_quota_and_unread_count(client, cal):
         page = _as(client, cal.yx_staff).get(reverse("schedule:calendar"), {"year": 2030})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "越秀区的节点" in html and "发布暑期岗位" in html and "已逾期" in html
+    assert "越秀区的节点" in html and "发布暑假岗位" in html and "已逾期" in html
     unread = Notice.objects.filter(user=cal.yx_staff, read_at=None).count()
     assert unread >= 1 and f'{unread}<span class="visually-hidden">条未读' in html
     assert "下级单位完成情况" not in html  # a county has no units below it
@@ -209,7 +209,7 @@ def test_a_late_county_sees_overdue_on_its_home_page_and_the_city_counts_it(clie
         county = _as(client, cal.th_staff).get(reverse("home")).content.decode()
     assert "2030年度工作日程" in county
     assert "逾期" in county and "入驻平台" in county and "仍可继续办理" in county
-    assert "下一个节点：发布暑期岗位，2030年5月31日 前完成。" in county
+    assert "下一个节点：发布暑假岗位，2030年5月31日 前完成。" in county
 
     with on(day(4, 16)):
         city = _as(client, cal.gz_staff).get(reverse("home")).content.decode()

@@ -20,7 +20,7 @@ from schedule.models import Dispatch, Milestone
 from schedule.tasks import enforce_calendar
 from tests.schedule.support import day, summer_post, texts
 
-REMINDER = "提醒：“发布暑期岗位”将于 05月31日 截止（还有 7 天），请按时完成。"
+REMINDER = "提醒：“发布暑假岗位”将于 05月31日 截止（还有 7 天），请按时完成。"
 
 
 def test_the_calendar_task_is_on_the_beat_schedule():

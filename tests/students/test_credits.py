@@ -4,6 +4,7 @@ form, and a page whose query count does not grow with its rows."""
 
 import io
 import itertools
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -31,8 +32,8 @@ from tests.factories import (
 )
 
 HEADER = (
-    "学号", "姓名", "学院", "专业", "项目", "岗位", "实践单位", "县区", "时长（小时）",
-    "评价等级", "认证单位", "证书编号", "学分", "高校", "鉴定方式",
+    "学号", "姓名", "学院", "专业", "项目", "岗位", "实践单位", "县（市、区）", "时长（小时）",
+    "鉴定等次", "认证单位", "证书编号", "学分", "高校", "鉴定方式",
 )  # fmt: skip
 _codes = itertools.count(1)
 
@@ -116,18 +117,18 @@ def credit_world(world):
 
 
 SYSU = [  # (学号, 项目 season, 学分) in the export's order
-    ("2022001", "暑期", 2),
+    ("2022001", "暑假", 2),
     ("2022001", "寒假", 1),
-    ("2022002", "暑期", 1),
-    ("2022003", "暑期", 0),
+    ("2022002", "暑假", 1),
+    ("2022003", "暑假", 0),
     ("2022004", "寒假", 0.5),
-    ("2022005", "暑期", 1.5),
+    ("2022005", "暑假", 1.5),
     ("2022006", "寒假", 0),
 ]
 
 
 def _summary(rows):
-    return [(row[0], row[4][-3:-1], row[12]) for row in rows]
+    return [(row[0], re.search("暑假|寒假", row[4]).group(), row[12]) for row in rows]
 
 
 def _sheet(response):
@@ -146,7 +147,7 @@ def test_the_rows_and_credits_are_the_hand_counted_ones(credit_world):
         "生2022001",
         "数学学院",
         "@统计学",
-        f"返家乡社会实践（{y}年度暑期）",
+        f"{y}年度暑假（{y}年7—8月）“返家乡”社会实践",
         "=1+1",
         "越秀区图书馆",
         "广州市越秀区",
@@ -163,7 +164,7 @@ def test_the_rows_and_credits_are_the_hand_counted_ones(credit_world):
         rows[1][6:8] == ["天河区图书馆", "广州市天河区"]
         and rows[1][10] == "共青团广州市天河区委员会"
     )
-    assert rows[5][4] == f"返家乡社会实践（{y + 1}年度暑期）"
+    assert rows[5][4] == f"{y + 1}年度暑假（{y + 1}年7—8月）“返家乡”社会实践"
     assert rows[6][9] == "不合格"
 
 
@@ -460,7 +461,7 @@ def test_the_unscoped_exporter_is_what_the_command_runs(credit_world, tmp_path):
     ("argv", "message"),
     [
         (["--university", "0000000000"], "没有学校标识码为 0000000000 的高校。"),
-        (["--season", "spring"], "实践季只能是 summer（暑期）或 winter（寒假）"),
+        (["--season", "spring"], "实践季只能是 summer（暑假）或 winter（寒假）"),
         (["--year", "26"], "年度应为 4 位数字"),
         (["--year", "0000"], "没有 0 年度的返家乡活动。"),
         (["--year", "1999"], "没有 1999 年度的返家乡活动。"),

@@ -282,11 +282,11 @@ def test_no_offer_or_confirmation_on_a_post_that_is_over(student, posts):
     application = services.application_submit(actor=None, student=student, post=posts[0])
     services.application_offer(actor=None, application=application)
     Post.objects.filter(pk=posts[0].pk).update(status="cancelled")
-    with pytest.raises(ValidationError, match="已结束或已撤销"):
+    with pytest.raises(ValidationError, match="已截止或已撤销"):
         services.offer_confirm(actor=None, application=application)
     other = services.application_submit(actor=None, student=student, post=posts[1])
     Post.objects.filter(pk=posts[1].pk).update(status="closed")
-    with pytest.raises(ValidationError, match="已结束或已撤销"):
+    with pytest.raises(ValidationError, match="已截止或已撤销"):
         services.application_offer(actor=None, application=other)
 
 

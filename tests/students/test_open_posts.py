@@ -169,7 +169,7 @@ def test_a_residence_outside_the_chosen_city_is_refused_with_the_input_kept(clie
         world.university, residence_province="440000", residence_city="441400", residence="440106"
     )
     page = client.post(reverse("students:register"), data).content.decode()
-    assert "常住地（县区）与所选的省份、地市不一致" in page and 'value="李小明"' in page
+    assert "常住地与所选的省份、地市不一致" in page and 'value="李小明"' in page
     assert not Student.objects.exists()
 
 
@@ -205,7 +205,7 @@ def test_a_student_sets_and_clears_the_residence_on_the_profile(client, world):
 def test_the_residence_cascade_answers_with_counties(client, world):
     response = client.get(reverse("positions:region_options"), {"residence_city": "440100"})
     page = response.content.decode()
-    assert "越秀区" in page and "选择区县（镇街）" in page
+    assert "越秀区" in page and "选择县（市、区）或镇街" in page
 
 
 def test_the_county_opens_a_post_with_the_audience_field(client, world):

@@ -62,7 +62,7 @@ def publish(sw):
 def test_the_province_exports_every_county_with_parts_and_figures(client, scored):
     rows = rows_for(client, scored.province_staff, scored.programme_year)
     header, data = rows[0], rows[1:]
-    assert header[:3] == ["名次", "县区", "所属地市"]
+    assert header[:3] == ["名次", "县（市、区）", "所属地市"]
     assert "报到人数达标（40分）" in header and "最终得分" in header
     assert [r[1] for r in data] == ["越秀区", "天河区", "梅县区"]  # 59.5, 40.0, 20.0
     yuexiu = dict(zip(header, data[0], strict=True))

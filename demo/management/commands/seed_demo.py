@@ -175,7 +175,7 @@ class Command(BaseCommand):
                 universities=home_universities,
                 settled=code == ON_TIME_COUNTY,
             )
-            logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑期实践）"))
+            logins.append((f"{username}_s1", f"学生 · {county.name}籍（已完成暑假实践）"))
             seed_county_ledger(county=county, staff=staff, season=seasons["summer"])
         logins += seed_away_students(seasons=seasons, password=self._password)
         seed_matching_preview(county=Region.objects.get(code="440106"), season=seasons["winter"])

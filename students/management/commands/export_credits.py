@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有 {year} 年度的返家乡活动。")
         season = options["season"]
         if season is not None and season not in SEASONS:
-            raise CommandError(f"实践季只能是 summer（暑期）或 winter（寒假），而不是 {season}。")
+            raise CommandError(f"实践季只能是 summer（暑假）或 winter（寒假），而不是 {season}。")
         exporter = CreditsExporter.unscoped(university=university, year=year, season=season)
         region = university.province if university is not None else None
         try:
