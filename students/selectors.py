@@ -6,8 +6,10 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -333,7 +335,10 @@ def todos_for_selection(user, now: datetime.datetime) -> list[Todo]:
     )
     soon = list(
         applications.filter(
-            status=Application.Status.OFFERED, offer_expires_at__lte=now + OFFER_SOON
+            # Lapsed ones are the calendar run's (offers_expire), not the county's.
+            status=Application.Status.OFFERED,
+            offer_expires_at__gte=now,
+            offer_expires_at__lte=now + OFFER_SOON,
         ).values_list("post_id", "offer_expires_at")
     )
     todos = []
@@ -433,7 +438,7 @@ def _checkin_todos(placements: QuerySet[Placement], today: datetime.date) -> lis
         .order_by("post__starts_on", "post__title", "student__name", "pk")[: CHECKIN_ROWS + 1]
     )
     if not rows:
-        return []
+        return _checkin_soon_todos(placements, today)
     return [
         Todo(
             key="checkin",
@@ -447,6 +452,31 @@ def _checkin_todos(placements: QuerySet[Placement], today: datetime.date) -> lis
             due_label=_("报到开始"),
             urgent=True,
             rows=rows[:CHECKIN_ROWS],
+        )
+    ]
+
+
+CHECKIN_SOON = datetime.timedelta(days=14)
+
+
+def _checkin_soon_todos(placements: QuerySet[Placement], today: datetime.date) -> list[Todo]:
+    """No one to check in today: who comes next, so the unit can get ready (one query)."""
+    soon = placements.filter(
+        status=Placement.Status.CONFIRMED,
+        post__starts_on__gt=today,
+        post__starts_on__lte=today + CHECKIN_SOON,
+    ).aggregate(count=Count("pk"), first=Min("post__starts_on"))
+    if not soon["count"]:
+        return []
+    return [
+        Todo(
+            key="checkin_soon",
+            title=_("学生即将到岗报到：做好接待和岗前培训准备，报到码当天显示在这里"),
+            count=soon["count"],
+            url=f"{reverse('students:placement_list')}?status=confirmed",
+            action=_("查看待报到学生"),
+            due=soon["first"],
+            due_label=_("报到开始"),
         )
     ]
 

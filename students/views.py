@@ -581,9 +581,12 @@ def _placement_done(request, pk: int, capability: str, change) -> HttpResponse:
 
 
 def _back_to(request, placement: Placement) -> HttpResponse:
-    """Back to the page the button was on: the placement list, or the post's applicants."""
+    """Back to the page the button was on: the placement list, the home page's to-do list, or
+    the post's applicants."""
     if request.POST.get("back") == "list":
         return redirect("students:placement_list")
+    if request.POST.get("back") == "home":
+        return redirect(f"{reverse('home')}#todo-list")
     return redirect(
         f"{reverse('students:post_applicants', args=[placement.post_id])}#placement-{placement.pk}"
     )

@@ -109,6 +109,11 @@ def test_county_is_told_of_offers_about_to_lapse_and_not_of_fresh_ones(client, w
     assert todos["offers_expiring"].urgent
     assert "offers_expiring" not in _todos(client, world.th_staff)
 
+    Application.objects.filter(pk=application.pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert "offers_expiring" not in _todos(client, world.yx_staff)  # lapsed: the calendar's
+
 
 def test_county_sees_placements_due_for_evaluation_after_the_practice_ends(client, world):
     placement = _placement(world.post_yx)
@@ -401,3 +406,31 @@ def test_a_students_home_costs_a_few_queries(client, world, django_assert_max_nu
     client.force_login(application.student.user)
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))
+
+
+def test_host_unit_is_told_who_comes_to_check_in_in_the_next_two_weeks(client, world):
+    placement = _placement(world.post_yx)
+    with _at(world.post_yx.starts_on - datetime.timedelta(days=5)):
+        soon = _todos(client, world.yx_host)["checkin_soon"]
+        assert soon.count == 1 and soon.due == world.post_yx.starts_on
+        assert soon.url == reverse("students:placement_list") + "?status=confirmed"
+        page = client.get(reverse("home")).content.decode()
+        assert placement.checkin_code not in page  # not before the day
+    with _at(world.post_yx.starts_on - datetime.timedelta(days=20)):
+        assert "checkin_soon" not in _todos(client, world.yx_host)
+
+
+def test_host_unit_records_a_check_in_from_the_home_page_and_comes_back_to_it(client, world):
+    placement = _placement(world.post_yx)
+    with _at(world.post_yx.starts_on):
+        client.force_login(world.yx_host)
+        page = client.get(reverse("home")).content.decode()
+        assert f'action="{reverse("students:placement_report", args=[placement.pk])}"' in page
+
+        response = client.post(
+            reverse("students:placement_report", args=[placement.pk]), {"back": "home"}
+        )
+        assert response.url == reverse("home") + "#todo-list"
+        placement.refresh_from_db()
+        assert placement.status == "reported"
+        assert "checkin" not in _todos(client, world.yx_host)
