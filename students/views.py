@@ -743,6 +743,8 @@ def clearance(request, pk: int, kind: str):
         actor=request.user,
     )
     messages.success(request, _("已记录。"))
+    if request.POST.get("todo") == "clearance":  # back to the to-do filter it was pressed in
+        return redirect(f"{reverse('students:university_students')}?todo=clearance#clearances")
     return redirect("students:university_students")
 
 

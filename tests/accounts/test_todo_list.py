@@ -434,3 +434,20 @@ def test_host_unit_records_a_check_in_from_the_home_page_and_comes_back_to_it(cl
         placement.refresh_from_db()
         assert placement.status == "reported"
         assert "checkin" not in _todos(client, world.yx_host)
+
+
+def test_the_university_stays_on_its_to_do_filter_after_each_clearance(client, world):
+    application = _apply(world.post_yx, university=world.university)
+    client.force_login(world.uni_staff)
+    page = client.get(reverse("students:university_students") + "?todo=clearance").content
+    assert application.student.name in page.decode()
+    assert 'name="todo" value="clearance"' in page.decode()
+
+    response = client.post(
+        reverse("students:clearance", args=[application.pk, "performance"]),
+        {"todo": "clearance"},
+    )
+    assert response.url == reverse("students:university_students") + "?todo=clearance#clearances"
+    client.post(reverse("students:clearance", args=[application.pk, "safety"]))
+    page = client.get(reverse("students:university_students") + "?todo=clearance").content
+    assert application.student.name not in page.decode()
