@@ -146,7 +146,7 @@ def posts_with_applications(posts: QuerySet[Post], which: str) -> QuerySet[Post]
 
 def drafts_todo(user, today: datetime.date) -> list[Todo]:
     """The county's draft posts to publish, with the nearest posts date of their seasons."""
-    if capabilities_for(user).can_create_positions is False:
+    if not capabilities_for(user).can_create_positions:
         return []
     drafts = list(
         posts_for_user(user)

@@ -241,9 +241,37 @@ def get_briefing_for_user(user, pk: int) -> tuple[Briefing, Access]:
 
 
 def todos_for_reviewer(user) -> list[Todo]:
-    """The province's typical cases waiting for its review (one query)."""
+    """The province's typical cases waiting for its review and its briefing drafts not yet
+    published (two queries)."""
     if not capabilities_for(user).can_review_cases:
         return []
+    return [*_cases_todo(user), *_briefings_todo(user)]
+
+
+def _briefings_todo(user) -> list[Todo]:
+    briefings, _can_write = briefings_for_user(user)
+    drafts = briefings.filter(status=Briefing.Status.DRAFT).aggregate(
+        count=Count("pk"), first=Min("created_at"), pk=Min("pk")
+    )
+    if not drafts["count"]:
+        return []
+    one = drafts["count"] == 1
+    return [
+        Todo(
+            key="briefings",
+            title=_("完成并发布简报草稿"),
+            count=drafts["count"],
+            url=reverse("summary:briefing_detail", args=[drafts["pk"]])
+            if one
+            else reverse("summary:briefing_list"),
+            action=_("查看简报草稿"),
+            due=drafts["first"],
+            due_label=_("最早起草于"),
+        )
+    ]
+
+
+def _cases_todo(user) -> list[Todo]:
     waiting = (
         cases_for_user(user)
         .filter(status=TypicalCase.Status.SUBMITTED)

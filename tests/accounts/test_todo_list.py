@@ -15,7 +15,7 @@ from schedule.models import Milestone, Plan, UnitMilestone
 from schedule.services import unit_milestones_ensure
 from students import services
 from students.models import Application, Clearance, Placement, PracticeLog
-from summary.models import TypicalCase
+from summary.models import Briefing, TypicalCase
 from tests.factories import PostFactory, Role, StudentFactory, UniversityFactory, staff
 
 
@@ -387,7 +387,7 @@ def _queries(client, user, day) -> int:
 
 @pytest.mark.parametrize(
     "who, most",
-    [("yx_staff", 22), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 14)],
+    [("yx_staff", 22), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 16)],
 )
 def test_the_home_page_costs_the_same_queries_however_much_work_there_is(client, world, who, most):
     user, day = getattr(world, who), world.post_yx.starts_on
@@ -451,3 +451,18 @@ def test_the_university_stays_on_its_to_do_filter_after_each_clearance(client, w
     client.post(reverse("students:clearance", args=[application.pk, "safety"]))
     page = client.get(reverse("students:university_students") + "?todo=clearance").content
     assert application.student.name not in page.decode()
+
+
+def test_the_province_is_reminded_of_its_briefing_draft(client, world):
+    draft = Briefing.objects.create(
+        province=world.province, title="第一期简报", body="正文", created_by=world.province_staff
+    )
+    todo = _todos(client, world.province_staff)["briefings"]
+    assert todo.count == 1
+    assert todo.url == reverse("summary:briefing_detail", args=[draft.pk])
+    assert "briefings" not in _todos(client, world.gz_staff)
+
+    Briefing.objects.filter(pk=draft.pk).update(
+        status="published", issue=1, published_at=timezone.now()
+    )
+    assert "briefings" not in _todos(client, world.province_staff)
