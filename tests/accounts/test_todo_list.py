@@ -152,7 +152,7 @@ def test_county_is_asked_for_its_plan_until_it_submits_it(client, world):
     unit_milestones_ensure(milestone=milestone)
     with _at(milestone.due - datetime.timedelta(days=10)):
         plan = _todos(client, world.yx_staff)["plan_submit"]
-        assert plan.due == milestone.due
+        assert plan.due == milestone.due and not plan.urgent
         assert plan.url == reverse("schedule:plan") + f"?year={programme_year.year}"
         UnitMilestone.objects.filter(milestone=milestone, region=world.yuexiu).update(
             status="done", done_at=timezone.now()
@@ -466,3 +466,26 @@ def test_the_province_is_reminded_of_its_briefing_draft(client, world):
         status="published", issue=1, published_at=timezone.now()
     )
     assert "briefings" not in _todos(client, world.province_staff)
+
+
+def test_a_students_next_step_is_about_their_own_choices_only(client, world):
+    offered = _apply(world.post_yx)
+    services.application_offer(actor=None, application=offered)
+    bystander = StudentFactory(hometown=world.yuexiu)
+
+    step, page = _next_step(client, bystander.user)
+
+    assert step.step == "apply"
+    assert reverse("students:confirm", args=[offered.pk]) not in page
+
+
+def test_a_late_plan_is_one_red_item_not_two(client, world):
+    milestone = world.post_yx.season.programme_year.milestones.get(code="plan")
+    unit_milestones_ensure(milestone=milestone)
+    UnitMilestone.objects.filter(milestone=milestone, region=world.yuexiu).update(
+        status="overdue", overdue_since=milestone.due + datetime.timedelta(days=1)
+    )
+    with _at(milestone.due + datetime.timedelta(days=3)):
+        todos = _todos(client, world.yx_staff)
+    assert todos["plan_submit"].urgent
+    assert "own_overdue" not in todos
