@@ -339,15 +339,15 @@ def _plan_todos(user, years) -> list[Todo]:
 
 
 def _own_overdue_todos(user, years) -> list[Todo]:
-    overdue = UnitMilestone.objects.filter(
+    late = UnitMilestone.objects.filter(
         milestone__programme_year__in=years,
         milestone__applies=True,
         region_id=user.region_id,
         status=UnitMilestone.Status.OVERDUE,
     ).select_related("milestone__programme_year")
     if capabilities_for(user).can_submit_plan:  # the plan has its own item, shown late in red
-        overdue = overdue.exclude(milestone__code=Milestone.Code.PLAN)
-    overdue = list(overdue)
+        late = late.exclude(milestone__code=Milestone.Code.PLAN)
+    overdue = list(late)
     if not overdue:
         return []
     first = min(overdue, key=lambda u: u.due)
