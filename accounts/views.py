@@ -25,7 +25,7 @@ from fanjiaxiang.todo import Todo
 from fanjiaxiang.views import paginate
 from positions.selectors import drafts_todo, host_units_for_user, posts_for_user, region_children
 from schedule.selectors import home_standing, todos_for_committee
-from students.selectors import (
+from students.todos import (
     student_next_step,
     todos_for_placements,
     todos_for_selection,
