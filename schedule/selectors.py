@@ -282,10 +282,46 @@ def todos_for_committee(user, today: datetime.date) -> list[Todo]:
     if user.role not in CALENDAR_ROLES or user.region_id is None:
         return []
     years = _years_enforced_of(user, today)
-    todos = [*_plan_todos(user, years), *_own_overdue_todos(user, years)]
+    todos = [
+        *_plan_todos(user, years),
+        *_onboarding_todos(user, years),
+        *_own_overdue_todos(user, years),
+    ]
     if capabilities_for(user).can_review_plans:
         todos += _review_todos(user, years)
     return todos
+
+
+def _onboarding_todos(user, years) -> list[Todo]:
+    """入驻: the county confirms it is on the portal with named staff, on its own page."""
+    if not capabilities_for(user).can_confirm_onboarding:
+        return []
+    unit = (
+        UnitMilestone.objects.filter(
+            milestone__programme_year__in=years,
+            milestone__code=Milestone.Code.ONBOARD,
+            milestone__applies=True,
+            region_id=user.region_id,
+            status__in=(UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE),
+        )
+        .select_related("milestone__programme_year")
+        .order_by("milestone__due")
+        .first()
+    )
+    if unit is None:
+        return []
+    return [
+        Todo(
+            key="onboard",
+            title=_("确认入驻平台：核对工作人员和联系方式"),
+            count=1,
+            url=f"{reverse('schedule:onboarding')}?year={unit.milestone.programme_year.year}",
+            action=_("确认入驻"),
+            due=unit.due,
+            due_label=_("截止"),
+            urgent=unit.status == UnitMilestone.Status.OVERDUE,
+        )
+    ]
 
 
 def _plan_todos(user, years) -> list[Todo]:
@@ -345,8 +381,11 @@ def _own_overdue_todos(user, years) -> list[Todo]:
         region_id=user.region_id,
         status=UnitMilestone.Status.OVERDUE,
     ).select_related("milestone__programme_year")
-    if capabilities_for(user).can_submit_plan:  # the plan has its own item, shown late in red
+    caps = capabilities_for(user)
+    if caps.can_submit_plan:  # the plan has its own item, shown late in red
         late = late.exclude(milestone__code=Milestone.Code.PLAN)
+    if caps.can_confirm_onboarding:  # and so has 入驻
+        late = late.exclude(milestone__code=Milestone.Code.ONBOARD)
     overdue = list(late)
     if not overdue:
         return []

@@ -387,7 +387,7 @@ def _queries(client, user, day) -> int:
 
 @pytest.mark.parametrize(
     "who, most",
-    [("yx_staff", 22), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 16)],
+    [("yx_staff", 23), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 16)],
 )
 def test_the_home_page_costs_the_same_queries_however_much_work_there_is(client, world, who, most):
     user, day = getattr(world, who), world.post_yx.starts_on
@@ -489,3 +489,23 @@ def test_a_late_plan_is_one_red_item_not_two(client, world):
         todos = _todos(client, world.yx_staff)
     assert todos["plan_submit"].urgent
     assert "own_overdue" not in todos
+
+
+def test_county_confirms_its_onboarding_on_the_onboarding_page(client, world):
+    programme_year = world.post_yx.season.programme_year
+    milestone = programme_year.milestones.get(code="onboard")
+    unit_milestones_ensure(milestone=milestone)
+    UnitMilestone.objects.filter(milestone=milestone, region=world.yuexiu).update(
+        status="overdue", overdue_since=milestone.due + datetime.timedelta(days=1)
+    )
+    with _at(milestone.due + datetime.timedelta(days=3)):
+        todos = _todos(client, world.yx_staff)
+        assert todos["onboard"].urgent
+        assert todos["onboard"].url == (
+            reverse("schedule:onboarding") + f"?year={programme_year.year}"
+        )
+        assert "own_overdue" not in todos  # one red item, not two
+        UnitMilestone.objects.filter(milestone=milestone, region=world.tianhe).update(
+            status="done", done_at=timezone.now()
+        )
+        assert "onboard" not in _todos(client, world.th_staff)  # done, and 越秀's is not its
