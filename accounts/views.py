@@ -21,9 +21,17 @@ from accounts.scoping import require_write
 from accounts.services import scope_region
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
+from fanjiaxiang.todo import Todo
 from fanjiaxiang.views import paginate
-from positions.selectors import host_units_for_user, posts_for_user, region_children
-from schedule.selectors import home_standing
+from positions.selectors import drafts_todo, host_units_for_user, posts_for_user, region_children
+from schedule.selectors import home_standing, todos_for_committee
+from students.todos import (
+    student_next_step,
+    todos_for_placements,
+    todos_for_selection,
+    todos_for_university,
+)
+from summary.selectors import todos_for_reviewer
 
 
 def _require_account_manager(user) -> None:
@@ -139,16 +147,40 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def _todos(user, now) -> list[Todo]:
+    """The signed-in staff user's to-do list (工作台): each app's items for the user's scope, in
+    the order the work comes in the year; an app returns nothing for a role it has none for."""
+    today = timezone.localdate(now)
+    return [
+        *todos_for_committee(user, today),
+        *drafts_todo(user, today),
+        *todos_for_selection(user, now),
+        *todos_for_placements(user, today),
+        *todos_for_university(user, today),
+        *todos_for_reviewer(user),
+    ]
+
+
 @require_GET
 def home(request):
+    """Anyone: the post search. Staff: their to-do list; a student: their next step."""
     user = request.user
-    context = {"provinces": region_children(None)}
-    if capabilities_for(user).can_read_positions:
+    caps = capabilities_for(user)
+    context: dict = {"provinces": region_children(None)}
+    if not user.is_authenticated:
+        return render(request, "home.html", context)
+    now = timezone.now()
+    context["today"] = timezone.localdate(now)
+    if caps.is_student:
+        context["next_step"] = student_next_step(user, now)
+        return render(request, "home.html", context)
+    if caps.can_read_positions:
         context["post_counts"] = posts_for_user(user).aggregate(
             **{s: Count("pk", filter=Q(status=s)) for s in ("draft", "published", "closed")}
         )
         context["host_unit_count"] = host_units_for_user(user).count()
-    context["standing"] = home_standing(user) if user.is_authenticated else None
+    context["todos"] = _todos(user, now) if user.role else None
+    context["standing"] = home_standing(user)
     return render(request, "home.html", context)
 
 

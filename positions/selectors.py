@@ -1,15 +1,20 @@
 """Reads of regions, host units and posts, already scoped to the user who asks."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from accounts.access import Access
+from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from accounts.scoping import region_filter
 from fanjiaxiang.params import year_param
+from fanjiaxiang.todo import Todo
 from positions.models import HostUnit, Post, Region
+from schedule.selectors import stage_due_nearest
 
 
 def region_get(code: str, level: str | None = None) -> Region | None:
@@ -138,3 +143,47 @@ def get_public_post(pk: int) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+# Which of a post's applications a list filters on (?applications=…): the county's selection.
+APPLICATION_FILTERS = {
+    "waiting": ("applied", "shortlisted"),  # 待决定: nobody has answered yet
+    "offered": ("offered",),  # 待学生确认录用
+}
+
+
+def posts_with_applications(posts: QuerySet[Post], which: str) -> QuerySet[Post]:
+    """Posts holding applications in the state `which` names, each with how many (`waiting`);
+    unknown values filter nothing."""
+    statuses = APPLICATION_FILTERS.get(which)
+    if statuses is None:
+        return posts
+    waiting = Count("applications", filter=Q(applications__status__in=statuses))
+    return posts.annotate(waiting=waiting).filter(waiting__gt=0)
+
+
+def drafts_todo(user, today: datetime.date) -> list[Todo]:
+    """The county's draft posts to publish, with the nearest posts date of their seasons."""
+    if not capabilities_for(user).can_create_positions:
+        return []
+    drafts = list(
+        posts_for_user(user)
+        .filter(status=Post.Status.DRAFT)
+        .order_by()
+        .values_list("season_id", flat=True)
+    )
+    if not drafts:
+        return []
+    due = stage_due_nearest(season_ids=set(drafts), stage="posts", region_id=user.region_id)
+    return [
+        Todo(
+            key="drafts",
+            title=_("发布草稿岗位"),
+            count=len(drafts),
+            url=f"{reverse('positions:post_list')}?status=draft",
+            action=_("查看草稿岗位"),
+            due=due,
+            due_label=_("发布截止"),
+            urgent=due is not None and due < today,
+        )
+    ]

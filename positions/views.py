@@ -192,6 +192,10 @@ def post_list(request):
     status = request.GET.get("status", "")
     if status in Post.Status.values:
         posts = posts.filter(status=status)
+    applications = request.GET.get("applications", "")
+    if applications not in selectors.APPLICATION_FILTERS:
+        applications = ""
+    posts = selectors.posts_with_applications(posts, applications)
     posts = posts.order_by("-created_at", "-id")
     return render(
         request,
@@ -199,6 +203,7 @@ def post_list(request):
         {
             "page": paginate(request, posts, PAGE_SIZE),
             "status": status,
+            "applications": applications,
             "statuses": Post.Status.choices,
             "can_create": capabilities_for(request.user).can_create_positions,
             "query": query_without_page(request),

@@ -4,14 +4,17 @@ writes dates, extensions and excuses; the level directly above reviews plans."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
+from fanjiaxiang.todo import Todo
 from positions.models import Region
 from schedule.models import (
     CountyQuota,
@@ -21,6 +24,7 @@ from schedule.models import (
     Season,
     UnitMilestone,
     year_in_force,
+    years_enforced,
 )
 
 CALENDAR_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
@@ -237,3 +241,226 @@ def stage_late_since(
     today = today or timezone.localdate()
     due = stage_due(season=season, stage=stage, county_id=county_id)
     return due if due is not None and today > due else None
+
+
+# The home page's to-do list (工作台) -----------------------------------------------------------
+
+
+def stage_due_nearest(
+    *, season_ids, stage: str, region_id: int | None = None
+) -> datetime.date | None:
+    """The earliest date by which `stage` (posts or match) of these seasons is to be done: each
+    milestone's date, or the county's extension of it. Two queries whatever the seasons."""
+    milestones = {
+        m.pk: m.due
+        for m in Milestone.objects.filter(
+            season__in=list(season_ids),
+            code__in=[f"{kind}_{stage}" for kind in Season.Kind.values],
+            applies=True,
+        ).only("pk", "due")
+    }
+    if not milestones:
+        return None
+    if region_id is not None:
+        extended = UnitMilestone.objects.filter(
+            milestone__in=list(milestones), region_id=region_id, extended_to__isnull=False
+        ).values_list("milestone_id", "extended_to")
+        milestones.update({pk: day for pk, day in extended if day is not None})
+    return min(milestones.values())
+
+
+def _years_enforced_of(user, today: datetime.date):
+    return ProgrammeYear.objects.filter(
+        province=user_province(user), year__in=years_enforced(today)
+    )
+
+
+def todos_for_committee(user, today: datetime.date) -> list[Todo]:
+    """A committee's own calendar work: its plan to submit (or to redo), its late milestones;
+    and for a city or the province, the units below that are late and the plans waiting for
+    its review. Empty for other roles."""
+    if user.role not in CALENDAR_ROLES or user.region_id is None:
+        return []
+    years = _years_enforced_of(user, today)
+    todos = [
+        *_plan_todos(user, years),
+        *_onboarding_todos(user, years),
+        *_own_overdue_todos(user, years),
+    ]
+    if capabilities_for(user).can_review_plans:
+        todos += _review_todos(user, years)
+    return todos
+
+
+def _onboarding_todos(user, years) -> list[Todo]:
+    """入驻: the county confirms it is on the portal with named staff, on its own page."""
+    if not capabilities_for(user).can_confirm_onboarding:
+        return []
+    unit = (
+        UnitMilestone.objects.filter(
+            milestone__programme_year__in=years,
+            milestone__code=Milestone.Code.ONBOARD,
+            milestone__applies=True,
+            region_id=user.region_id,
+            status__in=(UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE),
+        )
+        .select_related("milestone__programme_year")
+        .order_by("milestone__due")
+        .first()
+    )
+    if unit is None:
+        return []
+    return [
+        Todo(
+            key="onboard",
+            title=_("确认入驻平台：核对工作人员和联系方式"),
+            count=1,
+            url=f"{reverse('schedule:onboarding')}?year={unit.milestone.programme_year.year}",
+            action=_("确认入驻"),
+            due=unit.due,
+            due_label=_("截止"),
+            urgent=unit.status == UnitMilestone.Status.OVERDUE,
+        )
+    ]
+
+
+def _plan_todos(user, years) -> list[Todo]:
+    if not capabilities_for(user).can_submit_plan:
+        return []
+    due_units = list(
+        UnitMilestone.objects.filter(
+            milestone__programme_year__in=years,
+            milestone__code=Milestone.Code.PLAN,
+            milestone__applies=True,
+            region_id=user.region_id,
+            status__in=(UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE),
+        ).select_related("milestone__programme_year")
+    )
+    returned = list(
+        Plan.objects.filter(
+            programme_year__in=years, region_id=user.region_id, status=Plan.Status.RETURNED
+        ).select_related("programme_year")
+    )
+    todos = []
+    if due_units:
+        unit = min(due_units, key=lambda u: u.due)
+        year = unit.milestone.programme_year.year
+        todos.append(
+            Todo(
+                key="plan_submit",
+                title=_("提交%(year)s年度实施方案") % {"year": year},
+                count=len(due_units),
+                url=f"{reverse('schedule:plan')}?year={year}",
+                action=_("上传实施方案"),
+                due=unit.due,
+                due_label=_("截止"),
+                urgent=unit.status == UnitMilestone.Status.OVERDUE,
+            )
+        )
+    for plan in returned:
+        year = plan.programme_year.year
+        todos.append(
+            Todo(
+                key="plan_returned",
+                title=_("实施方案被退回，按审核意见修改后重新提交"),
+                count=1,
+                url=f"{reverse('schedule:plan')}?year={year}",
+                action=_("查看审核意见"),
+                due=plan.reviewed_at,
+                due_label=_("退回于"),
+                urgent=True,
+            )
+        )
+    return todos
+
+
+def _own_overdue_todos(user, years) -> list[Todo]:
+    late = UnitMilestone.objects.filter(
+        milestone__programme_year__in=years,
+        milestone__applies=True,
+        region_id=user.region_id,
+        status=UnitMilestone.Status.OVERDUE,
+    ).select_related("milestone__programme_year")
+    caps = capabilities_for(user)
+    if caps.can_submit_plan:  # the plan has its own item, shown late in red
+        late = late.exclude(milestone__code=Milestone.Code.PLAN)
+    if caps.can_confirm_onboarding:  # and so has 入驻
+        late = late.exclude(milestone__code=Milestone.Code.ONBOARD)
+    overdue = list(late)
+    if not overdue:
+        return []
+    first = min(overdue, key=lambda u: u.due)
+    names = "、".join(u.milestone.get_code_display() for u in sorted(overdue, key=lambda u: u.due))
+    return [
+        Todo(
+            key="own_overdue",
+            title=_("逾期未完成的工作节点：%(names)s") % {"names": names},
+            count=len(overdue),
+            url=f"{reverse('schedule:calendar')}?year={first.milestone.programme_year.year}",
+            action=_("查看工作日程"),
+            due=first.due,
+            due_label=_("应于"),
+            urgent=True,
+        )
+    ]
+
+
+def _review_todos(user, years) -> list[Todo]:
+    """Units below that are late, and the plans of the level directly below to review."""
+    todos = []
+    below = Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
+    late = (
+        UnitMilestone.objects.filter(
+            below,
+            milestone__programme_year__in=years,
+            milestone__applies=True,
+            status=UnitMilestone.Status.OVERDUE,
+        )
+        .order_by()
+        .aggregate(
+            units=Count("region", distinct=True),
+            first=Min("milestone__due"),
+            year=Max("milestone__programme_year__year"),
+        )
+    )
+    if late["units"]:
+        todos.append(
+            Todo(
+                key="below_overdue",
+                title=_("下级单位有工作节点逾期，督促其完成"),
+                count=late["units"],
+                url=f"{reverse('schedule:calendar')}?year={late['year']}&status=overdue",
+                action=_("查看逾期单位"),
+                due=late["first"],
+                due_label=_("最早应于"),
+                urgent=True,
+            )
+        )
+    plans = list(
+        Plan.objects.filter(
+            programme_year__in=years,
+            region__parent=user.region_id,
+            status=Plan.Status.SUBMITTED,
+        )
+        .select_related("programme_year")
+        .order_by("submitted_at", "pk")
+    )
+    if plans:
+        first = plans[0]
+        url = (
+            reverse("schedule:plan_detail", args=[first.pk])
+            if len(plans) == 1
+            else f"{reverse('schedule:calendar')}?year={first.programme_year.year}#plans-to-review"
+        )
+        todos.append(
+            Todo(
+                key="plans_review",
+                title=_("审核下级单位提交的实施方案"),
+                count=len(plans),
+                url=url,
+                action=_("审核实施方案"),
+                due=first.submitted_at,
+                due_label=_("最早提交于"),
+            )
+        )
+    return todos

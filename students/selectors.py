@@ -1,5 +1,7 @@
 """Reads of students, applications and placements, already scoped to the user who asks."""
 
+import datetime
+
 from django.db.models import (
     Case,
     Exists,
@@ -13,12 +15,21 @@ from django.db.models import (
 )
 from django.db.models.functions import Length
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import Access
 from accounts.models import Role, User
 from accounts.scoping import NOTHING, region_filter
 from schedule.models import Onboarding
-from students.models import Application, Placement, Student, University
+from students.models import (
+    ACTIVE_APPLICATION,
+    Application,
+    Clearance,
+    Placement,
+    PracticeLog,
+    Student,
+    University,
+)
 
 SEARCH_LIMIT = 15
 SEARCH_MAX_LENGTH = 50
@@ -189,14 +200,18 @@ def placements_for_user(user) -> QuerySet[Placement]:
     )
 
 
-def placements_to_manage(user, *, status: str = "") -> QuerySet[Placement]:
+def placements_to_manage(user, *, status: str = "", todo: str = "") -> QuerySet[Placement]:
     """实践安排 of the staff user's scope (the county's, the host unit's; read by the city and
-    province), newest season first, each marked whether its host unit has an active account."""
+    province), newest season first, each marked whether its host unit has an active account;
+    `todo` narrows it to one item of the home page's to-do list (placement_todo_filter)."""
     if user.role not in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.HOST):
         raise Http404
     placements = placements_for_user(user).select_related("post__host_unit")
     if status in Placement.Status.values:
         placements = placements.filter(status=status)
+    todo_filter = placement_todo_filter(todo, timezone.localdate())
+    if todo_filter is not None:
+        placements = placements.filter(todo_filter)
     unit_accounts = User.objects.filter(
         host_unit=OuterRef("post__host_unit"),
         host_unit__is_active=True,
@@ -259,3 +274,45 @@ def evaluator_for(user, host_unit_id: int) -> str:
     if host_unit_has_account(host_unit_id):
         return Placement.Evaluator.JOINT
     return Placement.Evaluator.ON_BEHALF
+
+
+# Filters a list shares with the home page's to-do list (工作台) ---------------------------------
+
+
+def placement_todo_filter(todo: str, today: datetime.date) -> Q | None:
+    """The placements one to-do stands for, as a filter the list page reuses (?todo=…):
+    check-in open and not yet reported; reported with log days to confirm; practice over and
+    the 期满鉴定 not made."""
+    if todo == "checkin":
+        return Q(
+            status=Placement.Status.CONFIRMED,
+            post__starts_on__lte=today,
+            post__ends_on__gte=today,
+        )
+    if todo == "logs":
+        unconfirmed = PracticeLog.objects.filter(
+            placement=OuterRef("pk"), confirmed_at__isnull=True
+        )
+        return Q(status=Placement.Status.REPORTED) & Q(Exists(unconfirmed))
+    if todo == "evaluate":
+        return Q(status=Placement.Status.REPORTED, post__ends_on__lte=today)
+    return None
+
+
+PLACEMENT_TODOS = ("checkin", "logs", "evaluate")
+
+
+def applications_needing_clearance(user, today: datetime.date) -> QuerySet[Application]:
+    """The university's students who applied or were offered for a season not yet over, whose
+    在校表现证明 or 行前安全培训 is not recorded for that season."""
+    cleared = Clearance.objects.filter(
+        student=OuterRef("student"),
+        season=OuterRef("season"),
+        performance_certified_at__isnull=False,
+        safety_trained_at__isnull=False,
+    )
+    return (
+        applications_for_user(user)
+        .filter(status__in=ACTIVE_APPLICATION, season__practice_ends__gte=today)
+        .exclude(Exists(cleared))
+    )

@@ -530,13 +530,15 @@ def placement_list(request):
     """实践安排: every placement of the user's scope, where the county records check-in and
     does the 期满鉴定 for host units without an account (联合用人单位)."""
     status = request.GET.get("status", "")
-    placements = selectors.placements_to_manage(request.user, status=status)
+    todo = request.GET.get("todo", "")
+    placements = selectors.placements_to_manage(request.user, status=status, todo=todo)
     return render(
         request,
         "students/placement_list.html",
         {
             "page": paginate(request, placements, 50),
             "status": status if status in Placement.Status.values else "",
+            "todo": todo if todo in selectors.PLACEMENT_TODOS else "",
             "statuses": Placement.Status.choices,
             "access": selectors.selection_access(request.user),
             "query": query_without_page(request),
@@ -611,9 +613,12 @@ def _placement_done(request, pk: int, capability: str, change) -> HttpResponse:
 
 
 def _back_to(request, placement: Placement) -> HttpResponse:
-    """Back to the page the button was on: the placement list, or the post's applicants."""
+    """Back to the page the button was on: the placement list, the home page's to-do list, or
+    the post's applicants."""
     if request.POST.get("back") == "list":
         return redirect("students:placement_list")
+    if request.POST.get("back") == "home":
+        return redirect(f"{reverse('home')}#todo-list")
     return redirect(
         f"{reverse('students:post_applicants', args=[placement.post_id])}#placement-{placement.pk}"
     )
@@ -707,11 +712,13 @@ def university_students(request):
     if not capabilities_for(request.user).can_see_university_students:
         raise Http404
     placements = selectors.placements_for_user(request.user).order_by("-created_at")
-    applications = list(
-        selectors.applications_for_user(request.user)
-        .filter(status__in=ACTIVE_APPLICATION)
-        .order_by("-created_at")[:100]
+    todo = request.GET.get("todo") == "clearance"
+    applications = (
+        selectors.applications_needing_clearance(request.user, timezone.localdate())
+        if todo
+        else selectors.applications_for_user(request.user).filter(status__in=ACTIVE_APPLICATION)
     )
+    applications = list(applications.order_by("-created_at")[:100])
     clearances = _clearances(applications)
     for application in applications:
         application.clearance = clearances.get((application.student_id, application.season_id))
@@ -721,6 +728,7 @@ def university_students(request):
         {
             "placements": paginate(request, placements, 50),
             "applications": applications,
+            "todo": todo,
         },
     )
 
@@ -767,6 +775,8 @@ def clearance(request, pk: int, kind: str):
         actor=request.user,
     )
     messages.success(request, _("已记录。"))
+    if request.POST.get("todo") == "clearance":  # back to the to-do filter it was pressed in
+        return redirect(f"{reverse('students:university_students')}?todo=clearance#clearances")
     return redirect("students:university_students")
 
 

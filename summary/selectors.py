@@ -10,15 +10,18 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
   reads them (staff of every level, host units, universities, and students by home county).
 """
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, QuerySet, Value
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
+from fanjiaxiang.todo import Todo
 from positions.models import Region
 from schedule.models import ProgrammeYear, year_in_force
 from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
@@ -235,3 +238,55 @@ def get_briefing_for_user(user, pk: int) -> tuple[Briefing, Access]:
     if briefing is None:
         raise Http404
     return briefing, Access(can_write=can_write)
+
+
+def todos_for_reviewer(user) -> list[Todo]:
+    """The province's typical cases waiting for its review and its briefing drafts not yet
+    published (two queries)."""
+    if not capabilities_for(user).can_review_cases:
+        return []
+    return [*_cases_todo(user), *_briefings_todo(user)]
+
+
+def _briefings_todo(user) -> list[Todo]:
+    briefings, _can_write = briefings_for_user(user)
+    drafts = briefings.filter(status=Briefing.Status.DRAFT).aggregate(
+        count=Count("pk"), first=Min("created_at"), pk=Min("pk")
+    )
+    if not drafts["count"]:
+        return []
+    one = drafts["count"] == 1
+    return [
+        Todo(
+            key="briefings",
+            title=_("完成并发布简报草稿"),
+            count=drafts["count"],
+            url=reverse("summary:briefing_detail", args=[drafts["pk"]])
+            if one
+            else reverse("summary:briefing_list"),
+            action=_("查看简报草稿"),
+            due=drafts["first"],
+            due_label=_("最早起草于"),
+        )
+    ]
+
+
+def _cases_todo(user) -> list[Todo]:
+    waiting = (
+        cases_for_user(user)
+        .filter(status=TypicalCase.Status.SUBMITTED)
+        .aggregate(count=Count("pk"), first=Min("submitted_at"))
+    )
+    if not waiting["count"]:
+        return []
+    return [
+        Todo(
+            key="cases_review",
+            title=_("审核下级单位和高校提交的典型案例"),
+            count=waiting["count"],
+            url=f"{reverse('summary:case_list')}?status=submitted",
+            action=_("审核典型案例"),
+            due=waiting["first"],
+            due_label=_("最早提交于"),
+        )
+    ]
