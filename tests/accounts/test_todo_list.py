@@ -137,7 +137,7 @@ def test_county_sees_its_own_overdue_milestones_and_its_city_sees_it_below(clien
     )
     with _at(milestone.due + datetime.timedelta(days=2)):
         own = _todos(client, world.yx_staff)["own_overdue"]
-        assert own.count == 1 and "发布暑期岗位" in own.title
+        assert own.count == 1 and "发布暑假岗位" in own.title
         assert own.url.startswith(reverse("schedule:calendar"))
         assert "own_overdue" not in _todos(client, world.th_staff)
 
