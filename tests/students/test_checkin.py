@@ -13,6 +13,7 @@ from accounts.models import AuditEventAction as Action
 from students import services
 from students.models import Placement
 from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+from tests.labels import fields_without_a_visible_label
 from tests.race import race
 
 REFUSED = Action.CHECKIN_REFUSE
@@ -162,3 +163,13 @@ def test_after_the_last_day_the_page_says_the_practice_is_over_instead_of_asking
         client.force_login(placement.student.user)
         page = client.get(reverse("students:me")).content.decode()
     assert "不能再自行报到" in page and 'name="code"' not in page
+
+
+def test_the_practice_log_fields_have_labels_a_user_sees(client, placement):
+    with _at(_first_day(placement)):
+        services.placement_report(placement=placement, actor=None)
+        client.force_login(placement.student.user)
+        page = client.get(reverse("students:me")).content.decode()
+    assert 'name="content"' in page and not fields_without_a_visible_label(page)
+    for field, label in (("day", "日期"), ("hours", "时长（小时）"), ("content", "实践内容")):
+        assert f'for="log-{field}-{placement.pk}">{label}</label>' in page
