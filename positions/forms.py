@@ -105,15 +105,19 @@ class PostForm(PortalModelForm):
             }
             for s in shown
         )
+        starts = self.fields["starts_on"]
+        starts.help_text = _("实践期：%(windows)s。开始和结束日期都须在实践期之内。") % {
+            "windows": windows
+        }
         for name in ("starts_on", "ends_on"):
-            field = self.fields[name]
-            field.help_text = _("实践期：%(windows)s。岗位日期须在实践期之内。") % {
-                "windows": windows
-            }
-            field.widget.attrs.update(
+            self.fields[name].widget.attrs.update(
                 min=min(s.practice_starts for s in shown).isoformat(),
                 max=max(s.practice_ends for s in shown).isoformat(),
             )
+        # Said once, under the first date; the second date is described by the same words.
+        self.fields["ends_on"].widget.attrs["aria-describedby"] = (
+            f"{self['starts_on'].auto_id}_helptext"
+        )
 
     def clean_audience(self) -> str:
         return self.cleaned_data["audience"] or self.instance.audience

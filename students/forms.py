@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import (
 from django.core.validators import MinValueValidator
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -158,9 +160,13 @@ class ResidenceForm(PortalForm):
         return data
 
 
-def password_rules() -> str:
-    """The configured validators' rules, shown under the password before the student types."""
-    return "".join(password_validators_help_texts())
+def password_rules() -> SafeString:
+    """The configured validators' rules, one a line, shown under the password before the
+    student types."""
+    items = format_html_join(
+        "", "<li>{}</li>", ((text,) for text in password_validators_help_texts())
+    )
+    return format_html('<ul class="mb-0 ps-3">{}</ul>', items)
 
 
 class RegistrationForm(StudyDetailsMixin, PortalModelForm):
@@ -173,7 +179,7 @@ class RegistrationForm(StudyDetailsMixin, PortalModelForm):
         label=gettext_lazy("密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=lazy(password_rules, str)(),
+        help_text=lazy(password_rules, SafeString)(),
     )
     password2 = forms.CharField(
         label=gettext_lazy("再次输入密码"),

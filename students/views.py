@@ -223,11 +223,8 @@ def register(request):
             add_service_errors(form, error)
         else:
             login(request, student.user, backend="accounts.backends.PortalBackend")
-            messages.success(
-                request,
-                _("注册成功。报名岗位前，请先在“个人信息”中补充%(fields)s。")
-                % {"fields": "、".join(student.missing_for_application())},
-            )
+            # What is still to complete is said on the student's page, beside the way there.
+            messages.success(request, _("注册成功。"))
             return redirect("students:me")
     return render(request, "students/register.html", {"form": form, **_region_lists(request.POST)})
 
