@@ -34,12 +34,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used), with
+# Debian's Noto CJK font so the screenshots show Chinese, not boxes.
 browser:
 	@mkdir -p var
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
 	    > var/apt-chromium.log 2>&1 \
 	  || { tail -20 var/apt-chromium.log; \
 	       if [ -n "$$CI" ]; then echo "chromium is required in CI" >&2; exit 1; fi; \

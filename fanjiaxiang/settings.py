@@ -140,6 +140,9 @@ REGISTRATION_ATTEMPTS_PER_HOUR = envint("REGISTRATION_ATTEMPTS_PER_HOUR", 30)
 # University type-ahead look-ups one client address may make per minute (the registration form
 # asks once a keystroke pause): enough for a dormitory behind one address, not for scraping.
 UNIVERSITY_SEARCHES_PER_MINUTE = envint("UNIVERSITY_SEARCHES_PER_MINUTE", 120)
+# Certificate checks (/verify/, typed or scanned) one client address may make per minute: an
+# office checking a pile of certificates gets through, walking the code space does not.
+CERTIFICATE_CHECKS_PER_MINUTE = envint("CERTIFICATE_CHECKS_PER_MINUTE", 30)
 
 # Content Security Policy (django-csp): scripts and styles only from the portal itself, which
 # is also what a government intranet without Internet access needs.

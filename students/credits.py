@@ -159,8 +159,3 @@ def project_name(year: int, kind: str) -> str:
     """项目: 返家乡社会实践（2026年度暑期）, the season written as Season.__str__ writes it."""
     season = f"{year}年度{Season.Kind(kind).label}"
     return _("返家乡社会实践（%(season)s）") % {"season": season}
-
-
-def committee_name(city: str, county: str) -> str:
-    """认证单位: the county's Youth League committee, as the certificate names it."""
-    return f"{city}{county}" + _("团委")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import mask_phone
 from fanjiaxiang.exporters import ListExporter
 from students import credits, selectors
+from students.committees import committee_formal_name
 from students.models import Application, Placement
 
 
@@ -187,7 +188,7 @@ class CreditsExporter(ListExporter):
             place = (city, county)
             committee = committees.get(place)
             if committee is None:
-                committee = committees[place] = credits.committee_name(city, county)
+                committee = committees[place] = committee_formal_name(city, county)
             key = (university_id, hours, rating)
             earned = earned_by.get(key)
             if earned is None:

@@ -28,7 +28,7 @@ from students.models import (
     University,
 )
 from students.selectors import universities_search, university_by_name
-from students.services import STUDENT_EDITABLE
+from students.services import STUDENT_EDITABLE, certificate_code_valid
 
 
 class UniversityForm(PortalModelForm):
@@ -304,6 +304,23 @@ class CheckinForm(PortalForm):
     code = forms.CharField(
         label=gettext_lazy("报到码"), max_length=8, help_text=gettext_lazy("到岗后向用人单位索取")
     )
+
+
+class CertificateCheckForm(PortalForm):
+    """证书查验: the 证书编号 as printed, typed in any case, with or without spaces or dashes."""
+
+    code = forms.CharField(
+        label=gettext_lazy("证书编号"),
+        error_messages={"required": gettext_lazy("请输入证书编号。")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
+        if not certificate_code_valid(code):
+            raise forms.ValidationError(
+                _("证书编号有误：应为 12 位数字和大写字母（不含 0、1、I、O），请对照证书核对。")
+            )
+        return code
 
 
 class HostRankForm(PortalModelForm):

@@ -312,7 +312,7 @@ class Placement(models.Model):
     )
     drop_reason = models.TextField(_("终止原因"), blank=True)
     certificate_code = models.CharField(
-        _("证书验证码"), max_length=16, null=True, blank=True, unique=True
+        _("证书编号"), max_length=16, null=True, blank=True, unique=True
     )
     created_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
 

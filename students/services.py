@@ -20,7 +20,7 @@ from ledger.services import entries_follow_identity, entry_for_participant
 from positions.models import Post, Region
 from schedule.services import stage_check_open
 from students import selectors
-from students.credits import committee_name
+from students.committees import committee_name
 from students.models import (
     ACTIVE_APPLICATION,
     Application,
@@ -46,6 +46,7 @@ STUDENT_EDITABLE = (
     "is_cadre",
 )
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed on phones
+CERTIFICATE_CODE_LENGTH = 12  # 证书编号: 32^12 codes, too many to guess one that was issued
 
 S = Application.Status
 
@@ -443,7 +444,7 @@ def _tell_corrected(student, old_county, changed, reason, withdrawn) -> None:
 
 
 def committee_of(county: Region) -> str:
-    """The county's Youth League committee, as certificates and credits name it."""
+    """The county's Youth League committee, as messages to students name it (短称)."""
     return committee_name(county.parent.name, county.name)
 
 
@@ -930,7 +931,7 @@ def placement_evaluate(
     *, placement: Placement, rating: str, actor: User | None, comment: str = ""
 ) -> Placement:
     """期满鉴定: once, after reporting; the hours are those confirmed in the practice log. It
-    issues the certificate's verification code. County staff evaluate as 联合用人单位: jointly
+    issues the certificate's 证书编号. County staff evaluate as 联合用人单位: jointly
     with the host unit, or on its behalf when it has no account (`selectors.evaluator_for`),
     and the placement says which.
 
@@ -960,7 +961,7 @@ def placement_evaluate(
         comment=comment.strip(),
         evaluated_by=evaluated_by,
         completed_at=timezone.now(),
-        certificate_code=_code(12),
+        certificate_code=_code(CERTIFICATE_CODE_LENGTH),
     )
     _audit(
         Action.PLACEMENT_EVALUATE,
@@ -1108,9 +1109,14 @@ def personal_data_reveal(*, application: Application, actor: User) -> dict[str, 
     return values
 
 
+def certificate_code_valid(code: str) -> bool:
+    """Whether `code` could be a 证书编号: 12 of the characters codes are made of."""
+    return len(code) == CERTIFICATE_CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+
+
 def certificate_find(code: str) -> Placement | None:
     code = (code or "").strip().upper()
-    if not code or len(code) > 16 or any(c not in CODE_ALPHABET for c in code):
+    if not certificate_code_valid(code):
         return None
     return (
         Placement.objects.filter(certificate_code=code, status=Placement.Status.COMPLETED)

@@ -29,10 +29,11 @@ from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
-from students import credits, privacy, rounds, selectors, services
+from students import certificates, credits, privacy, rounds, selectors, services
 from students.exporters import ApplicantsExporter, CreditsExporter, UniversityPlacementsExporter
 from students.forms import (
     ApplyForm,
+    CertificateCheckForm,
     CheckinForm,
     CreditFilterForm,
     CreditRuleForm,
@@ -415,14 +416,45 @@ def certificate(request, pk: int):
     placement, _access = selectors.get_placement_for_user(request.user, pk)
     if placement.status != Placement.Status.COMPLETED:
         raise Http404
-    return render(request, "students/certificate.html", {"placement": placement})
+    url = certificates.verify_url(request, placement.certificate_code or "")
+    context = {
+        "placement": placement,
+        "issuer": certificates.issuer_of(placement.post.host_unit.county),
+        "verify_page": certificates.verify_url(request),
+        "qr": certificates.qr_svg(url),
+    }
+    return render(request, "students/certificate.html", context)
+
+
+def _check_allowed(request) -> bool:
+    """Each certificate looked up counts against the client's address, typed or scanned alike:
+    codes are long and random, and this keeps anyone from walking through them."""
+    return throttle_hit(
+        scope="certificate_check",
+        key=address_key(client_ip(request)),
+        limit=settings.CERTIFICATE_CHECKS_PER_MINUTE,
+        period=datetime.timedelta(minutes=1),
+    )
 
 
 @require_GET
 def verify(request):
-    code = request.GET.get("code", "")
-    placement = services.certificate_find(code) if code else None
-    return render(request, "students/verify.html", {"code": code, "placement": placement})
+    """证书查验, for anyone: the 证书编号 typed in, or carried in ?code= by the QR code printed
+    on the certificate, which opens the result directly."""
+    asked = request.GET.get("code") is not None  # "?code=" asks too, and is told to type one
+    form = CertificateCheckForm(request.GET if asked else None)
+    context = {"form": form, "checked": False, "placement": None, "issuer": ""}
+    status = 200
+    if form.is_valid():
+        if _check_allowed(request):
+            placement = services.certificate_find(form.cleaned_data["code"])
+            context.update(checked=True, placement=placement)
+            if placement is not None:
+                context["issuer"] = certificates.issuer_of(placement.post.host_unit.county)
+        else:
+            context["throttled"] = True
+            status = 429
+    return render(request, "students/verify.html", context, status=status)
 
 
 # The county's students: 本县学生 and identity corrections (county staff) -----------------------

@@ -4,7 +4,7 @@
   const source = document.getElementById("dashboard-data");
   if (!source || !window.echarts) return;
   const data = JSON.parse(source.textContent);
-  const colours = { met: "#198754", on_track: "#0d6efd", at_risk: "#fd7e14", short: "#dc3545" };
+  const colours = { met: "#198754", on_track: "#0d6efd", at_risk: "#b35c00", short: "#dc3545" };
   const charts = [];
 
   const funnel = document.getElementById("funnel-chart");

@@ -5,7 +5,7 @@ document.querySelectorAll("input[data-university-search]").forEach((input) => {
   const url = input.dataset.universitySearch;
   const text = (key, fallback) => input.dataset[key] || fallback;
   // eslint-disable-next-line no-undef
-  new TomSelect(input, {
+  const select = new TomSelect(input, {
     maxItems: 1,
     valueField: "name",
     labelField: "name",
@@ -47,4 +47,9 @@ document.querySelectorAll("input[data-university-search]").forEach((input) => {
       loading: () => `<div class="p-2 small text-secondary">${text("loading", "正在查找…")}</div>`,
     },
   });
+  // Tom Select moves the label to its own box; the hidden original, still read by screen
+  // readers, keeps the label's name through aria-labelledby.
+  if (select.control_input.getAttribute("aria-labelledby")) {
+    input.setAttribute("aria-labelledby", select.control_input.getAttribute("aria-labelledby"));
+  }
 });

@@ -48,26 +48,43 @@ def chromium(chromium_path):
         browser.close()
 
 
-@pytest.fixture
-def phone_page(chromium):
-    """Open a page in a fresh phone-sized context (its own cookies); all closed afterwards.
-    Anything the Content Security Policy blocked on the way fails the test."""
-    contexts, blocked = [], []
+OFFICE = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 
-    def open_page():
-        context = chromium.new_context(**PHONE)
+
+def _page_opener(chromium, device: dict):
+    """A fixture body: yields a function that opens a page in a fresh context (its own cookies)
+    of this device, and afterwards closes them all and fails the test on any console error or
+    uncaught script error seen on the way (a Content Security Policy block is one)."""
+    contexts, errors = [], []
+
+    def open_page(**options):
+        context = chromium.new_context(**device, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
         page.on(
             "console",
             lambda message: (
-                "Content Security Policy" in message.text and blocked.append(message.text)
+                message.type == "error" and errors.append(f"{page.url}: {message.text}")
             ),
         )
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
         return page
 
     yield open_page
     for context in contexts:
         context.close()
-    assert not blocked, blocked
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def phone_page(chromium):
+    """Open a page in a fresh phone-sized (390×844) context; any console error fails the test."""
+    yield from _page_opener(chromium, PHONE)
+
+
+@pytest.fixture
+def office_page(chromium):
+    """Open a page in a fresh office-screen (1366×768) context; any console error fails the
+    test."""
+    yield from _page_opener(chromium, OFFICE)

@@ -278,9 +278,9 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     expect(certificate).to_contain_text("李小明同学（中山大学）")
     expect(certificate).to_contain_text(TITLE_A)
     expect(certificate).to_contain_text("累计 6 小时")
-    expect(certificate).to_contain_text("广州市越秀区团委")
-    found = re.search(r"验证码：\s*([0-9A-Z]{12})\b", certificate.inner_text())
-    assert found, "no 12-character verification code on the certificate"
+    expect(certificate).to_contain_text("共青团广州市越秀区委员会")
+    found = re.search(r"证书编号：\s*([0-9A-Z]{12})\b", certificate.inner_text())
+    assert found, "no 12-character 证书编号 on the certificate"
     certificate_code = found.group(1)
     placement.refresh_from_db()
     assert certificate_code == placement.certificate_code
@@ -288,11 +288,16 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     student.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    # Anyone can verify it; a made-up code (0 and O are never issued) is not found.
+    # Anyone can verify it; a code never issued is not found, a mistyped one (0 and O are
+    # never issued) is explained.
     visitor = phone_page()
-    for typed, verdict in ((certificate_code, "证书真实有效"), ("F0O0O0O0O0O0", "查无此证书")):
+    for typed, verdict in (
+        (certificate_code, "证书真实有效"),
+        ("FAKE22222222", "查无此证书"),
+        ("F0O0O0O0O0O0", "证书编号有误"),
+    ):
         visitor.goto(f"{url}/verify/")
-        visitor.get_by_role("textbox", name="验证码").fill(typed)
+        visitor.get_by_role("textbox", name="证书编号").fill(typed)
         visitor.get_by_role("button", name="查验", exact=True).click()
         expect(visitor.locator("main .alert")).to_contain_text(verdict)
     expect(visitor.locator("main")).not_to_contain_text("李小明")

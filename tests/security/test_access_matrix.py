@@ -814,7 +814,7 @@ PROTECTED: dict[str, Protected] = {
 }
 
 # Public GETs counted per client address (accounts/throttle.py): their one write is the counter.
-THROTTLED_GETS = {"students:university_search"}
+THROTTLED_GETS = {"students:university_search", "students:verify"}
 
 # Real findings, kept visible: (url name, role) → what happens. strict: a fix makes them fail.
 KNOWN_LEAKS: dict[tuple[str, str], str] = {}
@@ -1147,7 +1147,7 @@ def test_a_university_of_another_province_sees_its_student_from_yuexiu(client, m
     credits = content_of(client.get(reverse("students:credits")))
     assert "越秀北大生" in credits and "PKCERT000001" in credits
     export = content_of(client.get(reverse("students:credits_export"), {"format": "csv"}))
-    assert "越秀北大生" in export and "广州市越秀区团委" in export
+    assert "越秀北大生" in export and "共青团广州市越秀区委员会" in export
     output = tmp_path / "pku.xlsx"
     call_command("export_credits", "--university", "4111010001", "--output", str(output))
     row = _xlsx_text(output.read_bytes())

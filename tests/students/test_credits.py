@@ -152,14 +152,17 @@ def test_the_rows_and_credits_are_the_hand_counted_ones(credit_world):
         "广州市越秀区",
         40,
         "优秀",
-        "广州市越秀区团委",
+        "共青团广州市越秀区委员会",
         rows[0][11],
         2,
         "中山大学",
         "用人单位鉴定",
     ]
     assert rows[0][11].startswith("C")
-    assert rows[1][6:8] == ["天河区图书馆", "广州市天河区"] and rows[1][10] == "广州市天河区团委"
+    assert (
+        rows[1][6:8] == ["天河区图书馆", "广州市天河区"]
+        and rows[1][10] == "共青团广州市天河区委员会"
+    )
     assert rows[5][4] == f"返家乡社会实践（{y + 1}年度暑期）"
     assert rows[6][9] == "不合格"
 
