@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('positions', '0005_post_audience'),
-        ('students', '0014_merge_national_reach'),
+        ('students', '0015_certificate_number_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
