@@ -10,11 +10,12 @@ from accounts.backends import unit_deactivated
 from accounts.models import REGION_ROLES, Role, User
 from accounts.selectors import unstaffed_provinces
 from accounts.validators import normalize_phone
+from fanjiaxiang.forms import PortalForm
 from positions.models import HostUnit, Region
 from students.models import University
 
 
-class AccountForm(forms.Form):
+class AccountForm(PortalForm):
     """Open an account for the level below; the choices offered are only the creator's own."""
 
     role = forms.ChoiceField(label=gettext_lazy("角色"))
@@ -84,7 +85,7 @@ class AccountForm(forms.Form):
         return data
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PortalForm):
     action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
     actor = forms.CharField(label=gettext_lazy("操作人账号"), required=False, max_length=150)
     since = forms.DateField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.validators import id_number_clean
+from fanjiaxiang.forms import PortalForm, PortalModelForm
 from fanjiaxiang.uploads import UploadValidator
 from ledger.models import (
     ENTRY_FIELDS,
@@ -33,7 +34,7 @@ from students.models import Student
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EntryFilterForm(forms.Form):
+class EntryFilterForm(PortalForm):
     """The ledger list's filters; the same filters choose a notice's recipients and the export."""
 
     q = forms.CharField(label=gettext_lazy("关键词"), required=False, max_length=50)
@@ -125,7 +126,7 @@ class EntryFilterForm(forms.Form):
         return out
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(PortalModelForm):
     id_number = forms.CharField(
         label=gettext_lazy("身份证号"),
         required=False,
@@ -168,11 +169,11 @@ class EntryForm(forms.ModelForm):
         return year
 
 
-class MergeForm(forms.Form):
+class MergeForm(PortalForm):
     other = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(PortalModelForm):
     class Meta:
         model = ContactLog
         fields = ["date", "method", "content"]
@@ -183,21 +184,21 @@ class ContactForm(forms.ModelForm):
         self.initial.setdefault("date", timezone.localdate())
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(PortalModelForm):
     class Meta:
         model = Channel
         fields = ["kind", "name", "contact", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(PortalModelForm):
     class Meta:
         model = LedgerNotice
         fields = ["category", "title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(PortalModelForm):
     class Meta:
         model = ExchangeEvent
         fields = [
@@ -225,7 +226,7 @@ class EventForm(forms.ModelForm):
         ).select_related("programme_year")
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PortalForm):
     people = forms.CharField(
         label=gettext_lazy("出席人员"),
         required=False,
@@ -234,7 +235,7 @@ class AttendanceForm(forms.Form):
     )
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(PortalModelForm):
     class Meta:
         model = ReturnRegistration
         fields = ["kind", "year", "organisation", "position", "started_on", "note"]
@@ -251,7 +252,7 @@ class RegistrationForm(forms.ModelForm):
         return year
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     file = forms.FileField(
         label=gettext_lazy("Excel 文件"),
         validators=[UploadValidator("spreadsheet")],

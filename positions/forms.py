@@ -2,11 +2,13 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc
 
 from accounts.validators import normalize_phone
+from fanjiaxiang.forms import PortalForm, PortalModelForm
 from positions.models import MAX_HEADCOUNT, HostUnit, Post, Region
 from positions.services import HOST_UNIT_FIELDS, POST_FIELDS
 from schedule.models import Season
@@ -23,7 +25,7 @@ def _label_blank_choice(field, label: str) -> None:
     field.choices = [("", label), *[c for c in field.choices if c[0] != ""]]
 
 
-class HostUnitForm(forms.ModelForm):
+class HostUnitForm(PortalModelForm):
     contact_phone = PhoneField(label=gettext_lazy("联系电话"), max_length=20)
 
     class Meta:
@@ -50,7 +52,7 @@ class HostUnitForm(forms.ModelForm):
         return name
 
 
-class PostForm(forms.ModelForm):
+class PostForm(PortalModelForm):
     contact_phone = PhoneField(label=gettext_lazy("联系电话"), max_length=20)
 
     class Meta:
@@ -85,6 +87,37 @@ class PostForm(forms.ModelForm):
         _label_blank_choice(self.fields["category"], _("请选择岗位类别"))
         # Left out (an older form, a script): as it was, or for the county's own students.
         self.fields["audience"].required = False
+        self._show_practice_window(list(seasons))
+
+    def _show_practice_window(self, seasons: list[Season]) -> None:
+        """Beside the dates: the chosen season's practice window (every offered season's while
+        none is chosen), and the date pickers kept inside it."""
+        chosen = str(self["season"].value() or "")
+        shown = [s for s in seasons if str(s.pk) == chosen] or seasons
+        if not shown:
+            return
+        windows = "；".join(
+            _("%(season)s %(start)s 至 %(end)s")
+            % {
+                "season": s,
+                "start": date_format(s.practice_starts, "Y年n月j日"),
+                "end": date_format(s.practice_ends, "Y年n月j日"),
+            }
+            for s in shown
+        )
+        starts = self.fields["starts_on"]
+        starts.help_text = _("实践期：%(windows)s。开始和结束日期都须在实践期之内。") % {
+            "windows": windows
+        }
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget.attrs.update(
+                min=min(s.practice_starts for s in shown).isoformat(),
+                max=max(s.practice_ends for s in shown).isoformat(),
+            )
+        # Said once, under the first date; the second date is described by the same words.
+        self.fields["ends_on"].widget.attrs["aria-describedby"] = (
+            f"{self['starts_on'].auto_id}_helptext"
+        )
 
     def clean_audience(self) -> str:
         return self.cleaned_data["audience"] or self.instance.audience
@@ -114,7 +147,7 @@ class PostForm(forms.ModelForm):
         return data
 
 
-class PostSearchForm(forms.Form):
+class PostSearchForm(PortalForm):
     """The public search; region codes come from the cascading selects."""
 
     province = forms.CharField(required=False)

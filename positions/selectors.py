@@ -14,7 +14,8 @@ from accounts.scoping import region_filter
 from fanjiaxiang.params import year_param
 from fanjiaxiang.todo import Todo
 from positions.models import HostUnit, Post, Region
-from schedule.selectors import stage_due_nearest
+from schedule.selectors import stage_due_expression, stage_due_nearest
+from students.selectors import seats_left
 
 
 def region_get(code: str, level: str | None = None) -> Region | None:
@@ -115,6 +116,12 @@ def published_posts(search: PostSearch) -> QuerySet[Post]:
         posts = posts.filter(words)
     if search.remote_only:
         posts = posts.filter(remote_allowed=True)
+    # What a student weighs on each card: places still free and the date to apply by (the
+    # county's selection date), computed in the same query as the list.
+    posts = posts.annotate(
+        seats_left=seats_left(),
+        apply_by=stage_due_expression("match", county="host_unit__county"),
+    )
     return posts.select_related("host_unit__county__parent", "season__programme_year").order_by(
         "-published_at", "-id"
     )

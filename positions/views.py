@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Min
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -57,6 +58,7 @@ def post_search(request):
         "counties": selectors.region_children(chain[1]) if len(chain) > 1 else [],
         "seasons": _season_choices(),
         "query": query_without_page(request),
+        "today": timezone.localdate(),
     }
     # The same URL answers htmx with the results only and browsers with the whole page: Vary
     # keeps the back button from showing a cached fragment, and a history restore gets it all.
@@ -113,11 +115,13 @@ def post_public_detail(request, pk: int):
     closed = student is not None and not post.is_open_to(
         hometown_id=student.hometown_id, residence_id=student.residence_id
     )
-    # A student the post is not open to is told so here, not after writing a statement.
+    # A student the post is not open to, or whose profile lacks what an application needs, is
+    # told so here, not after writing a statement.
     context = {
         "post": post,
         "closed_to_me": post.closed_to_message() if closed else "",
         "deadline_passed": post.status == Post.Status.CLOSED,
+        "profile_missing": student.missing_for_application() if student else [],
     }
     return render(request, "positions/public_detail.html", context)
 

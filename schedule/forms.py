@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_phone
+from fanjiaxiang.forms import PortalForm
 from fanjiaxiang.uploads import DOCUMENT, UploadValidator
 from schedule.models import ProgrammeYear
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(PortalForm):
     """A programme year's settings, practice windows and milestone dates on one page."""
 
     quota_per_county = forms.IntegerField(
@@ -85,24 +86,24 @@ class CalendarForm(forms.Form):
         }
 
 
-class ProgrammeYearCreateForm(forms.Form):
+class ProgrammeYearCreateForm(PortalForm):
     year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2100)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(PortalForm):
     new_due = forms.DateField(label=_("延期至"), widget=DATE)
     reason = forms.CharField(
         label=_("延期原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ExcuseForm(forms.Form):
+class ExcuseForm(PortalForm):
     reason = forms.CharField(
         label=_("豁免原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(PortalForm):
     document = forms.FileField(
         label=_("实施方案文件"),
         validators=[UploadValidator(DOCUMENT)],
@@ -110,7 +111,7 @@ class PlanForm(forms.Form):
     )
 
 
-class PlanReviewForm(forms.Form):
+class PlanReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("approve", _("通过")), ("return", _("退回修改"))],
@@ -124,7 +125,7 @@ class PlanReviewForm(forms.Form):
     )
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(PortalForm):
     contact_name = forms.CharField(label=_("联系人"), max_length=30)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
     email = forms.EmailField(label=_("电子邮箱"), required=False)

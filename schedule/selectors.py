@@ -4,7 +4,8 @@ writes dates, extensions and excuses; the level directly above reviews plans."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Q
+from django.db.models import CharField, Count, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -231,6 +232,22 @@ def stage_due(
         .first()
     )
     return extended or milestone.due
+
+
+def stage_due_expression(stage: str, *, season: str = "season", county: str = "county"):
+    """stage_due as an expression over rows that name a season and a county (a post:
+    season="season", county="host_unit__county"), so a list shows each row's date in one
+    query: the county's extension, else the milestone's date; None without the milestone."""
+    code = Concat(OuterRef(f"{season}__kind"), Value(f"_{stage}"), output_field=CharField())
+    milestone = Milestone.objects.filter(season=OuterRef(season), code=code, applies=True)
+    extension = UnitMilestone.objects.filter(
+        milestone__season=OuterRef(season),
+        milestone__code=code,
+        milestone__applies=True,
+        region=OuterRef(county),
+        extended_to__isnull=False,
+    ).values("extended_to")[:1]
+    return Coalesce(Subquery(extension), Subquery(milestone.values("due")[:1]))
 
 
 def stage_late_since(

@@ -1,17 +1,25 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.validators import MinValueValidator
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.validators import id_number_clean, normalize_phone
+from fanjiaxiang.forms import PortalForm, PortalModelForm
 from positions.models import Region
 from positions.selectors import region_get
 from students.models import (
+    PROFILE_NEEDED_TO_APPLY,
     Application,
     CreditRule,
     Placement,
@@ -23,7 +31,7 @@ from students.selectors import universities_search, university_by_name
 from students.services import STUDENT_EDITABLE, certificate_code_valid
 
 
-class UniversityForm(forms.ModelForm):
+class UniversityForm(PortalModelForm):
     """An institution the national register lacks, added by provincial staff."""
 
     LEVELS = [
@@ -42,7 +50,7 @@ class UniversityForm(forms.ModelForm):
         pass  # the service builds and validates the University
 
 
-class UniversityRenameForm(forms.Form):
+class UniversityRenameForm(PortalForm):
     name = forms.CharField(
         label=gettext_lazy("新的学校名称"),
         max_length=100,
@@ -137,7 +145,7 @@ def clean_residence(form: forms.Form, data: dict) -> None:
     data["residence"] = county
 
 
-class ResidenceForm(forms.Form):
+class ResidenceForm(PortalForm):
     """The profile page's 常住地, beside the study details."""
 
     def __init__(self, *args, **kwargs):
@@ -150,12 +158,32 @@ class ResidenceForm(forms.Form):
         return data
 
 
-class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
-    """Self-registration of a student. The hometown comes from the cascading region selects."""
+def password_rules() -> SafeString:
+    """The configured validators' rules, one a line, shown under the password before the
+    student types."""
+    items = format_html_join(
+        "", "<li>{}</li>", ((text,) for text in password_validators_help_texts())
+    )
+    return format_html('<ul class="mb-0 ps-3">{}</ul>', items)
+
+
+class RegistrationForm(StudyDetailsMixin, PortalModelForm):
+    """Self-registration of a student: only what selection reads and what the student cannot
+    change later (identity). E-mail, college, degree, graduation year, 政治面貌, cadre and
+    常住地 are completed on the profile; an application waits for PROFILE_NEEDED_TO_APPLY."""
 
     username = forms.CharField(label=gettext_lazy("登录用户名"), max_length=150)
-    password = forms.CharField(label=gettext_lazy("密码"), widget=forms.PasswordInput())
-    password2 = forms.CharField(label=gettext_lazy("再次输入密码"), widget=forms.PasswordInput())
+    password = forms.CharField(
+        label=gettext_lazy("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=lazy(password_rules, SafeString)(),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("再次输入密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     id_number = forms.CharField(
         label=gettext_lazy("身份证号"),
         max_length=18,
@@ -176,20 +204,8 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "name",
-            "phone",
-            "email",
-            "university",
-            "student_number",
-            "college",
-            "major",
-            "degree",
-            "grade",
-            "graduation_year",
-            "politics",
-            "is_cadre",
-        ]
+        fields = ["name", "phone", "university", "student_number", "major", "grade"]
+        help_texts = {"student_number": gettext_lazy("注册后不能自行修改，请与学校登记的一致")}
 
     field_order = [
         "username",
@@ -198,35 +214,17 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
         "name",
         "id_number",
         "phone",
-        "email",
         "university",
         "student_number",
-        "college",
         "major",
-        "degree",
         "grade",
-        "graduation_year",
-        "politics",
-        "is_cadre",
         "hometown_province",
         "hometown_city",
         "hometown",
         "consent",
     ]
     # Laid out by the template itself: the cascading selects and the consent with its link.
-    SET_APART = (
-        "hometown_province",
-        "hometown_city",
-        "hometown",
-        "residence_province",
-        "residence_city",
-        "residence",
-        "consent",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.update(residence_fields())
+    SET_APART = ("hometown_province", "hometown_city", "hometown", "consent")
 
     def listed_fields(self) -> list:
         return [self[name] for name in self.fields if name not in self.SET_APART]
@@ -252,7 +250,6 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         self._check_hometown_chain(data)
-        clean_residence(self, data)
         password, again = data.get("password"), data.get("password2")
         if password and again and password != again:
             self.add_error("password2", _("两次输入的密码不一致。"))
@@ -286,18 +283,12 @@ class RegistrationForm(StudyDetailsMixin, forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in (
-            "password2",
-            "hometown_province",
-            "hometown_city",
-            "residence_province",
-            "residence_city",
-        ):
+        for name in ("password2", "hometown_province", "hometown_city"):
             data.pop(name)
         return data
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(PortalForm):
     statement = forms.CharField(
         label=gettext_lazy("个人陈述（选填）"),
         required=False,
@@ -307,13 +298,13 @@ class ApplyForm(forms.Form):
     )
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(PortalForm):
     code = forms.CharField(
         label=gettext_lazy("报到码"), max_length=8, help_text=gettext_lazy("到岗后向用人单位索取")
     )
 
 
-class CertificateCheckForm(forms.Form):
+class CertificateCheckForm(PortalForm):
     """证书查验: the 证书编号 as printed, typed in any case, with or without spaces or dashes."""
 
     code = forms.CharField(
@@ -330,7 +321,7 @@ class CertificateCheckForm(forms.Form):
         return code
 
 
-class HostRankForm(forms.ModelForm):
+class HostRankForm(PortalModelForm):
     class Meta:
         model = Application
         fields = ["host_rank", "host_unsuitable"]
@@ -341,7 +332,7 @@ class HostRankForm(forms.ModelForm):
         self.fields["host_rank"].validators.append(MinValueValidator(1))
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(PortalModelForm):
     class Meta:
         model = Placement
         fields = ["rating", "comment"]
@@ -352,7 +343,7 @@ class EvaluationForm(forms.ModelForm):
         self.fields["rating"].required = True
 
 
-class PracticeLogForm(forms.ModelForm):
+class PracticeLogForm(PortalModelForm):
     class Meta:
         model = PracticeLog
         fields = ["day", "hours", "content"]
@@ -362,21 +353,26 @@ class PracticeLogForm(forms.ModelForm):
         }
 
 
-class DropForm(forms.Form):
+class DropForm(PortalForm):
     reason = forms.CharField(
         label=gettext_lazy("终止原因"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ProfileForm(StudyDetailsMixin, forms.ModelForm):
+class ProfileForm(StudyDetailsMixin, PortalModelForm):
     """What a student may change; name, ID number and hometown are fixed after registration."""
 
     class Meta:
         model = Student
         fields = list(STUDENT_EDITABLE)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_NEEDED_TO_APPLY:
+            self.fields[name].help_text = _("报名岗位前须填写")
 
-class EraseForm(forms.Form):
+
+class EraseForm(PortalForm):
     password = forms.CharField(
         label=gettext_lazy("登录密码"),
         strip=False,
@@ -388,7 +384,7 @@ class EraseForm(forms.Form):
     )
 
 
-class CreditRuleForm(forms.ModelForm):
+class CreditRuleForm(PortalModelForm):
     """A university's hours-to-credit rule. Every message names its field, in Chinese."""
 
     # Declared here so that a negative number gets this form's message, not the model field's
@@ -436,7 +432,7 @@ class CreditRuleForm(forms.ModelForm):
         return credits
 
 
-class CreditFilterForm(forms.Form):
+class CreditFilterForm(PortalForm):
     """The credits page's filters (GET): programme year and season."""
 
     year = forms.TypedChoiceField(
@@ -460,7 +456,7 @@ class CreditFilterForm(forms.Form):
         return {"year": data.get("year"), "season": data.get("season") or None}
 
 
-class IdentityCorrectionForm(forms.Form):
+class IdentityCorrectionForm(PortalForm):
     """The hometown county corrects what a student cannot change themselves; a blank ID number
     keeps the one on record (it is never shown whole here). The hometown comes from the same
     cascading selects as registration, checked the same way."""

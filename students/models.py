@@ -115,17 +115,20 @@ class Student(models.Model):
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     phone = models.CharField(_("手机号"), max_length=20)
-    email = models.EmailField(_("电子邮箱"))
+    # Asked at registration: what selection reads and what only the county may correct later
+    # (identity). The rest the student completes on the profile; PROFILE_NEEDED_TO_APPLY says
+    # which of it an application waits for.
+    email = models.EmailField(_("电子邮箱"), blank=True)
     university = models.ForeignKey(
         University, verbose_name=_("就读高校"), on_delete=models.PROTECT, related_name="students"
     )
     student_number = models.CharField(_("学号"), max_length=30)
-    college = models.CharField(_("学院"), max_length=100)
+    college = models.CharField(_("学院"), max_length=100, blank=True)
     major = models.CharField(_("专业"), max_length=100)
-    degree = models.CharField(_("学历层次"), max_length=10, choices=Degree.choices)
+    degree = models.CharField(_("学历层次"), max_length=10, choices=Degree.choices, blank=True)
     grade = models.PositiveSmallIntegerField(_("年级（入学年份）"))
-    graduation_year = models.PositiveSmallIntegerField(_("预计毕业年份"))
-    politics = models.CharField(_("政治面貌"), max_length=16, choices=Politics.choices)
+    graduation_year = models.PositiveSmallIntegerField(_("预计毕业年份"), null=True, blank=True)
+    politics = models.CharField(_("政治面貌"), max_length=16, choices=Politics.choices, blank=True)
     is_cadre = models.BooleanField(_("学生干部"), default=False)
     hometown = models.ForeignKey(
         "positions.Region",
@@ -162,7 +165,7 @@ class Student(models.Model):
                 violation_error_message=_("该校已有使用此学号的学生。"),
             ),
             models.CheckConstraint(
-                condition=Q(graduation_year__gte=F("grade")),
+                condition=Q(graduation_year__isnull=True) | Q(graduation_year__gte=F("grade")),
                 name="student_graduates_after_enrolling",
             ),
         ]
@@ -170,6 +173,18 @@ class Student(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def missing_for_application(self) -> list[str]:
+        """The profile fields (their labels) still empty that an application waits for."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in PROFILE_NEEDED_TO_APPLY
+            if not getattr(self, name)
+        ]
+
+
+# Left out at registration, completed on the profile before the first application: the host
+# unit selects on them (学历层次, 政治面貌) and the university credits by 学院.
+PROFILE_NEEDED_TO_APPLY = ("college", "degree", "politics")
 
 ACTIVE_APPLICATION = ("applied", "shortlisted", "offered", "confirmed")
 

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,17 +50,8 @@ def _open_applications(county: Region, season) -> list[Application]:
 
 def _free_seats(posts: set[int]) -> dict[int, int]:
     """Headcount less confirmed places and offers still waiting for an answer."""
-    rows = (
-        Post.objects.filter(pk__in=posts)
-        .annotate(
-            taken=Count(
-                "placements", filter=~Q(placements__status=Placement.Status.DROPPED), distinct=True
-            ),
-            waiting=Count("applications", filter=Q(applications__status=S.OFFERED), distinct=True),
-        )
-        .values_list("pk", F("headcount") - F("taken") - F("waiting"))
-    )
-    return {pk: max(seats, 0) for pk, seats in rows}
+    rows = Post.objects.filter(pk__in=posts).values_list("pk", selectors.seats_left())
+    return dict(rows)
 
 
 def preferences(applications: list[Application]) -> tuple[dict, dict, dict]:

@@ -4,7 +4,9 @@ import datetime
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -13,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Greatest, Length
 from django.http import Http404
 from django.utils import timezone
 
@@ -178,6 +180,39 @@ def period_seasons(season_id: int):
         programme_year__year=Subquery(season.values("programme_year__year")[:1]),
         kind=Subquery(season.values("kind")[:1]),
     ).values("pk")
+
+
+def seats_left():
+    """A post's places still free (an expression over Post): headcount less its confirmed (not
+    dropped) places and the offers still waiting for an answer. Subqueries, so a list of posts
+    costs one query and counts are not multiplied by each other's joins."""
+    taken = (
+        Placement.objects.filter(post=OuterRef("pk"))
+        .exclude(status=Placement.Status.DROPPED)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    waiting = (
+        Application.objects.filter(post=OuterRef("pk"), status=Application.Status.OFFERED)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Greatest(
+        F("headcount") - Coalesce(Subquery(taken), 0) - Coalesce(Subquery(waiting), 0),
+        Value(0),
+    )
+
+
+def checkin_window(post, today: datetime.date) -> str:
+    """Whether 报到 is possible on `today`: "before" the post's first day, "open", or "after"
+    its last day. The student's page and the check-in itself ask this one rule."""
+    if today < post.starts_on:
+        return "before"
+    return "after" if today > post.ends_on else "open"
 
 
 def post_is_open_to(post, student: Student) -> bool:

@@ -149,20 +149,21 @@ def student_register(
     name: str,
     id_number: str,
     phone: str,
-    email: str,
     university: University,
     student_number: str,
-    college: str,
     major: str,
-    degree: str,
     grade: int,
-    graduation_year: int,
-    politics: str,
-    is_cadre: bool,
     hometown: Region,
+    email: str = "",
+    college: str = "",
+    degree: str = "",
+    graduation_year: int | None = None,
+    politics: str = "",
+    is_cadre: bool = False,
     residence: Region | None = None,
 ) -> Student:
-    """A student signs up (nobody is signed in yet, so there is no actor)."""
+    """A student signs up (nobody is signed in yet, so there is no actor). What registration
+    leaves out is completed on the profile; an application waits for PROFILE_NEEDED_TO_APPLY."""
     if not consent:
         raise ValidationError({"consent": _("请阅读并同意个人信息保护声明。")})
     number = id_number_clean(id_number)
@@ -498,6 +499,8 @@ def application_submit(
     stage_check_open(season=post.season, stage="match", county_id=post.host_unit.county_id)
     if not selectors.post_is_open_to(post, student):
         raise ValidationError(post.closed_to_message())
+    if missing := student.missing_for_application():
+        raise ValidationError(profile_incomplete_message(missing), code="profile_incomplete")
     # Every choice of the practice period counts, in this county or any other (open posts).
     active = Application.objects.filter(
         student=student,
@@ -518,6 +521,10 @@ def application_submit(
     return Application.objects.create(
         student=student, post=post, season=post.season, rank=rank, statement=statement.strip()
     )
+
+
+def profile_incomplete_message(missing: list[str]) -> str:
+    return _("报名前请先在“个人信息”中填写：%(fields)s。") % {"fields": "、".join(missing)}
 
 
 def _supplementary_full(post: Post) -> bool:
@@ -805,12 +812,13 @@ def _move(placement: Placement, *, allowed: tuple, to: str, refusal: str, **extr
 
 
 def _check_practice_window(placement: Placement) -> None:
-    if timezone.localdate() < placement.post.starts_on:
+    window = selectors.checkin_window(placement.post, timezone.localdate())
+    if window == "before":
         raise ValidationError(
             _("报到将于 %(day)s 开放，届时请向用人单位索取报到码。")
             % {"day": placement.post.starts_on}
         )
-    if timezone.localdate() > placement.post.ends_on:
+    if window == "after":
         raise ValidationError(
             _("实践已于 %(day)s 结束，不能再报到。") % {"day": placement.post.ends_on}
         )

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -223,7 +224,8 @@ def register(request):
             add_service_errors(form, error)
         else:
             login(request, student.user, backend="accounts.backends.PortalBackend")
-            messages.success(request, _("注册成功。现在可以查找家乡的岗位并报名了。"))
+            # What is still to complete is said on the student's page, beside the way there.
+            messages.success(request, _("注册成功。"))
             return redirect("students:me")
     return render(request, "students/register.html", {"form": form, **_region_lists(request.POST)})
 
@@ -246,9 +248,13 @@ def me(request):
     applications = selectors.applications_for_user(request.user).order_by(
         "-season__practice_starts", "rank"
     )
-    placements = (
+    placements = list(
         selectors.placements_for_user(request.user).order_by("-created_at").prefetch_related("logs")
     )
+    today = timezone.localdate()
+    for placement in placements:  # before the first day: when check-in opens, not a code box
+        placement.checkin_window = selectors.checkin_window(placement.post, today)
+        placement.checkin_days_left = (placement.post.starts_on - today).days
     notices = Notice.objects.filter(user=request.user)[:10]
     return render(
         request,
@@ -258,14 +264,19 @@ def me(request):
             "applications": applications,
             "placements": placements,
             "notices": notices,
-            "checkin_form": CheckinForm(),
-            "today": timezone.localdate(),  # no check-in box before the practice starts
-            "log_form": PracticeLogForm(),
+            "profile_missing": student.missing_for_application(),
             "supplementary_open": SupplementaryRound.objects.filter(
                 county=student.hometown_id
             ).exists(),
         },
     )
+
+
+def _safe_next(request) -> str:
+    """Where the student came from (a post they want to apply to), if it is this site's."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if target and allowed else ""
 
 
 @login_required
@@ -285,7 +296,7 @@ def profile(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("个人信息已保存。"))
-            return redirect("students:me")
+            return redirect(_safe_next(request) or "students:me")
     chosen = request.POST if request.method == "POST" else _residence_initial(student)
     context = {
         "form": form,
@@ -355,7 +366,12 @@ def apply(request, post_pk: int):
             )
             return redirect("students:me")
     # Refused: the post's page again, with the reason and the statement as typed.
-    return render(request, "positions/public_detail.html", {"post": post, "apply_form": form})
+    context = {
+        "post": post,
+        "apply_form": form,
+        "profile_missing": student.missing_for_application(),
+    }
+    return render(request, "positions/public_detail.html", context)
 
 
 def _student_action(service, done):

@@ -4,13 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fanjiaxiang.forms import PortalForm, PortalModelForm
 from fanjiaxiang.uploads import IMAGE, UploadValidator, max_upload_size
 from summary.models import MAX_PHOTOS, MIN_PHOTOS, Briefing, Score, TypicalCase
 
 PHOTO_TYPES = ".jpg,.jpeg,.png,image/jpeg,image/png"
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(PortalForm):
     adjustment = forms.DecimalField(
         label=_("省级调整（分）"),
         max_digits=4,
@@ -27,7 +28,7 @@ class AdjustForm(forms.Form):
     )
 
 
-class CommendForm(forms.Form):
+class CommendForm(PortalForm):
     commended = forms.ModelMultipleChoiceField(
         queryset=Score.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -37,7 +38,7 @@ class CommendForm(forms.Form):
         self.fields["commended"].queryset = Score.objects.filter(programme_year=programme_year)
 
 
-class PublishForm(forms.Form):
+class PublishForm(PortalForm):
     title = forms.CharField(label=_("标题"), max_length=100, required=False)
     note = forms.CharField(
         label=_("表扬通报正文"),
@@ -91,7 +92,7 @@ def _photos_help() -> str:
     }
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(PortalModelForm):
     photos = PhotosField(
         label=_("活动照片"), error_messages={"required": _("请上传至少 1 张活动照片。")}
     )
@@ -137,7 +138,7 @@ class CaseForm(forms.ModelForm):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("approve", _("通过")), ("reject", _("不通过"))],
@@ -158,7 +159,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class BriefingForm(forms.ModelForm):
+class BriefingForm(PortalModelForm):
     class Meta:
         model = Briefing
         fields = ["title", "body"]

@@ -130,15 +130,10 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     student.fill("#id_name", "李小明")
     student.fill("#id_id_number", ID_NUMBER)
     student.fill("#id_phone", "13900139000")
-    student.fill("#id_email", "xiaoming@mail2.sysu.edu.cn")
     pick_university(student, "中山", "中山大学")
     student.fill("#id_student_number", "23300001")
-    student.fill("#id_college", "信息管理学院")
     student.fill("#id_major", "图书馆学")
-    student.select_option("#id_degree", "bachelor")
     student.fill("#id_grade", "2023")
-    student.fill("#id_graduation_year", "2027")
-    student.select_option("#id_politics", "league_member")
     student.select_option("#id_hometown_province", label="广东省")
     expect(student.locator("#id_hometown_city option", has_text="广州市")).to_have_count(1)
     student.select_option("#id_hometown_city", label="广州市")
@@ -157,6 +152,20 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     assert ID_NUMBER not in student.content(), "the full ID number reaches the page"
     registered = Student.objects.get(user__username="xiaoming")
     assert registered.hometown.code == "440104" and registered.university.name == "中山大学"
+
+    # The short form left the rest of the profile for later: the page says what an application
+    # waits for and leads to the profile.
+    missing = student.locator("#profile-missing")
+    expect(missing).to_contain_text("学院、学历层次、政治面貌")
+    missing.get_by_role("link", name="去填写个人信息").click()
+    student.fill("#id_email", "xiaoming@mail2.sysu.edu.cn")
+    student.fill("#id_college", "信息管理学院")
+    student.select_option("#id_degree", "bachelor")
+    student.fill("#id_graduation_year", "2027")
+    student.select_option("#id_politics", "league_member")
+    student.get_by_role("button", name="保存", exact=True).click()
+    expect(student).to_have_url(f"{url}/me/")
+    expect(student.locator("#profile-missing")).to_have_count(0)
 
     # 2. Apply to A, then B: A is the first choice, B the second.
     for post, statement, rank in (
@@ -238,8 +247,8 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     placement_card.get_by_label("日期").fill(
         (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     )
-    placement_card.get_by_placeholder("小时").fill("6")
-    placement_card.get_by_placeholder("今天做了什么").fill("整理图书")
+    placement_card.get_by_label("时长（小时）").fill("6")
+    placement_card.get_by_label("实践内容").fill("整理图书")
     placement_card.get_by_role("button", name="写日志", exact=True).click()
     expect(student.get_by_role("alert")).to_contain_text("日志已保存")
     expect(placement_card).to_contain_text("整理图书")

@@ -111,6 +111,16 @@ def register(page, university: str) -> None:
     page.locator("form:has(#id_username) [type=submit]").click()
 
 
+def complete_profile(page) -> None:
+    """What registration left for later and an application waits for, on the profile page."""
+    page.fill("#id_email", "xiaowen@mail2.sysu.edu.cn")
+    page.fill("#id_college", "信息管理学院")
+    page.select_option("#id_degree", "bachelor")
+    page.fill("#id_graduation_year", "2027")
+    page.select_option("#id_politics", "league_member")
+    page.locator("form:has(#id_college) [type=submit]").click()
+
+
 def open_applicants(page, post: Post) -> None:
     """Staff: 岗位管理 → the post → its applicants and placements."""
     follow(page, reverse("positions:post_list"))
@@ -168,6 +178,13 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     follow(student, reverse("students:register"))
     register(student, "中山大学")
     expect(student).to_have_url(f"{url}{reverse('students:me')}")
+    seen(student)
+    # The short form leaves the rest of the profile for later; the page leads there first.
+    student.locator("#profile-missing a").click()
+    expect(student).to_have_url(re.compile(reverse("students:profile")))
+    complete_profile(student)
+    expect(student).to_have_url(f"{url}{reverse('students:me')}")
+    expect(student.locator("#profile-missing")).to_have_count(0)
     seen(student)
     student.locator("main a[href^='/posts/?']").first.click()  # the hometown's posts
     card = student.locator("#results a", has_text=TITLE)

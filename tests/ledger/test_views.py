@@ -93,7 +93,7 @@ def _field_error(response, name: str) -> str:
     """The error shown right below the field `name` (empty if none)."""
     html = response.content.decode()
     found = re.search(
-        rf'name="{name}"[^>]*>\s*<div class="invalid-feedback d-block">([^<]*)</div>', html
+        rf'name="{name}"[^>]*>\s*<div class="invalid-feedback d-block"[^>]*>([^<]*)</div>', html
     )
     return found.group(1) if found else ""
 

@@ -13,6 +13,7 @@ from accounts.models import AuditEventAction as Action
 from students import services
 from students.models import Placement
 from tests.factories import HostUnitFactory, PostFactory, StudentFactory, region
+from tests.labels import fields_without_a_visible_label
 from tests.race import race
 
 REFUSED = Action.CHECKIN_REFUSE
@@ -144,7 +145,31 @@ def test_before_the_start_the_page_says_when_check_in_opens_instead_of_asking_a_
 ):
     client.force_login(placement.student.user)
     page = client.get(reverse("students:me")).content.decode()
-    assert "报到将于" in page and 'name="code"' not in page
+    opens = placement.post.starts_on
+    assert "报到开放日期" in page and f"{opens.year}年{opens.month}月{opens.day}日" in page
+    assert 'name="code"' not in page
     with _at(_first_day(placement)):
         client.force_login(placement.student.user)
-        assert 'name="code"' in client.get(reverse("students:me")).content.decode()
+        page = client.get(reverse("students:me")).content.decode()
+        assert 'name="code"' in page and "报到开放日期" not in page
+        assert f'<label class="form-label small mb-1" for="checkin-code-{placement.pk}">' in page
+
+
+def test_after_the_last_day_the_page_says_the_practice_is_over_instead_of_asking_a_code(
+    client, placement
+):
+    day_after = placement.post.ends_on + datetime.timedelta(days=1)
+    with _at(datetime.datetime.combine(day_after, datetime.time(9), tzinfo=datetime.UTC)):
+        client.force_login(placement.student.user)
+        page = client.get(reverse("students:me")).content.decode()
+    assert "不能再自行报到" in page and 'name="code"' not in page
+
+
+def test_the_practice_log_fields_have_labels_a_user_sees(client, placement):
+    with _at(_first_day(placement)):
+        services.placement_report(placement=placement, actor=None)
+        client.force_login(placement.student.user)
+        page = client.get(reverse("students:me")).content.decode()
+    assert 'name="content"' in page and not fields_without_a_visible_label(page)
+    for field, label in (("day", "日期"), ("hours", "时长（小时）"), ("content", "实践内容")):
+        assert f'for="log-{field}-{placement.pk}">{label}</label>' in page

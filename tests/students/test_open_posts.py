@@ -155,22 +155,21 @@ def test_the_county_round_matches_applicants_from_outside(open_world):
     assert application.status == "offered"
 
 
-def test_a_student_registers_with_a_residence(client, world):
-    data = registration_form(
-        world.university, residence_province="440000", residence_city="440100", residence="440106"
-    )
-    client.post(reverse("students:register"), data)
-    student = Student.objects.get(user__username="xiaoming")
-    assert student.hometown == world.yuexiu and student.residence == world.tianhe
+def test_registration_leaves_the_residence_to_the_profile(client, world):
+    assert 'name="residence"' not in client.get(reverse("students:register")).content.decode()
+    client.force_login(StudentFactory(hometown=world.yuexiu).user)
+    assert 'name="residence"' in client.get(reverse("students:profile")).content.decode()
 
 
 def test_a_residence_outside_the_chosen_city_is_refused_with_the_input_kept(client, world):
-    data = registration_form(
-        world.university, residence_province="440000", residence_city="441400", residence="440106"
-    )
-    page = client.post(reverse("students:register"), data).content.decode()
-    assert "常住地与所选的省份、地市不一致" in page and 'value="李小明"' in page
-    assert not Student.objects.exists()
+    student = StudentFactory(hometown=world.yuexiu)
+    client.force_login(student.user)
+    form = {"phone": student.phone, "major": "物理学", "grade": student.grade}
+    place = {"residence_province": "440000", "residence_city": "441400", "residence": "440106"}
+    page = client.post(reverse("students:profile"), form | place).content.decode()
+    assert "常住地与所选的省份、地市不一致" in page and 'value="物理学"' in page
+    student.refresh_from_db()
+    assert student.residence is None and student.major != "物理学"
 
 
 def test_registration_without_a_residence_still_works(client, world):

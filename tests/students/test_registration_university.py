@@ -32,10 +32,10 @@ def test_the_register_name_or_the_code_also_resolves(client, world):
 
 def test_an_unknown_name_is_explained_and_everything_typed_is_kept(client, world):
     _pku()
-    form = registration_form(world.university, college="物理学院") | {"university": "北京大"}
+    form = registration_form(world.university, major="物理学") | {"university": "北京大"}
     page = client.post(reverse("students:register"), form).content.decode()
     assert "没有名为“北京大”的学校" in page and "北京大学" in page
-    assert 'value="北京大"' in page and 'value="物理学院"' in page
+    assert 'value="北京大"' in page and 'value="物理学"' in page
     assert not Student.objects.exists()
 
 
