@@ -144,6 +144,10 @@ def get_public_post(pk: int) -> Post:
             status__in=[Post.Status.PUBLISHED, Post.Status.CLOSED],
             host_unit__is_active=True,
         )
+        .annotate(
+            seats_left=seats_left(),
+            apply_by=stage_due_expression("match", county="host_unit__county"),
+        )
         .select_related("host_unit__county__parent", "season__programme_year")
         .first()
     )
