@@ -23,6 +23,13 @@ from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh clone that never ran `make setup` has no var/celery yet: without its folders
+        # every publish failed ("后台服务暂时繁忙") until someone created them by hand.
+        for folder in (self.data_folder_in, self.data_folder_out, self.control_folder):
+            os.makedirs(folder, exist_ok=True)
+
     def _put(self, queue, payload, **kwargs):
         """Put `payload` onto `queue`, visible to the worker only once it is whole."""
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"

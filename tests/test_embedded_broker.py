@@ -144,3 +144,15 @@ def test_kombus_own_transport_is_the_one_that_breaks(tmp_path, monkeypatch):
         monkeypatch.setattr(filesystem, "dumps", dumps_while_polling)
         channel._put("race", {"n": 1})
     assert outcome == ["JSONDecodeError"]
+
+
+def test_a_fresh_clone_without_the_queue_folders_still_sends_and_receives(tmp_path):
+    """`make test` and `make run` on a clone that never ran `make setup` have no var/celery:
+    the transport makes its folders instead of refusing every message."""
+    folder = tmp_path / "var" / "celery" / "queue"
+    with _connection("fanjiaxiang.broker:Transport", folder) as conn:
+        queue = conn.SimpleQueue("fresh")
+        queue.put({"n": 1})
+        message = queue.get(block=True, timeout=5)
+        assert message.payload == {"n": 1}
+        message.ack()
