@@ -5,8 +5,9 @@ from django.contrib.auth.password_validation import (
     password_validators_help_texts,
     validate_password,
 )
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -109,6 +110,28 @@ class StudyDetailsMixin:
     """Checks shared by registration and the profile page."""
 
     cleaned_data: dict[str, Any]  # the form's, which this mixin comes before
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A year a student can really have: the model only refuses negatives (0 and 99999
+        # passed), and Django's "确保该值大于或等于0" does not say which year is meant.
+        this_year = timezone.localdate().year
+        bounds = {"grade": (1980, this_year + 1), "graduation_year": (1980, this_year + 12)}
+        for name, (low, high) in bounds.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            message = _("%(label)s应为 %(low)s 至 %(high)s 之间的年份，如 %(example)s。") % {
+                "label": field.label,
+                "low": low,
+                "high": high,
+                "example": this_year,
+            }
+            field.validators = [
+                MinValueValidator(low, message=message),
+                MaxValueValidator(high, message=message),
+            ]
+            field.widget.attrs.update(min=low, max=high)
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])

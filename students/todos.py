@@ -276,7 +276,8 @@ def student_next_step(user, now: datetime.datetime) -> NextStep | None:
     if step is None:
         step = _application_step(user, student, now)
     if step is None:
-        step = _apply_step(student, today)
+        missing = student.missing_for_application()
+        step = _profile_step(missing) if missing else _apply_step(student, today)
     trail = _trail(step["step"]) if step["step"] in STUDENT_STEPS else []
     return NextStep(**{**step, "certificate": certificate, "trail": trail})
 
@@ -372,6 +373,17 @@ def _application_step(user, student: Student, now: datetime.datetime) -> dict | 
         "due_label": _("选拔截止"),
         "url": reverse("students:me"),
         "action": _("查看我的意向"),
+    }
+
+
+def _profile_step(missing: list[str]) -> dict:
+    """Registration asks only what selection reads; an application waits for the rest."""
+    return {
+        "step": "profile",
+        "title": _("完善个人信息"),
+        "detail": _("报名岗位前请先填写：%(fields)s。") % {"fields": "、".join(missing)},
+        "url": reverse("students:profile"),
+        "action": _("去填写个人信息"),
     }
 
 

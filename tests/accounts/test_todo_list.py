@@ -308,6 +308,20 @@ def test_a_student_without_choices_is_sent_to_the_hometown_posts(client, world):
     assert step.due == world.post_yx.season.milestones.get(code="summer_match").due
 
 
+def test_a_student_who_registered_with_the_short_form_is_first_sent_to_the_profile(
+    client, world
+):
+    student = StudentFactory(hometown=world.yuexiu, college="", degree="", politics="")
+    step, page = _next_step(client, student.user)
+    assert step.step == "profile" and step.url == reverse("students:profile")
+    assert "学院" in step.detail and "政治面貌" in step.detail
+    assert "✓ 完善个人信息" not in page
+    student.college, student.degree, student.politics = "物理学院", "bachelor", "masses"
+    student.save()
+    step, _page = _next_step(client, student.user)
+    assert step.step == "apply"
+
+
 def test_a_student_with_choices_waits_for_the_decision(client, world):
     application = _apply(world.post_yx)
     step, _page = _next_step(client, application.student.user)

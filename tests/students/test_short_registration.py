@@ -1,6 +1,7 @@
 """Registration asks only what selection reads; the rest of the profile is completed later,
 and the student is told which of it an application waits for, with the way to the profile."""
 
+import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 
@@ -116,3 +117,21 @@ def test_the_profile_marks_what_an_application_waits_for(client, world):
         assert "报名岗位前须填写" in tree.get_element_by_id(help_id).text_content()
     me = client.get(reverse("students:me")).content.decode()
     assert "请先补充个人信息：学院、学历层次、政治面貌" in me
+
+
+@pytest.mark.parametrize("grade", ["0", "1979", "99999", "-1"])
+def test_an_impossible_year_of_entry_is_refused_naming_the_field(client, world, grade):
+    data = registration_form(world.university) | {"grade": grade}
+    page = client.post(reverse("students:register"), data).content.decode()
+    assert "年级（入学年份）应为 1980 至" in page and "确保该值" not in page
+    assert not Student.objects.exists()
+
+
+def test_an_impossible_graduation_year_on_the_profile_is_refused(client, world):
+    student = StudentFactory(hometown=world.yuexiu)
+    client.force_login(student.user)
+    form = {"phone": student.phone, "major": student.major, "grade": student.grade}
+    page = client.post(reverse("students:profile"), form | {"graduation_year": "0"})
+    assert "预计毕业年份应为 1980 至" in page.content.decode()
+    student.refresh_from_db()
+    assert student.graduation_year != 0
