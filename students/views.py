@@ -351,7 +351,8 @@ def erase(request):
 @require_POST
 def apply(request, post_pk: int):
     student = _student(request)
-    post = position_selectors.get_published_post(post_pk)
+    # A closed post's form left open in a tab answers with the post's own page (已截止), not 404.
+    post = position_selectors.get_public_post(post_pk)
     form = ApplyForm(request.POST)
     if form.is_valid():
         try:
@@ -370,6 +371,7 @@ def apply(request, post_pk: int):
         "post": post,
         "apply_form": form,
         "profile_missing": student.missing_for_application(),
+        "deadline_passed": post.status == Post.Status.CLOSED,
     }
     return render(request, "positions/public_detail.html", context)
 

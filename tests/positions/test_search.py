@@ -47,6 +47,17 @@ def test_a_post_closed_to_applicants_says_it_is_closed_and_offers_no_form(client
     assert "报名这个岗位" not in page and "已结束" not in page
 
 
+def test_applying_from_a_page_left_open_after_the_post_closed_says_it_is_closed(client, world):
+    student = StudentFactory(hometown=world.unit_yx.county)
+    Post.objects.filter(pk=world.post_yx.pk).update(status="closed")
+    client.force_login(student.user)
+    url = reverse("students:apply", args=[world.post_yx.pk])
+    response = client.post(url, {"statement": "我想参加"})
+    assert response.status_code == 200
+    assert "该岗位已截止报名。" in response.content.decode()
+    assert not student.applications.exists()
+
+
 @pytest.mark.parametrize(
     ("params", "found", "missing"),
     [
