@@ -31,16 +31,12 @@ def pytest_xdist_auto_num_workers(config):
 
 def worker_redis_url(url: str, worker: str) -> str:
     """REDIS_URL for xdist worker `worker` (gw0, gw1, ...): the same server, database
-    15, 14, ... for gw0, gw1, ... when REDIS_URL names 15, so no worker's Celery worker takes
-    another's tasks (the queues live in the database; kombu prefixes broadcasts with it)."""
+    15, 14, ... for gw0, gw1, ... when REDIS_URL names 15 (CI's), so no worker's Celery worker
+    takes another's tasks (the queues live in the database; kombu prefixes broadcasts with it).
+    Below database 0 it counts up instead (0, 1, 2, ... from 0), still one each."""
     parts = urlsplit(url)
-    base = int(parts.path.strip("/") or 0)
-    database = base - int(worker.removeprefix("gw"))
-    if database < 0:
-        raise pytest.UsageError(
-            f"{url}: too few Redis databases below it for xdist worker {worker}; "
-            "name a higher database or run fewer workers (-n)"
-        )
+    base, index = int(parts.path.strip("/") or 0), int(worker.removeprefix("gw"))
+    database = base - index if index <= base else base + index
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
