@@ -19,6 +19,7 @@ from tests.factories import (
     region,
     staff,
 )
+from tests.redis_server import _reset_pools
 
 # The most xdist workers `-n auto` starts: each takes a Redis database of its own, counted
 # down from REDIS_URL's, and PostgreSQL a test database of its own (pytest-django's _gwN).
@@ -129,8 +130,7 @@ def world(gd):
 
 @pytest.fixture(scope="session")
 def celery_broker():
-    """The broker the test workers use. Embedded: one private folder for the whole session
-    (the app's producer pool keeps its first connection), so a running `make run` worker cannot
+    """The broker the test workers use. Embedded: one private folder for the whole session, so a running `make run` worker cannot
     take the tests' messages; with REDIS_URL: the real Redis."""
     if not settings.REDIS_URL:
         import tempfile
@@ -146,6 +146,10 @@ def celery_broker():
             "control_folder": str(root / "control"),
         }
         app.conf.result_backend = f"file://{root / 'results'}"
+        # A test that sent a task before this (its order differs under xdist) left the app
+        # connections, producers and a result backend on var/celery: forget them.
+        _reset_pools()
+        vars(app._local).pop("backend", None)
     return app
 
 
