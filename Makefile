@@ -1,6 +1,7 @@
 # make setup  — install everything and prepare the embedded database (idempotent)
 # make run    — setup, then serve on http://127.0.0.1:8000 with a Celery worker and beat
-# make test   — install, then lint and run the whole suite (DATABASE_URL / REDIS_URL honoured)
+# make test   — install, then lint and run the whole suite in parallel (DATABASE_URL / REDIS_URL
+#               honoured; TEST_WORKERS=0 runs it in one process)
 
 PYTHON ?= python3
 VENV := .venv
@@ -68,8 +69,12 @@ security: install
 	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary filestore fanjiaxiang demo -ll -x '*/migrations/*'
 	$(BIN)/python .ci/dependency-audit
 
+# In parallel: one xdist worker per core, at most four (tests/conftest.py), each with a test
+# database and a Redis database of its own. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
+
 test: install local.env browser lint security
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf var/portal.sqlite3* var/celery var/celerybeat-schedule*

@@ -3,6 +3,7 @@ view gets an owner test, an outsider test (404) and a read-only test (403)."""
 
 import os
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -18,9 +19,45 @@ from tests.factories import (
     region,
     staff,
 )
+from tests.redis_server import _reset_pools
+
+# The most xdist workers `-n auto` starts: each takes a Redis database of its own, counted
+# down from REDIS_URL's, and PostgreSQL a test database of its own (pytest-django's _gwN).
+MAX_WORKERS = 4
+
+
+def pytest_xdist_auto_num_workers(config):
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """REDIS_URL for xdist worker `worker` (gw0, gw1, ...): the same server, database
+    15, 14, ... for gw0, gw1, ... when REDIS_URL names 15 (CI's), so no worker's Celery worker
+    takes another's tasks (the queues live in the database; kombu prefixes broadcasts with it).
+    Below database 0 it counts up instead (0, 1, 2, ... from 0), still one each."""
+    parts = urlsplit(url)
+    base, index = int(parts.path.strip("/") or 0), int(worker.removeprefix("gw"))
+    database = base - index if index <= base else base + index
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+GIVEN_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _redis_per_worker() -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (worker and GIVEN_REDIS_URL):
+        return
+    url = worker_redis_url(GIVEN_REDIS_URL, worker)
+    # Settings were read before any conftest: change them, the Celery app's copy, and the
+    # environment that worker processes started by tests (tests/schedule/test_worker.py) get.
+    os.environ["REDIS_URL"] = url
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    app.conf.update(broker_url=url, result_backend=url)
 
 
 def pytest_configure(config):
+    _redis_per_worker()
     # Real hashing costs ~0.2 s a user; the suite creates hundreds. Hashing itself is Django's.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploads live in the database (filestore); a folder of this run keeps the old location
@@ -93,8 +130,7 @@ def world(gd):
 
 @pytest.fixture(scope="session")
 def celery_broker():
-    """The broker the test workers use. Embedded: one private folder for the whole session
-    (the app's producer pool keeps its first connection), so a running `make run` worker cannot
+    """The broker the test workers use. Embedded: one private folder for the whole session, so a running `make run` worker cannot
     take the tests' messages; with REDIS_URL: the real Redis."""
     if not settings.REDIS_URL:
         import tempfile
@@ -110,6 +146,10 @@ def celery_broker():
             "control_folder": str(root / "control"),
         }
         app.conf.result_backend = f"file://{root / 'results'}"
+        # A test that sent a task before this (its order differs under xdist) left the app
+        # connections, producers and a result backend on var/celery: forget them.
+        _reset_pools()
+        vars(app._local).pop("backend", None)
     return app
 
 

@@ -80,7 +80,9 @@ def _notice(people: int, *, without_address: int = 0) -> LedgerNotice:
         category="job",
         title="家乡岗位推介",
         body="欢迎回家乡就业。",
-        entries=Entry.objects.filter(county=county),
+        # In the order entered, so p0, p1, ... are mailed in that order: without an ORDER BY,
+        # PostgreSQL may return rows in another (a rolled-back test's space reused).
+        entries=Entry.objects.filter(county=county).order_by("pk"),
         filters={},
     )
 

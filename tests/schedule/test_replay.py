@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,16 +36,22 @@ CLOSED = "applications closed at a selection deadline"
 SELECTING = ("440104", "440106", "441403")
 
 
-@pytest.fixture
-def demo_year(db) -> ProgrammeYear:
-    call_command("load_regions", stdout=io.StringIO())
-    with time_machine.travel(SEEDED_ON, tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
-    programme_year = ProgrammeYear.objects.get(province__code="440000", year=2030)
-    Milestone.objects.filter(programme_year=programme_year, code__endswith="_match").update(
-        hard_lock=True
-    )
-    return programme_year
+@pytest.fixture(scope="class")
+def demo_year(django_db_setup, django_db_blocker) -> Iterator[ProgrammeYear]:
+    """The demo seeded once for the tests of a class, in a transaction rolled back after them;
+    each test runs in a savepoint of it (its `db`), so none sees what another wrote."""
+    name = str(connection.settings_dict["NAME"])
+    assert "test" in name or "memory" in name, f"refusing to seed the demo in {name}"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_regions", stdout=io.StringIO())
+        with time_machine.travel(SEEDED_ON, tick=False):
+            call_command("seed_demo", stdout=io.StringIO())
+        programme_year = ProgrammeYear.objects.get(province__code="440000", year=2030)
+        Milestone.objects.filter(programme_year=programme_year, code__endswith="_match").update(
+            hard_lock=True
+        )
+        yield programme_year
+        transaction.set_rollback(True)
 
 
 def days_of(programme_year: ProgrammeYear) -> list[datetime.date]:
@@ -156,55 +163,60 @@ def changes(before: dict[str, Counter], after: dict[str, Counter]) -> dict[str, 
     return found
 
 
-# 748 runs of the command (two to three minutes): run once, on PostgreSQL, to keep CI's two
-# passes within their time; the ordering it proves is the same code on either database.
-@pytest.mark.postgres
-def test_running_each_day_of_the_demo_year_twice_changes_nothing_the_second_time(demo_year):
-    closed = 0
-    for date in days_of(demo_year):
-        # The beat just after midnight, then the same day typed by hand that morning.
-        first = command(date, at(date, 0, 20))
-        after_first = tables()
-        second = command(date, at(date, 9, 30))
+# Seeding the demo takes longer than most tests: the two tests on the demo year share one seed
+# (and one xdist worker).
+@pytest.mark.xdist_group("demo_year")
+class TestTheDemoYear:
+    # 748 runs of the command (two to three minutes): run once, on PostgreSQL, to keep CI's two
+    # passes within their time; the ordering it proves is the same code on either database.
+    @pytest.mark.postgres
+    def test_running_each_day_of_the_demo_year_twice_changes_nothing_the_second_time(
+        self, demo_year
+    ):
+        closed = 0
+        for date in days_of(demo_year):
+            # The beat just after midnight, then the same day typed by hand that morning.
+            first = command(date, at(date, 0, 20))
+            after_first = tables()
+            second = command(date, at(date, 9, 30))
 
-        assert rewritten(after_first, tables()) == {}, date
-        assert set(second.values()) == {0}, date
-        closed += first[CLOSED]
+            assert rewritten(after_first, tables()) == {}, date
+            assert set(second.values()) == {0}, date
+            closed += first[CLOSED]
 
-    assert closed > 0  # the winter selection was closed during the replay
-    winter_match = UnitMilestone.objects.filter(
-        milestone__programme_year=demo_year, milestone__code="winter_match"
-    )
-    selecting = winter_match.filter(region__code__in=SELECTING)
-    # Closing the selection is what finished it: done on the first run after the deadline.
-    assert set(selecting.values_list("status", "overdue_since")) == {("done", None)}
+        assert closed > 0  # the winter selection was closed during the replay
+        winter_match = UnitMilestone.objects.filter(
+            milestone__programme_year=demo_year, milestone__code="winter_match"
+        )
+        selecting = winter_match.filter(region__code__in=SELECTING)
+        # Closing the selection is what finished it: done on the first run after the deadline.
+        assert set(selecting.values_list("status", "overdue_since")) == {("done", None)}
 
+    def test_a_replay_with_a_date_writes_what_the_nightly_beat_wrote_on_that_day(self, demo_year):
+        """Reminders, overdue flags, the winter selection closing and the quota finalised: the
+        days are run once as the beat ran them and once replayed half a year later."""
+        dues = demo_year.milestones.values_list("due", flat=True)
+        offsets = (-7, -3, -1, 1)
+        dates = sorted({due + datetime.timedelta(days=n) for due in dues for n in offsets})
+        with transaction.atomic():
+            for date in dates:
+                beat(date)
+            nightly = snapshot()
+            transaction.set_rollback(True)
 
-def test_a_replay_with_a_date_writes_what_the_nightly_beat_wrote_on_that_day(demo_year):
-    """Reminders, overdue flags, the winter selection closing and the quota finalised: the
-    days are run once as the beat ran them and once replayed half a year later."""
-    dues = demo_year.milestones.values_list("due", flat=True)
-    offsets = (-7, -3, -1, 1)
-    dates = sorted({due + datetime.timedelta(days=n) for due in dues for n in offsets})
-    with transaction.atomic():
         for date in dates:
-            beat(date)
-        nightly = snapshot()
-        transaction.set_rollback(True)
+            command(date, at(datetime.date(2031, 6, 15), 15))
 
-    for date in dates:
-        command(date, at(datetime.date(2031, 6, 15), 15))
-
-    assert changes(nightly, snapshot()) == {}
-    closed_on = datetime.date(2031, 1, 1)  # the day after the winter selection deadline
-    closing = Application.objects.filter(season__programme_year=demo_year, status="expired")
-    assert at(closed_on, 0) in set(closing.values_list("updated_at", flat=True))
-    units = UnitMilestone.objects.filter(
-        milestone__programme_year=demo_year,
-        milestone__code="winter_match",
-        region__code__in=SELECTING,
-    )
-    assert {(u.status, u.done_at) for u in units} == {("done", at(closed_on, 0))}
+        assert changes(nightly, snapshot()) == {}
+        closed_on = datetime.date(2031, 1, 1)  # the day after the winter selection deadline
+        closing = Application.objects.filter(season__programme_year=demo_year, status="expired")
+        assert at(closed_on, 0) in set(closing.values_list("updated_at", flat=True))
+        units = UnitMilestone.objects.filter(
+            milestone__programme_year=demo_year,
+            milestone__code="winter_match",
+            region__code__in=SELECTING,
+        )
+        assert {(u.status, u.done_at) for u in units} == {("done", at(closed_on, 0))}
 
 
 def test_a_county_whose_selection_the_deadline_closes_is_done_on_that_run_not_overdue(cal):
