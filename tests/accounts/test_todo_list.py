@@ -308,9 +308,7 @@ def test_a_student_without_choices_is_sent_to_the_hometown_posts(client, world):
     assert step.due == world.post_yx.season.milestones.get(code="summer_match").due
 
 
-def test_a_student_who_registered_with_the_short_form_is_first_sent_to_the_profile(
-    client, world
-):
+def test_a_student_who_registered_with_the_short_form_is_first_sent_to_the_profile(client, world):
     student = StudentFactory(hometown=world.yuexiu, college="", degree="", politics="")
     step, page = _next_step(client, student.user)
     assert step.step == "profile" and step.url == reverse("students:profile")
