@@ -456,7 +456,10 @@ def verify(request):
         else:
             context["throttled"] = True
             status = 429
-    return render(request, "students/verify.html", context, status=status)
+    response = render(request, "students/verify.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"  # the limit counts per minute
+    return response
 
 
 # The county's students: 本县学生 and identity corrections (county staff) -----------------------

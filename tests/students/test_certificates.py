@@ -213,7 +213,7 @@ def test_look_ups_by_link_are_throttled_per_address(db, completed, settings):
     for _ in range(3):
         assert client.get(reverse("students:verify"), {"code": CODE}).status_code == 200
     refused = client.get(reverse("students:verify"), {"code": CODE})
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
     assert "查验次数过多，请一分钟后再试。" in refused.content.decode()
     assert "陈越秀" not in refused.content.decode()
     other = Client(REMOTE_ADDR="198.51.100.7").get(reverse("students:verify"), {"code": CODE})

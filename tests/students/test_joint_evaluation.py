@@ -174,6 +174,12 @@ def test_the_placement_list_is_scoped(client, village, user, sees):
     page = response.content.decode()
     assert ("越秀学生" in page) is sees
     assert ("/report/" in page) is (user == "yx_staff")  # the 记录报到 button
+    # What only counties do is explained to counties; read-only city and province staff get
+    # no to-do tabs for work they cannot do.
+    county = user in ("yx_staff", "th_staff")
+    read_only = user in ("gz_staff", "province_staff", "mz_staff")
+    assert ("县级团委可为本县任何实践安排记录报到" in page) is county
+    assert ("?todo=evaluate" in page) is not read_only
 
 
 @pytest.mark.parametrize("user", ["uni_staff", "student"])
