@@ -72,6 +72,17 @@ def test_county_scores_match_the_hand_count(sw):
         "dropped": 1,
         "ledger_entries": 2,
         "returns_verified": 1,
+        # The five tasks' evidence (五个一): its two published posts of headcount 3 each; no
+        # exchange, channel or contact yet; both ledger entries came from outside the practice.
+        "posts_published": 2,
+        "posts_headcount": 6,
+        "exchanges": 0,
+        "exchange_attendance": 0,
+        "exchange_last": None,
+        "channels": 0,
+        "channel_members": 0,
+        "ledger_beyond_participants": 2,
+        "ledger_contacted": 0,
         "milestones_due": 6,
         "milestones_on_time": 3,
         "as_of": None,
