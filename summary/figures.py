@@ -3,6 +3,7 @@ number of units (a province has ~180 county-level units, the country ~3,000): ne
 unit. The arithmetic on them is in summary/scoring.py."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
@@ -20,12 +21,16 @@ def _grouped(queryset, key: str) -> dict[int, dict]:
     return {row.pop(key): row for row in queryset}
 
 
-def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> dict[int, dict]:
-    """{county id: figures} for every county-level unit of the year's province."""
+def county_figures(
+    programme_year: ProgrammeYear, *, as_of: datetime.date, counties: Iterable[int] | None = None
+) -> dict[int, dict]:
+    """{county id: figures} for every county-level unit of the year's province, or for those of
+    `counties` (ids) that lie in it: one county's page reads the same code path as the matrix."""
     province = programme_year.province_id
-    counties = list(
-        Region.objects.filter(level="county", parent__parent=province).values_list("pk", flat=True)
-    )
+    units = Region.objects.filter(level="county", parent__parent=province)
+    if counties is not None:
+        units = units.filter(pk__in=list(counties))
+    counties = list(units.values_list("pk", flat=True))
     quotas = {
         region: (quota, reported, finalised)
         for region, quota, reported, finalised in CountyQuota.objects.filter(
@@ -38,15 +43,7 @@ def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> di
     exchanges = _exchanges(programme_year, as_of)
     channels = _channels(province)
     ledger = _ledger(programme_year, province, as_of)
-    returns = dict(
-        ReturnRegistration.objects.filter(
-            entry__county__parent__parent=province,
-            year=programme_year.year,
-            status=ReturnRegistration.Status.VERIFIED,
-        )
-        .values_list("entry__county_id")
-        .annotate(n=Count("id"))
-    )
+    returns = _returns(programme_year, province)
     figures = {}
     for county in counties:
         quota, frozen, finalised = quotas.get(county, (programme_year.quota_per_county, 0, None))
@@ -58,8 +55,8 @@ def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> di
             "placements": counts.get("placements", 0),
             "completed": counts.get("completed", 0),
             "dropped": counts.get("dropped", 0),
-            "returns_verified": returns.get(county, 0),
             "as_of": as_of.isoformat(),
+            **_or_zero(returns.get(county), RETURN_FIGURES),
             **_or_zero(posts.get(county), POST_FIGURES),
             **_or_zero(exchanges.get(county), EXCHANGE_FIGURES),
             **_or_zero(channels.get(county), CHANNEL_FIGURES),
@@ -72,9 +69,10 @@ def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> di
 # The five tasks' (五个一) figures beside the placements: every page that shows a county's five
 # tasks (its own page, the matrix, the dashboard, the score) reads them from county_figures.
 POST_FIGURES = ("posts_published", "posts_headcount")
-EXCHANGE_FIGURES = ("exchanges", "exchange_attendance", "exchange_last")
+EXCHANGE_FIGURES = ("exchanges", "exchanges_planned", "exchange_attendance", "exchange_last")
 CHANNEL_FIGURES = ("channels", "channel_members")
 LEDGER_FIGURES = ("ledger_entries", "ledger_beyond_participants", "ledger_contacted")
+RETURN_FIGURES = ("returns_verified", "returns_pending")
 
 
 def _or_zero(row: dict | None, keys: tuple[str, ...]) -> dict:
@@ -83,7 +81,8 @@ def _or_zero(row: dict | None, keys: tuple[str, ...]) -> dict:
     row = row or {}
     figures = {key: row.get(key) or 0 for key in keys}
     if "exchange_last" in figures:
-        figures["exchange_last"] = row["exchange_last"].isoformat() if row else None
+        last = row.get("exchange_last")
+        figures["exchange_last"] = last.isoformat() if last else None
     return figures
 
 
@@ -108,18 +107,31 @@ def _posts(programme_year: ProgrammeYear) -> dict[int, dict]:
 
 
 def _exchanges(programme_year: ProgrammeYear, as_of: datetime.date) -> dict[int, dict]:
-    """2. 开展一次集中交流: events of the year held by `as_of`, and the people who attended."""
-    return _grouped(
-        ExchangeEvent.objects.filter(season__programme_year=programme_year, date__lte=as_of)
-        .values("county_id")
+    """2. 开展一次集中交流: events of the year held by `as_of`, those registered for a later
+    day (planned), and the people who attended the held ones: the ledger's people (each once)
+    and the others the county counted (leaders, departments: `attendance_extra`)."""
+    events = ExchangeEvent.objects.filter(season__programme_year=programme_year)
+    held = Q(date__lte=as_of)
+    rows = _grouped(
+        events.values("county_id")
         .annotate(
-            exchanges=Count("id", distinct=True),
-            exchange_attendance=Count("attendees", distinct=True),
-            exchange_last=Max("date"),
+            exchanges=Count("id", filter=held),
+            exchanges_planned=Count("id", filter=~held),
+            attendance_extra=Sum("attendance_extra", filter=held),
+            exchange_last=Max("date", filter=held),
         )
         .order_by(),
         "county_id",
     )
+    people = dict(
+        ExchangeEvent.attendees.through.objects.filter(exchangeevent__in=events.filter(held))
+        .values_list("exchangeevent__county_id")
+        .annotate(n=Count("entry_id", distinct=True))
+        .order_by()
+    )
+    for county, row in rows.items():
+        row["exchange_attendance"] = people.get(county, 0) + (row.pop("attendance_extra") or 0)
+    return rows
 
 
 def _channels(province: int) -> dict[int, dict]:
@@ -152,6 +164,23 @@ def _ledger(programme_year: ProgrammeYear, province: int, as_of: datetime.date) 
         )
         .order_by(),
         "county_id",
+    )
+
+
+def _returns(programme_year: ProgrammeYear, province: int) -> dict[int, dict]:
+    """5. 落实一批返乡就业: the year's registrations the county verified, and those waiting."""
+    status = ReturnRegistration.Status
+    return _grouped(
+        ReturnRegistration.objects.filter(
+            entry__county__parent__parent=province, year=programme_year.year
+        )
+        .values("entry__county_id")
+        .annotate(
+            returns_verified=Count("id", filter=Q(status=status.VERIFIED)),
+            returns_pending=Count("id", filter=Q(status=status.PENDING)),
+        )
+        .order_by(),
+        "entry__county_id",
     )
 
 

@@ -72,11 +72,13 @@ def test_county_scores_match_the_hand_count(sw):
         "dropped": 1,
         "ledger_entries": 2,
         "returns_verified": 1,
+        "returns_pending": 1,
         # The five tasks' evidence (五个一): its two published posts of headcount 3 each; no
         # exchange, channel or contact yet; both ledger entries came from outside the practice.
         "posts_published": 2,
         "posts_headcount": 6,
         "exchanges": 0,
+        "exchanges_planned": 0,
         "exchange_attendance": 0,
         "exchange_last": None,
         "channels": 0,
