@@ -62,6 +62,8 @@ class Capabilities:
     can_submit_cases: bool = False  # 典型案例 come from counties and universities
     can_review_cases: bool = False
     can_read_briefings: bool = False
+    can_see_own_five: bool = False  # 五个一: the county's own five tasks
+    can_see_five_matrix: bool = False  # 五个一进展: the counties below × the five tasks
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
@@ -105,6 +107,8 @@ def capabilities_for(user) -> Capabilities:
         can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),
         can_review_cases=role == Role.PROVINCE,
         can_read_briefings=bool(role),
+        can_see_own_five=role == Role.COUNTY,
+        can_see_five_matrix=role in (Role.PROVINCE, Role.CITY),
         can_see_university_students=role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role == Role.PROVINCE,

@@ -30,6 +30,7 @@ from accounts.models import Role
 from dashboards.models import FUNNEL, CountySeasonStats
 from positions.models import Region
 from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone, year_in_force
+from summary import five
 
 NATIONAL = "national"
 DASHBOARD_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
@@ -321,3 +322,37 @@ def _milestone_matrix(region, year, children):
             continue
         rows.append((unit, label, line))
     return milestones, rows
+
+
+@dataclass
+class FivePanel:
+    """The dashboard's 五个一 panel: for a province or a city, how many of its counties stand
+    where on each task; for a county, its own five tasks. Read through summary.five, so the
+    figures are those of the matrix, the county's page and the scores."""
+
+    programme_year: ProgrammeYear
+    counties: int
+    counts: dict[str, dict[str, int]]
+    tasks: list  # a county's own five tasks (summary.five.Task)
+    city_code: str = ""  # the matrix's city filter for a city's dashboard
+
+
+def five_panel(region: Region | None, year: int | None) -> FivePanel | None:
+    if region is None or year is None:
+        return None
+    programme_year = ProgrammeYear.objects.filter(province=_province_of(region), year=year).first()
+    if programme_year is None:
+        return None
+    reach = {"county": "pk", "city": "parent", "province": "parent__parent"}[region.level]
+    counties = list(
+        Region.objects.filter(level="county", **{reach: region.pk}).values_list("pk", flat=True)
+    )
+    found = five.year_tasks(programme_year, as_of=timezone.localdate(), counties=counties)
+    rows = [tasks for _figures, tasks in found.values()]
+    return FivePanel(
+        programme_year=programme_year,
+        counties=len(rows),
+        counts=five.counts(rows),
+        tasks=rows[0] if region.level == "county" and rows else [],
+        city_code=region.code if region.level == "city" else "",
+    )
