@@ -17,6 +17,7 @@ from django.db.models import (
     Max,
     Min,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -343,10 +344,12 @@ def five_panel(region: Region | None, year: int | None) -> FivePanel | None:
     programme_year = ProgrammeYear.objects.filter(province=_province_of(region), year=year).first()
     if programme_year is None:
         return None
-    reach = {"county": "pk", "city": "parent", "province": "parent__parent"}[region.level]
-    counties = list(
-        Region.objects.filter(level="county", **{reach: region.pk}).values_list("pk", flat=True)
-    )
+    # The province's counties are county_figures' own; a city's go in as a subquery.
+    counties: list[int] | QuerySet | None = None
+    if region.level == "county":
+        counties = [region.pk]
+    elif region.level == "city":
+        counties = Region.objects.filter(level="county", parent=region.pk).values("pk")
     found = five.year_tasks(programme_year, as_of=timezone.localdate(), counties=counties)
     rows = [tasks for _figures, tasks in found.values()]
     return FivePanel(

@@ -5,7 +5,7 @@ unit. The arithmetic on them is in summary/scoring.py."""
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
 from ledger.models import Channel, ContactLog, Entry, ExchangeEvent, ReturnRegistration
@@ -22,14 +22,18 @@ def _grouped(queryset, key: str) -> dict[int, dict]:
 
 
 def county_figures(
-    programme_year: ProgrammeYear, *, as_of: datetime.date, counties: Iterable[int] | None = None
+    programme_year: ProgrammeYear,
+    *,
+    as_of: datetime.date,
+    counties: Iterable[int] | QuerySet | None = None,
 ) -> dict[int, dict]:
     """{county id: figures} for every county-level unit of the year's province, or for those of
     `counties` (ids) that lie in it: one county's page reads the same code path as the matrix."""
     province = programme_year.province_id
     units = Region.objects.filter(level="county", parent__parent=province)
     if counties is not None:
-        units = units.filter(pk__in=list(counties))
+        # A queryset stays a subquery (no query of its own); ids are taken as a list.
+        units = units.filter(pk__in=counties if isinstance(counties, QuerySet) else list(counties))
     counties = list(units.values_list("pk", flat=True))
     quotas = {
         region: (quota, reported, finalised)

@@ -22,6 +22,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from schedule.models import Milestone, ProgrammeYear
@@ -225,7 +226,10 @@ def year_dates(programme_year: ProgrammeYear) -> Dates:
 
 
 def year_tasks(
-    programme_year: ProgrammeYear, *, as_of: datetime.date, counties: Iterable[int] | None = None
+    programme_year: ProgrammeYear,
+    *,
+    as_of: datetime.date,
+    counties: Iterable[int] | QuerySet | None = None,
 ) -> dict[int, tuple[dict, list[Task]]]:
     """{county id: (figures, tasks)} for the year's counties (or those of `counties`)."""
     dates = year_dates(programme_year)

@@ -391,11 +391,9 @@ def todos_for_five(user, today: datetime.date) -> list[Todo]:
     """County staff: their tasks overdue, or not started and due within FIVE_SOON_DAYS."""
     if user.role != Role.COUNTY or user.region_id is None:
         return []
-    programme_year = (
-        ProgrammeYear.objects.filter(province=province_of(user), year=year_in_force(today))
-        .select_related("province")
-        .first()
-    )
+    programme_year = ProgrammeYear.objects.filter(
+        province__children__children=user.region_id, year=year_in_force(today)
+    ).first()
     if programme_year is None:
         return []
     found = five.year_tasks(programme_year, as_of=today, counties=[user.region_id])
