@@ -400,7 +400,13 @@ def _queries(client, user, day) -> int:
 @pytest.mark.parametrize(
     "who, most",
     # A county's 五个一 item reads the one selector (county_figures): 13 grouped queries.
-    [("yx_staff", 23 + 13), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 16)],
+    [
+        ("yx_staff", 23 + 13),
+        ("yx_host", 8),
+        ("uni_staff", 5),
+        ("gz_staff", 16),
+        ("province_staff", 16),
+    ],
 )
 def test_the_home_page_costs_the_same_queries_however_much_work_there_is(client, world, who, most):
     user, day = getattr(world, who), world.post_yx.starts_on
