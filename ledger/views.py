@@ -554,7 +554,8 @@ def event_material(request, pk: int, material_pk: int):
     except FileNotFoundError as error:
         raise Http404 from error
     response = FileResponse(handle, content_type=material.content_type)
-    if material.is_photo or material.extension == "pdf":
+    # Photos show in the page; minutes are downloaded, never rendered from the portal's origin.
+    if material.is_photo:
         response["Content-Disposition"] = "inline"
     else:
         response["Content-Disposition"] = (

@@ -370,7 +370,11 @@ def test_exchange_photos_and_minutes_are_served_to_readers_only(client, fw):
     assert client.get(url).status_code == 404
     client.force_login(fw.gz_staff)
     delete = reverse("ledger:event_material_delete", args=[fw.exchange.pk, material.pk])
-    assert client.post(delete).status_code == 403
+    assert client.post(delete).status_code == 403  # 广州市 reads 越秀's exchange, changes nothing
+    upload = reverse("ledger:event_materials", args=[fw.exchange.pk])
+    photo = ContentFile(png(), name="市里的.png")
+    assert client.post(upload, {"materials": [photo]}).status_code == 403
+    assert client.get(upload).status_code == 405  # uploads are POSTs only
     client.force_login(fw.yx_staff)
     assert client.post(delete).status_code == 302
     assert not EventMaterial.objects.filter(pk=material.pk).exists()
@@ -393,6 +397,9 @@ def test_a_bad_file_is_refused_by_name_and_nothing_is_saved(client, fw):
     minutes = ContentFile(b"%PDF-1.4\n%%EOF\n", name="会议纪要.pdf")
     assert client.post(url, {"materials": [minutes]}).status_code == 302
     assert EventMaterial.objects.filter(event=fw.exchange).count() == 2
+    saved = EventMaterial.objects.get(original_name="会议纪要.pdf")
+    download = client.get(reverse("ledger:event_material", args=[fw.exchange.pk, saved.pk]))
+    assert download["Content-Disposition"].startswith("attachment")  # never rendered inline
     assert AuditEvent.objects.filter(action="ledger.event_material").count() == 2
 
 
