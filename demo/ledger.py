@@ -184,6 +184,8 @@ def seed_county_ledger(*, county, staff, season) -> None:
 def _exchange(*, county, staff, season, entries, today) -> None:
     """The county's 集中交流 with its photo and minutes; 天河's is registered for a later day."""
     planned = county.code == PLANNED_EXCHANGE
+    if planned:  # a later day falls in the winter season more often than not
+        season = season.programme_year.seasons.filter(kind="winter").first() or season
     event = services.event_save(
         county=county,
         actor=staff,
