@@ -61,6 +61,8 @@ class Capabilities:
     can_review_scores: bool = False  # compute, adjust, publish and commend
     can_submit_cases: bool = False  # 典型案例 come from counties and universities
     can_review_cases: bool = False
+    can_record_city_activities: bool = False  # 示范活动, 学子归巢: the city's own work
+    can_read_city_activities: bool = False
     can_read_briefings: bool = False
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
     can_manage_universities: bool = False
@@ -104,6 +106,8 @@ def capabilities_for(user) -> Capabilities:
         can_review_scores=role == Role.PROVINCE,
         can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),
         can_review_cases=role == Role.PROVINCE,
+        can_record_city_activities=role == Role.CITY,
+        can_read_city_activities=role in (Role.PROVINCE, Role.CITY),
         can_read_briefings=bool(role),
         can_see_university_students=role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,

@@ -126,7 +126,23 @@ SIDEBAR: tuple[Group, ...] = (
         _("数据与总结"),
         (
             Item(_("数据看板"), "dashboards:home", "can_see_dashboards", namespace="dashboards"),
-            Item(_("总结表扬"), "summary:scores", "can_read_summary", namespace="summary"),
+            Item(
+                _("总结表扬"),
+                "summary:scores",
+                "can_read_summary",
+                ("summary:scoring_rule",),
+                namespace="summary",
+            ),
+            Item(
+                _("市级活动"),
+                "summary:city_activity_list",
+                "can_read_city_activities",
+                (
+                    "summary:city_activity_create",
+                    "summary:city_activity_detail",
+                    "summary:city_activity_edit",
+                ),
+            ),
             Item(_("典型案例"), "summary:case_list", "can_read_summary", ("summary:case_create",)),
             Item(_("工作简报"), "summary:briefing_list", "can_read_briefings"),
         ),
