@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.forms import PortalForm, PortalModelForm
@@ -184,6 +185,10 @@ class RuleForm(PortalForm):
                 error_messages={
                     "required": _("请填写“%(part)s”的权重。") % {"part": ruled.label},
                     "invalid": _("“%(part)s”的权重应为整数。") % {"part": ruled.label},
+                    "min_value": _("“%(part)s”的权重应为 0 到 100 之间的整数。")
+                    % {"part": ruled.label},
+                    "max_value": _("“%(part)s”的权重应为 0 到 100 之间的整数。")
+                    % {"part": ruled.label},
                 },
             )
             if ruled.part.has_target:
@@ -195,6 +200,8 @@ class RuleForm(PortalForm):
                     error_messages={
                         "required": _("请填写“%(part)s”的目标。") % {"part": ruled.label},
                         "invalid": _("“%(part)s”的目标应为正整数。") % {"part": ruled.label},
+                        "min_value": _("“%(part)s”的目标应为正整数。") % {"part": ruled.label},
+                        "max_value": _("“%(part)s”的目标不能超过 100000。") % {"part": ruled.label},
                     },
                 )
 
@@ -243,6 +250,9 @@ class CityActivityForm(PortalModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        participants = self.fields["participants"]
+        participants.validators.append(MinValueValidator(1, message=_("参加人数应为正整数。")))
+        participants.widget.attrs["min"] = 1
         self.fields["photos"].help_text = _(
             "JPG 或 PNG，每张不超过 %(size)s MB，最多 %(max)s 张；可一次选择多张。"
         ) % {"size": max_upload_size(IMAGE) // (1024 * 1024), "max": MAX_PHOTOS}

@@ -356,7 +356,9 @@ class CityActivity(models.Model):
         ordering = ["-held_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(participants__gt=0), name="city_activity_has_participants"
+                condition=Q(participants__gt=0),
+                name="city_activity_has_participants",
+                violation_error_message=_("参加人数应为正整数。"),
             ),
         ]
         indexes = [models.Index(fields=["programme_year", "city"])]

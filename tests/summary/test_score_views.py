@@ -292,3 +292,16 @@ def test_a_long_county_table_shows_the_first_twenty_and_folds_the_rest_still_com
     assert last.commended
     # Universities are fewer than twenty here: nothing folds.
     assert 'id="university-scores-rest"' not in html
+
+
+def test_a_commended_city_is_listed_told_and_reads_the_list(client, sw):
+    recompute(sw)
+    publish(sw, sw.guangzhou, sw.yuexiu)
+    assert sw.gz_staff.notices.filter(text__contains="表扬").exists()
+    assert not sw.mz_staff.notices.filter(text__contains="表扬").exists()
+    url = reverse("summary:commendations", args=[sw.programme_year.pk])
+    html = page(client, sw.province_staff, url)
+    cities = html.partition('id="commended-cities"')[2].partition("</ol>")[0]
+    assert "广州市团委" in cities and "65.9" in cities
+    assert "广州市团委" in page(client, sw.gz_staff, url)
+    assert as_(client, sw.mz_staff).get(url).status_code == 404
