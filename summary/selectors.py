@@ -15,12 +15,16 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
   reads them (staff of every level, host units, universities, and students by home county).
 """
 
+import datetime
+
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -373,5 +377,34 @@ def _cases_todo(user) -> list[Todo]:
             action=_("审核典型案例"),
             due=waiting["first"],
             due_label=_("最早提交于"),
+        )
+    ]
+
+
+def todos_for_city(user, today) -> list[Todo]:
+    """A city without a 示范活动 recorded in the year in force, before its commendation: one
+    item (it counts in the city's score). One query."""
+    if not capabilities_for(user).can_record_city_activities:
+        return []
+    demonstrations = CityActivity.objects.filter(
+        programme_year=OuterRef("pk"), city=user.region_id, kind=CityActivity.Kind.DEMONSTRATION
+    )
+    programme_year = (
+        ProgrammeYear.objects.filter(province__children=user.region_id, year=year_in_force(today))
+        .filter(summary_publication__isnull=True)
+        .annotate(held=Exists(demonstrations))
+        .first()
+    )
+    if programme_year is None or programme_year.held:
+        return []
+    return [
+        Todo(
+            key="city_demonstration",
+            title=_("开展示范活动并登记（计入本市年度评分）"),
+            count=1,
+            url=f"{reverse('summary:city_activity_create')}?year={programme_year.year}",
+            action=_("登记市级活动"),
+            due=datetime.date(programme_year.year + 1, 3, 31),
+            due_label=_("年度总结前"),
         )
     ]

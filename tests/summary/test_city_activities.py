@@ -195,3 +195,15 @@ def test_after_the_publication_the_years_activities_are_closed(sw, gz_activity):
             actor=sw.gz_staff,
         )
     assert ActivityPhoto.objects.count() == 0
+
+
+def test_a_city_without_a_demonstration_has_it_on_its_to_do_list(client, sw):
+    CityActivity.objects.filter(city=sw.meizhou).delete()
+    home = as_(client, sw.mz_staff).get(reverse("home")).content.decode()
+    assert "开展示范活动并登记" in home and f"{NEW}?year=2030" in home
+    assert (
+        "开展示范活动并登记" not in as_(client, sw.gz_staff).get(reverse("home")).content.decode()
+    )
+    assert (
+        "开展示范活动并登记" not in as_(client, sw.yx_staff).get(reverse("home")).content.decode()
+    )
