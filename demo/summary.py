@@ -171,11 +171,12 @@ def _city_activities(programme_year: ProgrammeYear) -> None:
     for login, kind, title, month, day, place, participants, description in CITY_ACTIVITIES:
         if CityActivity.objects.filter(programme_year=programme_year, title=title).exists():
             continue
-        user = User.objects.select_related("region").get(username=login)
+        user = User.objects.get(username=login)
+        city = Region.objects.get(level=Region.Level.CITY, staff__username=login)
         held_on = datetime.date(year + 1 if month < 4 else year, month, day)
         services.city_activity_save(
             programme_year=programme_year,
-            city=Region.objects.get(pk=user.region_id),
+            city=city,
             fields={
                 "kind": kind,
                 "title": title,
