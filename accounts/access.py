@@ -61,6 +61,8 @@ class Capabilities:
     can_review_scores: bool = False  # compute, adjust, publish and commend
     can_submit_cases: bool = False  # 典型案例 come from counties and universities
     can_review_cases: bool = False
+    can_record_city_activities: bool = False  # 示范活动, 学子归巢: the city's own work
+    can_read_city_activities: bool = False
     can_read_briefings: bool = False
     can_see_own_five: bool = False  # 五个一: the county's own five tasks
     can_see_five_matrix: bool = False  # 五个一进展: the counties below × the five tasks
@@ -106,6 +108,8 @@ def capabilities_for(user) -> Capabilities:
         can_review_scores=role == Role.PROVINCE,
         can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),
         can_review_cases=role == Role.PROVINCE,
+        can_record_city_activities=role == Role.CITY,
+        can_read_city_activities=role in (Role.PROVINCE, Role.CITY),
         can_read_briefings=bool(role),
         can_see_own_five=role == Role.COUNTY,
         can_see_five_matrix=role in (Role.PROVINCE, Role.CITY),

@@ -221,6 +221,8 @@ class AuditEventAction(models.TextChoices):
     SCORE_ADJUST = "summary.adjust", _("调整年度评分")
     COMMENDATION_CHOOSE = "summary.commend", _("选定表扬单位")
     COMMENDATION_PUBLISH = "summary.publish", _("公布表扬名单")
+    SCORING_RULE_UPDATE = "summary.rule", _("修改评分规则")
+    CITY_ACTIVITY_SAVE = "city_activity.save", _("登记或修改市级活动")
     CASE_SUBMIT = "case.submit", _("提交典型案例")
     CASE_UPDATE = "case.update", _("修改典型案例")
     CASE_APPROVE = "case.approve", _("典型案例审核通过")

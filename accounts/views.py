@@ -31,7 +31,7 @@ from students.todos import (
     todos_for_selection,
     todos_for_university,
 )
-from summary.selectors import todos_for_five, todos_for_reviewer
+from summary.selectors import todos_for_city, todos_for_five, todos_for_reviewer
 
 
 def _require_account_manager(user) -> None:
@@ -159,6 +159,7 @@ def _todos(user, now) -> list[Todo]:
         *todos_for_university(user, today),
         *todos_for_five(user, today),
         *todos_for_reviewer(user),
+        *todos_for_city(user, today),
     ]
 
 

@@ -1,22 +1,28 @@
-"""The demo's annual summary: scores for the demo year (越秀区 with an adjustment), an approved
+"""The demo's annual summary: the year's scoring rule (the defaults, saved by 团省委), 广州市's
+plan approved, city activities (广州 and 东莞; 梅州 none yet), scores for the demo year's
+counties, cities and universities (越秀区 with an adjustment), an approved
 typical case of 越秀区 and one of 中山大学 waiting for review, each with photos, and a published
 briefing. Idempotent: what exists is found by its title and left alone, and scores are computed
 only when the year has none (the province recomputes them from 总结表扬 whenever it likes).
 
 Run after the demo accounts, students, ledger and calendar exist (seed_demo's last step)."""
 
+import datetime
 import struct
 import zlib
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from accounts.models import User
+from demo.schedule import PDF
 from positions.models import Region
-from schedule.models import ProgrammeYear
+from schedule.models import Plan, ProgrammeYear
+from schedule.services import plan_review, plan_submit
 from students.models import University
-from summary import services
-from summary.models import Briefing, Publication, Score, TypicalCase
+from summary import scoring, services
+from summary.models import Briefing, CityActivity, Publication, Score, ScoringRule, TypicalCase
 
 APPROVED_TITLE = "越秀区：青年之家里的“返乡第一课”"
 APPROVED_BODY = """暑期，越秀区团委依托“返家乡社会实践岗位对接系统”，在区图书馆、团委青年之家、乡村振兴发展有限公司等5家单位开发政务实践、公益服务、文化宣传等7类岗位，面向在外求学的越秀籍大学生集中发布。
@@ -84,10 +90,104 @@ def seed_summary() -> None:
     if programme_year is None:
         return
     officer = User.objects.get(username="gd_province")
+    _rules(programme_year, officer)
+    _city_plan(programme_year, officer)
+    _city_activities(programme_year)
     _scores(programme_year, officer)
     _approved_case(programme_year, officer)
     _submitted_case(programme_year)
     _briefing(province, officer)
+
+
+def _rules(programme_year: ProgrammeYear, officer: User) -> None:
+    """The demo year's rule: the defaults, saved by the province (the 评分规则 page shows who)."""
+    if Publication.objects.filter(programme_year=programme_year).exists():
+        return
+    for kind in scoring.PARTS:
+        if not ScoringRule.objects.filter(programme_year=programme_year, kind=kind).exists():
+            services.scoring_rule_save(
+                programme_year=programme_year,
+                kind=kind,
+                parts=scoring.default_parts(kind),
+                actor=officer,
+            )
+
+
+def _city_plan(programme_year: ProgrammeYear, officer: User) -> None:
+    """广州市's own plan (全市实施方案), submitted and approved by the province."""
+    guangzhou = Region.objects.get(code="440100")
+    plan = Plan.objects.filter(programme_year=programme_year, region=guangzhou).first()
+    if plan is None:
+        plan = plan_submit(
+            programme_year=programme_year,
+            region=guangzhou,
+            document=ContentFile(PDF, name=f"广州市{programme_year.year}年返家乡工作实施方案.pdf"),
+            actor=User.objects.get(username="gz_city"),
+        )
+    if plan.status == Plan.Status.SUBMITTED:
+        plan_review(plan=plan, approve=True, comment="全市方案统筹有力，同意实施。", actor=officer)
+
+
+# (city login, kind, title, month, day, place, participants, description): 广州 a 示范活动 and a
+# 学子归巢; 东莞 a 示范活动; 梅州 none yet (its home page asks for one).
+CITY_ACTIVITIES = (
+    (
+        "gz_city",
+        "demo",
+        "广州市“返家乡”青年人才回流示范活动",
+        7,
+        20,
+        "广州市青年文化宫",
+        120,
+        "市团委联合市人社局举办示范活动，组织各区返乡实践大学生参访重点产业园区，"
+        "邀请优秀青年企业家分享返乡创业经历，发布本地企业定向招聘岗位 80 个。",
+    ),
+    (
+        "gz_city",
+        "homecoming",
+        "广州学子归巢座谈会",
+        1,
+        25,
+        "广州市团委会议室",
+        45,
+        "市团委邀请市领导和人社、科技等部门负责人，与回家过节的优秀大学生代表座谈，"
+        "宣传家乡新发展新变化，宣讲本地人才政策。",
+    ),
+    (
+        "dg_city",
+        "demo",
+        "东莞市镇街“返家乡”实践成果展示",
+        8,
+        28,
+        "东莞市青少年活动中心",
+        200,
+        "各镇街团委展示暑期实践成果，评选优秀实践团队，推广虎门镇青年之家的岗前培训做法。",
+    ),
+)
+
+
+def _city_activities(programme_year: ProgrammeYear) -> None:
+    year = programme_year.year
+    for login, kind, title, month, day, place, participants, description in CITY_ACTIVITIES:
+        if CityActivity.objects.filter(programme_year=programme_year, title=title).exists():
+            continue
+        user = User.objects.get(username=login)
+        city = Region.objects.get(level=Region.Level.CITY, staff__username=login)
+        held_on = datetime.date(year + 1 if month < 4 else year, month, day)
+        services.city_activity_save(
+            programme_year=programme_year,
+            city=city,
+            fields={
+                "kind": kind,
+                "title": title,
+                "held_on": min(held_on, timezone.localdate()),
+                "place": place,
+                "participants": participants,
+                "description": description,
+            },
+            add_photos=[_photo(f"{title[:8]}.png", (190, 60, 30))],
+            actor=user,
+        )
 
 
 def _scores(programme_year: ProgrammeYear, officer: User) -> None:

@@ -19,8 +19,9 @@ class ScoreExporter(ListExporter):
         self.published = published
 
     @property
-    def parts(self) -> tuple[scoring.Part, ...]:
-        return scoring.PARTS[self.kind]
+    def parts(self) -> tuple[scoring.Ruled, ...]:
+        """The year's rule: the headers name its weights (each row's figures are its own)."""
+        return selectors.year_rules(self.programme_year)[self.kind]
 
     def unit_headers(self) -> list:
         return [_("县（市、区）"), _("所属地市")]
@@ -55,10 +56,16 @@ class ScoreExporter(ListExporter):
             self.user, self.programme_year, published=self.published
         ).filter(kind=self.kind)
         for rank, score in enumerate(scores.iterator(chunk_size=1000), start=1):
+            computed_by = {
+                part.key: part for part in scoring.ruled(self.kind, score.figures.get("rule"))
+            }
             figures = [
                 cell
                 for part in self.parts
-                for cell in (score.parts.get(part.key, 0), part.shown(score.figures))
+                for cell in (
+                    score.parts.get(part.key, 0),
+                    computed_by[part.key].shown(score.figures),
+                )
             ]
             yield [
                 rank,
@@ -78,6 +85,17 @@ class CountyScoreExporter(ScoreExporter):
     kind = Score.Kind.COUNTY
 
 
+class CityScoreExporter(ScoreExporter):
+    name = _("地市年度评分")
+    kind = Score.Kind.CITY
+
+    def unit_headers(self) -> list:
+        return [_("地市"), _("行政区划代码")]
+
+    def unit_cells(self, score: Score) -> list:
+        return [score.region.name, score.region.code]
+
+
 class UniversityScoreExporter(ScoreExporter):
     name = _("高校年度评分")
     kind = Score.Kind.UNIVERSITY
@@ -89,6 +107,11 @@ class UniversityScoreExporter(ScoreExporter):
         return [score.university.name, score.university.code]
 
 
+EXPORTERS = {
+    "county": CountyScoreExporter,
+    "city": CityScoreExporter,
+    "university": UniversityScoreExporter,
+}
 EXPORTERS = {"county": CountyScoreExporter, "university": UniversityScoreExporter}
 
 

@@ -1,17 +1,26 @@
-"""The year's figures per county and per university, each from a few grouped queries whatever the
+"""The year's figures per county, per city and per university, each from a few grouped queries whatever the
 number of units (a province has ~180 county-level units, the country ~3,000): never a query per
 unit. The arithmetic on them is in summary/scoring.py."""
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
 from ledger.models import Channel, ContactLog, Entry, ExchangeEvent, ReturnRegistration
 from positions.models import Post, Region
-from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone
-from students.models import Clearance, Placement, Student, University
+from schedule.models import CountyQuota, Milestone, Plan, ProgrammeYear, UnitMilestone
+from students.models import (
+    RATING_ORDER,
+    Application,
+    Clearance,
+    Placement,
+    Student,
+    University,
+)
+from summary.models import CityActivity
 
 DONE = UnitMilestone.Status.DONE
 EXCUSED = UnitMilestone.Status.EXCUSED
@@ -245,9 +254,14 @@ def _milestones(programme_year: ProgrammeYear, province: int, as_of: datetime.da
 def university_figures(programme_year: ProgrammeYear) -> dict[int, dict]:
     """{university id: figures} for every university of the year's province that takes part:
     it has students on the portal or a 高校团委 account (the national register lists 150-odd
-    per province, most of which never appear). Its students' placements count wherever they
+    per province, most of which never appear). Its students count wherever they applied and
     practised in that calendar year (a student from another province practises in their own
-    home county)."""
+    home county).
+
+    applicants: its students who applied this year (宣传动员); clearance_due / cleared_on_time:
+    placements not dropped, and those whose student had the school-performance certificate and
+    the safety training by the post's first day; completed / credited: completed placements,
+    and those earning credits under a rule the university set itself (学分认定)."""
     taking_part = Exists(Student.objects.filter(university=OuterRef("pk"))) | Exists(
         User.objects.filter(university=OuterRef("pk"), is_active=True)
     )
@@ -256,6 +270,44 @@ def university_figures(programme_year: ProgrammeYear) -> dict[int, dict]:
             "pk", flat=True
         )
     )
+    counts = _university_placements(programme_year)
+    applicants = dict(
+        Application.objects.filter(
+            season__programme_year__year=programme_year.year,
+            student__university__province=programme_year.province_id,
+        )
+        .values_list("student__university_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .order_by()
+    )
+    empty = dict.fromkeys(("placements", "completed", "credited", "clearance_due"), 0)
+    return {
+        university: {
+            **empty,
+            "cleared_on_time": 0,
+            **counts.get(university, {}),
+            "applicants": applicants.get(university, 0),
+        }
+        for university in universities
+    }
+
+
+def _credited() -> Q:
+    """A completed placement that earns credits under its university's own rule (CreditRule:
+    at least half a credit's hours, a rating not below the rule's lowest)."""
+    rule = "student__university__credit_rule__"
+    ratings = Q()
+    for position, lowest in enumerate(RATING_ORDER):
+        if lowest != "fail":
+            ratings |= Q(**{f"{rule}min_rating": lowest}, rating__in=RATING_ORDER[position:])
+    return (
+        Q(status=Placement.Status.COMPLETED, **{f"{rule}isnull": False})
+        & Q(double_hours__gte=F(f"{rule}hours_per_credit"))
+        & ratings
+    )
+
+
+def _university_placements(programme_year: ProgrammeYear) -> dict[int, dict]:
     cleared = Clearance.objects.filter(
         student=OuterRef("student_id"),
         season=OuterRef("season_id"),
@@ -263,36 +315,86 @@ def university_figures(programme_year: ProgrammeYear) -> dict[int, dict]:
         safety_trained_at__date__lte=OuterRef("post__starts_on"),
     )
     active = ~Q(status=Placement.Status.DROPPED)
-    counts = _grouped(
+    return _grouped(
         Placement.objects.filter(
             season__programme_year__year=programme_year.year,
             student__university__province=programme_year.province_id,
         )
+        .annotate(double_hours=F("hours") * 2)
         .values("student__university_id")
         .annotate(
             placements=Count("id"),
             completed=Count("id", filter=Q(status=Placement.Status.COMPLETED)),
-            excellent=Count(
-                "id",
-                filter=Q(status=Placement.Status.COMPLETED, rating=Placement.Rating.EXCELLENT),
-            ),
-            participants=Count("student_id", distinct=True, filter=active),
+            credited=Count("id", filter=_credited()),
             clearance_due=Count("id", filter=active),
             cleared_on_time=Count("id", filter=active & Q(Exists(cleared))),
         )
         .order_by(),
         "student__university_id",
     )
-    most = max((row["participants"] for row in counts.values()), default=0)
-    empty = {
-        "placements": 0,
-        "completed": 0,
-        "excellent": 0,
-        "participants": 0,
-        "clearance_due": 0,
-        "cleared_on_time": 0,
-    }
-    return {
-        university: {**empty, **counts.get(university, {}), "max_participants": most}
-        for university in universities
-    }
+
+
+def city_figures(
+    programme_year: ProgrammeYear, *, as_of: datetime.date, county_points: dict[int, Decimal]
+) -> dict[int, dict]:
+    """{city id: figures} for every city of the year's province, from its counties' computed
+    points (the recomputation has them in hand: no query per county) and its own work: its
+    plan (实施方案: the calendar's plan milestone done on time, the province's approval) and its
+    activities held by `as_of` (示范活动 count; the others are shown)."""
+    province = programme_year.province_id
+    counties: dict[int, list[int]] = {}
+    for county, city in Region.objects.filter(level="county", parent__parent=province).values_list(
+        "pk", "parent_id"
+    ):
+        counties.setdefault(city, []).append(county)
+    cities = Region.objects.filter(level="city", parent=province).values_list("pk", flat=True)
+    on_time = set(
+        UnitMilestone.objects.filter(
+            milestone__programme_year=programme_year,
+            milestone__code=Milestone.Code.PLAN,
+            milestone__applies=True,
+            region__parent=province,
+            status=DONE,
+            overdue_since__isnull=True,
+        ).values_list("region_id", flat=True)
+    )
+    approved = set(
+        Plan.objects.filter(
+            programme_year=programme_year, region__parent=province, status=Plan.Status.APPROVED
+        ).values_list("region_id", flat=True)
+    )
+    activities = _city_activities(programme_year, as_of)
+    figures = {}
+    for city in cities:
+        own = counties.get(city, [])
+        points = sum((county_points.get(c, Decimal(0)) for c in own), Decimal(0))
+        figures[city] = {
+            "counties": len(own),
+            "county_points": float(points),
+            "county_points_max": 100 * len(own),
+            "plan_on_time": int(city in on_time),
+            "plan_approved": int(city in approved),
+            "plan_points": int(city in on_time) + int(city in approved),
+            "plan_points_max": 2,
+            **_or_zero(activities.get(city), ACTIVITY_FIGURES),
+            "as_of": as_of.isoformat(),
+        }
+    return figures
+
+
+ACTIVITY_FIGURES = ("demonstrations", "homecomings", "other_activities")
+
+
+def _city_activities(programme_year: ProgrammeYear, as_of: datetime.date) -> dict[int, dict]:
+    kinds = CityActivity.Kind
+    return _grouped(
+        CityActivity.objects.filter(programme_year=programme_year, held_on__lte=as_of)
+        .values("city_id")
+        .annotate(
+            demonstrations=Count("id", filter=Q(kind=kinds.DEMONSTRATION)),
+            homecomings=Count("id", filter=Q(kind=kinds.HOMECOMING)),
+            other_activities=Count("id", filter=Q(kind=kinds.OTHER)),
+        )
+        .order_by(),
+        "city_id",
+    )

@@ -2,11 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.forms import PortalForm, PortalModelForm
 from fanjiaxiang.uploads import IMAGE, UploadValidator, max_upload_size
-from summary.models import MAX_PHOTOS, MIN_PHOTOS, Briefing, Score, TypicalCase
+from summary.models import MAX_PHOTOS, MIN_PHOTOS, Briefing, CityActivity, Score, TypicalCase
 
 PHOTO_TYPES = ".jpg,.jpeg,.png,image/jpeg,image/png"
 
@@ -165,3 +166,103 @@ class BriefingForm(PortalModelForm):
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 18})}
         help_texts = {"body": _("纯文本，空行分段。发布后不能再修改。")}
+
+
+class RuleForm(PortalForm):
+    """One kind's weights and targets: `weight_<part>` and `target_<part>` fields. The service
+    checks the sum and says so in the notice's words; the fields only keep what was typed."""
+
+    def __init__(self, *args, kind: str, parts, **kwargs):
+        super().__init__(*args, prefix=kind, **kwargs)
+        self.kind_key = kind
+        self.parts = parts
+        for ruled in parts:
+            self.fields[f"weight_{ruled.key}"] = forms.IntegerField(
+                label=_("%(part)s 权重") % {"part": ruled.label},
+                initial=ruled.weight,
+                min_value=0,
+                max_value=100,
+                error_messages={
+                    "required": _("请填写“%(part)s”的权重。") % {"part": ruled.label},
+                    "invalid": _("“%(part)s”的权重应为整数。") % {"part": ruled.label},
+                    "min_value": _("“%(part)s”的权重应为 0 到 100 之间的整数。")
+                    % {"part": ruled.label},
+                    "max_value": _("“%(part)s”的权重应为 0 到 100 之间的整数。")
+                    % {"part": ruled.label},
+                },
+            )
+            if ruled.part.has_target:
+                self.fields[f"target_{ruled.key}"] = forms.IntegerField(
+                    label=_("%(part)s 目标") % {"part": ruled.label},
+                    initial=ruled.target,
+                    min_value=1,
+                    max_value=100000,
+                    error_messages={
+                        "required": _("请填写“%(part)s”的目标。") % {"part": ruled.label},
+                        "invalid": _("“%(part)s”的目标应为正整数。") % {"part": ruled.label},
+                        "min_value": _("“%(part)s”的目标应为正整数。") % {"part": ruled.label},
+                        "max_value": _("“%(part)s”的目标不能超过 100000。") % {"part": ruled.label},
+                    },
+                )
+
+    def rows(self):
+        """Each part with its bound fields, for the page's table."""
+        for ruled in self.parts:
+            target = f"target_{ruled.key}"
+            yield {
+                "ruled": ruled,
+                "weight": self[f"weight_{ruled.key}"],
+                "target": self[target] if target in self.fields else None,
+            }
+
+    def settings(self) -> dict:
+        data = self.cleaned_data
+        return {
+            ruled.key: {
+                "weight": data.get(f"weight_{ruled.key}"),
+                "target": data.get(f"target_{ruled.key}"),
+            }
+            for ruled in self.parts
+        }
+
+
+class CityActivityForm(PortalModelForm):
+    photos = PhotosField(label=_("活动照片"), required=False)
+    remove_photos: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("删除照片"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CityActivity
+        fields = ["kind", "title", "held_on", "place", "participants", "description"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "kind": _("示范活动计入本市年度评分；学子归巢等其他市级活动登记备查。"),
+            "participants": _("参加活动的大学生和嘉宾总人数。"),
+            "description": _("写清邀请的领导和部门、交流内容、学生反响等。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participants = self.fields["participants"]
+        participants.validators.append(MinValueValidator(1, message=_("参加人数应为正整数。")))
+        participants.widget.attrs["min"] = 1
+        self.fields["photos"].help_text = _(
+            "JPG 或 PNG，每张不超过 %(size)s MB，最多 %(max)s 张；可一次选择多张。"
+        ) % {"size": max_upload_size(IMAGE) // (1024 * 1024), "max": MAX_PHOTOS}
+        existing = self.instance.photos.all() if self.instance.pk else None
+        if existing is None:
+            del self.fields["remove_photos"]
+        else:
+            self.fields["photos"].label = _("添加照片")
+            self.fields["remove_photos"].queryset = existing
+            self.fields["remove_photos"].label_from_instance = lambda photo: photo.original_name
+
+    def activity_fields(self) -> dict:
+        return {key: self.cleaned_data.get(key) for key in self.Meta.fields}

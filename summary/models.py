@@ -25,6 +25,7 @@ class Score(CountyOrUniversity):
 
     class Kind(models.TextChoices):
         COUNTY = "county", _("县（市、区）")
+        CITY = "city", _("地市")
         UNIVERSITY = "university", _("高校")
 
     programme_year = models.ForeignKey(
@@ -64,7 +65,9 @@ class Score(CountyOrUniversity):
                 fields=["programme_year", "university"], name="summary_score_once_per_university"
             ),
             models.CheckConstraint(
-                condition=Q(kind="county", region__isnull=False, university__isnull=True)
+                condition=Q(
+                    kind__in=["county", "city"], region__isnull=False, university__isnull=True
+                )
                 | Q(kind="university", university__isnull=False, region__isnull=True),
                 name="summary_score_unit_matches_kind",
             ),
@@ -87,13 +90,50 @@ class Score(CountyOrUniversity):
 
     @property
     def unit_name(self) -> str:
-        if self.kind == self.Kind.COUNTY:
+        if self.kind != self.Kind.UNIVERSITY:
             return self.region.full_name if self.region.parent_id else self.region.name
         return self.university.name
 
     @property
     def final(self) -> Decimal:
         return min(Decimal(100), max(Decimal(0), self.computed + self.adjustment))
+
+
+class ScoringRule(models.Model):
+    """The province's rule for one kind of unit in one programme year: each part's weight and,
+    where the part divides by a number the province sets, its target. `parts` is
+    {part key: {"weight": int, "target": int | None}}; the services check that the weights add
+    up to 100 and the targets are positive (summary/scoring.py holds the parts and their
+    defaults). A year without a row is scored by the defaults."""
+
+    programme_year = models.ForeignKey(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="scoring_rules",
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Score.Kind.choices)
+    parts = models.JSONField(_("分项权重与目标"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分规则")
+        verbose_name_plural = _("评分规则")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_year", "kind"], name="summary_rule_once_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_year} {self.get_kind_display()}"
 
 
 class Publication(models.Model):
@@ -269,3 +309,89 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CityActivity(models.Model):
+    """A city committee's own event of the year (seed 000 §四(一) 开展示范活动; seed 004's 学子归巢:
+    the city meets the students home for the holidays with local leaders). Its 示范活动 count in
+    the city's score."""
+
+    class Kind(models.TextChoices):
+        DEMONSTRATION = "demo", _("示范活动")
+        HOMECOMING = "homecoming", _("学子归巢")
+        OTHER = "other", _("其他市级活动")
+
+    programme_year = models.ForeignKey(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="city_activities",
+    )
+    city = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("地市"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "city"},
+    )
+    kind = models.CharField(_("活动类型"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("活动名称"), max_length=100)
+    held_on = models.DateField(_("活动日期"))
+    place = models.CharField(_("活动地点"), max_length=100)
+    participants = models.PositiveIntegerField(_("参加人数"))
+    description = models.TextField(_("活动情况"), max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("市级活动")
+        verbose_name_plural = _("市级活动")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants__gt=0),
+                name="city_activity_has_participants",
+                violation_error_message=_("参加人数应为正整数。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["programme_year", "city"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def activity_photo_upload_to(photo: "ActivityPhoto", filename: str) -> str:
+    return f"city-activities/{photo.activity.programme_year.year}/{safe_upload_name(filename)}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of a city activity; served only through the activity's scoped view."""
+
+    activity = models.ForeignKey(CityActivity, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(
+        _("照片"),
+        upload_to=activity_photo_upload_to,
+        max_length=200,
+        validators=[UploadValidator(IMAGE)],
+    )
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def content_type(self) -> str:
+        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"

@@ -2,7 +2,12 @@
 outsiders get 404, read-only readers 403 on any change (views call `require_write`).
 
 - Scores: provincial staff read and change their province's; after the commendation is
-  published, city staff read their counties', county and university staff their own.
+  published, city staff read their own and their counties', county and university staff their
+  own.
+- The scoring rule (评分规则): every summary reader of the province reads it (it is how they
+  are scored); provincial staff change it until the commendation is published.
+- City activities (市级活动): the city's staff record and edit them; the province reads all of
+  its cities'. Counties do not: the city reports its own work upward, like its plan.
 - The published commendation list: provincial staff and the staff of each commended unit.
 - Typical cases: the submitting unit (which edits it until it is reviewed), the city above a
   county, the province (which reviews).
@@ -13,7 +18,18 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -28,8 +44,17 @@ from fanjiaxiang.todo import Todo
 from ledger.models import Channel, ExchangeEvent, ReturnRegistration
 from positions.models import Region
 from schedule.models import ProgrammeYear, year_in_force
-from summary import five
-from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
+from summary import five, scoring
+from summary.models import (
+    ActivityPhoto,
+    Briefing,
+    CasePhoto,
+    CityActivity,
+    Publication,
+    Score,
+    ScoringRule,
+    TypicalCase,
+)
 
 SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
 
@@ -112,7 +137,7 @@ def scores_for_user(user, programme_year: ProgrammeYear, *, published: bool) -> 
     elif not published:
         scores = scores.none()
     elif user.role == Role.CITY:
-        scores = scores.filter(kind=Score.Kind.COUNTY, region__parent=user.region_id)
+        scores = scores.filter(Q(region__parent=user.region_id) | Q(region=user.region_id))
     elif user.role == Role.COUNTY:
         scores = scores.filter(kind=Score.Kind.COUNTY, region=user.region_id)
     else:
@@ -145,7 +170,10 @@ def _reaches_score(user, score: Score) -> bool:
     if not Publication.objects.filter(programme_year=score.programme_year_id).exists():
         return False
     if user.role == Role.CITY:
-        return score.region is not None and score.region.parent_id == user.region_id
+        return score.region is not None and user.region_id in (
+            score.region_id,
+            score.region.parent_id,
+        )
     if user.role == Role.COUNTY:
         return score.region_id is not None and score.region_id == user.region_id
     return score.university_id is not None and score.university_id == user.university_id
@@ -160,7 +188,7 @@ def commendations_for_user(user, programme_year: ProgrammeYear) -> QuerySet[Scor
     if user.role != Role.PROVINCE:
         own = (
             commended.filter(region=user.region_id)
-            if user.role == Role.COUNTY
+            if user.role in (Role.COUNTY, Role.CITY)
             else commended.filter(university=user.university_id)
             if user.role == Role.UNIVERSITY
             else commended.none()
@@ -172,6 +200,64 @@ def commendations_for_user(user, programme_year: ProgrammeYear) -> QuerySet[Scor
         .select_related("region__parent", "university")
         .order_by("kind", "region__code", "university__code")
     )
+
+
+def rule_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:
+    """A year's scoring rule: read by the province's summary readers, changed by the province
+    before the commendation is published."""
+    return get_programme_year_for_user(user, pk)
+
+
+def year_rules(programme_year: ProgrammeYear) -> dict[str, tuple[scoring.Ruled, ...]]:
+    """The year's rule for each kind (the defaults where the province set none): one query."""
+    stored = dict(
+        ScoringRule.objects.filter(programme_year=programme_year).values_list("kind", "parts")
+    )
+    return {kind: scoring.ruled(kind, stored.get(kind)) for kind in scoring.PARTS}
+
+
+def stored_rules(programme_year: ProgrammeYear) -> dict[str, ScoringRule]:
+    return {
+        rule.kind: rule
+        for rule in ScoringRule.objects.filter(programme_year=programme_year).select_related(
+            "updated_by"
+        )
+    }
+
+
+# City activities -------------------------------------------------------------------------------
+
+
+def city_activities_for_user(user) -> QuerySet[CityActivity]:
+    """The province reads its cities', a city its own; others nothing (404 on an activity)."""
+    require_summary_reader(user)
+    activities = CityActivity.objects.all()
+    if user.role == Role.PROVINCE:
+        return activities.filter(city__parent=user.region_id)
+    if user.role == Role.CITY:
+        return activities.filter(city=user.region_id)
+    return activities.none()
+
+
+def get_city_activity_for_user(user, pk: int) -> tuple[CityActivity, Access]:
+    """An activity, and whether the user may change it (its own city's staff)."""
+    activity = (
+        city_activities_for_user(user)
+        .select_related("programme_year", "city", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity, Access(can_write=capabilities_for(user).can_record_city_activities)
+
+
+def get_activity_photo_for_user(user, activity_pk: int, pk: int) -> tuple[ActivityPhoto, Access]:
+    activity, access = get_city_activity_for_user(user, activity_pk)
+    photo = activity.photos.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    return photo, access
 
 
 # Typical cases ---------------------------------------------------------------------------------
@@ -425,3 +511,32 @@ def todos_for_five(user, today: datetime.date) -> list[Todo]:
 
 
 FIVE_SOON_DAYS = 30
+
+
+def todos_for_city(user, today) -> list[Todo]:
+    """A city without a 示范活动 recorded in the year in force, before its commendation: one
+    item (it counts in the city's score). One query."""
+    if not capabilities_for(user).can_record_city_activities:
+        return []
+    demonstrations = CityActivity.objects.filter(
+        programme_year=OuterRef("pk"), city=user.region_id, kind=CityActivity.Kind.DEMONSTRATION
+    )
+    programme_year = (
+        ProgrammeYear.objects.filter(province__children=user.region_id, year=year_in_force(today))
+        .filter(summary_publication__isnull=True)
+        .annotate(held=Exists(demonstrations))
+        .first()
+    )
+    if programme_year is None or programme_year.held:
+        return []
+    return [
+        Todo(
+            key="city_demonstration",
+            title=_("开展示范活动并登记（计入本市年度评分）"),
+            count=1,
+            url=f"{reverse('summary:city_activity_create')}?year={programme_year.year}",
+            action=_("登记市级活动"),
+            due=datetime.date(programme_year.year + 1, 3, 31),
+            due_label=_("年度总结前"),
+        )
+    ]

@@ -26,20 +26,24 @@ from positions.models import Region
 from schedule.models import Milestone, ProgrammeYear
 from schedule.services import summary_mark_done
 from students.models import University
-from summary import scoring
-from summary.figures import county_figures, university_figures
+from summary import scoring, selectors
+from summary.figures import city_figures, county_figures, university_figures, year_window
 from summary.models import (
     MAX_ADJUSTMENT,
     MAX_PHOTOS,
     MIN_PHOTOS,
+    ActivityPhoto,
     Briefing,
     CasePhoto,
+    CityActivity,
     Publication,
     Score,
+    ScoringRule,
     TypicalCase,
 )
 
 UPSERT_BATCH = 500
+MAX_TARGET = 100000
 
 
 def _locked_year(programme_year: ProgrammeYear) -> ProgrammeYear:
@@ -61,22 +65,28 @@ def _locked_year(programme_year: ProgrammeYear) -> ProgrammeYear:
 def scores_recompute(
     *, programme_year: ProgrammeYear, actor: User | None, as_of: datetime.date | None = None
 ) -> int:
-    """Compute every county's and university's score from the year's figures as of `as_of`
-    (today). Idempotent: the same figures give the same rows; adjustments and the commended
-    flags are kept. Returns the number of scores written."""
+    """Compute every county's, city's and university's score from the year's figures as of
+    `as_of` (today), by the year's rule. Idempotent: the same figures give the same rows;
+    adjustments and the commended flags are kept. Returns the number of scores written."""
     programme_year = _locked_year(programme_year)
     as_of = as_of or timezone.localdate()
     now = timezone.now()
+    rules = selectors.year_rules(programme_year)
     counties = [
-        _score(programme_year, Score.Kind.COUNTY, figures, now, region_id=pk)
+        _score(programme_year, Score.Kind.COUNTY, figures, rules, now, region_id=pk)
         for pk, figures in county_figures(programme_year, as_of=as_of).items()
     ]
+    points = {score.region_id: score.computed for score in counties if score.region_id}
+    cities = [
+        _score(programme_year, Score.Kind.CITY, figures, rules, now, region_id=pk)
+        for pk, figures in city_figures(programme_year, as_of=as_of, county_points=points).items()
+    ]
     universities = [
-        _score(programme_year, Score.Kind.UNIVERSITY, figures, now, university_id=pk)
+        _score(programme_year, Score.Kind.UNIVERSITY, figures, rules, now, university_id=pk)
         for pk, figures in university_figures(programme_year).items()
     ]
     changing = ["figures", "parts", "computed", "computed_at"]
-    for rows, unit in ((counties, "region"), (universities, "university")):
+    for rows, unit in ((counties + cities, "region"), (universities, "university")):
         Score.objects.bulk_create(
             rows,
             batch_size=UPSERT_BATCH,
@@ -90,25 +100,88 @@ def scores_recompute(
         region=programme_year.province,
         data={
             "counties": len(counties),
+            "cities": len(cities),
             "universities": len(universities),
             "as_of": as_of.isoformat(),
         },
         actor=actor,
     )
-    return len(counties) + len(universities)
+    return len(counties) + len(cities) + len(universities)
 
 
-def _score(programme_year, kind, figures: dict, now, **unit) -> Score:
-    parts = scoring.score_parts(kind, figures)
+def _score(programme_year, kind, figures: dict, rules, now, **unit) -> Score:
+    parts = scoring.score_parts(rules[kind], figures)
     return Score(
         programme_year=programme_year,
         kind=kind,
-        figures=figures,
+        # The weights and targets it was computed with, so its page explains it later too.
+        figures=figures | {"rule": scoring.stored(rules[kind])},
         parts={key: float(points) for key, points in parts.items()},
         computed=scoring.total(parts),
         computed_at=now,
         **unit,
     )
+
+
+@transaction.atomic
+def scoring_rule_save(
+    *, programme_year: ProgrammeYear, kind: str, parts: dict, actor: User
+) -> ScoringRule:
+    """The province sets one kind's weights and targets for the year: whole numbers, weights
+    adding up to 100, targets positive; until the commendation is published. The next
+    recomputation uses them."""
+    programme_year = _locked_year(programme_year)
+    if kind not in scoring.PARTS:
+        raise ValidationError(_("未知的评分类型。"))
+    clean = _checked_rule(kind, parts)
+    rule, _created = ScoringRule.objects.update_or_create(
+        programme_year=programme_year,
+        kind=kind,
+        defaults={"parts": clean, "updated_by": actor},
+    )
+    audit_record(
+        Action.SCORING_RULE_UPDATE,
+        target=rule,
+        region=programme_year.province,
+        data={"kind": kind, "parts": clean},
+        actor=actor,
+    )
+    return rule
+
+
+def _whole(value) -> int | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (ArithmeticError, ValueError):
+        return None
+    return int(number) if number == number.to_integral() else None
+
+
+def _checked_rule(kind: str, parts: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean: dict[str, dict] = {}
+    for part in scoring.PARTS[kind]:
+        given = parts.get(part.key) or {}
+        weight = _whole(given.get("weight"))
+        if weight is None or not 0 <= weight <= scoring.FULL_MARKS:
+            errors[f"weight_{part.key}"] = _("“%(part)s”的权重应为 0 到 100 之间的整数。") % {
+                "part": part.label
+            }
+        target = None
+        if part.has_target:
+            target = _whole(given.get("target"))
+            if target is None or target < 1 or target > MAX_TARGET:
+                errors[f"target_{part.key}"] = _("“%(part)s”的目标应为正整数。") % {
+                    "part": part.label
+                }
+        clean[part.key] = {"weight": weight, "target": target}
+    if not errors:
+        weights = sum(int(setting["weight"]) for setting in clean.values())
+        if weights != scoring.FULL_MARKS:
+            errors["__all__"] = _("权重合计为 %(sum)s，应为 100。") % {"sum": weights}
+    if errors:
+        raise ValidationError(errors)
+    return clean
 
 
 @transaction.atomic
@@ -207,7 +280,7 @@ def _tell_commended(programme_year, commended: Sequence[Score], publication) -> 
     regions = [s.region_id for s in commended if s.region_id]
     universities = [s.university_id for s in commended if s.university_id]
     staff = User.objects.filter(is_active=True).filter(
-        Q(role=Role.COUNTY, region__in=regions)
+        Q(role__in=(Role.COUNTY, Role.CITY), region__in=regions)
         | Q(role=Role.UNIVERSITY, university__in=universities)
     )
     url = reverse("summary:commendations", args=[programme_year.pk])
@@ -471,3 +544,115 @@ def briefing_publish(*, briefing: Briefing, actor: User) -> Briefing:
         actor=actor,
     )
     return briefing
+
+
+# The city's own work ---------------------------------------------------------------------------
+
+
+ACTIVITY_FIELDS = ("kind", "title", "held_on", "place", "participants", "description")
+
+
+def _check_activity(fields: dict) -> dict:
+    clean = {key: fields.get(key) for key in ACTIVITY_FIELDS}
+    for key in ("title", "place", "description"):
+        clean[key] = (clean[key] or "").strip()
+    errors = {}
+    if clean["kind"] not in CityActivity.Kind.values:
+        errors["kind"] = _("请选择活动类型。")
+    for key, message in (
+        ("title", _("请填写活动名称。")),
+        ("place", _("请填写活动地点。")),
+        ("description", _("请填写活动情况。")),
+        ("held_on", _("请填写活动日期。")),
+    ):
+        if not clean[key]:
+            errors[key] = message
+    if not isinstance(clean["participants"], int) or clean["participants"] < 1:
+        errors["participants"] = _("参加人数应为正整数。")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _add_activity_photos(activity: CityActivity, photos: Sequence[File], start: int) -> None:
+    for position, photo in enumerate(photos, start=start):
+        ActivityPhoto.objects.create(
+            activity=activity,
+            image=photo,
+            original_name=(photo.name or "")[:200],
+            position=position,
+        )
+
+
+@transaction.atomic
+def city_activity_save(
+    *,
+    programme_year: ProgrammeYear,
+    city: Region,
+    fields: dict,
+    actor: User,
+    add_photos: Sequence[File] = (),
+    remove_photos: Iterable[int] = (),
+    activity: CityActivity | None = None,
+) -> CityActivity:
+    """A city records one of its own activities (示范活动, 学子归巢, …) or changes it, with up to
+    MAX_PHOTOS photos; every photo is checked before anything is stored. Its 示范活动 count in
+    the city's score at the next recomputation (not after the commendation is published)."""
+    if city.level != Region.Level.CITY:
+        raise ValidationError(_("市级活动由市团委登记。"))
+    clean = _check_activity(fields)
+    if activity is not None:
+        activity = CityActivity.objects.select_for_update().get(pk=activity.pk, city=city)
+        programme_year = activity.programme_year
+    if Publication.objects.filter(programme_year=programme_year).exists():
+        raise ValidationError(_("本年度表扬名单已公布，不能再登记或修改本年度的市级活动。"))
+    starts, ends = year_window(programme_year)
+    if not starts <= clean["held_on"] <= ends:
+        raise ValidationError(
+            {
+                "held_on": _("活动日期应在%(year)s年度内（%(starts)s 至 %(ends)s）。")
+                % {"year": programme_year.year, "starts": starts, "ends": ends}
+            }
+        )
+    kept = activity.photos.exclude(pk__in=list(remove_photos)) if activity else None
+    removed = list(activity.photos.filter(pk__in=list(remove_photos))) if activity else []
+    kept_count = kept.count() if kept is not None else 0
+    if kept_count + len(add_photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("照片最多 %(max)s 张。") % {"max": MAX_PHOTOS}})
+    _check_photos(add_photos)
+    if activity is None:
+        activity = CityActivity.objects.create(
+            programme_year=programme_year, city=city, created_by=actor, **clean
+        )
+    else:
+        for key, value in clean.items():
+            setattr(activity, key, value)
+        activity.save()
+    _remove_activity_photos(removed)
+    start = max((p.position for p in kept), default=-1) + 1 if kept is not None else 0
+    _add_activity_photos(activity, add_photos, start=start)
+    audit_record(
+        Action.CITY_ACTIVITY_SAVE,
+        target=activity,
+        region=city,
+        data={
+            "title": activity.title,
+            "kind": activity.kind,
+            "added": len(add_photos),
+            "removed": len(removed),
+        },
+        actor=actor,
+    )
+    return activity
+
+
+def _remove_activity_photos(removed: Sequence[ActivityPhoto]) -> None:
+    names = [photo.image.name for photo in removed]
+    ActivityPhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
+    storage = ActivityPhoto._meta.get_field("image").storage
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

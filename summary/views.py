@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,13 +29,20 @@ from summary.forms import (
     AdjustForm,
     BriefingForm,
     CaseForm,
+    CityActivityForm,
     CommendForm,
     PublishForm,
     ReviewForm,
+    RuleForm,
 )
-from summary.models import Briefing, Score, TypicalCase
+from summary.models import Briefing, CityActivity, Score, TypicalCase
 
 PAGE_SIZE = 20
+RULE_TITLES = {
+    "county": _lazy("县级团委"),
+    "city": _lazy("市级团委"),
+    "university": _lazy("高校团委"),
+}
 PUBLISH_DRAFT = "summary_publish_draft"
 REVIEW_DRAFT = "summary_review_draft"
 
@@ -62,26 +70,58 @@ def scores(request):
     selectors.require_summary_reader(user)
     programme_year = selectors.programme_year_for_user(user, request.GET.get("year"))
     publication = selectors.publication_of(programme_year)
+    rules = selectors.year_rules(programme_year) if programme_year else scoring_defaults()
     context = {
         "programme_year": programme_year,
         "years": selectors.programme_years_for_user(user),
         "publication": publication,
-        "county_parts": scoring.COUNTY_PARTS,
-        "university_parts": scoring.UNIVERSITY_PARTS,
+        "county_parts": rules["county"],
+        "city_parts": rules["city"],
+        "university_parts": rules["university"],
+        "formula_sections": [
+            (RULE_TITLES[kind], rules[kind]) for kind in ("county", "city", "university")
+        ],
         "can_commend": capabilities_for(user).can_review_scores and publication is None,
     }
     if programme_year is not None:
         found = list(selectors.scores_for_user(user, programme_year, published=bool(publication)))
-        counties = [s for s in found if s.kind == Score.Kind.COUNTY]
-        universities = [s for s in found if s.kind == Score.Kind.UNIVERSITY]
+        computed_at = max((s.computed_at for s in found), default=None)
         context |= {
-            "counties": _with_rows(counties),
-            "universities": _with_rows(universities),
-            "computed_at": max((s.computed_at for s in found), default=None),
+            "counties": _with_rows(_of_kind(found, Score.Kind.COUNTY, user)),
+            "cities": _with_rows(_of_kind(found, Score.Kind.CITY, user)),
+            "universities": _with_rows(_of_kind(found, Score.Kind.UNIVERSITY, user)),
+            "own": _with_rows(_own_scores(found, user)),
+            "computed_at": computed_at,
+            "rule_changed": computed_at is not None
+            and any(
+                r.updated_at > computed_at for r in selectors.stored_rules(programme_year).values()
+            ),
             "commended_count": sum(1 for s in found if s.commended),
             "publish_form": PublishForm(initial=request.session.pop(PUBLISH_DRAFT, None)),
         }
     return render(request, "summary/scores.html", context)
+
+
+def scoring_defaults() -> dict:
+    return {kind: scoring.ruled(kind) for kind in scoring.PARTS}
+
+
+def _own_scores(found: list[Score], user) -> list[Score]:
+    """The user's own unit's score (a city's, a county's, a university's), shown as a card."""
+    return [
+        s
+        for s in found
+        if (s.region_id and s.region_id == user.region_id)
+        or (s.university_id and s.university_id == user.university_id)
+    ]
+
+
+def _of_kind(found: list[Score], kind: str, user) -> list[Score]:
+    """The tables' rows: a city reads its counties in a table, its own score as a card."""
+    rows = [s for s in found if s.kind == kind]
+    if user.role == Role.CITY:
+        rows = [s for s in rows if s.region_id != user.region_id]
+    return rows
 
 
 def _with_rows(scores: list[Score]) -> list[Score]:
@@ -190,6 +230,7 @@ def commendations(request, pk: int):
             "programme_year": programme_year,
             "publication": selectors.publication_of(programme_year),
             "counties": [s for s in commended if s.kind == Score.Kind.COUNTY],
+            "cities": [s for s in commended if s.kind == Score.Kind.CITY],
             "universities": [s for s in commended if s.kind == Score.Kind.UNIVERSITY],
             "show_scores": capabilities_for(request.user).can_review_scores,
         },
@@ -561,3 +602,171 @@ def five_export(request):
     )
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     return export_response(exporter, fmt=fmt, region=_audit_region(user, programme_year))
+
+
+# The scoring rule ------------------------------------------------------------------------------
+
+
+@login_required
+def scoring_rule(request, pk: int):
+    """The year's 评分规则: every kind's parts, weights, targets and the reason for each default;
+    provincial staff change one kind at a time (POST) until the commendation is published."""
+    programme_year, access = selectors.rule_for_user(request.user, pk)
+    publication = selectors.publication_of(programme_year)
+    rules = selectors.year_rules(programme_year)
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    if request.method == "POST":
+        require_write(access.can_write)
+        if posted not in scoring.PARTS:
+            raise Http404
+    forms = {
+        kind: RuleForm(request.POST if kind == posted else None, kind=kind, parts=rules[kind])
+        for kind in scoring.PARTS
+    }
+    if posted:
+        form = forms[posted]
+        if form.is_valid() and form_save(
+            form,
+            lambda: services.scoring_rule_save(
+                programme_year=programme_year,
+                kind=posted,
+                parts=form.settings(),
+                actor=request.user,
+            ),
+        ):
+            messages.success(
+                request,
+                _("已保存%(kind)s评分规则，下次重新计算时按新规则计分。")
+                % {"kind": RULE_TITLES[posted]},
+            )
+            return redirect("summary:scoring_rule", pk=programme_year.pk)
+    stored = selectors.stored_rules(programme_year)
+    return render(
+        request,
+        "summary/scoring_rule.html",
+        {
+            "programme_year": programme_year,
+            "publication": publication,
+            "sections": [
+                {
+                    "kind": kind,
+                    "title": RULE_TITLES[kind],
+                    "form": forms[kind],
+                    "stored": stored.get(kind),
+                }
+                for kind in scoring.PARTS
+            ],
+            "can_edit": access.can_write and publication is None,
+        },
+    )
+
+
+# City activities -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def city_activity_list(request):
+    activities = selectors.city_activities_for_user(request.user)
+    if not capabilities_for(request.user).can_read_city_activities:
+        raise Http404
+    kind = request.GET.get("kind", "")
+    if kind in CityActivity.Kind.values:
+        activities = activities.filter(kind=kind)
+    year = year_param(request.GET.get("year"))
+    if year is not None:
+        activities = activities.filter(programme_year__year=year)
+    activities = activities.select_related("programme_year", "city").annotate(
+        photo_count=Count("photos")
+    )
+    return render(
+        request,
+        "summary/city_activity_list.html",
+        {
+            "page": paginate(request, activities.order_by("-held_on", "-pk"), PAGE_SIZE),
+            "kind": kind,
+            "kinds": CityActivity.Kind.choices,
+            "query": urlencode({k: v for k, v in (("kind", kind), ("year", year)) if v}),
+        },
+    )
+
+
+@login_required
+def city_activity_create(request):
+    user = request.user
+    selectors.require_summary_reader(user)
+    require_write(capabilities_for(user).can_record_city_activities)
+    programme_year = _year_or_404(request)
+    form = CityActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        activity = form_save(
+            form,
+            lambda: services.city_activity_save(
+                programme_year=programme_year,
+                city=user.region,
+                fields=form.activity_fields(),
+                add_photos=form.cleaned_data["photos"],
+                actor=user,
+            ),
+        )
+        if activity:
+            messages.success(request, _("市级活动已登记。"))
+            return redirect("summary:city_activity_detail", pk=activity.pk)
+    return render(
+        request,
+        "summary/city_activity_form.html",
+        {"form": form, "programme_year": programme_year, "title": _("登记市级活动")},
+    )
+
+
+@login_required
+@require_GET
+def city_activity_detail(request, pk: int):
+    activity, access = selectors.get_city_activity_for_user(request.user, pk)
+    return render(
+        request,
+        "summary/city_activity_detail.html",
+        {"activity": activity, "photos": activity.photos.all(), "access": access},
+    )
+
+
+@login_required
+def city_activity_edit(request, pk: int):
+    activity, access = selectors.get_city_activity_for_user(request.user, pk)
+    require_write(access.can_write)
+    form = CityActivityForm(request.POST or None, request.FILES or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        saved = form_save(
+            form,
+            lambda: services.city_activity_save(
+                programme_year=activity.programme_year,
+                city=activity.city,
+                fields=form.activity_fields(),
+                add_photos=form.cleaned_data["photos"],
+                remove_photos=[p.pk for p in form.cleaned_data["remove_photos"]],
+                activity=activity,
+                actor=request.user,
+            ),
+        )
+        if saved:
+            messages.success(request, _("已保存。"))
+            return redirect("summary:city_activity_detail", pk=activity.pk)
+    return render(
+        request,
+        "summary/city_activity_form.html",
+        {"form": form, "activity": activity, "title": _("修改市级活动")},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def city_activity_photo(request, pk: int, photo_pk: int):
+    photo, _access = selectors.get_activity_photo_for_user(request.user, pk, photo_pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    return response

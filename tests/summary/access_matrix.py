@@ -3,11 +3,12 @@
 To wire them in, in that module: call `build(w)` at the end of `_build_world`, add `MARKERS` to
 SCOPE_MARKERS, and merge `routes(Protected, _pk)` into PROTECTED. Not a test module itself.
 
-The world: 越秀区's year is scored, 越秀区 and 中山大学 are commended and the list is published (so
+The world: 广州市 recorded a 示范活动 with a photo (before the publication); 越秀区's year is scored, 越秀区 and 中山大学 are commended and the list is published (so
 cities, counties and universities read their scores); 越秀区 has a case waiting for review with
 one photo; 团省委 has a published briefing and a draft.
 """
 
+import datetime
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
@@ -17,13 +18,33 @@ from summary import services
 from summary.models import Score
 
 CASE_TITLE = "越秀典型案例"
+ACTIVITY_TITLE = "广州学子归巢示范活动"
 DRAFT_TITLE = "广东简报草稿"
 BRIEFING_TITLE = "广东工作简报"
-MARKERS = (CASE_TITLE, DRAFT_TITLE)  # a published briefing is the whole province's to read
+MARKERS = (
+    CASE_TITLE,
+    DRAFT_TITLE,
+    ACTIVITY_TITLE,
+)  # a published briefing is the whole province's to read
 
 
 def build(w: SimpleNamespace) -> None:
     year = w.programme_year
+    w.city_activity = services.city_activity_save(
+        programme_year=year,
+        city=w.guangzhou,
+        fields={
+            "kind": "demo",
+            "title": ACTIVITY_TITLE,
+            "held_on": datetime.date(year.year, 8, 1),
+            "place": "广州市青年文化宫",
+            "participants": 80,
+            "description": "邀请市领导与回家过节的大学生座谈",
+        },
+        add_photos=[ContentFile(png(), name="座谈.png")],
+        actor=w.gz_staff,
+    )
+    w.activity_photo = w.city_activity.photos.get()
     services.scores_recompute(programme_year=year, actor=w.province_staff)
     w.score_yx = Score.objects.get(programme_year=year, region=w.yuexiu)
     w.score_zsu = Score.objects.get(programme_year=year, university=w.zsu)
@@ -132,4 +153,33 @@ def routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, pass
             owner_succeeds=True,
         ),
         "summary:briefing_publish": Protected("province_staff", _pk("briefing_draft")),
+        # The rule is how every unit of the province is scored: its summary readers read it
+        # (a page), only 团省委 changes it (and not after the publication, as here).
+        "summary:scoring_rule": Protected(
+            "province_staff",
+            year,
+            page=True,
+            data=lambda w, r: {"kind": "county", "county-weight_posts": "100"},
+            shows=("评分规则", "集中交流"),
+        ),
+        # 广州市's own activity: the province and 广州 read it; other cities and counties do not.
+        "summary:city_activity_list": Protected("gz_staff", page=True, shows=(ACTIVITY_TITLE,)),
+        "summary:city_activity_create": Protected(
+            # No place or description: nothing is created even for a city recording its own.
+            "gz_staff",
+            page=True,
+            data=lambda w, r: {"kind": "demo", "title": "越界活动"},
+        ),
+        "summary:city_activity_detail": Protected(
+            "gz_staff", _pk("city_activity"), shows=(ACTIVITY_TITLE,)
+        ),
+        "summary:city_activity_edit": Protected(
+            "gz_staff",
+            _pk("city_activity"),
+            data=lambda w, r: {"kind": "other", "title": "越界改名的活动"},
+            shows=(ACTIVITY_TITLE,),
+        ),
+        "summary:city_activity_photo": Protected(
+            "gz_staff", lambda w: {"pk": w.city_activity.pk, "photo_pk": w.activity_photo.pk}
+        ),
     }

@@ -1,7 +1,8 @@
 """A small 2030 Guangdong year whose scores are counted by hand in test_scores.py.
 
 Counties of the province: 越秀区 and 天河区 (广州市), 梅县区 (梅州市); quota 4 each. Universities
-中山大学 and 华南理工大学. 广西 has its own 2030 year (a 华工 student practises in 兴宁区). Every
+中山大学 and 华南理工大学. The province's rule for the year keeps the default weights and sets
+small targets (RULE), so the small world's counts make round numbers. 广西 has its own 2030 year (a 华工 student practises in 兴宁区). Every
 role has staff, in two places each, for the scope tests."""
 
 import datetime
@@ -14,10 +15,12 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import Role
-from ledger.models import Entry, ReturnRegistration
-from schedule.models import CountyQuota, UnitMilestone
+from ledger.models import Channel, ContactLog, Entry, ExchangeEvent, ReturnRegistration
+from schedule.models import CountyQuota, Plan, UnitMilestone
 from schedule.services import programme_year_create, unit_milestones_ensure
-from students.models import Application, Clearance, Placement
+from students.models import Application, Clearance, CreditRule, Placement
+from summary import services
+from summary.models import CityActivity
 from tests.factories import (
     HostUnitFactory,
     PostFactory,
@@ -126,6 +129,9 @@ def sw(gd):
     _placements(w)
     _milestones(w)
     _ledgers(w)
+    _five_tasks(w)
+    _cities(w)
+    _rules(w)
     return w
 
 
@@ -193,6 +199,9 @@ def _milestones(w) -> None:
     )
     codes = w.programme_year.milestones.exclude(code="summary").values_list("code", flat=True)
     milestones(w.programme_year, w.tianhe, dict.fromkeys(codes, DONE))
+    # The cities' plans (their only county-and-city milestone): 广州 on time, 梅州 late.
+    milestones(w.programme_year, w.guangzhou, {"plan": DONE})
+    milestones(w.programme_year, w.meizhou, {"plan": DONE_LATE})
     # 梅县区's rows were never made (a unit added after the run): counted as not done.
     UnitMilestone.objects.filter(region=w.meixian).delete()
 
@@ -212,3 +221,79 @@ def _ledgers(w) -> None:
         reported=2,
         finalised_on=datetime.date(2031, 3, 1),
     )
+
+
+# The year's rule in this world: the default weights, targets fitted to a quota of 4.
+RULE = {
+    "county": {
+        "posts": {"weight": 30, "target": None},
+        "exchange": {"weight": 15, "target": 1},
+        "channels": {"weight": 15, "target": 4},
+        "ledger": {"weight": 15, "target": 4},
+        "returns": {"weight": 15, "target": 2},
+        "milestones": {"weight": 10, "target": None},
+    },
+    "university": {
+        "reach": {"weight": 40, "target": 4},
+        "clearance": {"weight": 30, "target": None},
+        "credits": {"weight": 30, "target": None},
+    },
+}
+
+
+def _five_tasks(w) -> None:
+    """越秀区: one exchange held (one attendee), a channel reaching both ledger entries, one
+    entry contacted in the year (the other's contact was before it)."""
+    first, second = Entry.objects.filter(county=w.yuexiu).order_by("pk")
+    event = ExchangeEvent.objects.create(
+        county=w.yuexiu,
+        season=w.summer,
+        title="越秀集中交流",
+        date=datetime.date(2030, 8, 10),
+        place="区青年之家",
+    )
+    event.attendees.add(first)
+    channel = Channel.objects.create(county=w.yuexiu, kind="alumni", name="越秀中学校友群")
+    channel.members.add(first, second)
+    ContactLog.objects.create(entry=first, date=datetime.date(2030, 9, 1), method="phone")
+    ContactLog.objects.create(entry=second, date=datetime.date(2029, 12, 1), method="phone")
+
+
+def _cities(w) -> None:
+    """广州市: its plan done on time and approved, a 示范活动 and a 学子归巢 held. 梅州市: its plan
+    done late and not yet reviewed, its 示范活动 after the day of the count."""
+    for city, status in ((w.guangzhou, "approved"), (w.meizhou, "submitted")):
+        Plan.objects.create(
+            programme_year=w.programme_year,
+            region=city,
+            document="plans/plan.pdf",
+            original_name="实施方案.pdf",
+            status=status,
+            submitted_at=at(datetime.date(2030, 3, 20)),
+            reviewed_at=at(datetime.date(2030, 3, 25)) if status == "approved" else None,
+        )
+    for city, kind, day in (
+        (w.guangzhou, "demo", datetime.date(2030, 7, 20)),
+        (w.guangzhou, "homecoming", datetime.date(2031, 2, 10)),
+        (w.meizhou, "demo", datetime.date(2031, 3, 25)),
+    ):
+        CityActivity.objects.create(
+            programme_year=w.programme_year,
+            city=city,
+            kind=kind,
+            title=f"{city.name}{kind}",
+            held_on=day,
+            place="市青年之家",
+            participants=30,
+            description="活动情况",
+        )
+
+
+def _rules(w) -> None:
+    """The rule above; 中山大学 set its own credit rule (良好 and above, 16 hours a credit),
+    华南理工大学 never did."""
+    for kind, parts in RULE.items():
+        services.scoring_rule_save(
+            programme_year=w.programme_year, kind=kind, parts=parts, actor=w.province_staff
+        )
+    CreditRule.objects.create(university=w.zsu, hours_per_credit=16, min_rating="good")

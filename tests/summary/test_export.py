@@ -63,17 +63,22 @@ def test_the_province_exports_every_county_with_parts_and_figures(client, scored
     rows = rows_for(client, scored.province_staff, scored.programme_year)
     header, data = rows[0], rows[1:]
     assert header[:3] == ["名次", "县（市、区）", "所属地市"]
-    assert "报到人数达标（40分）" in header and "最终得分" in header
-    assert [r[1] for r in data] == ["越秀区", "天河区", "梅县区"]  # 59.5, 40.0, 20.0
+    assert "岗位与报到（30分）" in header and "最终得分" in header
+    assert [r[1] for r in data] == ["越秀区", "天河区", "梅县区"]  # 60.3, 25.0, 15.0
     yuexiu = dict(zip(header, data[0], strict=True))
-    assert yuexiu["报到人数达标（40分）"] == 30.0
-    assert yuexiu["报到人数达标：依据"] == "3 / 4"
-    assert yuexiu["计算得分"] == 60.5 and yuexiu["最终得分"] == 59.5
+    assert yuexiu["岗位与报到（30分）"] == 22.5
+    assert yuexiu["岗位与报到：依据"] == "3 / 4"
+    assert yuexiu["联系台账：依据"] == "1 / 4"  # contacted in the year over the rule's target
+    assert yuexiu["计算得分"] == 61.3 and yuexiu["最终得分"] == 60.3
     assert yuexiu["调整原因"] == '=HYPERLINK("x")'  # text, never a formula
     event = AuditEvent.objects.get(action="export")
     assert event.actor == scored.province_staff and event.data["rows"] == 3
     universities = units(client, scored.province_staff, scored.programme_year, "university")
-    assert universities == ["华南理工大学", "中山大学"]
+    assert universities == ["中山大学", "华南理工大学"]
+    assert units(client, scored.province_staff, scored.programme_year, "city") == [
+        "广州市",
+        "梅州市",
+    ]
 
 
 def test_before_publication_only_the_province_exports(client, scored):
@@ -87,6 +92,8 @@ def test_after_publication_each_export_keeps_to_its_scope(client, scored):
     year = scored.programme_year
     assert units(client, scored.gz_staff, year) == ["越秀区", "天河区"]
     assert units(client, scored.mz_staff, year) == ["梅县区"]
+    assert units(client, scored.gz_staff, year, "city") == ["广州市"]
+    assert units(client, scored.yx_staff, year, "city") == []
     assert units(client, scored.yx_staff, year) == ["越秀区"]
     assert units(client, scored.gz_staff, year, "university") == []
     assert units(client, scored.zsu_staff, year, "university") == ["中山大学"]

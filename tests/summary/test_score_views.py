@@ -67,13 +67,17 @@ def test_province_recomputes_from_the_page_and_sees_every_unit_with_the_formula(
     )
     response = client.post(reverse("summary:scores_recompute", args=[sw.programme_year.pk]))
     assert response.status_code == 302
-    assert Score.objects.count() == 5
+    assert Score.objects.count() == 3 + 2 + 2
     html = page(client, sw.province_staff, year=2030)
-    for name in ("越秀区", "天河区", "梅县区", "中山大学", "华南理工大学", "60.5", "64.7"):
+    for name in ("越秀区", "天河区", "梅县区", "广州市", "梅州市", "中山大学", "华南理工大学"):
         assert name in html
-    # The formula is on the page, each part with its weight and rule.
-    assert "评分办法" in html and "报到人数达标" in html and "行前证明与培训" in html
+    for points in ("61.3", "65.9", "75.0"):
+        assert points in html
+    # The formula is on the page, each part with the year's weight and target.
+    assert "评分办法" in html and "岗位与报到" in html and "在校表现证明与行前安全教育" in html
+    assert "联系渠道（有成员的）覆盖的在外学子人数 ÷ 4" in html  # the rule's target, not 50
     assert "3 / 4" in html  # 越秀区's reported students over its quota
+    assert "86.3 / 200" in html  # 广州市's counties' points
 
 
 def test_province_adjusts_a_score_on_its_page(client, sw):
@@ -85,7 +89,7 @@ def test_province_adjusts_a_score_on_its_page(client, sw):
     response = client.post(url, {"adjustment": "2.5", "reason": "集中交流组织出色"})
     assert response.status_code == 302
     adjusted = score(sw, sw.yuexiu)
-    assert adjusted.adjustment == Decimal("2.5") and adjusted.final == Decimal("63.0")
+    assert adjusted.adjustment == Decimal("2.5") and adjusted.final == Decimal("63.8")
     assert AuditEvent.objects.filter(action="summary.adjust", actor=sw.province_staff).exists()
 
 
@@ -113,7 +117,7 @@ def test_before_publication_only_the_province_reads_scores(client, sw):
     recompute(sw)
     for user in (sw.gz_staff, sw.yx_staff, sw.zsu_staff):
         html = page(client, user, year=2030)
-        assert "尚未公布" in html and "60.5" not in html and "64.7" not in html
+        assert "尚未公布" in html and "61.3" not in html and "75.0" not in html
         detail = reverse("summary:score_detail", args=[score(sw, sw.yuexiu).pk])
         assert as_(client, user).get(detail).status_code == 404
     export = reverse("summary:scores_export", args=[sw.programme_year.pk])
@@ -125,14 +129,18 @@ def test_after_publication_each_level_reads_its_own_scope(client, sw):
     publish(sw, sw.yuexiu)
     gz = page(client, sw.gz_staff, year=2030)
     assert "越秀区" in gz and "天河区" in gz and "梅县区" not in gz and "中山大学" not in gz
+    # The city's own score, as a card with its parts.
+    assert 'id="own-score"' in gz and "广东省广州市" in gz and "65.9" in gz
+    assert "梅州市" not in gz
     mz = page(client, sw.mz_staff, year=2030)
-    assert "梅县区" in mz and "越秀区" not in mz
+    assert "梅县区" in mz and "越秀区" not in mz and "广州市" not in mz
     yx = page(client, sw.yx_staff, year=2030)
-    assert "越秀区" in yx and "60.5" in yx and "天河区" not in yx and "获团省委表扬" in yx
+    assert "越秀区" in yx and "61.3" in yx and "天河区" not in yx and "获团省委表扬" in yx
+    assert "65.9" not in yx  # not its city's score
     th = page(client, sw.th_staff, year=2030)
     assert "天河区" in th and "越秀区" not in th and "获团省委表扬" not in th
     zsu = page(client, sw.zsu_staff, year=2030)
-    assert "中山大学" in zsu and "64.7" in zsu and "华南理工大学" not in zsu and "越秀区" not in zsu
+    assert "中山大学" in zsu and "75.0" in zsu and "华南理工大学" not in zsu and "越秀区" not in zsu
 
 
 @pytest.mark.parametrize(
@@ -147,7 +155,11 @@ def test_after_publication_each_level_reads_its_own_scope(client, sw):
         ("th_staff", "yuexiu", 404),  # another county
         ("scut_staff", "zsu", 404),  # another university
         ("zsu_staff", "yuexiu", 404),
-        ("gz_staff", "zsu", 404),  # cities read counties only
+        ("gz_staff", "zsu", 404),  # cities read their counties and themselves
+        ("gz_staff", "guangzhou", 200),
+        ("mz_staff", "guangzhou", 404),  # another city
+        ("yx_staff", "guangzhou", 404),  # a county does not read its city's score
+        ("gx_staff", "guangzhou", 404),
         ("yx_host", "yuexiu", 404),
     ],
 )
@@ -213,7 +225,7 @@ def test_the_commendation_list_is_for_the_province_and_the_commended(client, sw)
     for user in (sw.province_staff, sw.yx_staff, sw.zsu_staff):
         html = page(client, user, url)
         assert "越秀区" in html and "中山大学" in html
-    assert "60.5" not in page(client, sw.yx_staff, url)  # names, not others' scores
+    assert "61.3" not in page(client, sw.yx_staff, url)  # names, not others' scores
     for user in (sw.th_staff, sw.gz_staff, sw.scut_staff, sw.yx_host, sw.s1.user, sw.gx_staff):
         assert as_(client, user).get(url).status_code == 404
 
@@ -280,3 +292,16 @@ def test_a_long_county_table_shows_the_first_twenty_and_folds_the_rest_still_com
     assert last.commended
     # Universities are fewer than twenty here: nothing folds.
     assert 'id="university-scores-rest"' not in html
+
+
+def test_a_commended_city_is_listed_told_and_reads_the_list(client, sw):
+    recompute(sw)
+    publish(sw, sw.guangzhou, sw.yuexiu)
+    assert sw.gz_staff.notices.filter(text__contains="表扬").exists()
+    assert not sw.mz_staff.notices.filter(text__contains="表扬").exists()
+    url = reverse("summary:commendations", args=[sw.programme_year.pk])
+    html = page(client, sw.province_staff, url)
+    cities = html.partition('id="commended-cities"')[2].partition("</ol>")[0]
+    assert "广州市团委" in cities and "65.9" in cities
+    assert "广州市团委" in page(client, sw.gz_staff, url)
+    assert as_(client, sw.mz_staff).get(url).status_code == 404
