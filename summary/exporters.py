@@ -112,7 +112,6 @@ EXPORTERS = {
     "city": CityScoreExporter,
     "university": UniversityScoreExporter,
 }
-EXPORTERS = {"county": CountyScoreExporter, "university": UniversityScoreExporter}
 
 
 class FiveTasksExporter(ListExporter):
