@@ -4,13 +4,13 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
 - Scores: provincial staff read and change their province's; after the commendation is
   published, city staff read their counties', county and university staff their own.
 - The published commendation list: provincial staff and the staff of each commended unit.
-- Typical cases: the submitting unit (which edits it until it is reviewed), the city above a
-  county, the province (which reviews).
+- Typical cases: the submitting unit (a county, a city or a university; it edits the case until
+  it is reviewed), the city above a county, the province (which reviews).
 - Briefings: provincial staff write them; once published, every signed-in user of the province
   reads them (staff of every level, host units, universities, and students by home county).
 """
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, QuerySet, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,7 +24,7 @@ from fanjiaxiang.params import year_param
 from fanjiaxiang.todo import Todo
 from positions.models import Region
 from schedule.models import ProgrammeYear, year_in_force
-from summary.models import Briefing, CasePhoto, Publication, Score, TypicalCase
+from summary.models import Briefing, CasePhoto, CaseRule, Publication, Score, TypicalCase
 
 SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
 
@@ -178,10 +178,17 @@ def cases_for_user(user) -> QuerySet[TypicalCase]:
     if user.role == Role.PROVINCE:
         return cases.filter(programme_year__province=user.region_id)
     if user.role == Role.CITY:
-        return cases.filter(region__parent=user.region_id)
+        return cases.filter(Q(region__parent=user.region_id) | Q(region=user.region_id))
     if user.role == Role.COUNTY:
         return cases.filter(region=user.region_id)
     return cases.filter(university=user.university_id)
+
+
+def is_case_author(user, case: TypicalCase) -> bool:
+    """The user works for the unit that submitted the case."""
+    if user.role == Role.UNIVERSITY:
+        return case.university_id is not None and case.university_id == user.university_id
+    return case.region_id is not None and case.region_id == user.region_id
 
 
 def get_case_for_user(user, pk: int) -> tuple[TypicalCase, Access]:
@@ -200,8 +207,21 @@ def get_case_for_user(user, pk: int) -> tuple[TypicalCase, Access]:
     waiting = case.status == TypicalCase.Status.SUBMITTED
     caps = capabilities_for(user)
     return case, Access(
-        can_write=waiting and caps.can_submit_cases, can_review=waiting and caps.can_review_cases
+        can_write=waiting and caps.can_submit_cases and is_case_author(user, case),
+        can_review=waiting and caps.can_review_cases,
     )
+
+
+def case_rule_for(programme_year: ProgrammeYear) -> CaseRule:
+    """The year's rule for typical cases: the province's, else the defaults (not saved)."""
+    rule = CaseRule.objects.filter(programme_year=programme_year).first()
+    return rule or CaseRule(programme_year=programme_year)
+
+
+def case_text_length(body: str) -> int:
+    """字数 as a reader counts them: every character but spaces and line breaks (the form's
+    live count, static/js/portal.js, counts the same way)."""
+    return len("".join((body or "").split()))
 
 
 def can_submit_cases(user) -> bool:

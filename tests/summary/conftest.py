@@ -18,6 +18,7 @@ from ledger.models import Entry, ReturnRegistration
 from schedule.models import CountyQuota, UnitMilestone
 from schedule.services import programme_year_create, unit_milestones_ensure
 from students.models import Application, Clearance, Placement
+from summary.models import CaseRule
 from tests.factories import (
     HostUnitFactory,
     PostFactory,
@@ -212,3 +213,19 @@ def _ledgers(w) -> None:
         reported=2,
         finalised_on=datetime.date(2031, 3, 1),
     )
+
+
+LENIENT_RULE = {
+    "min_chars": 1,
+    "max_chars": 10000,
+    "min_photos": 1,
+    "max_photos": 6,
+    "min_photo_bytes": 0,
+}
+
+
+@pytest.fixture
+def lenient_case_rule(sw):
+    """Typical cases of the year need only some text and 1–6 photos of any size: for the tests
+    about scope, review and storage (the rule itself is tried in test_case_rules.py)."""
+    return CaseRule.objects.create(programme_year=sw.programme_year, **LENIENT_RULE)

@@ -10,10 +10,10 @@ from accounts.models import Role
 from demo.summary import png
 from schedule.services import programme_year_create
 from summary import services
-from summary.models import Briefing, Score, TypicalCase
+from summary.models import Briefing, CaseRule, Score, TypicalCase
 from tests.factories import region, staff
 from tests.race import race
-from tests.summary.conftest import AS_OF
+from tests.summary.conftest import AS_OF, LENIENT_RULE
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,10 @@ def test_briefings_published_together_get_one_issue_number_each():
 def test_two_reviews_of_one_case_at_once_decide_it_once():
     province, yuexiu = region("440000"), region("440104")
     officer = staff(Role.PROVINCE, region=province)
+    year = programme_year_create(province=province, year=2030)
+    CaseRule.objects.create(programme_year=year, **LENIENT_RULE)
     case = services.case_submit(
-        programme_year=programme_year_create(province=province, year=2030),
+        programme_year=year,
         region=yuexiu,
         title="案例",
         body="正文",
