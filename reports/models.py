@@ -130,9 +130,12 @@ class Report(CountyOrUniversity):
 
     @property
     def unit_name(self) -> str:
-        if self.region_id:
-            return self.region.full_name
-        return self.university.name
+        """The unit as its province reads it: 广州市越秀区, 广州市, 中山大学."""
+        if self.university_id:
+            return self.university.name
+        if self.region.level == "city":
+            return self.region.name
+        return f"{self.region.parent.name}{self.region.name}"
 
     @property
     def level(self) -> str:

@@ -455,7 +455,9 @@ def briefing_detail(request, pk: int):
     briefing, access = selectors.get_briefing_for_user(request.user, pk)
     # The units' reports it was compiled from (reports app), for the province that compiled it.
     sources = (
-        briefing.source_reports.select_related("region__parent", "university")
+        briefing.source_reports.select_related("region__parent", "university").order_by(
+            "submitted_at", "pk"
+        )
         if access.can_write
         else ()
     )

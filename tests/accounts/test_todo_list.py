@@ -399,7 +399,8 @@ def _queries(client, user, day) -> int:
 
 @pytest.mark.parametrize(
     "who, most",
-    [("yx_staff", 23), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 16), ("province_staff", 16)],
+    # The city's and the province's include one for the 简报 waiting for their mark.
+    [("yx_staff", 23), ("yx_host", 8), ("uni_staff", 5), ("gz_staff", 17), ("province_staff", 17)],
 )
 def test_the_home_page_costs_the_same_queries_however_much_work_there_is(client, world, who, most):
     user, day = getattr(world, who), world.post_yx.starts_on

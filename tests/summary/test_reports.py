@@ -266,8 +266,8 @@ def test_the_province_compiles_chosen_reports_into_one_briefing_draft(client, sw
         "draft",
         sw.province,
     )
-    assert "广东省广州市越秀区：越秀区暑期实践简报" in briefing.body
-    assert "广东省广州市：广州市简报" in briefing.body and BODY in briefing.body
+    assert "广州市越秀区：越秀区暑期实践简报" in briefing.body
+    assert "广州市：广州市简报" in briefing.body and BODY in briefing.body
     assert "天河区简报" not in briefing.body
     assert set(briefing.source_reports.values_list("pk", flat=True)) == {report_yx.pk, city.pk}
     assert set(Report.objects.filter(province_mark="adopted").values_list("pk", flat=True)) == {
