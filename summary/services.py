@@ -264,8 +264,7 @@ def _check_count(count: int, rule: CaseRule) -> None:
         )
 
 
-def _check_text(title: str, body: str, rule: CaseRule) -> tuple[str, str]:
-    title, body = (title or "").strip(), (body or "").strip()
+def _check_text(title: str, body: str, rule: CaseRule) -> None:
     errors = {}
     if not title:
         errors["title"] = _("请填写标题。")
@@ -278,6 +277,26 @@ def _check_text(title: str, body: str, rule: CaseRule) -> tuple[str, str]:
             "min": rule.min_chars,
             "max": rule.max_chars,
         }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_case(
+    title: str, body: str, count: int, photos: Sequence[File], rule: CaseRule
+) -> tuple[str, str]:
+    """The year's rule, all of it at once, so one answer names every field to put right."""
+    title, body = (title or "").strip(), (body or "").strip()
+    errors: dict[str, list] = {}
+    for check in (
+        lambda: _check_text(title, body, rule),
+        lambda: _check_count(count, rule),
+        lambda: _check_photos(photos, rule),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     return title, body
@@ -305,13 +324,11 @@ def case_submit(
     region: Region | None = None,
     university: University | None = None,
 ) -> TypicalCase:
-    """A county (or a university) submits a case of its own for the province to review."""
+    """A county, a city or a university submits a case of its own for the province to review,
+    as the year's `CaseRule` asks."""
     if (region is None) == (university is None):
         raise ValidationError(_("典型案例由市、县级团委或高校团委提交。"))
-    rule = case_rule_for(programme_year)
-    title, body = _check_text(title, body, rule)
-    _check_count(len(photos), rule)
-    _check_photos(photos, rule)
+    title, body = _check_case(title, body, len(photos), photos, case_rule_for(programme_year))
     case = TypicalCase.objects.create(
         programme_year=programme_year,
         region=region,
@@ -363,13 +380,12 @@ def case_update(
     )
     if case.status != TypicalCase.Status.SUBMITTED:
         raise ValidationError(_("案例已审核，不能再修改。"))
-    rule = case_rule_for(case.programme_year)
-    title, body = _check_text(title, body, rule)
     kept = list(case.photos.exclude(pk__in=list(remove_photos)))
     removed = list(case.photos.filter(pk__in=list(remove_photos)))
-    _check_count(len(kept) + len(add_photos), rule)
     # Photos kept from before were checked against the rule in force when they came.
-    _check_photos(add_photos, rule)
+    title, body = _check_case(
+        title, body, len(kept) + len(add_photos), add_photos, case_rule_for(case.programme_year)
+    )
     case.title, case.body = title[:100], body
     case.revision = F("revision") + 1
     case.save(update_fields=["title", "body", "revision", "updated_at"])

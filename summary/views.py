@@ -235,8 +235,12 @@ def case_list(request):
     cases = cases.select_related("programme_year", "region__parent", "university").annotate(
         photo_count=Count("photos")
     )
-    programme_year = selectors.programme_year_for_user(
-        request.user, str(year) if year is not None else None
+    years = selectors.programme_years_for_user(request.user)
+    # The rule shown is the chosen year's (none for a year the province does not have).
+    programme_year = (
+        years.filter(year=year).first()
+        if year is not None
+        else selectors.programme_year_for_user(request.user)
     )
     rule = selectors.case_rule_for(programme_year) if programme_year else None
     can_set_rule = rule is not None and capabilities_for(request.user).can_review_cases
@@ -250,6 +254,8 @@ def case_list(request):
             "statuses": TypicalCase.Status.choices,
             "can_submit": selectors.can_submit_cases(request.user),
             "programme_year": programme_year,
+            "years": years,
+            "year": year,
             "rule": rule,
             "rule_form": CaseRuleForm(
                 request.session.pop(RULE_DRAFT, None) or None,

@@ -241,3 +241,14 @@ def test_a_county_does_not_edit_its_citys_case(client, sw, case_gz):
     assert client.get(edit).status_code == 200
     as_(client, sw.yx_staff)
     assert client.get(edit).status_code == 404
+
+
+def test_every_unmet_requirement_is_named_at_once(client, sw):
+    as_(client, sw.yx_staff)
+    photos = [*big_photos(3), upload("小图.jpg", 300 * 1024)]
+    response = client.post(NEW, {"title": "越秀区案例", "body": text(623), "photos": photos})
+    page = response.text
+    assert "正文 623 字，要求 800—1500 字" in page
+    assert "照片 4 张，要求 5—9 张" in page
+    assert "照片“小图.jpg”只有 0.3 MB，每张不少于 1 MB" in page
+    assert not TypicalCase.objects.exists() and stored() == 0
