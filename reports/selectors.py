@@ -182,10 +182,17 @@ def compilable_for_user(user) -> QuerySet[Report]:
     return reports_for_user(user).filter(briefing__isnull=True)
 
 
-def todos_for_reader(user) -> list[Todo]:
-    """The province's and a city's unread reports (one query)."""
-    if not capabilities_for(user).can_mark_reports:
-        return []
+def todos_for_reports(user) -> list[Todo]:
+    """The province's and a city's unread reports; an author unit's (a city's too) drafts not
+    yet submitted. One query each."""
+    caps = capabilities_for(user)
+    return [
+        *(_unread_todo(user) if caps.can_mark_reports else []),
+        *(_drafts_todo(user) if caps.can_submit_reports else []),
+    ]
+
+
+def _unread_todo(user) -> list[Todo]:
     waiting = unread_for_user(user).aggregate(count=Count("pk"), first=Min("submitted_at"))
     if not waiting["count"]:
         return []
@@ -198,5 +205,26 @@ def todos_for_reader(user) -> list[Todo]:
             action=_("阅处简报"),
             due=waiting["first"],
             due_label=_("最早上报于"),
+        )
+    ]
+
+
+def _drafts_todo(user) -> list[Todo]:
+    drafts = (
+        reports_for_user(user)
+        .filter(status=Report.Status.DRAFT)
+        .aggregate(count=Count("pk"), first=Min("created_at"))
+    )
+    if not drafts["count"]:
+        return []
+    return [
+        Todo(
+            key="reports_draft",
+            title=_("上报简报、简讯草稿（上报前上级看不到）"),
+            count=drafts["count"],
+            url=f"{reverse('reports:list')}?status=draft",
+            action=_("查看草稿"),
+            due=drafts["first"],
+            due_label=_("最早起草于"),
         )
     ]

@@ -222,6 +222,14 @@ def test_unread_reports_are_on_the_readers_to_do_lists(client, sw, report_yx):
     assert "阅处下级上报的工作简报、简讯" in client.get("/").text
 
 
+def test_an_authors_drafts_are_on_its_to_do_list_until_submitted(client, sw):
+    draft = write(sw, submit=False)
+    as_(client, sw.yx_staff)
+    assert "上报简报、简讯草稿" in client.get("/").text
+    services.report_submit(report=draft, actor=sw.yx_staff)
+    assert "上报简报、简讯草稿" not in client.get("/").text
+
+
 def test_a_city_report_goes_to_the_province_only(client, sw):
     report = write(sw, title="广州市简报", region=sw.guangzhou, actor=sw.gz_staff)
     assert Notice.objects.filter(user=sw.province_staff, text__contains="广州市简报").exists()
