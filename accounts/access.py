@@ -66,6 +66,8 @@ class Capabilities:
     can_submit_reports: bool = False  # counties, cities and universities report upward
     can_mark_reports: bool = False  # 已阅 (the province and a county's city), 采用 (the province)
     can_compile_reports: bool = False  # the province compiles chosen reports into a briefing
+    can_see_own_five: bool = False  # 五个一: the county's own five tasks
+    can_see_five_matrix: bool = False  # 五个一进展: the counties below × the five tasks
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
@@ -113,6 +115,8 @@ def capabilities_for(user) -> Capabilities:
         can_submit_reports=role in (Role.CITY, Role.COUNTY, Role.UNIVERSITY),
         can_mark_reports=role in (Role.PROVINCE, Role.CITY),
         can_compile_reports=role == Role.PROVINCE,
+        can_see_own_five=role == Role.COUNTY,
+        can_see_five_matrix=role in (Role.PROVINCE, Role.CITY),
         can_see_university_students=role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role == Role.PROVINCE,

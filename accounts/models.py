@@ -216,6 +216,7 @@ class AuditEventAction(models.TextChoices):
     LEDGER_MERGE = "ledger.merge", _("合并重复人员")
     LEDGER_NOTICE = "ledger.notice", _("向台账人员发送通知")
     RETURN_VERIFY = "ledger.return_verify", _("核实返乡就业创业登记")
+    EVENT_MATERIAL = "ledger.event_material", _("上传或删除集中交流照片、纪要")
     SCORE_RECOMPUTE = "summary.recompute", _("计算年度评分")
     SCORE_ADJUST = "summary.adjust", _("调整年度评分")
     COMMENDATION_CHOOSE = "summary.commend", _("选定表扬单位")

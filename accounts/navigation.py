@@ -126,6 +126,13 @@ SIDEBAR: tuple[Group, ...] = (
         _("数据与总结"),
         (
             Item(_("数据看板"), "dashboards:home", "can_see_dashboards", namespace="dashboards"),
+            Item(_("五个一"), "summary:five", "can_see_own_five", ("summary:five_county",)),
+            Item(
+                _("五个一进展"),
+                "summary:five",
+                "can_see_five_matrix",
+                ("summary:five_county", "summary:five_export"),
+            ),
             Item(_("总结表扬"), "summary:scores", "can_read_summary", namespace="summary"),
             Item(_("典型案例"), "summary:case_list", "can_read_summary", ("summary:case_create",)),
             Item(_("工作简报"), "summary:briefing_list", "can_read_briefings"),

@@ -32,7 +32,7 @@ from students.todos import (
     todos_for_selection,
     todos_for_university,
 )
-from summary.selectors import todos_for_reviewer
+from summary.selectors import todos_for_five, todos_for_reviewer
 
 
 def _require_account_manager(user) -> None:
@@ -158,6 +158,7 @@ def _todos(user, now) -> list[Todo]:
         *todos_for_selection(user, now),
         *todos_for_placements(user, today),
         *todos_for_university(user, today),
+        *todos_for_five(user, today),
         *todos_for_reviewer(user),
         *todos_for_reports(user),
     ]

@@ -17,6 +17,7 @@ from django.db.models import (
     Max,
     Min,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -30,6 +31,7 @@ from accounts.models import Role
 from dashboards.models import FUNNEL, CountySeasonStats
 from positions.models import Region
 from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone, year_in_force
+from summary import five
 
 NATIONAL = "national"
 DASHBOARD_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
@@ -321,3 +323,39 @@ def _milestone_matrix(region, year, children):
             continue
         rows.append((unit, label, line))
     return milestones, rows
+
+
+@dataclass
+class FivePanel:
+    """The dashboard's 五个一 panel: for a province or a city, how many of its counties stand
+    where on each task; for a county, its own five tasks. Read through summary.five, so the
+    figures are those of the matrix, the county's page and the scores."""
+
+    programme_year: ProgrammeYear
+    counties: int
+    counts: dict[str, dict[str, int]]
+    tasks: list  # a county's own five tasks (summary.five.Task)
+    city_code: str = ""  # the matrix's city filter for a city's dashboard
+
+
+def five_panel(region: Region | None, year: int | None) -> FivePanel | None:
+    if region is None or year is None:
+        return None
+    programme_year = ProgrammeYear.objects.filter(province=_province_of(region), year=year).first()
+    if programme_year is None:
+        return None
+    # The province's counties are county_figures' own; a city's go in as a subquery.
+    counties: list[int] | QuerySet | None = None
+    if region.level == "county":
+        counties = [region.pk]
+    elif region.level == "city":
+        counties = Region.objects.filter(level="county", parent=region.pk).values("pk")
+    found = five.year_tasks(programme_year, as_of=timezone.localdate(), counties=counties)
+    rows = [tasks for _figures, tasks in found.values()]
+    return FivePanel(
+        programme_year=programme_year,
+        counties=len(rows),
+        counts=five.counts(rows),
+        tasks=rows[0] if region.level == "county" and rows else [],
+        city_code=region.code if region.level == "city" else "",
+    )

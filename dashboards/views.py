@@ -11,6 +11,7 @@ from dashboards.models import FUNNEL
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.params import year_param
 from schedule.models import Season
+from summary import five
 
 SEASONS = dict(Season.Kind.choices)
 
@@ -74,6 +75,9 @@ def region(request, code: str):
             "funnel_headers": funnel_headers(),
             "funnel_keys": FUNNEL,
             "chart": chart_data(board),
+            "five": selectors.five_panel(board.region, board.year),
+            "five_titles": five.TITLES,
+            "five_statuses": five.STATUSES,
             "crumbs": _crumbs(request.user, board.region),
             # 镇街 for 东莞 and 中山, 县（市、区） elsewhere and for the whole country.
             "units_word": board.region.units_word if board.region else _("县（市、区）"),

@@ -20,6 +20,7 @@ from ledger.models import (
     LedgerNotice,
     ReturnRegistration,
     Source,
+    material_validate,
 )
 from ledger.selectors import (
     channels_for_user,
@@ -31,6 +32,7 @@ from positions.models import Region
 from schedule.models import Season
 from students.models import Student
 
+MATERIAL_TYPES = ".jpg,.jpeg,.png,.pdf,.doc,.docx,.wps,image/jpeg,image/png,application/pdf"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -210,6 +212,7 @@ class EventForm(PortalModelForm):
             "departments",
             "visits",
             "summary",
+            "attendance_extra",
         ]
         widgets = {
             "date": DATE,
@@ -224,6 +227,54 @@ class EventForm(PortalModelForm):
         self.fields["season"].queryset = Season.objects.filter(
             programme_year__province=county.parent.parent_id
         ).select_related("programme_year")
+        self.fields["attendance_extra"].required = False
+
+    def clean_attendance_extra(self) -> int:
+        return self.cleaned_data.get("attendance_extra") or 0
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MaterialsField(forms.FileField):
+    """Several files in one input, each a photo or the minutes (`material_validate`); the
+    message names the file that was refused."""
+
+    default_validators = [material_validate]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": MATERIAL_TYPES}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            raise forms.ValidationError(_("请选择要上传的照片或纪要。"), code="required")
+        errors, cleaned = [], []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as error:
+                errors.append(
+                    forms.ValidationError(
+                        _("文件“%(name)s”：%(reason)s"),
+                        params={"name": upload.name, "reason": " ".join(error.messages)},
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class MaterialForm(PortalForm):
+    materials = MaterialsField(
+        label=gettext_lazy("活动照片或纪要"),
+        required=False,
+        help_text=gettext_lazy(
+            "照片 JPG、PNG（每张不超过 5 MB），纪要 PDF、Word、WPS（不超过 20 MB）；可一次选择多个。"
+        ),
+    )
 
 
 class AttendanceForm(PortalForm):

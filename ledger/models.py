@@ -1,6 +1,7 @@
 """The county's contact ledger (联系台账) of students from home who study elsewhere, and what the
-county does with it: contact channels, a contact log, notices, the centralised exchange each
-season (集中交流) and return-home employment and start-up registrations (返乡就业创业登记).
+county does with it: contact channels, a contact log, notices, the centralised exchange (集中交流,
+held once: 开展一次集中交流) with its photos and minutes, and return-home employment and
+start-up registrations (返乡就业创业登记).
 
 One person is one entry per county: the database holds that rule (an ID number's digest is unique
 in a county; without an ID number, the phone is) so that two imports at once cannot split anyone.
@@ -9,11 +10,14 @@ in a county; without an ID number, the phone is) so that two imports at once can
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from fanjiaxiang.uploads import DOCUMENT, IMAGE, safe_upload_name, validate_upload
 from students.models import Student
 
 TAG_SPLIT = re.compile(r"[、,，;；\s]+")
@@ -268,7 +272,8 @@ class Delivery(models.Model):
 
 
 class ExchangeEvent(models.Model):
-    """The county's centralised exchange (集中交流) of a season."""
+    """The county's centralised exchange (集中交流): the notice asks for one (开展一次), held in
+    the practice season it belongs to; a second one is allowed and counted too."""
 
     county = models.ForeignKey(
         "positions.Region", on_delete=models.PROTECT, related_name="exchange_events"
@@ -284,6 +289,13 @@ class ExchangeEvent(models.Model):
     visits = models.TextField(_("参观走访"), blank=True, max_length=1000)
     summary = models.TextField(_("活动小结"), blank=True, max_length=3000)
     attendees = models.ManyToManyField(Entry, related_name="events", blank=True)
+    # Leaders, department staff and students not (yet) in the ledger also attend; the notice
+    # counts the event, the ledger counts people, so the others are a number.
+    attendance_extra = models.PositiveIntegerField(
+        _("其他出席人数"),
+        default=0,
+        help_text=_("未列入台账的出席人数（如领导、部门和企业代表），不含下方出席名单中的人员。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -293,6 +305,75 @@ class ExchangeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def event_material_upload_to(material: "EventMaterial", filename: str) -> str:
+    return f"exchanges/{material.event.date.year}/{safe_upload_name(filename)}"
+
+
+class EventMaterial(models.Model):
+    """A photo or the minutes (纪要) of an exchange event: the evidence that it was held. Served
+    only through the event's scoped view, never by URL."""
+
+    event = models.ForeignKey(ExchangeEvent, on_delete=models.CASCADE, related_name="materials")
+    file = models.FileField(_("文件"), upload_to=event_material_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("集中交流材料")
+        verbose_name_plural = _("集中交流材料")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else ""
+
+    @property
+    def is_photo(self) -> bool:
+        return self.extension in PHOTO_EXTENSIONS
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(self.extension, "application/octet-stream")
+
+
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
+MAX_MATERIALS = 20  # per event
+MAX_MATERIALS_AT_ONCE = 10
+
+
+def material_validate(upload: File) -> None:
+    """A photo (JPG, PNG) or minutes (PDF, Word, WPS), checked by the one upload validator as
+    the kind its extension claims."""
+    name = (upload.name or "").lower()
+    kind = IMAGE if name.endswith(tuple(f".{e}" for e in PHOTO_EXTENSIONS)) else DOCUMENT
+    try:
+        validate_upload(upload, kind=kind)
+    except ValidationError as error:
+        if error.code != "upload_wrong_type":
+            raise
+        raise ValidationError(
+            _("文件类型不符：只接受 JPG、PNG 照片或 PDF、Word、WPS 纪要。"),
+            code="upload_wrong_type",
+        ) from error
+
+
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "wps": "application/vnd.ms-works",
+}
 
 
 class ReturnRegistration(models.Model):

@@ -147,13 +147,25 @@ def events_for_user(user):
     require_ledger_reader(user)
     return (
         ExchangeEvent.objects.filter(region_filter(user, "county"))
-        .annotate(attendance=Count("attendees"))
+        .annotate(
+            attendance=Count("attendees", distinct=True),
+            material_count=Count("materials", distinct=True),
+        )
         .order_by("-date", "-pk")
     )
 
 
 def get_event_for_user(user, pk):
     return _get(events_for_user(user).select_related("county", "season"), user, pk)
+
+
+def get_material_for_user(user, event_pk, pk):
+    """An event's photo or minutes, with the event's access."""
+    event, access = get_event_for_user(user, event_pk)
+    material = event.materials.filter(pk=pk).first()
+    if material is None:
+        raise Http404
+    return material, access
 
 
 def registrations_for_user(user):

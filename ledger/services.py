@@ -2,9 +2,11 @@
 transaction and audits; views and commands only call these (STYLE.md)."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -22,17 +24,21 @@ from accounts.validators import (
     normalize_phone,
 )
 from ledger.models import (
+    MAX_MATERIALS,
+    MAX_MATERIALS_AT_ONCE,
     PARTICIPANT_TAG,
     PLAIN_ENTRY_FIELDS,
     Channel,
     ContactLog,
     Delivery,
     Entry,
+    EventMaterial,
     ExchangeEvent,
     Intention,
     LedgerNotice,
     ReturnRegistration,
     Source,
+    material_validate,
     tags_clean,
 )
 from ledger.selectors import delivery_token
@@ -556,12 +562,14 @@ def event_save(
     departments: str = "",
     visits: str = "",
     summary: str = "",
+    attendance_extra: int = 0,
     event: ExchangeEvent | None = None,
 ) -> ExchangeEvent:
     event = event or ExchangeEvent(county=county)
     event.season, event.title, event.date, event.place = season, title, date, place
     event.speakers, event.departments = speakers, departments
     event.visits, event.summary = visits, summary
+    event.attendance_extra = attendance_extra
     if season.programme_year.province_id != county.parent.parent_id:
         raise ValidationError({"season": _("请选择本省的实践季。")})
     event.full_clean(exclude=["county"])
@@ -575,6 +583,64 @@ def event_attendance_set(*, event: ExchangeEvent, entries, actor) -> None:
     if any(e.county_id != event.county_id for e in entries):
         raise ValidationError(_("只能选择本县台账中的人员。"))
     event.attendees.set(entries)
+
+
+def _check_materials(files: Sequence[File]) -> None:
+    """Every file is checked before anything is stored: one bad file saves nothing."""
+    if not files:
+        raise ValidationError({"materials": _("请选择要上传的照片或纪要。")})
+    if len(files) > MAX_MATERIALS_AT_ONCE:
+        raise ValidationError(
+            {"materials": _("一次最多上传 %(n)s 个文件。") % {"n": MAX_MATERIALS_AT_ONCE}}
+        )
+    for upload in files:
+        try:
+            material_validate(upload)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "materials": _("文件“%(name)s”：%(reason)s")
+                    % {"name": upload.name, "reason": " ".join(error.messages)}
+                }
+            ) from error
+
+
+@transaction.atomic
+def event_materials_add(*, event: ExchangeEvent, files: Sequence[File], actor) -> int:
+    """Photos or minutes of the event (JPG, PNG, PDF, Word, WPS)."""
+    files = list(files)
+    _check_materials(files)
+    if event.materials.count() + len(files) > MAX_MATERIALS:
+        raise ValidationError(
+            {"materials": _("每次活动最多保存 %(n)s 个照片或纪要文件。") % {"n": MAX_MATERIALS}}
+        )
+    for upload in files:
+        EventMaterial.objects.create(
+            event=event, file=upload, original_name=(upload.name or "")[:200], uploaded_by=actor
+        )
+    audit_record(
+        Action.EVENT_MATERIAL,
+        target=event,
+        region=event.county,
+        actor=actor,
+        data={"added": [upload.name for upload in files]},
+    )
+    return len(files)
+
+
+@transaction.atomic
+def event_material_remove(*, material: EventMaterial, actor) -> None:
+    event, name, stored = material.event, material.original_name, material.file.name
+    material.delete()
+    audit_record(
+        Action.EVENT_MATERIAL,
+        target=event,
+        region=event.county,
+        actor=actor,
+        data={"removed": name},
+    )
+    # The stored file goes only once the row is gone for good.
+    transaction.on_commit(lambda: material.file.storage.delete(stored))
 
 
 @transaction.atomic

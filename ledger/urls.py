@@ -30,6 +30,17 @@ urlpatterns = [
     path("ledger/events/new/", views.event_edit, name="event_create"),
     path("ledger/events/<int:pk>/", views.event_detail, name="event_detail"),
     path("ledger/events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("ledger/events/<int:pk>/materials/", views.event_materials, name="event_materials"),
+    path(
+        "ledger/events/<int:pk>/materials/<int:material_pk>/",
+        views.event_material,
+        name="event_material",
+    ),
+    path(
+        "ledger/events/<int:pk>/materials/<int:material_pk>/delete/",
+        views.event_material_delete,
+        name="event_material_delete",
+    ),
     path("ledger/returns/", views.registration_list, name="registration_list"),
     path("ledger/returns/<int:pk>/decide/", views.registration_decide, name="registration_decide"),
 ]

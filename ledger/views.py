@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from ledger.forms import (
     EntryForm,
     EventForm,
     ImportForm,
+    MaterialForm,
     MergeForm,
     NoticeForm,
     RegistrationForm,
@@ -504,8 +506,73 @@ def event_detail(request, pk: int):
             "access": access,
             "form": form,
             "attendees": current,
+            "materials": event.materials.all(),
+            "material_form": MaterialForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def event_materials(request, pk: int):
+    """Upload photos or minutes; a refusal shows the event's page again with the reason."""
+    event, access = selectors.get_event_for_user(request.user, pk)
+    require_write(access.can_write)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        added = form_save(
+            form,
+            lambda: services.event_materials_add(
+                event=event, files=form.cleaned_data["materials"], actor=request.user
+            ),
+        )
+        if added:
+            messages.success(request, _("已上传 %(n)s 个文件。") % {"n": added})
+            return redirect("ledger:event_detail", pk=event.pk)
+    return render(
+        request,
+        "ledger/event_detail.html",
+        {
+            "event": event,
+            "access": access,
+            "form": AttendanceForm(initial={"people": ""}),
+            "attendees": event.attendees.order_by("name"),
+            "materials": event.materials.all(),
+            "material_form": form,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def event_material(request, pk: int, material_pk: int):
+    """A photo or the minutes, to whoever reads the event (never a public media URL)."""
+    material, _access = selectors.get_material_for_user(request.user, pk, material_pk)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=material.content_type)
+    # Photos show in the page; minutes are downloaded, never rendered from the portal's origin.
+    if material.is_photo:
+        response["Content-Disposition"] = "inline"
+    else:
+        response["Content-Disposition"] = (
+            content_disposition_header(as_attachment=True, filename=material.original_name)
+            or "attachment"
+        )
+    return response
+
+
+@login_required
+@require_POST
+def event_material_delete(request, pk: int, material_pk: int):
+    material, access = selectors.get_material_for_user(request.user, pk, material_pk)
+    require_write(access.can_write)
+    services.event_material_remove(material=material, actor=request.user)
+    messages.success(request, _("已删除“%(name)s”。") % {"name": material.original_name})
+    return redirect("ledger:event_detail", pk=pk)
 
 
 def _resolve_people(county_id: int, text: str) -> tuple[list[Entry], list[str]]:
@@ -540,6 +607,10 @@ def registration_list(request):
     status = request.GET.get("status", "")
     if status in ReturnRegistration.Status.values:
         registrations = registrations.filter(status=status)
+    # From a county's 五个一 page: that county's registrations (of the reader's scope only).
+    county = request.GET.get("county", "")
+    if county:
+        registrations = registrations.filter(entry__county__code=county)
     return render(
         request,
         "ledger/registration_list.html",

@@ -199,6 +199,10 @@ def post_list(request):
     applications = request.GET.get("applications", "")
     if applications not in selectors.APPLICATION_FILTERS:
         applications = ""
+    # From a county's 五个一 page: that county's posts (of the reader's scope only).
+    county = request.GET.get("county", "")
+    if county:
+        posts = posts.filter(host_unit__county__code=county)
     posts = selectors.posts_with_applications(posts, applications)
     posts = posts.order_by("-created_at", "-id")
     return render(

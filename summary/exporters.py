@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.exporters import ListExporter
-from summary import scoring, selectors
+from summary import five, scoring, selectors
 from summary.models import Score
 
 
@@ -90,3 +90,73 @@ class UniversityScoreExporter(ScoreExporter):
 
 
 EXPORTERS = {"county": CountyScoreExporter, "university": UniversityScoreExporter}
+
+
+class FiveTasksExporter(ListExporter):
+    """The 五个一 matrix as a spreadsheet: the rows the page shows, with the same filters, and
+    the figures behind each status (the same `county_figures` the page and the scores read)."""
+
+    name = _("五个一进展")
+
+    def __init__(self, user, *, programme_year, as_of, city=None, task="", status=""):
+        super().__init__(
+            user,
+            year=programme_year.year,
+            city=city.name if city else "",
+            task=task,
+            status=status,
+        )
+        self.programme_year, self.as_of, self.city = programme_year, as_of, city
+        self.task, self.status = task, status
+
+    @property
+    def headers(self):
+        statuses = [
+            header
+            for key in five.KEYS
+            for header in (
+                f"{five.KEYS.index(key) + 1}. {five.TITLES[key]}",
+                _("%(task)s：数据") % {"task": five.SHORT[key]},
+            )
+        ]
+        return [
+            _("所属地市"),
+            _("县（市、区）"),
+            *statuses,
+            *(label for _key, label in FIGURE_COLUMNS),
+            _("统计日期"),
+        ]
+
+    def rows(self):
+        for row in selectors.five_rows(
+            self.user, self.programme_year, as_of=self.as_of, city=self.city
+        ):
+            if not five.matches(row.tasks, task=self.task, status=self.status):
+                continue
+            cells = [cell for t in row.tasks for cell in (t.status_label, t.figure)]
+            yield [
+                row.county.parent.name,
+                row.county.name,
+                *cells,
+                *(row.figures[key] for key, _label in FIGURE_COLUMNS),
+                self.as_of.isoformat(),
+            ]
+
+
+# The figures of county_figures each task reads, as the spreadsheet's columns.
+FIGURE_COLUMNS = (
+    ("quota", _("报到人数下限")),
+    ("reported", _("已报到人数")),
+    ("posts_published", _("已发布岗位数")),
+    ("posts_headcount", _("岗位招募人数")),
+    ("exchanges", _("集中交流次数")),
+    ("exchange_attendance", _("集中交流出席人数")),
+    ("exchange_last", _("最近一次集中交流")),
+    ("channels", _("联系渠道数")),
+    ("channel_members", _("渠道联系人数")),
+    ("ledger_entries", _("台账人数")),
+    ("ledger_beyond_participants", _("台账中非参与实践人数")),
+    ("ledger_contacted", _("本年度联系人数")),
+    ("returns_verified", _("返乡就业创业（已核实）")),
+    ("returns_pending", _("返乡就业创业（待核实）")),
+)

@@ -3,12 +3,13 @@ number of units (a province has ~180 county-level units, the country ~3,000): ne
 unit. The arithmetic on them is in summary/scoring.py."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
-from ledger.models import Entry, ReturnRegistration
-from positions.models import Region
+from ledger.models import Channel, ContactLog, Entry, ExchangeEvent, ReturnRegistration
+from positions.models import Post, Region
 from schedule.models import CountyQuota, Milestone, ProgrammeYear, UnitMilestone
 from students.models import Clearance, Placement, Student, University
 
@@ -20,12 +21,20 @@ def _grouped(queryset, key: str) -> dict[int, dict]:
     return {row.pop(key): row for row in queryset}
 
 
-def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> dict[int, dict]:
-    """{county id: figures} for every county-level unit of the year's province."""
+def county_figures(
+    programme_year: ProgrammeYear,
+    *,
+    as_of: datetime.date,
+    counties: Iterable[int] | QuerySet | None = None,
+) -> dict[int, dict]:
+    """{county id: figures} for every county-level unit of the year's province, or for those of
+    `counties` (ids) that lie in it: one county's page reads the same code path as the matrix."""
     province = programme_year.province_id
-    counties = list(
-        Region.objects.filter(level="county", parent__parent=province).values_list("pk", flat=True)
-    )
+    units = Region.objects.filter(level="county", parent__parent=province)
+    if counties is not None:
+        # A queryset stays a subquery (no query of its own); ids are taken as a list.
+        units = units.filter(pk__in=counties if isinstance(counties, QuerySet) else list(counties))
+    counties = list(units.values_list("pk", flat=True))
     quotas = {
         region: (quota, reported, finalised)
         for region, quota, reported, finalised in CountyQuota.objects.filter(
@@ -34,20 +43,11 @@ def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> di
     }
     placements = _placements(programme_year)
     milestones = _milestones(programme_year, province, as_of)
-    ledger = dict(
-        Entry.objects.filter(county__parent__parent=province)
-        .values_list("county_id")
-        .annotate(n=Count("id"))
-    )
-    returns = dict(
-        ReturnRegistration.objects.filter(
-            entry__county__parent__parent=province,
-            year=programme_year.year,
-            status=ReturnRegistration.Status.VERIFIED,
-        )
-        .values_list("entry__county_id")
-        .annotate(n=Count("id"))
-    )
+    posts = _posts(programme_year)
+    exchanges = _exchanges(programme_year, as_of)
+    channels = _channels(province)
+    ledger = _ledger(programme_year, province, as_of)
+    returns = _returns(programme_year, province)
     figures = {}
     for county in counties:
         quota, frozen, finalised = quotas.get(county, (programme_year.quota_per_county, 0, None))
@@ -59,12 +59,133 @@ def county_figures(programme_year: ProgrammeYear, *, as_of: datetime.date) -> di
             "placements": counts.get("placements", 0),
             "completed": counts.get("completed", 0),
             "dropped": counts.get("dropped", 0),
-            "ledger_entries": ledger.get(county, 0),
-            "returns_verified": returns.get(county, 0),
             "as_of": as_of.isoformat(),
+            **_or_zero(returns.get(county), RETURN_FIGURES),
+            **_or_zero(posts.get(county), POST_FIGURES),
+            **_or_zero(exchanges.get(county), EXCHANGE_FIGURES),
+            **_or_zero(channels.get(county), CHANNEL_FIGURES),
+            **_or_zero(ledger.get(county), LEDGER_FIGURES),
             **milestones(county),
         }
     return figures
+
+
+# The five tasks' (五个一) figures beside the placements: every page that shows a county's five
+# tasks (its own page, the matrix, the dashboard, the score) reads them from county_figures.
+POST_FIGURES = ("posts_published", "posts_headcount")
+EXCHANGE_FIGURES = ("exchanges", "exchanges_planned", "exchange_attendance", "exchange_last")
+CHANNEL_FIGURES = ("channels", "channel_members")
+LEDGER_FIGURES = ("ledger_entries", "ledger_beyond_participants", "ledger_contacted")
+RETURN_FIGURES = ("returns_verified", "returns_pending")
+
+
+def _or_zero(row: dict | None, keys: tuple[str, ...]) -> dict:
+    """The figures a county has no rows for are 0; a date is kept as text (Score.figures is
+    JSON): the last exchange's day, or None."""
+    row = row or {}
+    figures = {key: row.get(key) or 0 for key in keys}
+    if "exchange_last" in figures:
+        last = row.get("exchange_last")
+        figures["exchange_last"] = last.isoformat() if last else None
+    return figures
+
+
+def year_window(programme_year: ProgrammeYear) -> tuple[datetime.date, datetime.date]:
+    """The days a programme year runs (schedule.models.year_in_force): April to the next March."""
+    year = programme_year.year
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def _posts(programme_year: ProgrammeYear) -> dict[int, dict]:
+    """1. 开发一批实践岗位: posts of the year's seasons that were published (closed ones too)."""
+    return _grouped(
+        Post.objects.filter(
+            season__programme_year=programme_year,
+            status__in=(Post.Status.PUBLISHED, Post.Status.CLOSED),
+        )
+        .values("host_unit__county_id")
+        .annotate(posts_published=Count("id"), posts_headcount=Sum("headcount"))
+        .order_by(),
+        "host_unit__county_id",
+    )
+
+
+def _exchanges(programme_year: ProgrammeYear, as_of: datetime.date) -> dict[int, dict]:
+    """2. 开展一次集中交流: events of the year held by `as_of`, those registered for a later
+    day (planned), and the people who attended the held ones: the ledger's people (each once)
+    and the others the county counted (leaders, departments: `attendance_extra`)."""
+    events = ExchangeEvent.objects.filter(season__programme_year=programme_year)
+    held = Q(date__lte=as_of)
+    rows = _grouped(
+        events.values("county_id")
+        .annotate(
+            exchanges=Count("id", filter=held),
+            exchanges_planned=Count("id", filter=~held),
+            attendance_extra=Sum("attendance_extra", filter=held),
+            exchange_last=Max("date", filter=held),
+        )
+        .order_by(),
+        "county_id",
+    )
+    people = dict(
+        ExchangeEvent.attendees.through.objects.filter(exchangeevent__in=events.filter(held))
+        .values_list("exchangeevent__county_id")
+        .annotate(n=Count("entry_id", distinct=True))
+        .order_by()
+    )
+    for county, row in rows.items():
+        row["exchange_attendance"] = people.get(county, 0) + (row.pop("attendance_extra") or 0)
+    return rows
+
+
+def _channels(province: int) -> dict[int, dict]:
+    """3. 建立一套联系机制: channels that reach someone, and the people they reach."""
+    return _grouped(
+        Channel.objects.filter(county__parent__parent=province, members__isnull=False)
+        .values("county_id")
+        .annotate(
+            channels=Count("id", distinct=True), channel_members=Count("members", distinct=True)
+        )
+        .order_by(),
+        "county_id",
+    )
+
+
+def _ledger(programme_year: ProgrammeYear, province: int, as_of: datetime.date) -> dict:
+    """4. 建立一本联系台账: entries, those reached beyond the participants (who enter the ledger
+    by themselves), and those contacted during the year."""
+    starts, ends = year_window(programme_year)
+    contacted = ContactLog.objects.filter(
+        entry=OuterRef("pk"), date__gte=starts, date__lte=min(ends, as_of)
+    )
+    return _grouped(
+        Entry.objects.filter(county__parent__parent=province)
+        .values("county_id")
+        .annotate(
+            ledger_entries=Count("id"),
+            ledger_beyond_participants=Count("id", filter=Q(student__isnull=True)),
+            ledger_contacted=Count("id", filter=Q(Exists(contacted))),
+        )
+        .order_by(),
+        "county_id",
+    )
+
+
+def _returns(programme_year: ProgrammeYear, province: int) -> dict[int, dict]:
+    """5. 落实一批返乡就业: the year's registrations the county verified, and those waiting."""
+    status = ReturnRegistration.Status
+    return _grouped(
+        ReturnRegistration.objects.filter(
+            entry__county__parent__parent=province, year=programme_year.year
+        )
+        .values("entry__county_id")
+        .annotate(
+            returns_verified=Count("id", filter=Q(status=status.VERIFIED)),
+            returns_pending=Count("id", filter=Q(status=status.PENDING)),
+        )
+        .order_by(),
+        "entry__county_id",
+    )
 
 
 def _placements(programme_year: ProgrammeYear) -> dict[int, dict]:

@@ -10,6 +10,9 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
   reads them (staff of every level, host units, universities, and students by home county).
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
@@ -18,12 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Access, capabilities_for
+from accounts.access import READ_ONLY, Access, capabilities_for
 from accounts.models import Role
 from fanjiaxiang.params import year_param
 from fanjiaxiang.todo import Todo
+from ledger.models import Channel, ExchangeEvent, ReturnRegistration
 from positions.models import Region
 from schedule.models import ProgrammeYear, year_in_force
+from summary import five
 from summary.models import Briefing, CasePhoto, CaseRule, Publication, Score, TypicalCase
 
 SUMMARY_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.UNIVERSITY)
@@ -310,3 +315,133 @@ def _cases_todo(user) -> list[Todo]:
             due_label=_("最早提交于"),
         )
     ]
+
+
+# The five tasks (五个一) -------------------------------------------------------------------------
+
+FIVE_READERS = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+FIVE_EVIDENCE_ROWS = 10  # each evidence list on a county's page shows at most this many
+
+
+def require_five_reader(user) -> None:
+    if user.role not in FIVE_READERS or user.region_id is None:
+        raise Http404
+
+
+def five_counties_for_user(user) -> QuerySet[Region]:
+    """The counties whose five tasks the user reads: county staff their own, city staff their
+    counties, provincial staff the province's; anyone else 404."""
+    require_five_reader(user)
+    # region_filter's rule, on the counties themselves (their own path is the empty one).
+    reach = {
+        Role.COUNTY: Q(pk=user.region_id),
+        Role.CITY: Q(parent=user.region_id),
+        Role.PROVINCE: Q(parent__parent=user.region_id),
+    }[user.role]
+    return Region.objects.filter(reach, level=Region.Level.COUNTY)
+
+
+def get_five_county_for_user(user, code: str) -> tuple[Region, Access]:
+    """One county's five tasks; the page only reads (the work is done on the ledger's and the
+    posts' pages), so everyone who reaches it reads it."""
+    county = five_counties_for_user(user).select_related("parent__parent").filter(code=code).first()
+    if county is None:
+        raise Http404
+    return county, READ_ONLY
+
+
+@dataclass(frozen=True)
+class FiveRow:
+    county: Region
+    figures: dict
+    tasks: list[five.Task]
+
+
+def five_rows(
+    user, programme_year: ProgrammeYear, *, as_of: datetime.date, city: Region | None = None
+) -> list[FiveRow]:
+    """The matrix: the user's counties (of `city`, if given), ordered by city and code, with
+    their tasks; the same number of queries for 2 counties as for 180."""
+    counties = five_counties_for_user(user).filter(parent__parent=programme_year.province_id)
+    if city is not None:
+        counties = counties.filter(parent=city)
+    found = {c.pk: c for c in counties.select_related("parent").order_by("parent__code", "code")}
+    tasks = five.year_tasks(programme_year, as_of=as_of, counties=found)
+    return [FiveRow(county, *tasks[pk]) for pk, county in found.items() if pk in tasks]
+
+
+def five_cities_for_user(user, programme_year: ProgrammeYear) -> QuerySet[Region]:
+    """The cities a provincial reader filters the matrix by (none for the others)."""
+    if user.role != Role.PROVINCE:
+        return Region.objects.none()
+    return Region.objects.filter(
+        level=Region.Level.CITY, parent=programme_year.province_id
+    ).order_by("code")
+
+
+def five_evidence(county: Region, programme_year: ProgrammeYear) -> dict:
+    """What a county's page lists beside its figures, each list bounded: the year's exchanges
+    (with their photos and minutes), the channels and their members, and the year's verified
+    return registrations. A few queries, whatever the size of the ledger."""
+    events = list(
+        ExchangeEvent.objects.filter(county=county, season__programme_year=programme_year)
+        .annotate(attendance=Count("attendees", distinct=True))
+        .select_related("season__programme_year")
+        .prefetch_related("materials")
+        .order_by("-date", "-pk")[:FIVE_EVIDENCE_ROWS]
+    )
+    channels = list(
+        Channel.objects.filter(county=county)
+        .annotate(member_count=Count("members"))
+        .order_by("-member_count", "name")[:FIVE_EVIDENCE_ROWS]
+    )
+    returns = list(
+        ReturnRegistration.objects.filter(
+            entry__county=county,
+            year=programme_year.year,
+            status=ReturnRegistration.Status.VERIFIED,
+        )
+        .select_related("entry")
+        .order_by("-started_on", "-pk")[:FIVE_EVIDENCE_ROWS]
+    )
+    return {"events": events, "channels": channels, "returns": returns}
+
+
+def todos_for_five(user, today: datetime.date) -> list[Todo]:
+    """County staff: their tasks overdue, or not started and due within FIVE_SOON_DAYS."""
+    if user.role != Role.COUNTY or user.region_id is None:
+        return []
+    programme_year = ProgrammeYear.objects.filter(
+        province__children__children=user.region_id, year=year_in_force(today)
+    ).first()
+    if programme_year is None:
+        return []
+    found = five.year_tasks(programme_year, as_of=today, counties=[user.region_id])
+    if user.region_id not in found:
+        return []
+    soon = today + datetime.timedelta(days=FIVE_SOON_DAYS)
+    waiting = [
+        task
+        for task in found[user.region_id][1]
+        if task.status == five.OVERDUE
+        or (task.status == five.NOT_STARTED and task.due is not None and task.due <= soon)
+    ]
+    if not waiting:
+        return []
+    overdue = any(task.status == five.OVERDUE for task in waiting)
+    return [
+        Todo(
+            key="five_tasks",
+            title=_("落实“五个一”重点任务：%(tasks)s")
+            % {"tasks": "、".join(f"{t.title}（{t.status_label}）" for t in waiting)},
+            count=len(waiting),
+            url=f"{reverse('summary:five')}?year={programme_year.year}",
+            action=_("查看五个一"),
+            due=min((t.due for t in waiting if t.due), default=None),
+            due_label=_("截止"),
+            urgent=overdue,
+        )
+    ]
+
+
+FIVE_SOON_DAYS = 30

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -21,8 +22,8 @@ from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import refusals_as_messages
 from fanjiaxiang.params import year_param
 from fanjiaxiang.views import form_save, paginate
-from summary import scoring, selectors, services
-from summary.exporters import EXPORTERS
+from summary import five, scoring, selectors, services
+from summary.exporters import EXPORTERS, FiveTasksExporter
 from summary.forms import (
     AdjustForm,
     BriefingForm,
@@ -511,3 +512,111 @@ def briefing_publish(request, pk: int):
         published = services.briefing_publish(briefing=briefing, actor=request.user)
         messages.success(request, _("已发布第 %(issue)s 期简报。") % {"issue": published.issue})
     return redirect("summary:briefing_detail", pk=briefing.pk)
+
+
+# The five tasks (五个一) -------------------------------------------------------------------------
+
+
+def _five_filters(request, programme_year) -> dict:
+    """The matrix's filters from the query string; a value that is not one of the choices is
+    ignored (never a 500)."""
+    task = request.GET.get("task", "")
+    status = request.GET.get("status", "")
+    cities = selectors.five_cities_for_user(request.user, programme_year)
+    city = (
+        cities.filter(code=request.GET.get("city", "")).first() if request.GET.get("city") else None
+    )
+    return {
+        "task": task if task in five.KEYS else "",
+        "status": status if status in five.STATUSES else "",
+        "city": city,
+    }
+
+
+@login_required
+@require_GET
+def five_tasks(request):
+    """City and provincial staff: their counties × the five tasks. County staff: their own
+    county's page."""
+    user = request.user
+    selectors.require_five_reader(user)
+    programme_year = selectors.programme_year_for_user(user, request.GET.get("year"))
+    if not capabilities_for(user).can_see_five_matrix:
+        url = reverse("summary:five_county", args=[user.region.code])
+        return redirect(f"{url}?year={programme_year.year}" if programme_year else url)
+    context: dict = {
+        "programme_year": programme_year,
+        "years": selectors.programme_years_for_user(user),
+        "titles": [(key, five.TITLES[key]) for key in five.KEYS],
+        "statuses": five.STATUSES,
+    }
+    if programme_year is not None:
+        filters = _five_filters(request, programme_year)
+        today = timezone.localdate()
+        rows = selectors.five_rows(user, programme_year, as_of=today, city=filters["city"])
+        shown = [
+            r for r in rows if five.matches(r.tasks, task=filters["task"], status=filters["status"])
+        ]
+        context |= {
+            **filters,
+            "rows": shown,
+            "total": len(rows),
+            "counts": five.counts(r.tasks for r in rows),
+            "cities": selectors.five_cities_for_user(user, programme_year),
+            "as_of": today,
+            "dates": five.year_dates(programme_year),
+            "query": urlencode(
+                {
+                    "year": programme_year.year,
+                    "city": filters["city"].code if filters["city"] else "",
+                    "task": filters["task"],
+                    "status": filters["status"],
+                }
+            ),
+        }
+    return render(request, "summary/five_matrix.html", context)
+
+
+@login_required
+@require_GET
+def five_county(request, code: str):
+    """One county's five tasks, with their evidence, for a programme year."""
+    user = request.user
+    county, _access = selectors.get_five_county_for_user(user, code)
+    programme_year = selectors.programme_year_for_user(user, request.GET.get("year"))
+    context: dict = {
+        "county": county,
+        "programme_year": programme_year,
+        "years": selectors.programme_years_for_user(user),
+    }
+    if programme_year is not None:
+        today = timezone.localdate()
+        found = five.year_tasks(programme_year, as_of=today, counties=[county.pk])
+        figures, tasks = found[county.pk]
+        context |= {
+            "figures": figures,
+            "tasks": tasks,
+            "as_of": today,
+            "dates": five.year_dates(programme_year),
+            **selectors.five_evidence(county, programme_year),
+        }
+    return render(request, "summary/five_county.html", context)
+
+
+@login_required
+@require_GET
+def five_export(request):
+    """The matrix's rows as Excel (audited), with the page's filters."""
+    user = request.user
+    selectors.require_five_reader(user)
+    if not capabilities_for(user).can_see_five_matrix:
+        raise Http404
+    programme_year = _year_or_404(request)
+    exporter = FiveTasksExporter(
+        user,
+        programme_year=programme_year,
+        as_of=timezone.localdate(),
+        **_five_filters(request, programme_year),
+    )
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    return export_response(exporter, fmt=fmt, region=_audit_region(user, programme_year))

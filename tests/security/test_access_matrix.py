@@ -44,6 +44,7 @@ from openpyxl import Workbook
 from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Mail, Notice, Role, User
 from accounts.validators import id_number_make
+from demo.summary import png
 from fanjiaxiang.exporters import XLSX_TYPE
 from fanjiaxiang.models import QueuedTask
 from ledger import imports as ledger_imports
@@ -165,6 +166,10 @@ def _build_ledger(w: SimpleNamespace) -> None:
         place="越秀区青年之家",
     )
     ledger.event_attendance_set(actor=None, event=w.event, entries=[w.entry])
+    ledger.event_materials_add(
+        event=w.event, files=[ContentFile(png(), name="越秀交流合影.png")], actor=w.yx_staff
+    )
+    w.material = w.event.materials.get()
     w.registration = ledger.registration_save(
         actor=None, entry=w.entry, kind="employment", year=2025, organisation="越秀区某街道办"
     )
@@ -777,6 +782,18 @@ PROTECTED: dict[str, Protected] = {
         owner_succeeds=True,
     ),
     "ledger:event_edit": Protected("yx_staff", _pk("event"), data=_event_form, owner_succeeds=True),
+    "ledger:event_materials": Protected(
+        "yx_staff",
+        _pk("event"),
+        data=lambda w, r: {"materials": ContentFile(png(), name="越界照片.png")},
+        owner_succeeds=True,
+    ),
+    "ledger:event_material": Protected(
+        "gz_staff", lambda w: {"pk": w.event.pk, "material_pk": w.material.pk}
+    ),
+    "ledger:event_material_delete": Protected(
+        "yx_staff", lambda w: {"pk": w.event.pk, "material_pk": w.material.pk}
+    ),
     "ledger:registration_list": Protected(
         "gz_staff", page=True, shows=("越秀台账人员", "越秀区某街道办")
     ),

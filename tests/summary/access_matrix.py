@@ -151,6 +151,17 @@ def routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, pass
         "summary:case_photo": Protected(
             "gz_staff", lambda w: {"pk": w.case_yx.pk, "photo_pk": w.case_photo.pk}
         ),
+        # 五个一: 越秀's page for 越秀, 广州市 and 广东; the matrix and its Excel are each
+        # reader's own counties (a county is sent to its own page).
+        "summary:five": Protected("gz_staff", page=True, shows=("越秀区", "天河区")),
+        "summary:five_export": Protected(
+            "gz_staff", page=True, shows=("越秀区",), get_audited=True
+        ),
+        "summary:five_county": Protected(
+            "gz_staff",
+            lambda w: {"code": w.yuexiu.code},
+            shows=("越秀区", "越秀集中交流活动", "越秀中学校友群"),
+        ),
         "summary:briefing_list": Protected("gz_staff", page=True, shows=(BRIEFING_TITLE,)),
         "summary:briefing_create": Protected(
             # No body: nothing is created even for another province's staff writing their own.
