@@ -59,11 +59,15 @@ class Capabilities:
     can_list_county_students: bool = False  # 本县学生: the county's registered students
     can_read_summary: bool = False
     can_review_scores: bool = False  # compute, adjust, publish and commend
-    can_submit_cases: bool = False  # 典型案例 come from counties and universities
+    can_submit_cases: bool = False  # 典型案例 come from cities, counties and universities
     can_review_cases: bool = False
     can_record_city_activities: bool = False  # 示范活动, 学子归巢: the city's own work
     can_read_city_activities: bool = False
     can_read_briefings: bool = False
+    can_read_reports: bool = False  # 简报简讯上报: the author units and the levels above
+    can_submit_reports: bool = False  # counties, cities and universities report upward
+    can_mark_reports: bool = False  # 已阅 (the province and a county's city), 采用 (the province)
+    can_compile_reports: bool = False  # the province compiles chosen reports into a briefing
     can_see_own_five: bool = False  # 五个一: the county's own five tasks
     can_see_five_matrix: bool = False  # 五个一进展: the counties below × the five tasks
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
@@ -106,11 +110,15 @@ def capabilities_for(user) -> Capabilities:
         can_list_county_students=role == Role.COUNTY,
         can_read_summary=regional or role == Role.UNIVERSITY,
         can_review_scores=role == Role.PROVINCE,
-        can_submit_cases=role in (Role.COUNTY, Role.UNIVERSITY),
+        can_submit_cases=role in (Role.CITY, Role.COUNTY, Role.UNIVERSITY),
         can_review_cases=role == Role.PROVINCE,
         can_record_city_activities=role == Role.CITY,
         can_read_city_activities=role in (Role.PROVINCE, Role.CITY),
         can_read_briefings=bool(role),
+        can_read_reports=regional or role == Role.UNIVERSITY,
+        can_submit_reports=role in (Role.CITY, Role.COUNTY, Role.UNIVERSITY),
+        can_mark_reports=role in (Role.PROVINCE, Role.CITY),
+        can_compile_reports=role == Role.PROVINCE,
         can_see_own_five=role == Role.COUNTY,
         can_see_five_matrix=role in (Role.PROVINCE, Role.CITY),
         can_see_university_students=role == Role.UNIVERSITY,

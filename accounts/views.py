@@ -24,6 +24,7 @@ from fanjiaxiang.forms import add_service_errors
 from fanjiaxiang.todo import Todo
 from fanjiaxiang.views import paginate
 from positions.selectors import drafts_todo, host_units_for_user, posts_for_user, region_children
+from reports.selectors import todos_for_reports
 from schedule.selectors import home_standing, todos_for_committee
 from students.todos import (
     student_next_step,
@@ -160,6 +161,7 @@ def _todos(user, now) -> list[Todo]:
         *todos_for_five(user, today),
         *todos_for_reviewer(user),
         *todos_for_city(user, today),
+        *todos_for_reports(user),
     ]
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "schedule",
     "dashboards",
     "summary",
+    "reports",
     "filestore",
     "demo",
     "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.forms import PortalForm, PortalModelForm
 from fanjiaxiang.uploads import IMAGE, UploadValidator, max_upload_size
-from summary.models import MAX_PHOTOS, MIN_PHOTOS, Briefing, CityActivity, Score, TypicalCase
+from summary.models import (
+    ACTIVITY_MAX_PHOTOS,
+    PHOTOS_LIMIT,
+    Briefing,
+    CaseRule,
+    CityActivity,
+    Score,
+    TypicalCase,
+)
 
 PHOTO_TYPES = ".jpg,.jpeg,.png,image/jpeg,image/png"
 
@@ -85,18 +93,23 @@ class PhotosField(forms.FileField):
         return cleaned
 
 
-def _photos_help() -> str:
-    return _("JPG 或 PNG，每张不超过 %(size)s MB，共 %(min)s 至 %(max)s 张；可一次选择多张。") % {
+def _photos_help(rule: CaseRule) -> str:
+    return _(
+        "JPG 或 PNG，共 %(min)s—%(max)s 张，每张不少于 %(least)s MB、不超过 %(size)s MB；"
+        "可一次选择多张。"
+    ) % {
+        "min": rule.min_photos,
+        "max": rule.max_photos,
+        "least": f"{rule.min_photo_mb:g}",
         "size": max_upload_size(IMAGE) // (1024 * 1024),
-        "min": MIN_PHOTOS,
-        "max": MAX_PHOTOS,
     }
 
 
 class CaseForm(PortalModelForm):
-    photos = PhotosField(
-        label=_("活动照片"), error_messages={"required": _("请上传至少 1 张活动照片。")}
-    )
+    """Title, text and photos; the year's rule (`CaseRule`) is shown here and checked by the
+    services before anything is stored."""
+
+    photos = PhotosField(label=_("活动照片"), error_messages={"required": _("请上传活动照片。")})
     remove_photos: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("删除照片"),
         queryset=None,
@@ -108,11 +121,15 @@ class CaseForm(PortalModelForm):
         model = TypicalCase
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"body": _("写清背景、做法、成效和学生感受，约 1000 字为宜。")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rule, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photos"].help_text = _photos_help()
+        self.fields["photos"].help_text = _photos_help(rule)
+        body = self.fields["body"]
+        body.help_text = _(
+            "写清背景、做法、成效和学生感受，正文 %(min)s—%(max)s 字（不计空格和换行）。"
+        ) % {"min": rule.min_chars, "max": rule.max_chars}
+        body.widget.attrs |= {"data-count-min": rule.min_chars, "data-count-max": rule.max_chars}
         existing = self.instance.photos.all() if self.instance.pk else None
         if existing is None:
             del self.fields["remove_photos"]
@@ -123,20 +140,29 @@ class CaseForm(PortalModelForm):
             self.fields["remove_photos"].label_from_instance = lambda photo: photo.original_name
         self.order_fields(["title", "body", "remove_photos", "photos"])
 
-    def clean(self):
-        cleaned = super().clean()
-        kept = 0
-        if "remove_photos" in self.fields:
-            removing = cleaned.get("remove_photos") or []
-            kept = self.instance.photos.count() - len(removing)
-        count = kept + len(cleaned.get("photos") or [])
-        if "photos" not in self.errors and not MIN_PHOTOS <= count <= MAX_PHOTOS:
-            self.add_error(
-                "photos",
-                _("每个案例需要 %(min)s 至 %(max)s 张照片，现在是 %(count)s 张。")
-                % {"min": MIN_PHOTOS, "max": MAX_PHOTOS, "count": count},
-            )
-        return cleaned
+
+class CaseRuleForm(PortalForm):
+    min_chars = forms.IntegerField(label=_("正文最少字数"), min_value=1, max_value=10000)
+    max_chars = forms.IntegerField(label=_("正文最多字数"), min_value=1, max_value=10000)
+    min_photos = forms.IntegerField(label=_("最少照片数"), min_value=1, max_value=PHOTOS_LIMIT)
+    max_photos = forms.IntegerField(label=_("最多照片数"), min_value=1, max_value=PHOTOS_LIMIT)
+    min_photo_mb = forms.DecimalField(
+        label=_("每张照片不小于（MB）"),
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        max_digits=3,
+        decimal_places=1,
+    )
+
+    @classmethod
+    def initial_of(cls, rule: CaseRule) -> dict:
+        return {
+            "min_chars": rule.min_chars,
+            "max_chars": rule.max_chars,
+            "min_photos": rule.min_photos,
+            "max_photos": rule.max_photos,
+            "min_photo_mb": Decimal(str(rule.min_photo_mb)),
+        }
 
 
 class ReviewForm(PortalForm):
@@ -255,7 +281,7 @@ class CityActivityForm(PortalModelForm):
         participants.widget.attrs["min"] = 1
         self.fields["photos"].help_text = _(
             "JPG 或 PNG，每张不超过 %(size)s MB，最多 %(max)s 张；可一次选择多张。"
-        ) % {"size": max_upload_size(IMAGE) // (1024 * 1024), "max": MAX_PHOTOS}
+        ) % {"size": max_upload_size(IMAGE) // (1024 * 1024), "max": ACTIVITY_MAX_PHOTOS}
         existing = self.instance.photos.all() if self.instance.pk else None
         if existing is None:
             del self.fields["remove_photos"]

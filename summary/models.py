@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fanjiaxiang.models import CountyOrUniversity, Reviewed
@@ -165,12 +165,64 @@ class Publication(models.Model):
         return self.title
 
 
-MIN_PHOTOS = 1
-MAX_PHOTOS = 6
+MiB = 1024 * 1024
+PHOTOS_LIMIT = 20
+ACTIVITY_MAX_PHOTOS = 6  # a city activity's photos (summary.CityActivity)
+
+
+class CaseRule(models.Model):
+    """What a typical case of a programme year must hold (seed 001: about 1,000 characters of
+    text and at least 5 photos of at least 1 MB each). The province sets it; a year without a
+    row uses the defaults below."""
+
+    programme_year = models.OneToOneField(
+        "schedule.ProgrammeYear",
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="case_rule",
+    )
+    min_chars = models.PositiveIntegerField(_("正文最少字数"), default=800)
+    max_chars = models.PositiveIntegerField(_("正文最多字数"), default=1500)
+    min_photos = models.PositiveSmallIntegerField(_("最少照片数"), default=5)
+    max_photos = models.PositiveSmallIntegerField(_("最多照片数"), default=9)
+    min_photo_bytes = models.PositiveIntegerField(_("每张照片最小字节数"), default=MiB)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("典型案例要求")
+        verbose_name_plural = _("典型案例要求")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_chars__gte=1, min_chars__lte=F("max_chars"), max_chars__lte=10000),
+                name="case_rule_chars_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    min_photos__gte=1, min_photos__lte=F("max_photos"), max_photos__lte=PHOTOS_LIMIT
+                ),
+                name="case_rule_photos_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_year} {self.min_chars}–{self.max_chars}"
+
+    @property
+    def min_photo_mb(self) -> float:
+        return round(self.min_photo_bytes / MiB, 1)
 
 
 class TypicalCase(CountyOrUniversity, Reviewed):
-    """典型案例: text and photos a county or a university submits; the province reviews it."""
+    """典型案例: text and photos a county, a city or a university submits; the province reviews
+    it."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待审核")

@@ -9,8 +9,8 @@ outsiders get 404, read-only readers 403 on any change (views call `require_writ
 - City activities (市级活动): the city's staff record and edit them; the province reads all of
   its cities'. Counties do not: the city reports its own work upward, like its plan.
 - The published commendation list: provincial staff and the staff of each commended unit.
-- Typical cases: the submitting unit (which edits it until it is reviewed), the city above a
-  county, the province (which reviews).
+- Typical cases: the submitting unit (a county, a city or a university; it edits the case until
+  it is reviewed), the city above a county, the province (which reviews).
 - Briefings: provincial staff write them; once published, every signed-in user of the province
   reads them (staff of every level, host units, universities, and students by home county).
 """
@@ -49,6 +49,7 @@ from summary.models import (
     ActivityPhoto,
     Briefing,
     CasePhoto,
+    CaseRule,
     CityActivity,
     Publication,
     Score,
@@ -269,10 +270,17 @@ def cases_for_user(user) -> QuerySet[TypicalCase]:
     if user.role == Role.PROVINCE:
         return cases.filter(programme_year__province=user.region_id)
     if user.role == Role.CITY:
-        return cases.filter(region__parent=user.region_id)
+        return cases.filter(Q(region__parent=user.region_id) | Q(region=user.region_id))
     if user.role == Role.COUNTY:
         return cases.filter(region=user.region_id)
     return cases.filter(university=user.university_id)
+
+
+def is_case_author(user, case: TypicalCase) -> bool:
+    """The user works for the unit that submitted the case."""
+    if user.role == Role.UNIVERSITY:
+        return case.university_id is not None and case.university_id == user.university_id
+    return case.region_id is not None and case.region_id == user.region_id
 
 
 def get_case_for_user(user, pk: int) -> tuple[TypicalCase, Access]:
@@ -291,8 +299,21 @@ def get_case_for_user(user, pk: int) -> tuple[TypicalCase, Access]:
     waiting = case.status == TypicalCase.Status.SUBMITTED
     caps = capabilities_for(user)
     return case, Access(
-        can_write=waiting and caps.can_submit_cases, can_review=waiting and caps.can_review_cases
+        can_write=waiting and caps.can_submit_cases and is_case_author(user, case),
+        can_review=waiting and caps.can_review_cases,
     )
+
+
+def case_rule_for(programme_year: ProgrammeYear) -> CaseRule:
+    """The year's rule for typical cases: the province's, else the defaults (not saved)."""
+    rule = CaseRule.objects.filter(programme_year=programme_year).first()
+    return rule or CaseRule(programme_year=programme_year)
+
+
+def case_text_length(body: str) -> int:
+    """字数 as a reader counts them: every character but spaces and line breaks (the form's
+    live count, static/js/portal.js, counts the same way)."""
+    return len("".join((body or "").split()))
 
 
 def can_submit_cases(user) -> bool:

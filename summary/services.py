@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record
 from accounts.models import Role, User
 from accounts.notices import notify_many
-from fanjiaxiang.uploads import IMAGE, validate_upload
+from fanjiaxiang.uploads import IMAGE, max_upload_size, validate_upload
 from positions.models import Region
 from schedule.models import Milestone, ProgrammeYear
 from schedule.services import summary_mark_done
@@ -29,18 +29,21 @@ from students.models import University
 from summary import scoring, selectors
 from summary.figures import city_figures, county_figures, university_figures, year_window
 from summary.models import (
+    ACTIVITY_MAX_PHOTOS,
     MAX_ADJUSTMENT,
-    MAX_PHOTOS,
-    MIN_PHOTOS,
+    PHOTOS_LIMIT,
     ActivityPhoto,
     Briefing,
     CasePhoto,
+    CaseRule,
     CityActivity,
+    MiB,
     Publication,
     Score,
     ScoringRule,
     TypicalCase,
 )
+from summary.selectors import case_rule_for, case_text_length
 
 UPSERT_BATCH = 500
 MAX_TARGET = 100000
@@ -296,37 +299,79 @@ def _calendar_summary_done(programme_year: ProgrammeYear, actor: User) -> None:
 # Typical cases ---------------------------------------------------------------------------------
 
 
-def _check_photos(photos: Sequence[File]) -> None:
-    """Every photo is checked before anything is stored: one bad file saves nothing."""
+def _megabytes(size: int) -> str:
+    return f"{size / MiB:.1f}".removesuffix(".0")
+
+
+def _check_photos(photos: Sequence[File], rule: CaseRule | None = None) -> None:
+    """Every photo is checked before anything is stored: one bad file saves nothing. A typical
+    case's photos also meet the year's size rule (a city activity's have none)."""
+    errors = []
     for photo in photos:
         try:
             validate_upload(photo, kind=IMAGE)
         except ValidationError as error:
-            raise ValidationError(
-                {
-                    "photos": _("照片“%(name)s”：%(reason)s")
-                    % {"name": photo.name, "reason": " ".join(error.messages)}
+            errors.append(
+                _("照片“%(name)s”：%(reason)s")
+                % {"name": photo.name, "reason": " ".join(error.messages)}
+            )
+            continue
+        if rule is not None and (photo.size or 0) < rule.min_photo_bytes:
+            errors.append(
+                _("照片“%(name)s”只有 %(size)s MB，每张不少于 %(min)s MB。")
+                % {
+                    "name": photo.name,
+                    "size": _megabytes(photo.size or 0),
+                    "min": _megabytes(rule.min_photo_bytes),
                 }
-            ) from error
+            )
+    if errors:
+        raise ValidationError({"photos": errors})
 
 
-def _check_count(count: int) -> None:
-    if not MIN_PHOTOS <= count <= MAX_PHOTOS:
+def _check_count(count: int, rule: CaseRule) -> None:
+    if not rule.min_photos <= count <= rule.max_photos:
         raise ValidationError(
             {
-                "photos": _("每个案例需要 %(min)s 至 %(max)s 张照片。")
-                % {"min": MIN_PHOTOS, "max": MAX_PHOTOS}
+                "photos": _("照片 %(count)s 张，要求 %(min)s—%(max)s 张。")
+                % {"count": count, "min": rule.min_photos, "max": rule.max_photos}
             }
         )
 
 
-def _check_text(title: str, body: str) -> tuple[str, str]:
-    title, body = (title or "").strip(), (body or "").strip()
+def _check_text(title: str, body: str, rule: CaseRule) -> None:
     errors = {}
     if not title:
         errors["title"] = _("请填写标题。")
+    length = case_text_length(body)
     if not body:
         errors["body"] = _("请填写案例正文。")
+    elif not rule.min_chars <= length <= rule.max_chars:
+        errors["body"] = _("正文 %(count)s 字，要求 %(min)s—%(max)s 字。") % {
+            "count": length,
+            "min": rule.min_chars,
+            "max": rule.max_chars,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_case(
+    title: str, body: str, count: int, photos: Sequence[File], rule: CaseRule
+) -> tuple[str, str]:
+    """The year's rule, all of it at once, so one answer names every field to put right."""
+    title, body = (title or "").strip(), (body or "").strip()
+    errors: dict[str, list] = {}
+    for check in (
+        lambda: _check_text(title, body, rule),
+        lambda: _check_count(count, rule),
+        lambda: _check_photos(photos, rule),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     return title, body
@@ -354,12 +399,11 @@ def case_submit(
     region: Region | None = None,
     university: University | None = None,
 ) -> TypicalCase:
-    """A county (or a university) submits a case of its own for the province to review."""
+    """A county, a city or a university submits a case of its own for the province to review,
+    as the year's `CaseRule` asks."""
     if (region is None) == (university is None):
-        raise ValidationError(_("典型案例由县级团委或高校团委提交。"))
-    title, body = _check_text(title, body)
-    _check_count(len(photos))
-    _check_photos(photos)
+        raise ValidationError(_("典型案例由市、县级团委或高校团委提交。"))
+    title, body = _check_case(title, body, len(photos), photos, case_rule_for(programme_year))
     case = TypicalCase.objects.create(
         programme_year=programme_year,
         region=region,
@@ -411,11 +455,12 @@ def case_update(
     )
     if case.status != TypicalCase.Status.SUBMITTED:
         raise ValidationError(_("案例已审核，不能再修改。"))
-    title, body = _check_text(title, body)
     kept = list(case.photos.exclude(pk__in=list(remove_photos)))
     removed = list(case.photos.filter(pk__in=list(remove_photos)))
-    _check_count(len(kept) + len(add_photos))
-    _check_photos(add_photos)
+    # Photos kept from before were checked against the rule in force when they came.
+    title, body = _check_case(
+        title, body, len(kept) + len(add_photos), add_photos, case_rule_for(case.programme_year)
+    )
     case.title, case.body = title[:100], body
     case.revision = F("revision") + 1
     case.save(update_fields=["title", "body", "revision", "updated_at"])
@@ -475,7 +520,7 @@ def case_review(
 
 def _tell_unit(case: TypicalCase) -> None:
     unit = (
-        Q(role=Role.COUNTY, region=case.region_id)
+        Q(role__in=(Role.CITY, Role.COUNTY), region=case.region_id)
         if case.region_id
         else Q(role=Role.UNIVERSITY, university=case.university_id)
     )
@@ -486,6 +531,54 @@ def _tell_unit(case: TypicalCase) -> None:
         "status": case.get_status_display(),
     }
     notify_many([(user, text[:300], url) for user in staff])
+
+
+@transaction.atomic
+def case_rule_set(
+    *,
+    programme_year: ProgrammeYear,
+    min_chars: int,
+    max_chars: int,
+    min_photos: int,
+    max_photos: int,
+    min_photo_mb: Decimal,
+    actor: User,
+) -> CaseRule:
+    """The province sets what a typical case of the year must hold; cases already submitted
+    keep what they have, and the rule applies to every later submission and edit."""
+    errors = {}
+    if not 1 <= min_chars <= max_chars <= 10000:
+        errors["max_chars"] = _("字数要求应满足 1 ≤ 最少字数 ≤ 最多字数 ≤ 10000。")
+    if not 1 <= min_photos <= max_photos <= PHOTOS_LIMIT:
+        errors["max_photos"] = _("照片数要求应满足 1 ≤ 最少张数 ≤ 最多张数 ≤ %(limit)s。") % {
+            "limit": PHOTOS_LIMIT
+        }
+    min_bytes = int(Decimal(min_photo_mb) * MiB)
+    if not 0 <= min_bytes < max_upload_size(IMAGE):
+        errors["min_photo_mb"] = _("每张照片的最小大小应小于上传上限 %(max)s MB。") % {
+            "max": _megabytes(max_upload_size(IMAGE))
+        }
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "min_chars": min_chars,
+        "max_chars": max_chars,
+        "min_photos": min_photos,
+        "max_photos": max_photos,
+        "min_photo_bytes": min_bytes,
+        "updated_by": actor,
+    }
+    rule, _created = CaseRule.objects.update_or_create(
+        programme_year=programme_year, defaults=values
+    )
+    audit_record(
+        Action.CASE_RULE_SET,
+        target=rule,
+        region=programme_year.province,
+        data={k: v for k, v in values.items() if k != "updated_by"} | {"year": programme_year.year},
+        actor=actor,
+    )
+    return rule
 
 
 # Briefings -------------------------------------------------------------------------------------
@@ -596,7 +689,7 @@ def city_activity_save(
     activity: CityActivity | None = None,
 ) -> CityActivity:
     """A city records one of its own activities (示范活动, 学子归巢, …) or changes it, with up to
-    MAX_PHOTOS photos; every photo is checked before anything is stored. Its 示范活动 count in
+    ACTIVITY_MAX_PHOTOS photos; every photo is checked before anything is stored. Its 示范活动 count in
     the city's score at the next recomputation (not after the commendation is published)."""
     if city.level != Region.Level.CITY:
         raise ValidationError(_("市级活动由市团委登记。"))
@@ -617,8 +710,8 @@ def city_activity_save(
     kept = activity.photos.exclude(pk__in=list(remove_photos)) if activity else None
     removed = list(activity.photos.filter(pk__in=list(remove_photos))) if activity else []
     kept_count = kept.count() if kept is not None else 0
-    if kept_count + len(add_photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("照片最多 %(max)s 张。") % {"max": MAX_PHOTOS}})
+    if kept_count + len(add_photos) > ACTIVITY_MAX_PHOTOS:
+        raise ValidationError({"photos": _("照片最多 %(max)s 张。") % {"max": ACTIVITY_MAX_PHOTOS}})
     _check_photos(add_photos)
     if activity is None:
         activity = CityActivity.objects.create(

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("summary/cases/", views.case_list, name="case_list"),
     path("summary/cases/new/", views.case_create, name="case_create"),
+    path("summary/years/<int:pk>/case-rule/", views.case_rule, name="case_rule"),
     path("summary/cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("summary/cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("summary/cases/<int:pk>/review/", views.case_review, name="case_review"),

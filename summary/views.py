@@ -29,6 +29,7 @@ from summary.forms import (
     AdjustForm,
     BriefingForm,
     CaseForm,
+    CaseRuleForm,
     CityActivityForm,
     CommendForm,
     PublishForm,
@@ -45,6 +46,7 @@ RULE_TITLES = {
 }
 PUBLISH_DRAFT = "summary_publish_draft"
 REVIEW_DRAFT = "summary_review_draft"
+RULE_DRAFT = "summary_case_rule_draft"
 
 
 def _year_or_404(request):
@@ -275,6 +277,15 @@ def case_list(request):
     cases = cases.select_related("programme_year", "region__parent", "university").annotate(
         photo_count=Count("photos")
     )
+    years = selectors.programme_years_for_user(request.user)
+    # The rule shown is the chosen year's (none for a year the province does not have).
+    programme_year = (
+        years.filter(year=year).first()
+        if year is not None
+        else selectors.programme_year_for_user(request.user)
+    )
+    rule = selectors.case_rule_for(programme_year) if programme_year else None
+    can_set_rule = rule is not None and capabilities_for(request.user).can_review_cases
     return render(
         request,
         "summary/case_list.html",
@@ -284,8 +295,40 @@ def case_list(request):
             "query": urlencode({k: v for k, v in (("status", status), ("year", year)) if v}),
             "statuses": TypicalCase.Status.choices,
             "can_submit": selectors.can_submit_cases(request.user),
+            "programme_year": programme_year,
+            "years": years,
+            "year": year,
+            "rule": rule,
+            "rule_form": CaseRuleForm(
+                request.session.pop(RULE_DRAFT, None) or None,
+                initial=CaseRuleForm.initial_of(rule) if rule else None,
+            )
+            if can_set_rule
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def case_rule(request, pk: int):
+    """The province sets the year's rule for typical cases (from the case list)."""
+    programme_year, _access = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(capabilities_for(request.user).can_review_cases)
+    form = CaseRuleForm(request.POST)
+    saved = form.is_valid() and form_save(
+        form,
+        lambda: services.case_rule_set(
+            programme_year=programme_year, actor=request.user, **form.cleaned_data
+        ),
+    )
+    if saved:
+        messages.success(request, _("已保存本年度典型案例要求，此后提交和修改的案例按新要求检查。"))
+    else:
+        # The list shows the form again with what was typed and why it was refused.
+        request.session[RULE_DRAFT] = {k: request.POST.get(k, "") for k in form.fields}
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('summary:case_list')}?year={programme_year.year}")
 
 
 @login_required
@@ -294,10 +337,13 @@ def case_create(request):
     selectors.require_summary_reader(user)
     require_write(selectors.can_submit_cases(user))
     programme_year = _year_or_404(request)
-    form = CaseForm(request.POST or None, request.FILES or None)
+    rule = selectors.case_rule_for(programme_year)
+    form = CaseForm(request.POST or None, request.FILES or None, rule=rule)
     if request.method == "POST" and form.is_valid():
         unit = (
-            {"region": user.region} if user.role == Role.COUNTY else {"university": user.university}
+            {"university": user.university}
+            if user.role == Role.UNIVERSITY
+            else {"region": user.region}
         )
         case = form_save(
             form,
@@ -316,7 +362,7 @@ def case_create(request):
     return render(
         request,
         "summary/case_form.html",
-        {"form": form, "programme_year": programme_year, "title": _("提交典型案例")},
+        {"form": form, "programme_year": programme_year, "rule": rule, "title": _("提交典型案例")},
     )
 
 
@@ -347,11 +393,12 @@ def _review_draft(request, case) -> str:
 @login_required
 def case_edit(request, pk: int):
     case, access = selectors.get_case_for_user(request.user, pk)
-    require_write(capabilities_for(request.user).can_submit_cases)
+    require_write(selectors.is_case_author(request.user, case))
     if not access.can_write:
         messages.error(request, _("案例已审核，不能再修改。"))
         return redirect("summary:case_detail", pk=case.pk)
-    form = CaseForm(request.POST or None, request.FILES or None, instance=case)
+    rule = selectors.case_rule_for(case.programme_year)
+    form = CaseForm(request.POST or None, request.FILES or None, instance=case, rule=rule)
     if request.method == "POST" and form.is_valid():
         saved = form_save(
             form,
@@ -370,7 +417,7 @@ def case_edit(request, pk: int):
     return render(
         request,
         "summary/case_form.html",
-        {"form": form, "case": case, "title": _("修改典型案例")},
+        {"form": form, "case": case, "rule": rule, "title": _("修改典型案例")},
     )
 
 
@@ -454,7 +501,19 @@ def briefing_create(request):
 @require_GET
 def briefing_detail(request, pk: int):
     briefing, access = selectors.get_briefing_for_user(request.user, pk)
-    return render(request, "summary/briefing_detail.html", {"briefing": briefing, "access": access})
+    # The units' reports it was compiled from (reports app), for the province that compiled it.
+    sources = (
+        briefing.source_reports.select_related("region__parent", "university").order_by(
+            "submitted_at", "pk"
+        )
+        if access.can_write
+        else ()
+    )
+    return render(
+        request,
+        "summary/briefing_detail.html",
+        {"briefing": briefing, "access": access, "sources": sources},
+    )
 
 
 @login_required

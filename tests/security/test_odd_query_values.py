@@ -31,7 +31,16 @@ from tests.security.test_access_matrix import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "positions", "students", "ledger", "schedule", "dashboards", "summary")
+APPS = (
+    "accounts",
+    "positions",
+    "students",
+    "ledger",
+    "schedule",
+    "dashboards",
+    "summary",
+    "reports",
+)
 READ = re.compile(r"""\bGET(?:\.get|\.getlist)?[(\[]\s*["'](\w+)["']""")
 FILTER_FORMS = (PostSearchForm, CreditFilterForm, EntryFilterForm)
 

@@ -5,7 +5,8 @@ SCOPE_MARKERS, and merge `routes(Protected, _pk)` into PROTECTED. Not a test mod
 
 The world: 广州市 recorded a 示范活动 with a photo (before the publication); 越秀区's year is scored, 越秀区 and 中山大学 are commended and the list is published (so
 cities, counties and universities read their scores); 越秀区 has a case waiting for review with
-one photo; 团省委 has a published briefing and a draft.
+one photo; 团省委 has a published briefing and a draft. 越秀区 has submitted a 简报 with a photo
+(read by 广州市 and 团省委) and keeps a draft of its own.
 """
 
 import datetime
@@ -14,17 +15,23 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 
 from demo.summary import png
+from reports import services as reports
 from summary import services
-from summary.models import Score
+from summary.models import CaseRule, Score
+from tests.summary.conftest import LENIENT_RULE
 
 CASE_TITLE = "越秀典型案例"
 ACTIVITY_TITLE = "广州学子归巢示范活动"
 DRAFT_TITLE = "广东简报草稿"
 BRIEFING_TITLE = "广东工作简报"
+REPORT_TITLE = "越秀上报的简报"
+REPORT_DRAFT_TITLE = "越秀简报草稿"
 MARKERS = (
     CASE_TITLE,
     DRAFT_TITLE,
     ACTIVITY_TITLE,
+    REPORT_TITLE,
+    REPORT_DRAFT_TITLE,
 )  # a published briefing is the whole province's to read
 
 
@@ -52,6 +59,8 @@ def build(w: SimpleNamespace) -> None:
         programme_year=year, scores=[w.score_yx, w.score_zsu], actor=w.province_staff
     )
     services.commendations_publish(programme_year=year, title="", note="", actor=w.province_staff)
+    # The case's text and single small photo are short of the default rule.
+    CaseRule.objects.create(programme_year=year, **LENIENT_RULE)
     w.case_yx = services.case_submit(
         programme_year=year,
         region=w.yuexiu,
@@ -69,6 +78,31 @@ def build(w: SimpleNamespace) -> None:
     )
     w.briefing_draft = services.briefing_save(
         province=w.province, title=DRAFT_TITLE, body="尚未发布", actor=w.province_staff
+    )
+    _reports(w)
+
+
+def _reports(w: SimpleNamespace) -> None:
+    w.report_yx = reports.report_submit(
+        report=reports.report_create(
+            programme_year=w.programme_year,
+            region=w.yuexiu,
+            kind="briefing",
+            title=REPORT_TITLE,
+            body="越秀区暑期工作情况",
+            photos=[ContentFile(png(), name="简报.png")],
+            actor=w.yx_staff,
+        ),
+        actor=w.yx_staff,
+    )
+    w.report_photo = w.report_yx.photos.get()
+    w.report_draft = reports.report_create(
+        programme_year=w.programme_year,
+        region=w.yuexiu,
+        kind="newsflash",
+        title=REPORT_DRAFT_TITLE,
+        body="尚未上报",
+        actor=w.yx_staff,
     )
 
 
@@ -102,6 +136,18 @@ def routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, pass
         # 越秀区 is commended: it reads the list, 中山大学 included.
         "summary:commendations": Protected("yx_staff", year, shows=("中山大学",)),
         "summary:case_list": Protected("gz_staff", page=True, shows=(CASE_TITLE,)),
+        "summary:case_rule": Protected(
+            "province_staff",
+            year,
+            data=lambda w, r: {
+                "min_chars": "1",
+                "max_chars": "9",
+                "min_photos": "1",
+                "max_photos": "2",
+                "min_photo_mb": "0",
+            },
+            owner_succeeds=True,
+        ),
         "summary:case_create": Protected(
             # No photo: nothing is created even for a county submitting its own case.
             "yx_staff",
@@ -181,5 +227,40 @@ def routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, pass
         ),
         "summary:city_activity_photo": Protected(
             "gz_staff", lambda w: {"pk": w.city_activity.pk, "photo_pk": w.activity_photo.pk}
+        ),
+        **report_routes(Protected, _pk),
+    }
+
+
+def report_routes(Protected, _pk) -> dict:  # noqa: N803 - the matrix's dataclass, passed in
+    return {
+        # Each unit's own list; 广州市 reads its counties' submitted reports.
+        "reports:list": Protected("gz_staff", page=True, shows=(REPORT_TITLE,)),
+        "reports:create": Protected(
+            # No year chosen: nothing is created even for a unit writing its own draft.
+            "yx_staff",
+            page=True,
+            data=lambda w, r: {"kind": "briefing", "title": "越界简报", "body": "越界"},
+        ),
+        "reports:compile": Protected(
+            "province_staff", data=lambda w, r: {"reports": [w.report_yx.pk], "title": "越界汇编"}
+        ),
+        "reports:detail": Protected("gz_staff", _pk("report_yx"), shows=(REPORT_TITLE,)),
+        "reports:edit": Protected(
+            "yx_staff",
+            _pk("report_draft"),
+            data=lambda w, r: {"kind": "briefing", "title": "越界改名", "body": "越界"},
+            shows=(REPORT_DRAFT_TITLE,),
+            owner_succeeds=True,
+        ),
+        "reports:submit": Protected("yx_staff", _pk("report_draft")),
+        "reports:mark": Protected(
+            "gz_staff",
+            _pk("report_yx"),
+            data=lambda w, r: {"mark": "read", "comment": "越界"},
+            owner_succeeds=True,
+        ),
+        "reports:photo": Protected(
+            "gz_staff", lambda w: {"pk": w.report_yx.pk, "photo_pk": w.report_photo.pk}
         ),
     }

@@ -20,7 +20,7 @@ from schedule.models import CountyQuota, Plan, UnitMilestone
 from schedule.services import programme_year_create, unit_milestones_ensure
 from students.models import Application, Clearance, CreditRule, Placement
 from summary import services
-from summary.models import CityActivity
+from summary.models import CaseRule, CityActivity
 from tests.factories import (
     HostUnitFactory,
     PostFactory,
@@ -297,3 +297,19 @@ def _rules(w) -> None:
             programme_year=w.programme_year, kind=kind, parts=parts, actor=w.province_staff
         )
     CreditRule.objects.create(university=w.zsu, hours_per_credit=16, min_rating="good")
+
+
+LENIENT_RULE = {
+    "min_chars": 1,
+    "max_chars": 10000,
+    "min_photos": 1,
+    "max_photos": 6,
+    "min_photo_bytes": 0,
+}
+
+
+@pytest.fixture
+def lenient_case_rule(sw):
+    """Typical cases of the year need only some text and 1–6 photos of any size: for the tests
+    about scope, review and storage (the rule itself is tried in test_case_rules.py)."""
+    return CaseRule.objects.create(programme_year=sw.programme_year, **LENIENT_RULE)

@@ -1,12 +1,18 @@
-"""The demo's summary: scores for the demo year (越秀区 adjusted), an approved case and one
-waiting, each with valid photos, and a published briefing; running it again adds nothing."""
+"""The demo's summary: scores for the demo year (越秀区 adjusted), an approved case and two
+waiting, each meeting the default case rule, a published briefing, and the units' 简报/简讯 in
+every state, two compiled into a draft briefing; running it again adds nothing."""
+
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from PIL import Image
 
 from accounts.models import AuditEvent
-from demo.summary import png, seed_summary
+from demo.reports import seed_reports
+from demo.summary import padded_png, png, seed_summary
 from fanjiaxiang.uploads import IMAGE, validate_upload
+from reports.models import Report
 from summary.models import (
     ActivityPhoto,
     Briefing,
@@ -16,6 +22,7 @@ from summary.models import (
     ScoringRule,
     TypicalCase,
 )
+from summary.selectors import case_text_length
 
 
 def _counts():
@@ -59,9 +66,33 @@ def test_seed_summary_fills_the_demo_year_and_is_idempotent(db):
     cases = dict(TypicalCase.objects.values_list("status", "title"))
     assert set(cases) == {"approved", "submitted"}
     assert TypicalCase.objects.get(status="approved").region.code == "440104"
-    assert TypicalCase.objects.get(status="submitted").university.name == "中山大学"
-    published = Briefing.objects.get()
-    assert (published.status, published.issue) == ("published", 1)
+    waiting = TypicalCase.objects.filter(status="submitted")
+    assert {case.unit_name for case in waiting} == {"中山大学", "广东省广州市"}
+    # Every case meets the default rule: 800—1500 字 and 5 photos of at least 1 MB.
+    for case in TypicalCase.objects.all():
+        assert 800 <= case_text_length(case.body) <= 1500
+        sizes = [photo.image.size for photo in case.photos.all()]
+        assert len(sizes) == 5 and min(sizes) >= 1024 * 1024
+    published = Briefing.objects.get(status="published")
+    assert published.issue == 1
+    # The units' reports: submitted, read and adopted; two compiled into one draft briefing.
+    compiled = Briefing.objects.get(status="draft")
+    assert compiled.source_reports.count() == 2
+    marks = set(Report.objects.values_list("status", "province_mark"))
+    assert {("draft", "unread"), ("submitted", "unread"), ("submitted", "read")} <= marks
+    assert ("submitted", "adopted") in marks
+    assert Report.objects.filter(city_read_at__isnull=False).exists()
+    reports = Report.objects.count()
+    seed_reports()
+    assert Report.objects.count() == reports and Briefing.objects.count() == 2
+
+
+def test_the_padded_png_is_a_valid_image_of_the_size_asked():
+    content = padded_png(1024 * 1024 + 1)
+    assert len(content) == 1024 * 1024 + 1
+    validate_upload(SimpleUploadedFile("a.png", content), kind=IMAGE)
+    with Image.open(io.BytesIO(content)) as image:
+        image.verify()
 
 
 def test_the_demo_png_is_a_valid_image_upload():
