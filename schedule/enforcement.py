@@ -319,8 +319,8 @@ class _Run:
         notify_many(messages)
 
 
-def _staff_by_university(university_ids: Sequence[int]) -> dict[int, list]:
-    staff: dict[int, list] = defaultdict(list)
+def _staff_by_university(university_ids: Sequence[int | None]) -> dict[int | None, list]:
+    staff: dict[int | None, list] = defaultdict(list)
     for user in university_staff_of(set(university_ids)):
         staff[user.university_id].append(user)
     return staff
@@ -501,7 +501,9 @@ def _quota_warn(posts: Milestone, programme_year: ProgrammeYear, day: datetime.d
     )
     if not fresh:
         return 0
-    quotas = {q.region_id: q for q in at_risk.filter(region_id__in=[u.region_id for u in fresh])}
+    quotas: dict[int | None, CountyQuota] = {
+        q.region_id: q for q in at_risk.filter(region_id__in=[u.region_id for u in fresh])
+    }
     Dispatch.objects.bulk_create(
         [
             Dispatch(

@@ -208,19 +208,18 @@ class ProgressRowForm(PortalForm):
     )
 
 
-class BaseProgressRowFormSet(forms.BaseFormSet):
-    def rows(self) -> list[dict]:
-        """The filled-in lines, in order, without those ticked for removal or left empty."""
-        return [
-            {name: form.cleaned_data[name] for name in ProgressRowForm.base_fields}
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
-        ]
+def progress_rows(formset) -> list[dict]:
+    """A valid row formset's filled-in lines, in order, without those ticked for removal or
+    left empty."""
+    return [
+        {name: form.cleaned_data[name] for name in ProgressRowForm.base_fields}
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]
 
 
 ProgressRowFormSet = forms.formset_factory(
     ProgressRowForm,
-    formset=BaseProgressRowFormSet,
     extra=0,
     can_delete=True,
     max_num=100,

@@ -214,7 +214,7 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.get_code_display()}（{self.due:%m月%d日}）"
 
-    def get_code_display(self) -> str:
+    def get_code_display(self) -> str:  # type: ignore[no-redef]
         """The milestone's name wherever it is shown: a province's own milestone by its title.
         (Defined here, Django keeps it instead of generating the choices' label.)"""
         if self.code == self.Code.CUSTOM:

@@ -96,7 +96,7 @@ def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, Access]:
         province_id = unit.milestone.programme_year.province_id
         visible = own or (user.role == Role.PROVINCE and user.region_id == province_id)
     else:
-        visible = reaches(user, unit.region)
+        visible = unit.region is not None and reaches(user, unit.region)
     if not visible:
         raise Http404
     open_ = unit.status in (UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE)
@@ -182,13 +182,15 @@ def university_matrix(programme_year: ProgrammeYear) -> tuple[list, list]:
         for m in programme_year.milestones.order_by("due", "id")
         if m.applies and "university" in m.levels
     ]
-    found: dict[int, dict[int, UnitMilestone]] = {}
+    found: dict[int | None, dict[int, UnitMilestone]] = {}
     universities = {}
     for unit in (
         UnitMilestone.objects.filter(milestone__in=[m.pk for m in milestones])
         .exclude(university=None)
         .select_related("university")
     ):
+        if unit.university is None:
+            continue
         universities[unit.university_id] = unit.university
         found.setdefault(unit.university_id, {})[unit.milestone_id] = unit
     rows = [

@@ -32,8 +32,9 @@ from schedule.forms import (
     ProgressRowForm,
     ProgressRowFormSet,
     UnitDoneForm,
+    progress_rows,
 )
-from schedule.models import Onboarding, Plan, ProgressReport, UnitMilestone, years_enforced
+from schedule.models import Onboarding, Plan, ProgressReport, UnitMilestone
 
 
 def _year(request):
@@ -488,13 +489,13 @@ def university_calendar(request):
     if not capabilities_for(user).can_read_own_milestones:
         raise Http404
     today = timezone.localdate()
-    years = selectors.university_programme_years(user).filter(year__in=years_enforced(today))
+    years = selectors.university_programme_years(user)
     units = list(
         UnitMilestone.objects.filter(
             milestone__programme_year__in=years, university_id=user.university_id
         )
         .select_related("milestone__programme_year__province")
-        .order_by("milestone__due", "pk")
+        .order_by("-milestone__programme_year__year", "milestone__due", "pk")
     )
     return render(
         request,
@@ -562,7 +563,7 @@ def progress_edit(request, pk: int, quarter: str):
                 quarter=quarter,
                 region=slot["region"],
                 university=slot["university"],
-                rows=rows.rows(),
+                rows=progress_rows(rows),
                 submit="submit" in data,
                 actor=request.user,
                 **form.cleaned_data,
@@ -586,6 +587,7 @@ def progress_edit(request, pk: int, quarter: str):
             "form": form,
             "rows": rows,
             "quarter_label": ProgressReport.Quarter(quarter).label,
+            "unit_name": (slot["region"] or slot["university"]).name,
             "milestone": slot["programme_year"]
             .milestones.filter(code=f"progress_{quarter}")
             .first(),
