@@ -230,6 +230,13 @@ class Milestone(models.Model):
         return self.code.startswith("progress_")
 
     @property
+    def short_name(self) -> str:
+        """For narrow table headers: 二季度 rather than 第二季度推进情况."""
+        if self.is_progress:
+            return str(ProgressReport.Quarter(self.quarter).label).split("（")[0]
+        return self.get_code_display()
+
+    @property
     def quarter(self) -> str:
         """q2, q3 or q4 for a quarterly report's milestone, else ""."""
         return self.code.removeprefix("progress_") if self.is_progress else ""

@@ -418,7 +418,7 @@ def _unit_work_todos(units, today: datetime.date) -> list[Todo]:
         if milestone.is_progress:
             title = _("报送%(year)s%(quarter)s项目推进表") % {
                 "year": milestone.programme_year,
-                "quarter": milestone.get_code_display(),
+                "quarter": milestone.short_name,
             }
             url = reverse(
                 "schedule:progress_edit", args=[milestone.programme_year_id, milestone.quarter]
@@ -721,9 +721,13 @@ def progress_milestones(programme_year: ProgrammeYear) -> list[Milestone]:
     return list(programme_year.milestones.filter(code__in=codes).order_by("due"))
 
 
-def progress_overview(programme_year: ProgrammeYear) -> dict:
+def progress_overview(
+    programme_year: ProgrammeYear, today: datetime.date, missing_only: bool = False
+) -> dict:
     """For the province: every city and every university with a quarterly milestone, × the
-    three quarters: the report (or None) and the unit's standing. Four queries."""
+    three quarters: the report (or None) and the unit's standing; per quarter how many have
+    submitted; with `missing_only`, only the units with a past quarter not submitted. Four
+    queries."""
     milestones = progress_milestones(programme_year)
     quarters = [m.quarter for m in milestones]
     reports = {
@@ -750,28 +754,30 @@ def progress_overview(programme_year: ProgrammeYear) -> dict:
             [(m, units.get(key, {}).get(m.pk), reports.get((*key, m.quarter))) for m in milestones],
         )
 
+    def submitted(key, milestone) -> bool:
+        report = reports.get((*key, milestone.quarter))
+        return report is not None and report.status == ProgressReport.Status.SUBMITTED
+
+    def late(key) -> bool:
+        return any(m.due < today and not submitted(key, m) for m in milestones)
+
     city_keys = [(city.pk, None) for city in cities]
     university_keys = sorted((k for k in names if k[1] is not None), key=lambda k: names[k])
-    missing = [
-        (
-            m,
-            sum(
-                1
-                for key in city_keys + university_keys
-                if not (
-                    (r := reports.get((*key, m.quarter)))
-                    and r.status == ProgressReport.Status.SUBMITTED
-                )
-            ),
-        )
+    everyone = city_keys + university_keys
+    counts = [
+        (m, sum(1 for key in everyone if submitted(key, m)), len(everyone), m.due < today)
         for m in milestones
     ]
+    if missing_only:
+        city_keys = [key for key in city_keys if late(key)]
+        university_keys = [key for key in university_keys if late(key)]
     return {
         "milestones": milestones,
         "quarters": quarters,
         "cities": [row(key) for key in city_keys],
         "universities": [row(key) for key in university_keys],
-        "missing": missing,
+        "counts": counts,
+        "missing_only": missing_only,
     }
 
 

@@ -525,7 +525,9 @@ def progress_list(request):
     if programme_year is None:
         return render(request, "schedule/progress_list.html", context)
     if user.role == Role.PROVINCE:
-        overview = selectors.progress_overview(programme_year)
+        overview = selectors.progress_overview(
+            programme_year, context["today"], missing_only=request.GET.get("missing") == "1"
+        )
         context["overview"] = overview
         context["overview_sections"] = [
             (_("地市团委"), overview["cities"]),
