@@ -654,8 +654,9 @@ def unit_milestone_complete(
 ) -> UnitMilestone:
     """A unit marks a province's own milestone done (标记完成), with an optional note and file;
     the level above sees when on the calendar. Late is accepted and shown as 逾期完成."""
+    # of=self: the region is a nullable (outer) join PostgreSQL cannot lock.
     unit = (
-        UnitMilestone.objects.select_for_update()
+        UnitMilestone.objects.select_for_update(of=("self",))
         .select_related("milestone__programme_year__province", "region")
         .get(pk=unit.pk)
     )
