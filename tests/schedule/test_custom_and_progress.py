@@ -455,3 +455,35 @@ def test_the_calendar_shows_universities_in_their_own_section_for_the_province(c
         city_html = _as(client, cal.gz_staff).get(reverse("schedule:calendar")).content.decode()
     assert "高校团委完成情况" in html and "北京大学" in html
     assert "高校团委完成情况" not in city_html and "北京大学" not in city_html
+
+
+def test_a_city_sees_its_quarterly_report_and_its_own_milestone_on_its_home_to_do_list(cal):
+    action_day(cal, for_city=True)
+    run(day(6, 20))
+    keys = {todo.title: todo for todo in selectors.todos_for_committee(cal.gz_staff, day(6, 20))}
+    assert "报送2030年度第二季度项目推进表" in keys
+    assert keys["报送2030年度第二季度项目推进表"].url.endswith("/q2/")
+    assert not any("统一行动日" in title for title in keys)  # 7/15 is more than two weeks away
+    run(day(7, 16))
+    late = selectors.todos_for_committee(cal.gz_staff, day(7, 16))
+    assert any("统一行动日" in t.title and t.urgent for t in late)
+    assert not any(t.key == "own_overdue" and "推进情况" in t.title for t in late)
+
+
+def test_the_province_filters_its_list_to_the_late_units(client, cal, unis):
+    progress_report_save(
+        programme_year=cal.programme_year,
+        quarter="q2",
+        region=cal.guangzhou,
+        rows=[ROW],
+        submit=True,
+        actor=cal.gz_staff,
+    )
+    run(day(7, 1))
+    with on(day(7, 2)):
+        html = (
+            _as(client, cal.province_staff)
+            .get(reverse("schedule:progress_list"), {"year": 2030, "missing": "1"})
+            .content.decode()
+        )
+    assert "梅州市" in html and "北京大学" in html and "广州市" not in html
