@@ -182,7 +182,7 @@ def unit_extend(request, pk: int):
             "form": form,
             "unit": unit,
             "title": _("批准延期：%(unit)s · %(milestone)s")
-            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            % {"unit": unit.unit_name, "milestone": unit.milestone.get_code_display()},
             "submit": _("批准延期"),
         },
     )
@@ -208,7 +208,7 @@ def unit_excuse(request, pk: int):
             "form": form,
             "unit": unit,
             "title": _("豁免节点：%(unit)s · %(milestone)s")
-            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            % {"unit": unit.unit_name, "milestone": unit.milestone.get_code_display()},
             "submit": _("豁免"),
         },
     )

@@ -487,3 +487,18 @@ def test_the_province_filters_its_list_to_the_late_units(client, cal, unis):
             .content.decode()
         )
     assert "梅州市" in html and "北京大学" in html and "广州市" not in html
+
+
+def test_the_province_extends_a_university_unit_and_the_university_is_told(client, cal, unis):
+    run(day(7, 1))
+    unit = unit_of(cal.m["progress_q2"], university=unis.pku)
+    url = reverse("schedule:unit_extend", args=[unit.pk])
+    assert _as(client, cal.gz_staff).get(url).status_code == 404  # a city does not reach it
+    _as(client, cal.province_staff)
+    with on(day(7, 2)):
+        assert "北京大学" in client.get(url).content.decode()
+        response = client.post(url, {"new_due": "2030-07-15", "reason": "学校放假，延后报送"})
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert (unit.status, unit.extended_to) == ("pending", day(7, 15))
+    assert texts(unis.pku_staff, "延期至")
