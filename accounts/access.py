@@ -30,6 +30,7 @@ class Access:
     can_certify: bool = False  # the university's clearance of its own student
     can_review: bool = False  # the level above reviews a plan or a case
     can_correct_identity: bool = False  # the hometown county corrects name, ID, 生源地 …
+    can_mark_done: bool = False  # a unit marks a province's own milestone done itself
 
 
 READ_ONLY = Access()
@@ -46,6 +47,10 @@ class Capabilities:
     can_create_positions: bool = False  # 登记用人单位, 新建岗位
     can_see_dashboards: bool = False
     can_read_calendar: bool = False
+    can_read_own_milestones: bool = False  # a university's milestones and progress reports
+    can_read_progress: bool = (
+        False  # 项目推进表: the province reads all, cities and universities their own
+    )
     can_edit_calendar: bool = False  # the programme year, extensions, exemptions
     can_submit_plan: bool = False
     can_review_plans: bool = False  # of the level directly below
@@ -97,6 +102,8 @@ def capabilities_for(user) -> Capabilities:
         can_create_positions=role == Role.COUNTY,
         can_see_dashboards=regional or user.is_superuser,
         can_read_calendar=regional,
+        can_read_own_milestones=role == Role.UNIVERSITY,
+        can_read_progress=role in (Role.PROVINCE, Role.CITY, Role.UNIVERSITY),
         can_edit_calendar=role == Role.PROVINCE,
         can_submit_plan=role in (Role.CITY, Role.COUNTY),
         can_review_plans=role in (Role.PROVINCE, Role.CITY),

@@ -84,6 +84,18 @@ SIDEBAR: tuple[Group, ...] = (
             Item(_("工作日程"), "schedule:calendar", "can_read_calendar", namespace="schedule"),
             Item(_("实施方案"), "schedule:plan", "can_submit_plan", ("schedule:plan_detail",)),
             Item(_("入驻登记"), "schedule:onboarding", "can_confirm_onboarding"),
+            Item(
+                _("工作节点"),
+                "schedule:university_calendar",
+                "can_read_own_milestones",
+                ("schedule:unit_done",),
+            ),
+            Item(
+                _("项目推进表"),
+                "schedule:progress_list",
+                "can_read_progress",
+                ("schedule:progress_edit", "schedule:progress_detail"),
+            ),
         ),
     ),
     Group(

@@ -25,7 +25,7 @@ from fanjiaxiang.todo import Todo
 from fanjiaxiang.views import paginate
 from positions.selectors import drafts_todo, host_units_for_user, posts_for_user, region_children
 from reports.selectors import todos_for_reports
-from schedule.selectors import home_standing, todos_for_committee
+from schedule.selectors import home_standing, todos_for_committee, todos_for_university_calendar
 from students.todos import (
     student_next_step,
     todos_for_placements,
@@ -154,6 +154,7 @@ def _todos(user, now) -> list[Todo]:
     today = timezone.localdate(now)
     return [
         *todos_for_committee(user, today),
+        *todos_for_university_calendar(user, today),
         *drafts_todo(user, today),
         *todos_for_selection(user, now),
         *todos_for_placements(user, today),

@@ -303,17 +303,21 @@ def _milestone_matrix(region, year, children):
     for found in (
         units.filter(region__level__in=list(keys))
         .annotate(unit_key=key, standing=standing)
-        .values("unit_key", "milestone__code", "standing")
+        .values("unit_key", "milestone_id", "standing")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        codes.add(found["milestone__code"])
+        codes.add(found["milestone_id"])
         cell = cells.setdefault(
-            (found["unit_key"], found["milestone__code"]),
+            (found["unit_key"], found["milestone_id"]),
             {"done": 0, "done_late": 0, "overdue": 0, "pending": 0, "excused": 0},
         )
         cell[found["standing"]] += found["n"]
-    milestones = [(code, label) for code, label in Milestone.Code.choices if code in codes]
+    # By milestone, not code: a province's own milestones share one code.
+    milestones = [
+        (m.pk, m.get_code_display())
+        for m in Milestone.objects.filter(pk__in=codes).order_by("due", "pk")
+    ]
     rows = []
     heads = [(region, _("本级"))] if region is not None and level != "county" else []
     for unit, label in [*heads, *[(child, child.name) for child in children]]:

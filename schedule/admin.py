@@ -7,6 +7,8 @@ from schedule.models import (
     Onboarding,
     Plan,
     ProgrammeYear,
+    ProgressReport,
+    ProgressRow,
     Season,
     UnitMilestone,
 )
@@ -40,9 +42,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(UnitMilestone)
 class UnitMilestoneAdmin(ReadOnlyAdmin):
-    list_display = ["region", "milestone", "status", "extended_to", "overdue_since", "done_at"]
+    list_display = [
+        "region",
+        "university",
+        "milestone",
+        "status",
+        "extended_to",
+        "overdue_since",
+        "done_at",
+    ]
     list_filter = ["status", "milestone__code"]
-    search_fields = ["region__name", "region__code"]
+    search_fields = ["region__name", "region__code", "university__name"]
 
 
 @admin.register(Dispatch)
@@ -66,3 +76,23 @@ class PlanAdmin(ReadOnlyAdmin):
 @admin.register(Onboarding)
 class OnboardingAdmin(ReadOnlyAdmin):
     list_display = ["region", "programme_year", "contact_name", "confirmed_at"]
+
+
+class ProgressRowInline(admin.TabularInline):
+    model = ProgressRow
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["programme_year", "quarter", "region", "university", "status", "submitted_at"]
+    list_filter = ["quarter", "status"]
+    search_fields = ["region__name", "university__name"]
+    inlines = [ProgressRowInline]

@@ -40,11 +40,12 @@ from schedule.models import (
     Onboarding,
     Plan,
     ProgrammeYear,
+    ProgressReport,
     years_enforced,
 )
 from schedule.models import UnitMilestone as Unit
-from schedule.services import staff_of, unit_milestones_ensure
-from students.models import Application, Placement
+from schedule.services import staff_of, unit_milestones_ensure, university_staff_of
+from students.models import Application, Placement, University
 
 REMINDER_DAYS = (7, 3, 1)
 OPEN = (Application.Status.APPLIED, Application.Status.SHORTLISTED)
@@ -126,14 +127,36 @@ def _to_tell(milestone: Milestone, day: datetime.date) -> list[Unit]:
 
 
 def _mark_done(milestone: Milestone, now: datetime.datetime) -> int:
+    met = Q(region_id__in=done_regions(milestone)) | Q(
+        university_id__in=done_universities(milestone)
+    )
     return milestone.units.filter(
-        status__in=(Unit.Status.PENDING, Unit.Status.OVERDUE), region_id__in=done_regions(milestone)
+        met, status__in=(Unit.Status.PENDING, Unit.Status.OVERDUE)
     ).update(status=Unit.Status.DONE, done_at=now, updated_at=now)
+
+
+def _progress_submitted(milestone: Milestone):
+    return ProgressReport.objects.filter(
+        programme_year_id=milestone.programme_year_id,
+        quarter=milestone.code.removeprefix("progress_"),
+        status=ProgressReport.Status.SUBMITTED,
+    )
+
+
+def done_universities(milestone: Milestone) -> set[int]:
+    """The university units that meet `milestone`'s rule now: their quarter's report is in."""
+    if not milestone.is_progress:
+        return set()  # a province's own milestone is marked done by the university itself
+    submitted = _progress_submitted(milestone).filter(university__isnull=False)
+    return set(submitted.values_list("university_id", flat=True))
 
 
 def done_regions(milestone: Milestone) -> set[int]:
     """The units that meet `milestone`'s rule now (DESIGN.md's "done when" column)."""
     programme_year = milestone.programme_year
+    if milestone.is_progress:
+        submitted = _progress_submitted(milestone).filter(region__isnull=False)
+        return set(submitted.values_list("region_id", flat=True))
     if milestone.code == Milestone.Code.PLAN:
         return set(
             Plan.objects.filter(
@@ -148,7 +171,9 @@ def done_regions(milestone: Milestone) -> set[int]:
             )
         )
     if milestone.season_id is None:
-        return set()  # the summary is recorded by the province itself
+        # The summary is recorded by the province itself, a province's own milestone by each
+        # unit (unit_milestone_complete).
+        return set()
     placements = Placement.objects.filter(season_id=milestone.season_id)
     if milestone.stage == "posts":
         published = Post.objects.filter(
@@ -248,27 +273,42 @@ class _Run:
         name = self.milestone.get_code_display()
         messages = []
         # Only the units newly overdue are named in a digest: their regions alone are read.
-        regions = Region.objects.in_bulk([u.region_id for u in self.overdue_units])
-        staff = _staff_by_region(
-            [u.region_id for u, _days in self.reminders]
-            + [
-                regions[u.region_id].parent_id
-                for u in self.overdue_units
-                if regions[u.region_id].parent_id
-            ]
+        # A university's level above is the province whose programme it takes part in.
+        province_id = self.milestone.programme_year.province_id
+        regions = Region.objects.in_bulk([u.region_id for u in self.overdue_units if u.region_id])
+        universities = University.objects.in_bulk(
+            [u.university_id for u in self.overdue_units if u.university_id]
         )
+        above: list[tuple[int | None, str]] = [
+            (regions[u.region_id].parent_id, regions[u.region_id].name)
+            if u.region_id
+            else (province_id, universities[u.university_id].name)
+            for u in self.overdue_units
+        ]
+        staff = _staff_by_region(
+            [u.region_id for u, _days in self.reminders if u.region_id]
+            + [parent_id for parent_id, _name in above if parent_id]
+        )
+        university_staff = _staff_by_university(
+            [u.university_id for u, _days in self.reminders if u.university_id]
+        )
+        university_url = reverse("schedule:university_calendar")
         for unit, days_left in self.reminders:
             text = _("提醒：“%(milestone)s”将于 %(due)s 截止（还有 %(days)s 天），请按时完成。") % {
                 "milestone": name,
                 "due": f"{unit.due:%m月%d日}",
                 "days": days_left,
             }
-            messages += [(user, text, self.url) for user in staff[unit.region_id]]
+            if unit.university_id:
+                messages += [
+                    (user, text, university_url) for user in university_staff[unit.university_id]
+                ]
+            else:
+                messages += [(user, text, self.url) for user in staff[unit.region_id]]
         by_parent = defaultdict(list)
-        for unit in self.overdue_units:
-            region = regions[unit.region_id]
-            if region.parent_id:
-                by_parent[region.parent_id].append(region.name)
+        for parent_id, unit_name in above:
+            if parent_id:
+                by_parent[parent_id].append(unit_name)
         for parent_id, names in by_parent.items():
             text = _("逾期：%(count)s 个单位未在截止日期前完成“%(milestone)s”：%(names)s") % {
                 "count": len(names),
@@ -277,6 +317,13 @@ class _Run:
             }
             messages += [(user, text[:300], self.url) for user in staff[parent_id]]
         notify_many(messages)
+
+
+def _staff_by_university(university_ids: Sequence[int | None]) -> dict[int | None, list]:
+    staff: dict[int | None, list] = defaultdict(list)
+    for user in university_staff_of(set(university_ids)):
+        staff[user.university_id].append(user)
+    return staff
 
 
 def _staff_by_region(region_ids: Sequence[int | None]) -> dict[int | None, list]:
@@ -454,7 +501,9 @@ def _quota_warn(posts: Milestone, programme_year: ProgrammeYear, day: datetime.d
     )
     if not fresh:
         return 0
-    quotas = {q.region_id: q for q in at_risk.filter(region_id__in=[u.region_id for u in fresh])}
+    quotas: dict[int | None, CountyQuota] = {
+        q.region_id: q for q in at_risk.filter(region_id__in=[u.region_id for u in fresh])
+    }
     Dispatch.objects.bulk_create(
         [
             Dispatch(

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_phone
 from fanjiaxiang.forms import PortalForm
 from fanjiaxiang.uploads import DOCUMENT, UploadValidator
-from schedule.models import ProgrammeYear
+from schedule.models import ProgrammeYear, ProgressRow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,7 +31,10 @@ class CalendarForm(PortalForm):
                     widget=DATE,
                     initial=getattr(season, f"practice_{end}"),
                 )
-        self.milestones = list(programme_year.milestones.order_by("due", "id"))
+        # The province's own milestones have their own form (CustomMilestoneForm).
+        self.milestones = list(
+            programme_year.milestones.exclude(code="custom").order_by("due", "id")
+        )
         for milestone in self.milestones:
             self.fields[f"milestone_{milestone.pk}_due"] = forms.DateField(
                 label=milestone.get_code_display(), widget=DATE, initial=milestone.due
@@ -133,3 +136,92 @@ class OnboardingForm(PortalForm):
 
     def clean_contact_phone(self) -> str:
         return normalize_phone(self.cleaned_data["contact_phone"])
+
+
+class CustomMilestoneForm(PortalForm):
+    """A province's own milestone: title, date, the levels it applies to, a description."""
+
+    title = forms.CharField(label=_("节点名称"), max_length=60)
+    due = forms.DateField(label=_("截止日期"), widget=DATE)
+    for_city = forms.BooleanField(label=_("市级团委"), required=False)
+    for_county = forms.BooleanField(label=_("县级团委"), required=False)
+    for_university = forms.BooleanField(label=_("高校团委"), required=False)
+    description = forms.CharField(
+        label=_("说明"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("做什么、怎样算完成。各单位完成后在工作日程中自行“标记完成”。"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("for_city", "for_county", "for_university")):
+            self.add_error("for_city", _("请至少选择一个适用层级。"))
+        return data
+
+
+class UnitDoneForm(PortalForm):
+    note = forms.CharField(
+        label=_("完成说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    document = forms.FileField(
+        label=_("附件（可选）"),
+        required=False,
+        validators=[UploadValidator(DOCUMENT)],
+        help_text=_("PDF、Word 或 WPS 文件，不超过 20 MB。"),
+    )
+
+
+class ProgressReportForm(PortalForm):
+    contact = forms.CharField(label=_("填表人及联系方式"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("总体情况"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProgressRowForm(PortalForm):
+    """One line of the 项目推进表 in the seed's columns (序号 is the line's place)."""
+
+    category = forms.ChoiceField(label=_("类别"), choices=ProgressRow.Category.choices)
+    title = forms.CharField(label=_("项目名称"), max_length=100)
+    content = forms.CharField(
+        label=_("主要内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    progress = forms.CharField(
+        label=_("推进情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    youth_covered = forms.IntegerField(
+        label=_("覆盖青少年数"), min_value=0, max_value=10_000_000, initial=0
+    )
+    deadline = forms.CharField(
+        label=_("完成时限"),
+        max_length=30,
+        required=False,
+        help_text=_("如 2026年12月、长期"),
+    )
+
+
+def progress_rows(formset) -> list[dict]:
+    """A valid row formset's filled-in lines, in order, without those ticked for removal or
+    left empty."""
+    return [
+        {name: form.cleaned_data[name] for name in ProgressRowForm.base_fields}
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]
+
+
+ProgressRowFormSet = forms.formset_factory(
+    ProgressRowForm,
+    extra=0,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)

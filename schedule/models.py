@@ -140,6 +140,14 @@ class Milestone(models.Model):
         WINTER_MATCH = "winter_match", _("寒假选拔录用")
         WINTER_PRACTICE = "winter_practice", _("寒假实践")
         SUMMARY = "summary", _("总结表扬")
+        # Seed 002: cities and universities report how their work goes at the end of June,
+        # September and December (项目推进表).
+        PROGRESS_Q2 = "progress_q2", _("第二季度推进情况")
+        PROGRESS_Q3 = "progress_q3", _("第三季度推进情况")
+        PROGRESS_Q4 = "progress_q4", _("第四季度推进情况")
+        # A date the province adds of its own (统一行动日, 结对 …): titled, for the levels it
+        # chooses, done when the unit marks it done.
+        CUSTOM = "custom", _("省级自定节点")
 
     programme_year = models.ForeignKey(
         ProgrammeYear,
@@ -148,6 +156,12 @@ class Milestone(models.Model):
         related_name="milestones",
     )
     code = models.CharField(_("节点"), max_length=16, choices=Code.choices)
+    title = models.CharField(_("节点名称"), max_length=60, blank=True)
+    description = models.TextField(_("说明"), max_length=1000, blank=True)
+    # The levels a province's own milestone applies to; the template's codes fix their own.
+    for_city = models.BooleanField(_("市级团委"), default=False)
+    for_county = models.BooleanField(_("县级团委"), default=False)
+    for_university = models.BooleanField(_("高校团委"), default=False)
     season = models.ForeignKey(
         Season,
         verbose_name=_("实践季"),
@@ -178,7 +192,17 @@ class Milestone(models.Model):
         verbose_name_plural = _("工作节点")
         ordering = ["due", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme_year", "code"], name="milestone_unique"),
+            # One per template code and year; a province adds as many of its own as it likes.
+            models.UniqueConstraint(
+                fields=["programme_year", "code"],
+                condition=~Q(code="custom"),
+                name="milestone_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(code="custom")
+                | (~Q(title="") & (Q(for_city=True) | Q(for_county=True) | Q(for_university=True))),
+                name="milestone_custom_has_title_and_level",
+            ),
             # Only posts and selection have work a date can lock.
             models.CheckConstraint(
                 condition=Q(hard_lock=False)
@@ -190,13 +214,49 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.get_code_display()}（{self.due:%m月%d日}）"
 
+    def get_code_display(self) -> str:  # type: ignore[no-redef]
+        """The milestone's name wherever it is shown: a province's own milestone by its title.
+        (Defined here, Django keeps it instead of generating the choices' label.)"""
+        if self.code == self.Code.CUSTOM:
+            return self.title
+        return str(self.Code(self.code).label) if self.code in self.Code.values else self.code
+
+    @property
+    def is_custom(self) -> bool:
+        return self.code == self.Code.CUSTOM
+
+    @property
+    def is_progress(self) -> bool:
+        return self.code.startswith("progress_")
+
+    @property
+    def short_name(self) -> str:
+        """For narrow table headers: 二季度 rather than 第二季度推进情况."""
+        if self.is_progress:
+            return str(ProgressReport.Quarter(self.quarter).label).split("（")[0]
+        return self.get_code_display()
+
+    @property
+    def quarter(self) -> str:
+        """q2, q3 or q4 for a quarterly report's milestone, else ""."""
+        return self.code.removeprefix("progress_") if self.is_progress else ""
+
     @property
     def lockable(self) -> bool:
         return self.stage in LOCKABLE_STAGES
 
     @property
     def levels(self) -> tuple[str, ...]:
-        """The region levels whose units must meet this milestone."""
+        """The levels whose units must meet this milestone: region levels and "university"."""
+        if self.code == self.Code.CUSTOM:
+            chosen = (
+                ("city", self.for_city),
+                ("county", self.for_county),
+                ("university", self.for_university),
+            )
+            return tuple(level for level, on in chosen if on)
+        if self.is_progress:
+            return ("city", "university")
         if self.code == self.Code.PLAN:
             return ("city", "county")
         if self.code == self.Code.SUMMARY:
@@ -204,9 +264,23 @@ class Milestone(models.Model):
         return ("county",)
 
     @property
+    def levels_display(self) -> str:
+        names = {"province": _("团省委"), "city": _("市级团委"), "county": _("县级团委")}
+        names["university"] = _("高校团委")
+        return "、".join(str(names[level]) for level in self.levels)
+
+    @property
     def stage(self) -> str:
         """posts, match, practice, or the code itself for year-wide milestones."""
+        if self.is_progress:
+            return "progress"
         return self.code.split("_", 1)[1] if "_" in self.code else self.code
+
+
+def unit_done_upload_to(unit: "UnitMilestone", filename: str) -> str:
+    from fanjiaxiang.uploads import safe_upload_name
+
+    return f"milestones/{unit.milestone_id}/{unit.pk}/{safe_upload_name(filename)}"
 
 
 class UnitMilestone(models.Model):
@@ -221,13 +295,42 @@ class UnitMilestone(models.Model):
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("工作节点"), on_delete=models.CASCADE, related_name="units"
     )
+    # A unit is a committee of a region or, for the quarterly reports and the province's own
+    # milestones, a university's committee: exactly one of the two.
     region = models.ForeignKey(
-        "positions.Region", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+        "positions.Region",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    university = models.ForeignKey(
+        "students.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # What a unit says when it marks a province's own milestone done.
+    done_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("标记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_note = models.CharField(_("完成说明"), max_length=300, blank=True)
+    done_file = models.FileField(
+        _("附件"), upload_to=unit_done_upload_to, max_length=200, blank=True
+    )
+    done_file_name = models.CharField(_("附件原文件名"), max_length=200, blank=True)
     overdue_since = models.DateField(_("逾期日期"), null=True, blank=True)
     extended_to = models.DateField(_("延期至"), null=True, blank=True)
     extension_reason = models.CharField(_("延期原因"), max_length=200, blank=True)
@@ -239,6 +342,14 @@ class UnitMilestone(models.Model):
         verbose_name_plural = _("单位节点进度")
         constraints = [
             models.UniqueConstraint(fields=["milestone", "region"], name="unit_milestone_unique"),
+            models.UniqueConstraint(
+                fields=["milestone", "university"], name="unit_milestone_university_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, university__isnull=True)
+                | Q(region__isnull=True, university__isnull=False),
+                name="unit_milestone_region_or_university",
+            ),
             # A unit given more time has a reason on record; a done unit has a time.
             models.CheckConstraint(
                 condition=Q(extended_to__isnull=True) | ~Q(extension_reason=""),
@@ -249,10 +360,17 @@ class UnitMilestone(models.Model):
                 name="unit_milestone_done_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["university", "status"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.region} {self.milestone}"
+        return f"{self.unit_name} {self.milestone}"
+
+    @property
+    def unit_name(self) -> str:
+        return self.region.name if self.region_id else self.university.name
 
     @property
     def due(self) -> datetime.date:
@@ -435,3 +553,124 @@ class Onboarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.programme_year}入驻"
+
+
+class ProgressReport(models.Model):
+    """A city's or university's quarterly progress report (seed 002's 项目推进表), due at the end
+    of June, September and December; submitting it meets the quarter's milestone."""
+
+    class Quarter(models.TextChoices):
+        Q2 = "q2", _("第二季度（6月底）")
+        Q3 = "q3", _("第三季度（9月底）")
+        Q4 = "q4", _("第四季度（12月底）")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+
+    programme_year = models.ForeignKey(
+        ProgrammeYear,
+        verbose_name=_("活动年度"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    quarter = models.CharField(_("季度"), max_length=2, choices=Quarter.choices)
+    region = models.ForeignKey(
+        "positions.Region",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    university = models.ForeignKey(
+        "students.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    contact = models.CharField(_("填表人及联系方式"), max_length=100, blank=True)
+    note = models.TextField(_("总体情况"), max_length=2000, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("项目推进表")
+        verbose_name_plural = _("项目推进表")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_year", "quarter", "region"], name="progress_report_region_once"
+            ),
+            models.UniqueConstraint(
+                fields=["programme_year", "quarter", "university"],
+                name="progress_report_university_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, university__isnull=True)
+                | Q(region__isnull=True, university__isnull=False),
+                name="progress_report_region_or_university",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="progress_report_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.programme_year}{self.get_quarter_display()}项目推进表"
+
+    @property
+    def unit_name(self) -> str:
+        return self.region.name if self.region_id else self.university.name
+
+    @property
+    def milestone_code(self) -> str:
+        return f"progress_{self.quarter}"
+
+
+class ProgressRow(models.Model):
+    """One line of a progress report, in the columns of seed 002's table."""
+
+    class Category(models.TextChoices):
+        NEEDS = "needs", _("围绕青年刚需办实事")
+        GROUPS = "groups", _("聚焦重点青少年群体办实事")
+        OVERALL = "overall", _("围绕党政工作大局办实事")
+        KEY = "key", _("做强做大重点项目办实事")
+        LOCAL = "local", _("各地项目办实事")
+        OTHER = "other", _("其它")
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("项目推进表"), on_delete=models.CASCADE, related_name="rows"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
+    title = models.CharField(_("项目名称"), max_length=100)
+    content = models.TextField(_("主要内容"), max_length=1000)
+    progress = models.TextField(_("推进情况"), max_length=1000)
+    youth_covered = models.PositiveIntegerField(_("覆盖青少年数"), default=0)
+    # The seed's column is blank: "2021年12月", "长期" and a date are all answers people give.
+    deadline = models.CharField(_("完成时限"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("推进表项目")
+        verbose_name_plural = _("推进表项目")
+        ordering = ["number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="progress_row_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

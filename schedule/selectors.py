@@ -22,11 +22,13 @@ from schedule.models import (
     Milestone,
     Plan,
     ProgrammeYear,
+    ProgressReport,
     Season,
     UnitMilestone,
     year_in_force,
     years_enforced,
 )
+from students.models import Student, University
 
 CALENDAR_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 
@@ -72,15 +74,48 @@ def get_programme_year_for_user(user, pk: int) -> tuple[ProgrammeYear, Access]:
     return programme_year, Access(can_write=capabilities_for(user).can_edit_calendar)
 
 
+def is_own_unit(user, unit: UnitMilestone) -> bool:
+    """The unit is the user's own committee: its region's staff, or its university's."""
+    if unit.university_id is not None:
+        return user.role == Role.UNIVERSITY and user.university_id == unit.university_id
+    return user.role in CALENDAR_ROLES and user.region_id == unit.region_id
+
+
 def get_unit_for_user(user, pk: int) -> tuple[UnitMilestone, Access]:
-    """A unit's standing on a milestone; the province may extend or excuse it."""
+    """A unit's standing on a milestone: read by the unit and the levels above (a university's
+    by its province); the province may extend or excuse it; the unit itself marks a province's
+    own milestone done."""
     unit = get_object_or_404(
-        UnitMilestone.objects.select_related("region__parent__parent", "milestone__programme_year"),
+        UnitMilestone.objects.select_related(
+            "region__parent__parent", "university", "milestone__programme_year"
+        ),
         pk=pk,
     )
-    if not reaches(user, unit.region):
+    own = is_own_unit(user, unit)
+    if unit.university_id is not None:
+        province_id = unit.milestone.programme_year.province_id
+        visible = own or (user.role == Role.PROVINCE and user.region_id == province_id)
+    else:
+        visible = unit.region is not None and reaches(user, unit.region)
+    if not visible:
         raise Http404
-    return unit, Access(can_write=capabilities_for(user).can_edit_calendar)
+    open_ = unit.status in (UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE)
+    return unit, Access(
+        can_write=capabilities_for(user).can_edit_calendar,
+        can_mark_done=own and unit.milestone.is_custom and open_,
+    )
+
+
+def get_custom_milestone_for_user(user, pk: int) -> tuple[Milestone, Access]:
+    """A province's own milestone: read by the province's committees, edited by the province."""
+    years = programme_years_for_user(user)
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("programme_year__province").filter(
+            programme_year__in=years, code=Milestone.Code.CUSTOM
+        ),
+        pk=pk,
+    )
+    return milestone, Access(can_write=capabilities_for(user).can_edit_calendar)
 
 
 def get_plan_for_user(user, pk: int) -> tuple[Plan, Access]:
@@ -139,6 +174,32 @@ def matrix(programme_year: ProgrammeYear, regions: list[Region]) -> tuple[list, 
     return milestones, rows
 
 
+def university_matrix(programme_year: ProgrammeYear) -> tuple[list, list]:
+    """The universities × their milestones (quarterly reports, the province's own for
+    universities), for the province: the universities with a row, by name. Two queries."""
+    milestones = [
+        m
+        for m in programme_year.milestones.order_by("due", "id")
+        if m.applies and "university" in m.levels
+    ]
+    found: dict[int | None, dict[int, UnitMilestone]] = {}
+    universities = {}
+    for unit in (
+        UnitMilestone.objects.filter(milestone__in=[m.pk for m in milestones])
+        .exclude(university=None)
+        .select_related("university")
+    ):
+        if unit.university is None:
+            continue
+        universities[unit.university_id] = unit.university
+        found.setdefault(unit.university_id, {})[unit.milestone_id] = unit
+    rows = [
+        (university, [(m, found[university.pk].get(m.pk), True) for m in milestones])
+        for university in sorted(universities.values(), key=lambda u: u.name)
+    ]
+    return milestones, rows
+
+
 def quotas_in_view(user, programme_year: ProgrammeYear):
     quotas = CountyQuota.objects.filter(programme_year=programme_year).select_related(
         "region__parent"
@@ -156,6 +217,15 @@ def plans_to_review(user, programme_year: ProgrammeYear):
         .select_related("region")
         .order_by("status", "region__code")
     )
+
+
+def _below(user) -> Q:
+    """The units below a committee; for the province, the universities of its programme too
+    (every unit of a year of its province is of its programme)."""
+    below = Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
+    if user.role == Role.PROVINCE:
+        below |= Q(university__isnull=False)
+    return below
 
 
 def milestone_codes() -> list:
@@ -184,9 +254,7 @@ def home_standing(user, today: datetime.date | None = None) -> dict | None:
     if capabilities_for(user).can_see_compliance:
         finished_late = Q(status=UnitMilestone.Status.DONE, overdue_since__isnull=False)
         counted = (
-            in_force.filter(
-                Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
-            )
+            in_force.filter(_below(user))
             .values("milestone_id")
             .annotate(
                 overdue=Count("pk", filter=Q(status=UnitMilestone.Status.OVERDUE)),
@@ -299,13 +367,81 @@ def todos_for_committee(user, today: datetime.date) -> list[Todo]:
     if user.role not in CALENDAR_ROLES or user.region_id is None:
         return []
     years = _years_enforced_of(user, today)
+    own = UnitMilestone.objects.filter(
+        milestone__programme_year__in=years, region_id=user.region_id
+    )
     todos = [
         *_plan_todos(user, years),
         *_onboarding_todos(user, years),
         *_own_overdue_todos(user, years),
+        *_unit_work_todos(own, today),
     ]
     if capabilities_for(user).can_review_plans:
         todos += _review_todos(user, years)
+    return todos
+
+
+WORK_AHEAD_DAYS = 14  # a quarterly report or a province's own date shows up two weeks ahead
+
+
+def todos_for_university_calendar(user, today: datetime.date) -> list[Todo]:
+    """A university's quarterly reports and the province's own milestones for universities, in
+    every province whose programme it takes part in. Empty for other roles."""
+    if user.role != Role.UNIVERSITY or user.university_id is None:
+        return []
+    own = UnitMilestone.objects.filter(
+        milestone__programme_year__year__in=years_enforced(today),
+        university_id=user.university_id,
+    )
+    return _unit_work_todos(own, today)
+
+
+def _unit_work_todos(units, today: datetime.date) -> list[Todo]:
+    """One item per quarterly report to submit and per province's own milestone to mark done:
+    late ones, and those due within WORK_AHEAD_DAYS."""
+    soon = today + datetime.timedelta(days=WORK_AHEAD_DAYS)
+    due = Coalesce("extended_to", "milestone__due")
+    found = (
+        units.filter(
+            Q(milestone__code__startswith="progress_") | Q(milestone__code=Milestone.Code.CUSTOM),
+            milestone__applies=True,
+            status__in=(UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE),
+        )
+        .annotate(unit_due=due)
+        .filter(Q(status=UnitMilestone.Status.OVERDUE) | Q(unit_due__lte=soon))
+        .select_related("milestone__programme_year__province")
+        .order_by("unit_due", "pk")
+    )
+    todos = []
+    for unit in found:
+        milestone = unit.milestone
+        if milestone.is_progress:
+            title = _("报送%(year)s%(quarter)s项目推进表") % {
+                "year": milestone.programme_year,
+                "quarter": milestone.short_name,
+            }
+            url = reverse(
+                "schedule:progress_edit", args=[milestone.programme_year_id, milestone.quarter]
+            )
+            action = _("填写推进表")
+        else:
+            title = _("完成“%(milestone)s”后标记完成") % {"milestone": milestone.get_code_display()}
+            url = reverse("schedule:unit_done", args=[unit.pk])
+            action = _("标记完成")
+        if unit.university_id:
+            title = f"{milestone.programme_year.province.name}：{title}"
+        todos.append(
+            Todo(
+                key=f"unit_work_{unit.pk}",
+                title=title,
+                count=1,
+                url=url,
+                action=action,
+                due=unit.due,
+                due_label=_("截止"),
+                urgent=unit.status == UnitMilestone.Status.OVERDUE or unit.due <= today,
+            )
+        )
     return todos
 
 
@@ -398,6 +534,10 @@ def _own_overdue_todos(user, years) -> list[Todo]:
         region_id=user.region_id,
         status=UnitMilestone.Status.OVERDUE,
     ).select_related("milestone__programme_year")
+    # The quarterly reports and the province's own milestones have their own items.
+    late = late.exclude(milestone__code__startswith="progress_").exclude(
+        milestone__code=Milestone.Code.CUSTOM
+    )
     caps = capabilities_for(user)
     if caps.can_submit_plan:  # the plan has its own item, shown late in red
         late = late.exclude(milestone__code=Milestone.Code.PLAN)
@@ -425,10 +565,9 @@ def _own_overdue_todos(user, years) -> list[Todo]:
 def _review_todos(user, years) -> list[Todo]:
     """Units below that are late, and the plans of the level directly below to review."""
     todos = []
-    below = Q(region__parent=user.region_id) | Q(region__parent__parent=user.region_id)
     late = (
         UnitMilestone.objects.filter(
-            below,
+            _below(user),
             milestone__programme_year__in=years,
             milestone__applies=True,
             status=UnitMilestone.Status.OVERDUE,
@@ -481,3 +620,190 @@ def _review_todos(user, years) -> list[Todo]:
             )
         )
     return todos
+
+
+# Quarterly progress reports (项目推进表) --------------------------------------------------------
+
+
+def programme_universities(province_id: int):
+    """The universities taking part in a province's programme: those located in the province
+    and those where students from the province (by 生源地) have registered. One query."""
+    from_province = Student.objects.filter(hometown__parent__parent_id=province_id)
+    return University.objects.filter(
+        Q(province_id=province_id) | Q(pk__in=from_province.values("university_id"))
+    )
+
+
+def university_programme_years(user):
+    """The programme years a university takes part in: its own province's and those of the
+    provinces its registered students come from. One query."""
+    if user.role != Role.UNIVERSITY or user.university_id is None:
+        raise Http404
+    university = user.university
+    provinces = Student.objects.filter(university=university).values("hometown__parent__parent_id")
+    return ProgrammeYear.objects.filter(
+        Q(province_id=university.province_id) | Q(province_id__in=provinces)
+    ).select_related("province")
+
+
+def _report_reader(user, report: ProgressReport) -> tuple[bool, bool]:
+    """(may read, is the reporting unit)."""
+    if user.role == Role.PROVINCE:
+        return user.region_id == report.programme_year.province_id, False
+    if user.role == Role.CITY and report.region_id is not None:
+        own = user.region_id == report.region_id
+        return own, own
+    if user.role == Role.UNIVERSITY and report.university_id is not None:
+        own = user.university_id == report.university_id
+        return own, own
+    return False, False
+
+
+def get_progress_report_for_user(user, pk: int) -> tuple[ProgressReport, Access]:
+    """A progress report: read by its unit and the province; the unit edits it until it is
+    submitted. Outsiders (another city, another university, counties) get 404."""
+    report = get_object_or_404(
+        ProgressReport.objects.select_related(
+            "programme_year__province", "region", "university", "submitted_by"
+        ),
+        pk=pk,
+    )
+    readable, own = _report_reader(user, report)
+    if not readable:
+        raise Http404
+    return report, Access(can_write=own and report.status == ProgressReport.Status.DRAFT)
+
+
+def get_progress_slot_for_user(user, programme_year_pk: int, quarter: str) -> dict:
+    """The unit's report for a quarter of a programme year, to fill in: only a city of the
+    year's province or a university taking part may; the province reads (403); others 404.
+    Returns programme_year, region, university and the report so far (or None)."""
+    if quarter not in ProgressReport.Quarter.values:
+        raise Http404
+    programme_year = get_object_or_404(
+        ProgrammeYear.objects.select_related("province"), pk=programme_year_pk
+    )
+    region = university = None
+    if user.role == Role.CITY and user.region_id is not None:
+        if user.region.parent_id != programme_year.province_id:
+            raise Http404
+        region = user.region
+    elif user.role == Role.UNIVERSITY and user.university_id is not None:
+        if (
+            not programme_universities(programme_year.province_id)
+            .filter(pk=user.university_id)
+            .exists()
+        ):
+            raise Http404
+        university = user.university
+    elif user.role == Role.PROVINCE and user.region_id == programme_year.province_id:
+        raise PermissionDenied  # the province reads the units' reports; it files none
+    else:
+        raise Http404
+    report = (
+        ProgressReport.objects.filter(
+            programme_year=programme_year, quarter=quarter, region=region, university=university
+        )
+        .prefetch_related("rows")
+        .first()
+    )
+    return {
+        "programme_year": programme_year,
+        "region": region,
+        "university": university,
+        "report": report,
+        "quarter": quarter,
+    }
+
+
+def progress_milestones(programme_year: ProgrammeYear) -> list[Milestone]:
+    codes = [f"progress_{q}" for q in ProgressReport.Quarter.values]
+    return list(programme_year.milestones.filter(code__in=codes).order_by("due"))
+
+
+def progress_overview(
+    programme_year: ProgrammeYear, today: datetime.date, missing_only: bool = False
+) -> dict:
+    """For the province: every city and every university with a quarterly milestone, × the
+    three quarters: the report (or None) and the unit's standing; per quarter how many have
+    submitted; with `missing_only`, only the units with a past quarter not submitted. Four
+    queries."""
+    milestones = progress_milestones(programme_year)
+    quarters = [m.quarter for m in milestones]
+    reports = {
+        (r.region_id, r.university_id, r.quarter): r
+        for r in ProgressReport.objects.filter(programme_year=programme_year)
+    }
+    units: dict[tuple, dict] = {}
+    names: dict[tuple, str] = {}
+    for unit in (
+        UnitMilestone.objects.filter(milestone__in=milestones)
+        .select_related("region", "university")
+        .order_by("pk")
+    ):
+        key = (unit.region_id, unit.university_id)
+        names[key] = unit.unit_name
+        units.setdefault(key, {})[unit.milestone_id] = unit
+    cities = Region.objects.filter(parent=programme_year.province, level="city").order_by("code")
+    for city in cities:
+        names.setdefault((city.pk, None), city.name)
+
+    def row(key):
+        return (
+            names[key],
+            [(m, units.get(key, {}).get(m.pk), reports.get((*key, m.quarter))) for m in milestones],
+        )
+
+    def submitted(key, milestone) -> bool:
+        report = reports.get((*key, milestone.quarter))
+        return report is not None and report.status == ProgressReport.Status.SUBMITTED
+
+    def late(key) -> bool:
+        return any(m.due < today and not submitted(key, m) for m in milestones)
+
+    city_keys = [(city.pk, None) for city in cities]
+    university_keys = sorted((k for k in names if k[1] is not None), key=lambda k: names[k])
+    everyone = city_keys + university_keys
+    counts = [
+        (m, sum(1 for key in everyone if submitted(key, m)), len(everyone), m.due < today)
+        for m in milestones
+    ]
+    if missing_only:
+        city_keys = [key for key in city_keys if late(key)]
+        university_keys = [key for key in university_keys if late(key)]
+    return {
+        "milestones": milestones,
+        "quarters": quarters,
+        "cities": [row(key) for key in city_keys],
+        "universities": [row(key) for key in university_keys],
+        "counts": counts,
+        "missing_only": missing_only,
+    }
+
+
+def progress_own(user, programme_years) -> list[tuple]:
+    """A city's or university's own quarters: (programme_year, milestone, unit, report) for
+    each quarterly milestone of the given years, newest year first. Three queries."""
+    unit_filter = (
+        Q(university_id=user.university_id)
+        if user.role == Role.UNIVERSITY
+        else Q(region_id=user.region_id)
+    )
+    codes = [f"progress_{q}" for q in ProgressReport.Quarter.values]
+    milestones = list(
+        Milestone.objects.filter(programme_year__in=programme_years, code__in=codes)
+        .select_related("programme_year__province")
+        .order_by("-programme_year__year", "programme_year__province__code", "due")
+    )
+    units = {
+        u.milestone_id: u
+        for u in UnitMilestone.objects.filter(unit_filter, milestone__in=milestones)
+    }
+    reports = {
+        (r.programme_year_id, r.quarter): r
+        for r in ProgressReport.objects.filter(unit_filter, programme_year__in=programme_years)
+    }
+    return [
+        (m.programme_year, m, units.get(m.pk), reports.get((m.programme_year_id, m.quarter)))
+        for m in milestones
+    ]

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,12 @@ from schedule.models import (
     Plan,
     PlanVersion,
     ProgrammeYear,
+    ProgressReport,
+    ProgressRow,
     Season,
     UnitMilestone,
 )
+from students.models import University
 
 Code = Milestone.Code
 STATUS = UnitMilestone.Status
@@ -44,6 +48,10 @@ def calendar_template(year: int) -> list[tuple[str, str | None, datetime.date]]:
         (Code.WINTER_MATCH, Season.Kind.WINTER, datetime.date(year, 12, 31)),
         (Code.WINTER_PRACTICE, Season.Kind.WINTER, datetime.date(year + 1, 2, february_ends)),
         (Code.SUMMARY, None, datetime.date(year + 1, 3, 31)),
+        # Seed 002: progress reported at the end of June, September and December.
+        (Code.PROGRESS_Q2, None, datetime.date(year, 6, 30)),
+        (Code.PROGRESS_Q3, None, datetime.date(year, 9, 30)),
+        (Code.PROGRESS_Q4, None, datetime.date(year, 12, 31)),
     ]
 
 
@@ -126,7 +134,8 @@ def calendar_update(
         season.practice_starts, season.practice_ends = seasons[season.pk]
         season.full_clean()
         season.save()
-    for milestone in programme_year.milestones.select_related("season"):
+    # The province's own milestones are edited one by one (milestone_change).
+    for milestone in programme_year.milestones.exclude(code=Code.CUSTOM).select_related("season"):
         old = (milestone.due, milestone.applies, milestone.hard_lock)
         milestone.due, milestone.applies, hard_lock = milestones[milestone.pk]
         milestone.hard_lock = hard_lock and milestone.lockable
@@ -190,29 +199,62 @@ def units_for(milestone: Milestone):
     return units
 
 
+def universities_for(milestone: Milestone):
+    """The universities that must meet `milestone` (quarterly reports, a province's own)."""
+    if "university" not in milestone.levels:
+        return University.objects.none()
+    return selectors.programme_universities(milestone.programme_year.province_id)
+
+
 def unit_milestones_ensure(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:
-    """Every unit gets its row (new regions included); existing rows are left as they are.
-    `now`, from the calendar's daily run, is the time new rows carry instead of the clock's."""
-    have = milestone.units.values("region_id")
+    """Every unit gets its row (new regions and universities included); existing rows are left
+    as they are. `now`, from the calendar's daily run, is the time new rows carry instead of
+    the clock's."""
+    # NOT IN over a column holding NULLs matches nothing: only the rows of each kind are read.
+    have = milestone.units.filter(region__isnull=False).values("region_id")
     new = list(units_for(milestone).exclude(pk__in=have).values_list("pk", flat=True))
-    UnitMilestone.objects.bulk_create(
-        [UnitMilestone(milestone=milestone, region_id=pk) for pk in new], ignore_conflicts=True
+    have_universities = milestone.units.filter(university__isnull=False).values("university_id")
+    new_universities = list(
+        universities_for(milestone)
+        .exclude(pk__in=have_universities)
+        .values_list("pk", flat=True)
+        .distinct()
     )
-    if new and now is not None:
+    UnitMilestone.objects.bulk_create(
+        [UnitMilestone(milestone=milestone, region_id=pk) for pk in new]
+        + [UnitMilestone(milestone=milestone, university_id=pk) for pk in new_universities],
+        ignore_conflicts=True,
+    )
+    if (new or new_universities) and now is not None:
         # bulk_create stamps updated_at with the clock whatever it is given (auto_now).
-        milestone.units.filter(region_id__in=new).update(updated_at=now)
+        milestone.units.filter(Q(region_id__in=new) | Q(university_id__in=new_universities)).update(
+            updated_at=now
+        )
 
 
-def _unit(milestone: Milestone, region: Region) -> UnitMilestone:
+def _unit(
+    milestone: Milestone, region: Region | None, university: University | None = None
+) -> UnitMilestone:
     unit_milestones_ensure(milestone=milestone)
-    return UnitMilestone.objects.select_for_update().get(milestone=milestone, region=region)
+    found = UnitMilestone.objects.select_for_update().filter(milestone=milestone)
+    if university is not None:
+        return found.get(university=university)
+    return found.get(region=region)
 
 
-def unit_mark_done(*, milestone: Milestone, region: Region, now=None) -> None:
-    """Record that `region` met `milestone` (plans, onboarding and the summary say so at once;
-    the rules for posts and selection are checked by the daily enforcement)."""
+def unit_mark_done(
+    *,
+    milestone: Milestone,
+    region: Region | None = None,
+    university: University | None = None,
+    now=None,
+) -> None:
+    """Record that `region` (or `university`) met `milestone` (plans, onboarding, the summary
+    and the quarterly reports say so at once; the rules for posts and selection are checked by
+    the daily enforcement)."""
+    unit = Q(university=university) if university is not None else Q(region=region)
     UnitMilestone.objects.filter(
-        milestone=milestone, region=region, status__in=(STATUS.PENDING, STATUS.OVERDUE)
+        unit, milestone=milestone, status__in=(STATUS.PENDING, STATUS.OVERDUE)
     ).update(status=STATUS.DONE, done_at=now or timezone.now(), updated_at=timezone.now())
 
 
@@ -242,7 +284,7 @@ def extension_grant(
     audit_record(
         Action.EXTENSION_GRANT,
         target=unit,
-        region=unit.region,
+        region=unit.region or unit.milestone.programme_year.province,
         data={"milestone": unit.milestone.code, "due": new_due.isoformat(), "reason": reason},
         actor=actor,
     )
@@ -268,7 +310,7 @@ def unit_excuse(*, unit: UnitMilestone, reason: str, actor: User) -> UnitMilesto
     audit_record(
         Action.MILESTONE_EXCUSE,
         target=unit,
-        region=unit.region,
+        region=unit.region or unit.milestone.programme_year.province,
         data={"milestone": unit.milestone.code, "reason": reason},
         actor=actor,
     )
@@ -286,9 +328,29 @@ def staff_of(region_ids) -> list[User]:
     )
 
 
+def university_staff_of(university_ids) -> list[User]:
+    """Active 高校团委 accounts of the given universities."""
+    return list(
+        User.objects.filter(
+            university_id__in=list(university_ids), role=Role.UNIVERSITY, is_active=True
+        )
+    )
+
+
+def unit_staff(unit: UnitMilestone) -> list[User]:
+    if unit.university_id:
+        return university_staff_of([unit.university_id])
+    return staff_of([unit.region_id])
+
+
+def unit_calendar_url(unit: UnitMilestone) -> str:
+    """Where a unit reads its milestones: a university's own page, else the calendar."""
+    return reverse("schedule:university_calendar" if unit.university_id else "schedule:calendar")
+
+
 def _tell_unit(unit: UnitMilestone, text: str) -> None:
-    url = reverse("schedule:calendar")
-    notify_many([(user, text, url) for user in staff_of([unit.region_id])])
+    url = unit_calendar_url(unit)
+    notify_many([(user, text, url) for user in unit_staff(unit)])
 
 
 # Locks -----------------------------------------------------------------------------------------
@@ -463,3 +525,240 @@ def summary_mark_done(*, programme_year: ProgrammeYear, actor: User) -> None:
     audit_record(
         Action.SUMMARY_DONE, target=programme_year, region=programme_year.province, actor=actor
     )
+
+
+# The province's own milestones -----------------------------------------------------------------
+
+
+def _check_custom(*, programme_year: ProgrammeYear, title: str, due, levels: dict) -> str:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("请填写节点名称。")})
+    if not any(levels.values()):
+        raise ValidationError({"for_city": _("请至少选择一个适用层级。")})
+    first, last = (
+        datetime.date(programme_year.year, 1, 1),
+        datetime.date(programme_year.year + 1, 3, 31),
+    )
+    if not first <= due <= last:
+        raise ValidationError(
+            {
+                "due": _("截止日期须在 %(first)s 至 %(last)s 之间（本活动年度内）。")
+                % {"first": first, "last": last}
+            }
+        )
+    return title[:60]
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    programme_year: ProgrammeYear,
+    title: str,
+    due: datetime.date,
+    description: str = "",
+    for_city: bool = False,
+    for_county: bool = False,
+    for_university: bool = False,
+    actor: User,
+) -> Milestone:
+    """The province adds a milestone of its own (统一行动日, 结对 …) for the levels it chooses;
+    reminders, overdue flags and the matrix treat it as the template's."""
+    levels = {"for_city": for_city, "for_county": for_county, "for_university": for_university}
+    title = _check_custom(programme_year=programme_year, title=title, due=due, levels=levels)
+    milestone = Milestone.objects.create(
+        programme_year=programme_year,
+        code=Code.CUSTOM,
+        title=title,
+        due=due,
+        description=description.strip()[:1000],
+        **levels,
+    )
+    audit_record(
+        Action.MILESTONE_ADD,
+        target=milestone,
+        region=programme_year.province,
+        data={"title": title, "due": due.isoformat(), "levels": list(milestone.levels)},
+        actor=actor,
+    )
+    return milestone
+
+
+def _lock_custom(milestone: Milestone) -> Milestone:
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("programme_year__province")
+        .get(pk=milestone.pk)
+    )
+    if not milestone.is_custom:
+        raise ValidationError(_("模板中的节点只能修改日期，不能修改名称或删除。"))
+    if milestone.units.filter(status=STATUS.DONE).exists():
+        raise ValidationError(_("已有单位完成该节点，不能再修改或删除。"))
+    return milestone
+
+
+@transaction.atomic
+def milestone_change(
+    *,
+    milestone: Milestone,
+    title: str,
+    due: datetime.date,
+    description: str = "",
+    for_city: bool = False,
+    for_county: bool = False,
+    for_university: bool = False,
+    actor: User,
+) -> Milestone:
+    """The province edits one of its own milestones while no unit has done it. Units of levels
+    no longer chosen lose their row (none is done, so nothing is lost)."""
+    milestone = _lock_custom(milestone)
+    levels = {"for_city": for_city, "for_county": for_county, "for_university": for_university}
+    milestone.title = _check_custom(
+        programme_year=milestone.programme_year, title=title, due=due, levels=levels
+    )
+    milestone.due, milestone.description = due, description.strip()[:1000]
+    for name, on in levels.items():
+        setattr(milestone, name, on)
+    milestone.save()
+    kept = milestone.levels
+    gone = milestone.units.exclude(region__level__in=[lvl for lvl in kept if lvl != "university"])
+    if "university" in kept:
+        gone = gone.exclude(university__isnull=False)
+    gone.delete()
+    audit_record(
+        Action.MILESTONE_CHANGE,
+        target=milestone,
+        region=milestone.programme_year.province,
+        data={"title": milestone.title, "due": due.isoformat(), "levels": list(kept)},
+        actor=actor,
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, actor: User) -> None:
+    milestone = _lock_custom(milestone)
+    audit_record(
+        Action.MILESTONE_DELETE,
+        target=milestone,
+        region=milestone.programme_year.province,
+        data={"title": milestone.title, "due": milestone.due.isoformat()},
+        actor=actor,
+    )
+    milestone.delete()
+
+
+@transaction.atomic
+def unit_milestone_complete(
+    *, unit: UnitMilestone, note: str = "", document=None, actor: User
+) -> UnitMilestone:
+    """A unit marks a province's own milestone done (标记完成), with an optional note and file;
+    the level above sees when on the calendar. Late is accepted and shown as 逾期完成."""
+    # of=self: the region is a nullable (outer) join PostgreSQL cannot lock.
+    unit = (
+        UnitMilestone.objects.select_for_update(of=("self",))
+        .select_related("milestone__programme_year__province", "region")
+        .get(pk=unit.pk)
+    )
+    if not unit.milestone.is_custom:
+        raise ValidationError(_("该节点按系统规则自动核对，不能手动标记完成。"))
+    if unit.status in (STATUS.DONE, STATUS.EXCUSED):
+        raise ValidationError(_("该节点已完成或已豁免。"))
+    if document is not None:
+        validate_upload(document, kind=DOCUMENT)
+        unit.done_file_name = document.name[:200]
+        unit.done_file = document
+    now = timezone.now()
+    unit.status, unit.done_at, unit.done_by = STATUS.DONE, now, actor
+    unit.done_note = note.strip()[:300]
+    unit.save()
+    audit_record(
+        Action.MILESTONE_DONE,
+        target=unit,
+        region=unit.region or unit.milestone.programme_year.province,
+        data={"milestone": unit.milestone.title},
+        actor=actor,
+    )
+    return unit
+
+
+# Quarterly progress reports (项目推进表) --------------------------------------------------------
+
+
+def progress_unit_check(
+    *, programme_year: ProgrammeYear, region: Region | None, university: University | None
+) -> None:
+    """Only the province's cities and the universities taking part report progress."""
+    if university is not None:
+        if (
+            not selectors.programme_universities(programme_year.province_id)
+            .filter(pk=university.pk)
+            .exists()
+        ):
+            raise ValidationError(_("该高校不在本省“返家乡”活动范围内。"))
+    elif region is None or region.level != "city" or region.parent_id != programme_year.province_id:
+        raise ValidationError(_("项目推进表由地市团委和高校团委报送。"))
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    programme_year: ProgrammeYear,
+    quarter: str,
+    region: Region | None = None,
+    university: University | None = None,
+    contact: str = "",
+    note: str = "",
+    rows: list[dict],
+    submit: bool = False,
+    actor: User,
+) -> ProgressReport:
+    """Save the unit's report for `quarter` as a draft, or submit it (报送): then the quarter's
+    milestone is done for the unit at once and the province's staff are told. A submitted
+    report is final. The rows replace the report's rows, numbered in the order given."""
+    if quarter not in ProgressReport.Quarter.values:
+        raise ValidationError(_("季度无效。"))
+    progress_unit_check(programme_year=programme_year, region=region, university=university)
+    if submit and not rows:
+        raise ValidationError(_("请至少填写一个项目后再报送。"))
+    # get_or_create survives two first saves at once; the lock then serialises the rest.
+    report, _created = ProgressReport.objects.get_or_create(
+        programme_year=programme_year, quarter=quarter, region=region, university=university
+    )
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status == ProgressReport.Status.SUBMITTED:
+        raise ValidationError(_("本季度项目推进表已报送，不能再修改。"))
+    report.contact, report.note = contact.strip()[:100], note.strip()[:2000]
+    if submit:
+        report.status = ProgressReport.Status.SUBMITTED
+        report.submitted_by, report.submitted_at = actor, timezone.now()
+    report.save()
+    report.rows.all().delete()
+    ProgressRow.objects.bulk_create(
+        [ProgressRow(report=report, number=number, **row) for number, row in enumerate(rows, 1)]
+    )
+    audit_region = region or programme_year.province
+    audit_record(
+        Action.PROGRESS_SUBMIT if submit else Action.PROGRESS_SAVE,
+        target=report,
+        region=audit_region,
+        data={"quarter": quarter, "rows": len(rows)},
+        actor=actor,
+    )
+    if submit:
+        _progress_submitted(report)
+    return report
+
+
+def _progress_submitted(report: ProgressReport) -> None:
+    milestone = report.programme_year.milestones.filter(code=report.milestone_code).first()
+    if milestone is not None:
+        _unit(milestone, report.region, report.university)
+        unit_mark_done(milestone=milestone, region=report.region, university=report.university)
+    text = _("%(unit)s报送了%(year)s%(quarter)s项目推进表。") % {
+        "unit": report.unit_name,
+        "year": report.programme_year,
+        "quarter": report.get_quarter_display(),
+    }
+    url = reverse("schedule:progress_detail", args=[report.pk])
+    notify_many([(user, text, url) for user in staff_of([report.programme_year.province_id])])

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,19 +14,27 @@ from accounts.access import capabilities_for
 from accounts.models import Role
 from accounts.scoping import require_write
 from fanjiaxiang import outbox
+from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from positions.models import Region
 from schedule import selectors, services
+from schedule.exporters import ProgressReportExporter
 from schedule.forms import (
     CalendarForm,
+    CustomMilestoneForm,
     ExcuseForm,
     ExtensionForm,
     OnboardingForm,
     PlanForm,
     PlanReviewForm,
     ProgrammeYearCreateForm,
+    ProgressReportForm,
+    ProgressRowForm,
+    ProgressRowFormSet,
+    UnitDoneForm,
+    progress_rows,
 )
-from schedule.models import Onboarding, Plan, UnitMilestone
+from schedule.models import Onboarding, Plan, ProgressReport, UnitMilestone
 
 
 def _year(request):
@@ -86,7 +96,18 @@ def calendar(request):
         "onboarding": Onboarding.objects.filter(
             programme_year=programme_year, region=user.region
         ).first(),
+        "university_rows": None,
     }
+    if user.role == Role.PROVINCE and not city:
+        context["university_milestones"], context["university_rows"] = selectors.university_matrix(
+            programme_year
+        )
+        if overdue_only:
+            context["university_rows"] = [
+                row
+                for row in context["university_rows"]
+                if any(u and u.status == UnitMilestone.Status.OVERDUE for _m, u, _a in row[1])
+            ]
     return render(request, "schedule/calendar.html", context)
 
 
@@ -105,8 +126,13 @@ def calendar_edit(request, pk: int):
         else:
             messages.success(request, _("工作日程已保存。"))
             return redirect(f"{_calendar_url()}?year={programme_year.year}")
+    custom = programme_year.milestones.filter(code="custom").annotate(
+        done=Count("units", filter=Q(units__status=UnitMilestone.Status.DONE))
+    )
     return render(
-        request, "schedule/calendar_edit.html", {"form": form, "programme_year": programme_year}
+        request,
+        "schedule/calendar_edit.html",
+        {"form": form, "programme_year": programme_year, "custom": custom.order_by("due", "pk")},
     )
 
 
@@ -156,7 +182,7 @@ def unit_extend(request, pk: int):
             "form": form,
             "unit": unit,
             "title": _("批准延期：%(unit)s · %(milestone)s")
-            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            % {"unit": unit.unit_name, "milestone": unit.milestone.get_code_display()},
             "submit": _("批准延期"),
         },
     )
@@ -182,7 +208,7 @@ def unit_excuse(request, pk: int):
             "form": form,
             "unit": unit,
             "title": _("豁免节点：%(unit)s · %(milestone)s")
-            % {"unit": unit.region.name, "milestone": unit.milestone.get_code_display()},
+            % {"unit": unit.unit_name, "milestone": unit.milestone.get_code_display()},
             "submit": _("豁免"),
         },
     )
@@ -348,4 +374,260 @@ def onboarding(request):
         request,
         "schedule/onboarding.html",
         {"form": form, "onboarding": current, "staff": staff, "programme_year": programme_year},
+    )
+
+
+# The province's own milestones -----------------------------------------------------------------
+
+
+@login_required
+def milestone_new(request, pk: int):
+    programme_year, access = selectors.get_programme_year_for_user(request.user, pk)
+    require_write(access.can_write)
+    form = CustomMilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_add(
+                programme_year=programme_year, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已新增节点。"))
+            return redirect("schedule:calendar_edit", pk=programme_year.pk)
+    return render(
+        request,
+        "schedule/form_page.html",
+        {
+            "form": form,
+            "title": _("新增省级自定节点（%(year)s）") % {"year": programme_year},
+            "submit": _("新增"),
+        },
+    )
+
+
+@login_required
+def milestone_edit(request, pk: int):
+    milestone, access = selectors.get_custom_milestone_for_user(request.user, pk)
+    require_write(access.can_write)
+    initial = {
+        name: getattr(milestone, name)
+        for name in ("title", "due", "description", "for_city", "for_county", "for_university")
+    }
+    form = CustomMilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_change(milestone=milestone, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("节点已保存。"))
+            return redirect("schedule:calendar_edit", pk=milestone.programme_year_id)
+    return render(
+        request,
+        "schedule/form_page.html",
+        {
+            "form": form,
+            "title": _("修改节点：%(title)s") % {"title": milestone.title},
+            "submit": _("保存"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk: int):
+    milestone, access = selectors.get_custom_milestone_for_user(request.user, pk)
+    require_write(access.can_write)
+    with refusals_as_messages(request):
+        services.milestone_delete(milestone=milestone, actor=request.user)
+        messages.success(request, _("节点已删除。"))
+    return redirect("schedule:calendar_edit", pk=milestone.programme_year_id)
+
+
+@login_required
+def unit_done(request, pk: int):
+    """The unit marks a province's own milestone done (标记完成), with a note and a file."""
+    unit, access = selectors.get_unit_for_user(request.user, pk)
+    if not access.can_mark_done:
+        raise PermissionDenied
+    form = UnitDoneForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_milestone_complete(unit=unit, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已标记完成，上级可在工作日程中看到完成时间。"))
+            return redirect(services.unit_calendar_url(unit))
+    return render(
+        request,
+        "schedule/unit_done.html",
+        {"form": form, "unit": unit, "milestone": unit.milestone},
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_done_download(request, pk: int):
+    unit, _access = selectors.get_unit_for_user(request.user, pk)
+    if not unit.done_file:
+        raise Http404
+    try:
+        handle = unit.done_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=unit.done_file_name)
+
+
+@login_required
+@require_GET
+def university_calendar(request):
+    """A university's milestones in each province whose programme it takes part in."""
+    user = request.user
+    if not capabilities_for(user).can_read_own_milestones:
+        raise Http404
+    today = timezone.localdate()
+    years = selectors.university_programme_years(user)
+    units = list(
+        UnitMilestone.objects.filter(
+            milestone__programme_year__in=years, university_id=user.university_id
+        )
+        .select_related("milestone__programme_year__province")
+        .order_by("-milestone__programme_year__year", "milestone__due", "pk")
+    )
+    return render(
+        request,
+        "schedule/university_calendar.html",
+        {"units": units, "today": today, "university": user.university},
+    )
+
+
+# Quarterly progress reports (项目推进表) --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def progress_list(request):
+    """The province: every city and university × quarter, who is missing; a city or a
+    university: its own quarters."""
+    user = request.user
+    caps = capabilities_for(user)
+    if not caps.can_read_progress:
+        raise Http404
+    context: dict = {"today": timezone.localdate()}
+    if user.role == Role.UNIVERSITY:
+        context["own"] = selectors.progress_own(user, selectors.university_programme_years(user))
+        return render(request, "schedule/progress_list.html", context)
+    programme_year = selectors.current_programme_year(user, request.GET.get("year"))
+    context.update(programme_year=programme_year, years=selectors.programme_years_for_user(user))
+    if programme_year is None:
+        return render(request, "schedule/progress_list.html", context)
+    if user.role == Role.PROVINCE:
+        overview = selectors.progress_overview(
+            programme_year, context["today"], missing_only=request.GET.get("missing") == "1"
+        )
+        context["overview"] = overview
+        context["overview_sections"] = [
+            (_("地市团委"), overview["cities"]),
+            (_("高校团委"), overview["universities"]),
+        ]
+    else:
+        context["own"] = selectors.progress_own(user, [programme_year])
+    return render(request, "schedule/progress_list.html", context)
+
+
+@login_required
+def progress_edit(request, pk: int, quarter: str):
+    """The city or university fills in its report for a quarter: save as draft or submit."""
+    slot = selectors.get_progress_slot_for_user(request.user, pk, quarter)
+    report = slot["report"]
+    if report is not None and report.status == ProgressReport.Status.SUBMITTED:
+        return redirect("schedule:progress_detail", pk=report.pk)
+    initial_rows = (
+        [{f: getattr(row, f) for f in ProgressRowForm.base_fields} for row in report.rows.all()]
+        if report
+        else []
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ProgressReportForm(
+        data, initial={"contact": report.contact, "note": report.note} if report else None
+    )
+    rows = ProgressRowFormSet(data, initial=initial_rows or None, prefix="rows")
+    if data is not None and "add_row" in data:
+        # No JavaScript needed: the page comes back with what was typed and one more line.
+        rows = _formset_with_one_more(data)
+    elif data is not None and form.is_valid() and rows.is_valid():
+        try:
+            saved = services.progress_report_save(
+                programme_year=slot["programme_year"],
+                quarter=quarter,
+                region=slot["region"],
+                university=slot["university"],
+                rows=progress_rows(rows),
+                submit="submit" in data,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if saved.status == ProgressReport.Status.SUBMITTED:
+                messages.success(request, _("项目推进表已报送，团省委可以查看。"))
+                return redirect("schedule:progress_detail", pk=saved.pk)
+            messages.success(request, _("草稿已保存，报送前可以继续修改。"))
+            return redirect("schedule:progress_edit", pk=pk, quarter=quarter)
+    elif data is None and not initial_rows:
+        rows = ProgressRowFormSet(prefix="rows", initial=None)
+        rows.extra = 1
+    return render(
+        request,
+        "schedule/progress_edit.html",
+        {
+            **slot,
+            "form": form,
+            "rows": rows,
+            "quarter_label": ProgressReport.Quarter(quarter).label,
+            "unit_name": (slot["region"] or slot["university"]).name,
+            "milestone": slot["programme_year"]
+            .milestones.filter(code=f"progress_{quarter}")
+            .first(),
+        },
+    )
+
+
+def _formset_with_one_more(data):
+    copy = data.copy()
+    total = int(copy.get("rows-TOTAL_FORMS") or 0)
+    copy["rows-TOTAL_FORMS"] = str(min(total + 1, 100))
+    rows = ProgressRowFormSet(copy, prefix="rows")
+    rows.full_clean()
+    # Not submitted yet: what was typed is shown again without error messages.
+    rows._non_form_errors = rows.error_class()
+    for each in rows.forms:
+        each._errors = ErrorDict()
+    rows._errors = [each._errors for each in rows.forms]
+    return rows
+
+
+@login_required
+@require_GET
+def progress_detail(request, pk: int):
+    report, access = selectors.get_progress_report_for_user(request.user, pk)
+    return render(
+        request,
+        "schedule/progress_detail.html",
+        {"report": report, "rows": list(report.rows.all()), "access": access},
+    )
+
+
+@login_required
+@require_GET
+def progress_export(request, pk: int):
+    report, _access = selectors.get_progress_report_for_user(request.user, pk)
+    return export_response(
+        ProgressReportExporter(request.user, report=report),
+        fmt="xlsx",
+        region=report.region or report.programme_year.province,
     )

@@ -220,8 +220,13 @@ def _milestones(programme_year: ProgrammeYear, province: int, as_of: datetime.da
     A county milestone counts when it is done (early counts too) or when its date (the
     extended one, if granted) is before `as_of`; excused ones never count. A milestone whose
     unit row was never made is counted as not done once its date has passed."""
-    applicable = Milestone.objects.filter(programme_year=programme_year, applies=True).exclude(
-        code=Milestone.Code.SUMMARY
+    # Only the milestones counties must meet: not the summary, the cities' and universities'
+    # quarterly reports, nor a province's own milestone not meant for counties.
+    applicable = (
+        Milestone.objects.filter(programme_year=programme_year, applies=True)
+        .exclude(code=Milestone.Code.SUMMARY)
+        .exclude(code__startswith="progress_")
+        .exclude(code=Milestone.Code.CUSTOM, for_county=False)
     )
     past = sum(1 for due in applicable.values_list("due", flat=True) if due < as_of)
     past_due = Q(extended_to__lt=as_of) | Q(extended_to__isnull=True, milestone__due__lt=as_of)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Notice, User
-from schedule.models import ProgrammeYear, UnitMilestone
+from schedule.models import ProgrammeYear, ProgressReport, UnitMilestone
 from schedule.services import calendar_template
 
 # Through the year: winter practice, spring onboarding, summer practice, winter selection.
@@ -46,7 +46,7 @@ def test_the_demo_year_is_the_year_in_force_and_every_story_shows(client, today)
         programme_year = ProgrammeYear.objects.get(province__code="440000")
         assert programme_year.year == IN_FORCE[today]
         # The template's own dates, nothing shifted around today.
-        dues = dict(programme_year.milestones.values_list("code", "due"))
+        dues = dict(programme_year.milestones.exclude(code="custom").values_list("code", "due"))
         assert dues == {code: due for code, _kind, due in calendar_template(programme_year.year)}
 
         client.force_login(User.objects.get(username="gd_province"))
@@ -86,3 +86,20 @@ def test_the_demo_year_is_the_year_in_force_and_every_story_shows(client, today)
             region__code="440104",
         )
         assert yuexiu_summer.overdue_since is None
+        # Issue 17: 越秀区 marked the province's 统一行动日 done; 广州市 submitted its second
+        # quarter's report; 华南理工大学 left it a draft, late once 6/30 has passed.
+        action_day = UnitMilestone.objects.get(
+            milestone__programme_year=programme_year,
+            milestone__title="全省“返家乡”统一行动日",
+            region__code="440104",
+        )
+        assert action_day.status == "done" and action_day.done_note
+        assert ProgressReport.objects.filter(
+            programme_year=programme_year, region__code="440100", quarter="q2", status="submitted"
+        ).exists()
+        scut = UnitMilestone.objects.get(
+            milestone__programme_year=programme_year,
+            milestone__code="progress_q2",
+            university__code="4144010561",
+        )
+        assert scut.status == ("overdue" if day > dues["progress_q2"] else "pending")

@@ -194,6 +194,47 @@ def _build_calendar(w: SimpleNamespace) -> None:
     onboard = w.programme_year.milestones.get(code="onboard")
     calendar.unit_milestones_ensure(milestone=onboard)
     w.unit_yx_onboard = UnitMilestone.objects.get(milestone=onboard, region=w.yuexiu)
+    # Issue 17: a province's own milestone for counties and universities; 中山大学 marked it
+    # done with a file; 广州市's and 中山大学's quarterly progress reports.
+    w.custom_milestone = calendar.milestone_add(
+        programme_year=w.programme_year,
+        title="全省统一行动日",
+        due=datetime.date(w.programme_year.year, 7, 15),
+        for_county=True,
+        for_university=True,
+        actor=w.province_staff,
+    )
+    calendar.unit_milestones_ensure(milestone=w.custom_milestone)
+    w.unit_yx_custom = UnitMilestone.objects.get(milestone=w.custom_milestone, region=w.yuexiu)
+    w.unit_zsu_custom = calendar.unit_milestone_complete(
+        unit=UnitMilestone.objects.get(milestone=w.custom_milestone, university=w.zsu),
+        note="中山大学已开展",
+        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="中山大学行动日总结.pdf"),
+        actor=w.uni_staff,
+    )
+    row = {
+        "category": "needs",
+        "title": "广州返家乡岗位开发",
+        "content": "开发实践岗位",
+        "progress": "已发布岗位",
+        "youth_covered": 120,
+        "deadline": "12月",
+    }
+    w.progress_gz = calendar.progress_report_save(
+        programme_year=w.programme_year,
+        quarter="q2",
+        region=w.guangzhou,
+        rows=[row],
+        submit=True,
+        actor=w.gz_staff,
+    )
+    w.progress_zsu = calendar.progress_report_save(
+        programme_year=w.programme_year,
+        quarter="q2",
+        university=w.zsu,
+        rows=[{**row, "title": "中山大学返家乡动员"}],
+        actor=w.uni_staff,
+    )
 
 
 def _build_staff(w: SimpleNamespace) -> None:
@@ -372,6 +413,8 @@ SCOPE_MARKERS = (
     "越秀中学校友群",
     "越秀台账通知",
     "越秀集中交流活动",
+    "广州返家乡岗位开发",  # 广州市's progress report
+    "中山大学返家乡动员",  # 中山大学's draft progress report
     *summary_matrix.MARKERS,
 )
 
@@ -709,6 +752,28 @@ PROTECTED: dict[str, Protected] = {
     "schedule:plan_download": Protected("yx_staff", _pk("plan_yx")),
     "schedule:plan_version_download": Protected(
         "yx_staff", lambda w: {"pk": w.plan_yx.pk, "number": 1}
+    ),
+    "schedule:milestone_new": Protected(
+        "province_staff", _pk("programme_year"), data=lambda w, r: {"title": ""}
+    ),
+    "schedule:milestone_edit": Protected(
+        "province_staff", _pk("custom_milestone"), data=lambda w, r: {"title": ""}
+    ),
+    "schedule:milestone_delete": Protected("province_staff", _pk("custom_milestone")),
+    "schedule:unit_done": Protected("yx_staff", _pk("unit_yx_custom"), shows=("全省统一行动日",)),
+    "schedule:unit_done_download": Protected("uni_staff", _pk("unit_zsu_custom")),
+    "schedule:university_calendar": Protected("uni_staff", page=True, shows=("全省统一行动日",)),
+    "schedule:progress_list": Protected("gz_staff", page=True, shows=("第二季度推进情况",)),
+    "schedule:progress_edit": Protected(
+        "gz_staff",
+        lambda w: {"pk": w.programme_year.pk, "quarter": "q3"},
+        page=True,  # each city and university fills in its own: never 广州市's
+    ),
+    "schedule:progress_detail": Protected(
+        "gz_staff", _pk("progress_gz"), shows=("广州返家乡岗位开发",)
+    ),
+    "schedule:progress_export": Protected(
+        "gz_staff", _pk("progress_gz"), shows=("广州返家乡岗位开发",), get_audited=True
     ),
     "schedule:onboarding": Protected("yx_staff", page=True, data=lambda w, r: {"contact_name": ""}),
     # ledger: 越秀's contact ledger. The county writes; its city and province only read (403 on
