@@ -31,6 +31,27 @@ class Reviewed(models.Model):
         abstract = True
 
 
+class Photo(models.Model):
+    """A photo of a typical case, a report or a city activity: its file (each model's own
+    `image` field, for its folder), its name as uploaded and its place in the list. Served only
+    through its owner's scoped view (fanjiaxiang.views.photo_response), never by a media URL."""
+
+    image: models.FileField  # each model's own field: its folder differs
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def content_type(self) -> str:
+        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"
+
+
 class CountyOrUniversity(models.Model):
     """Belongs to a county or to a university, never both (each model's constraint says which)."""
 

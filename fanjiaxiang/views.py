@@ -3,6 +3,7 @@ and a service call whose refusal goes back onto the form."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.http import FileResponse, Http404
 
 from fanjiaxiang.forms import add_service_errors
 
@@ -27,3 +28,15 @@ def form_save(form, save):
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def photo_response(photo) -> FileResponse:
+    """A stored photo (fanjiaxiang.models.Photo), shown inline to whoever its owner's scoped view
+    let through; a file gone from the store is a 404."""
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    return response

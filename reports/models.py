@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fanjiaxiang.models import CountyOrUniversity
+from fanjiaxiang.models import CountyOrUniversity, Photo
 from fanjiaxiang.uploads import IMAGE, UploadValidator, safe_upload_name
 
 MAX_PHOTOS = 9
@@ -148,7 +148,7 @@ def report_photo_upload_to(photo: "ReportPhoto", filename: str) -> str:
     return f"reports/{photo.report.programme_year.year}/{safe_upload_name(filename)}"
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(Photo):
     """A photo of a report; served only through the report's scoped view, never by URL."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
@@ -158,17 +158,7 @@ class ReportPhoto(models.Model):
         max_length=200,
         validators=[UploadValidator(IMAGE)],
     )
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    class Meta:
+    class Meta(Photo.Meta):
         verbose_name = _("简报照片")
         verbose_name_plural = _("简报照片")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def content_type(self) -> str:
-        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from accounts.access import capabilities_for
 from accounts.models import Role
 from accounts.scoping import require_write
 from fanjiaxiang.forms import refusals_as_messages
-from fanjiaxiang.views import form_save, paginate
+from fanjiaxiang.views import form_save, paginate, photo_response
 from reports import selectors, services
 from reports.forms import CompileForm, MarkForm, ReportForm
 from reports.models import Report
@@ -209,10 +209,4 @@ def reports_compile(request):
 def report_photo(request, pk: int, photo_pk: int):
     """A report's photo, to whoever reads the report (never a public media URL)."""
     photo, _access = selectors.get_photo_for_user(request.user, pk, photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(photo)

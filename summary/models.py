@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fanjiaxiang.models import CountyOrUniversity, Reviewed
+from fanjiaxiang.models import CountyOrUniversity, Photo, Reviewed
 from fanjiaxiang.uploads import IMAGE, UploadValidator, safe_upload_name
 
 MAX_ADJUSTMENT = Decimal(100)
@@ -280,7 +280,7 @@ def case_photo_upload_to(photo: "CasePhoto", filename: str) -> str:
     return f"cases/{photo.case.programme_year.year}/{safe_upload_name(filename)}"
 
 
-class CasePhoto(models.Model):
+class CasePhoto(Photo):
     """A photo of a typical case; served only through the case's scoped view, never by URL."""
 
     case = models.ForeignKey(TypicalCase, on_delete=models.CASCADE, related_name="photos")
@@ -290,20 +290,10 @@ class CasePhoto(models.Model):
         max_length=200,
         validators=[UploadValidator(IMAGE)],
     )
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    class Meta:
+    class Meta(Photo.Meta):
         verbose_name = _("案例照片")
         verbose_name_plural = _("案例照片")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def content_type(self) -> str:
-        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"
 
 
 class Briefing(models.Model):
@@ -423,7 +413,7 @@ def activity_photo_upload_to(photo: "ActivityPhoto", filename: str) -> str:
     return f"city-activities/{photo.activity.programme_year.year}/{safe_upload_name(filename)}"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(Photo):
     """A photo of a city activity; served only through the activity's scoped view."""
 
     activity = models.ForeignKey(CityActivity, on_delete=models.CASCADE, related_name="photos")
@@ -433,17 +423,7 @@ class ActivityPhoto(models.Model):
         max_length=200,
         validators=[UploadValidator(IMAGE)],
     )
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    class Meta:
+    class Meta(Photo.Meta):
         verbose_name = _("活动照片")
         verbose_name_plural = _("活动照片")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def content_type(self) -> str:
-        return "image/png" if self.image.name.lower().endswith(".png") else "image/jpeg"

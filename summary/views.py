@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from accounts.scoping import require_write
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import refusals_as_messages
 from fanjiaxiang.params import year_param
-from fanjiaxiang.views import form_save, paginate
+from fanjiaxiang.views import form_save, paginate, photo_response
 from summary import five, scoring, selectors, services
 from summary.exporters import EXPORTERS, FiveTasksExporter
 from summary.forms import (
@@ -453,13 +453,7 @@ def case_review(request, pk: int):
 def case_photo(request, pk: int, photo_pk: int):
     """A case's photo, to whoever reads the case (never a public media URL)."""
     photo, _access = selectors.get_photo_for_user(request.user, pk, photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(photo)
 
 
 # Briefings -------------------------------------------------------------------------------------
@@ -822,10 +816,4 @@ def city_activity_edit(request, pk: int):
 @require_GET
 def city_activity_photo(request, pk: int, photo_pk: int):
     photo, _access = selectors.get_activity_photo_for_user(request.user, pk, photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(photo)
