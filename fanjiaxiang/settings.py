@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "dashboards",
     "summary",
     "reports",
+    "outcomes",
+    "safety",
+    "universities",
     "filestore",
     "demo",
     "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)

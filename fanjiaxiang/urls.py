@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("summary.urls")),
     path("", include("reports.urls")),
+    path("", include("outcomes.urls")),
+    path("", include("safety.urls")),
+    path("", include("universities.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says. The static URL is looked up per
     # request: in production it is the hashed name of the manifest, a 302 so it may change.
