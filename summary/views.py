@@ -352,7 +352,7 @@ def case_create(request):
     copy_photos = outcome is not None and request.POST.get("copy_photos") == "on"
     initial = {"title": outcome.placement.post.title, "body": outcome.text} if outcome else None
     form = CaseForm(request.POST or None, request.FILES or None, rule=rule, initial=initial)
-    if copy_photos:
+    if outcome is not None and outcome.photos.exists():
         form.fields["photos"].required = False  # the summary's photos may be all there are
     if request.method == "POST" and form.is_valid():
         photos = form.cleaned_data["photos"]

@@ -8,11 +8,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.models import Role
 from demo.summary import png
 from outcomes.models import DEFAULT_MIN_CHARS
 from students.models import Application, Placement
 from tests.factories import StudentFactory, UniversityFactory, staff
-from accounts.models import Role
 
 TEXT = "在家乡图书馆做阅读推广，" * 30  # 360 字 without spaces
 
