@@ -24,15 +24,22 @@ TEXT = (
     "感谢{unit}的老师们耐心指导，也感谢县团委搭建这样的平台，让我们有机会读懂家乡、服务家乡。"
 )
 # (login, photos, report, consent)
-WRITERS = [
+WRITERS: list[tuple[str, int, bool, bool]] = [
     ("{prefix}_s1", 2, False, True),
     ("{prefix}_s2", 0, True, False),
 ]
-EXTRA = [("tianhe_s3", 1, False, True), ("yuexiu_pku", 1, True, True)]
+EXTRA: list[tuple[str, int, bool, bool]] = [
+    ("tianhe_s3", 1, False, True),
+    ("yuexiu_pku", 1, True, True),
+]
 
 
 def seed_outcomes(prefixes: list[str]) -> None:
-    writers = [(w.format(prefix=p), *rest) for p in prefixes for w, *rest in WRITERS] + EXTRA
+    writers = [
+        (login.format(prefix=prefix), photos, report, consent)
+        for prefix in prefixes
+        for login, photos, report, consent in WRITERS
+    ] + EXTRA
     for username, photos, report, consent in writers:
         placement = (
             Placement.objects.filter(

@@ -61,7 +61,7 @@ class OutcomeForm(PortalForm):
         if not existing:
             del self.fields["remove_photos"]
         else:
-            self.fields["remove_photos"].queryset = existing
+            self.fields["remove_photos"].queryset = existing  # type: ignore[attr-defined]
         if outcome is None or not outcome.report:
             del self.fields["remove_report"]
 

@@ -115,7 +115,7 @@ def get_consented_outcome_for_user(user, pk) -> Outcome:
 def photo_copies(outcome: Outcome) -> list[File]:
     """The summary's photos as new uploads under their original names, for a typical case that
     uses them (checked again there, against the case's own rule)."""
-    copies = []
+    copies: list[File] = []
     for photo in outcome.photos.all():
         try:
             with photo.image.open("rb") as handle:
