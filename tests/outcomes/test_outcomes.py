@@ -3,16 +3,21 @@ university, locked by the 期满鉴定, scoped like every personal datum."""
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Role
 from filestore.models import StoredFile
 from outcomes import services
 from outcomes.models import Outcome, OutcomeRule
 from students import privacy
 from students.models import Placement
-from tests.factories import PASSWORD, PostFactory, season
+from summary.models import CaseRule, TypicalCase
+from tests.factories import PASSWORD, PostFactory, StudentFactory, region, season, staff
 from tests.outcomes.conftest import TEXT, photo, place
+from tests.summary.conftest import LENIENT_RULE
 
 pytestmark = pytest.mark.django_db
 
@@ -203,14 +208,11 @@ def test_without_consent_a_summary_is_not_offered(client, ow):
 
 
 def test_the_case_copies_the_summarys_photos(ow):
-    from summary.models import CaseRule, TypicalCase
-    from tests.summary.conftest import LENIENT_RULE
 
     services.outcome_save(
         placement=ow.placement, text=TEXT, add_photos=[photo()], consent=True, actor=ow.me.user
     )
     CaseRule.objects.create(programme_year=ow.post_yx.season.programme_year, **LENIENT_RULE)
-    from django.test import Client
 
     client = Client()
     client.force_login(ow.yx_staff)
@@ -223,3 +225,42 @@ def test_the_case_copies_the_summarys_photos(ow):
     assert response.status_code == 302, response.content.decode()[:2000]
     case = TypicalCase.objects.get()
     assert case.photos.count() == 1 and case.photos.get().original_name == "活动.png"
+
+
+def test_the_report_downloads_under_its_own_name_to_readers_only(client, ow):
+    pdf = ContentFile(b"%PDF-1.4\n%%EOF\n", name="我的实践报告.pdf")
+    _edit(client, ow, report=pdf)
+    url = reverse("outcomes:report", args=[ow.placement.pk])
+    client.force_login(ow.yx_host)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(ow.th_host)
+    assert client.get(url).status_code == 404
+
+
+def test_another_provinces_staff_cannot_reach_guangdongs_rule(client, ow):
+
+    client.force_login(staff(Role.PROVINCE, region=region("450000")))
+    year = ow.post_yx.season.programme_year.year
+    assert client.get(reverse("outcomes:rule"), {"year": year}).status_code == 404
+    assert client.get(reverse("outcomes:rule"), {"year": "20x"}).status_code == 404
+
+
+def test_the_evaluation_page_reads_every_summary_in_the_same_queries(client, ow):
+
+    services.outcome_save(placement=ow.placement, text=TEXT, actor=ow.me.user)
+    client.force_login(ow.yx_host)
+    url = reverse("students:post_applicants", args=[ow.post_yx.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(3):
+        student = StudentFactory(name=f"越秀同学{n}", university=ow.university)
+        placement = place(student, ow.post_yx)
+        services.outcome_save(placement=placement, text=TEXT, actor=student.user)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+    assert page.count("已提交（360 字）") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
