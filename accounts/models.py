@@ -242,6 +242,9 @@ class AuditEventAction(models.TextChoices):
     CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
     UNIVERSITY_CREATE = "university.create", _("补充高校")
     UNIVERSITY_RENAME = "university.rename", _("修改高校名称")
+    OUTCOME_SAVE = "outcome.save", _("提交或修改实践总结")
+    OUTCOME_CONSENT = "outcome.consent", _("同意或撤回典型案例使用实践总结")
+    OUTCOME_RULE_SET = "outcome.rule", _("设置实践总结要求")
 
 
 class AuditEvent(models.Model):

@@ -163,6 +163,7 @@ SIDEBAR: tuple[Group, ...] = (
                 ),
             ),
             Item(_("典型案例"), "summary:case_list", "can_read_summary", ("summary:case_create",)),
+            Item(_("实践总结要求"), "outcomes:rule", "can_review_cases"),
             Item(_("工作简报"), "summary:briefing_list", "can_read_briefings"),
             Item(_("简报上报"), "reports:list", "can_read_reports", namespace="reports"),
         ),

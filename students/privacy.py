@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record
 from accounts.models import AuditEvent, Notice, User
 from ledger.models import Entry
+from outcomes.models import Outcome
+from outcomes.services import outcomes_erase
 from students.models import Application, Clearance, Placement, PracticeLog, Student
 
 ERASED_NAME = "已注销"
@@ -72,6 +74,7 @@ def student_data_export(*, student: Student) -> dict:
         for a in student.applications.select_related("post", "season__programme_year")
     ]
     data["实践安排"] = [_placement(p) for p in student.placements.select_related("post")]
+    data["实践总结"] = [_outcome(o) for o in _outcomes(student)]
     data["高校审核"] = [
         {
             "实践季": str(c.season),
@@ -99,6 +102,29 @@ def _placement(p: Placement) -> dict:
             {"日期": log.day.isoformat(), "时长": str(log.hours), "内容": log.content}
             for log in p.logs.all()
         ],
+    }
+
+
+def _outcomes(student: Student):
+    return (
+        Outcome.objects.filter(placement__student=student)
+        .select_related("placement__post")
+        .prefetch_related("photos")
+        .order_by("pk")
+    )
+
+
+def _outcome(o: Outcome) -> dict:
+    """The text as written; the files by name (the student downloads them from the summary's
+    own page, outcomes:detail)."""
+    return {
+        "岗位": o.placement.post.title,
+        "实践总结": o.text,
+        "照片": [photo.original_name for photo in o.photos.all()],
+        "实践报告": o.report_name,
+        "同意团委在典型案例中使用": o.consent,
+        "提交时间": _when(o.submitted_at),
+        "修改时间": _when(o.updated_at),
     }
 
 
@@ -152,6 +178,7 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     applications.update(statement="")
     Placement.objects.filter(student=student).update(comment="", drop_reason="")
     PracticeLog.objects.filter(placement__student=student).update(content="")
+    outcomes_erase(student_id=student.pk)  # 实践总结 emptied, its photos and report deleted
     Notice.objects.filter(user=student.user_id).delete()
     _forget_in_host_notices(student, name)
     # The home county's ledger entry goes too (with its contact log and registrations).

@@ -217,7 +217,16 @@ def todos_for_university(user, today: datetime.date) -> list[Todo]:
 
 # A student's next step -------------------------------------------------------------------------
 
-STUDENT_STEPS = ("profile", "apply", "decision", "confirm", "checkin", "log", "certificate")
+STUDENT_STEPS = (
+    "profile",
+    "apply",
+    "decision",
+    "confirm",
+    "checkin",
+    "log",
+    "outcome",
+    "certificate",
+)
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,7 @@ def _trail(current: str) -> list[tuple[str, str]]:
         "confirm": _("确认录用"),
         "checkin": _("到岗报到"),
         "log": _("实践日志"),
+        "outcome": _("实践总结"),
         "certificate": _("鉴定与证书"),
     }
     at = STUDENT_STEPS.index(current) if current in STUDENT_STEPS else -1
@@ -268,6 +278,7 @@ def student_next_step(user, now: datetime.datetime) -> NextStep | None:
     placements = list(
         placements_for_user(user)
         .exclude(status=Placement.Status.DROPPED)
+        .select_related("outcome")  # whether the 实践总结 is handed in (outcomes app)
         .order_by("-season__practice_starts", "-pk")[:2]
     )
     certificate = next((p for p in placements if p.status == Placement.Status.COMPLETED), None)
@@ -305,15 +316,31 @@ def _placement_step(placement: Placement, today: datetime.date) -> dict | None:
             "action": _("去报到"),
             "record": placement if opens else None,
         }
+    outcome = getattr(placement, "outcome", None)  # None when there is no 实践总结 yet
+    written = outcome is not None and bool(outcome.text)
     if today < post.ends_on:
         return {
             "step": "log",
-            "title": _("写实践日志（%(post)s）") % where,
-            "detail": _("每天记录做了什么、用了几个小时，用人单位确认后计入实践时长。"),
+            "title": (
+                _("写实践日志（%(post)s）") if written else _("写实践日志和实践总结（%(post)s）")
+            )
+            % where,
+            "detail": _("每天记录做了什么、用了几个小时，用人单位确认后计入实践时长。")
+            + ("" if written else _("实践总结可以边实践边写，期满鉴定前提交。")),
             "due": post.ends_on,
             "due_label": _("实践结束"),
             "url": _me(f"placement-{placement.pk}"),
             "action": _("写日志"),
+        }
+    if not written:
+        return {
+            "step": "outcome",
+            "title": _("提交实践总结（%(post)s）") % where,
+            "detail": _("用人单位和县级团委在期满鉴定前阅读；鉴定后总结锁定，不能再改。"),
+            "due": post.ends_on,
+            "due_label": _("期满"),
+            "url": reverse("outcomes:edit", args=[placement.pk]),
+            "action": _("写实践总结"),
         }
     return {
         "step": "certificate",

@@ -525,7 +525,10 @@ def post_applicants(request, post_pk: int):
             (application.student_id, application.season_id)
         )
     placements = (
-        selectors.placements_for_user(request.user).filter(post=post).prefetch_related("logs")
+        selectors.placements_for_user(request.user)
+        .filter(post=post)
+        .select_related("outcome")  # its 实践总结, read before the 期满鉴定
+        .prefetch_related("logs")
     )
     access = selectors.selection_access(request.user)
     evaluator = selectors.evaluator_for(request.user, post.host_unit_id)
@@ -820,7 +823,10 @@ def credits_page(request):
         raise Http404
     university = request.user.university
     filters, values, query = _credit_filters(request)
-    placements = credits.credit_placements_for_user(request.user, **values)
+    # Each credit's 实践总结 is read beside it (issue 18).
+    placements = credits.credit_placements_for_user(request.user, **values).select_related(
+        "outcome"
+    )
     rule = credits.rule_for(university)
     # The form gets its own copy: a refused value must not change the credits shown below it.
     posted = request.POST if request.method == "POST" else None

@@ -23,6 +23,7 @@ from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import refusals_as_messages
 from fanjiaxiang.params import year_param
 from fanjiaxiang.views import form_save, paginate, photo_response
+from outcomes import selectors as outcome_selectors
 from summary import five, scoring, selectors, services
 from summary.exporters import EXPORTERS, FiveTasksExporter
 from summary.forms import (
@@ -331,6 +332,15 @@ def case_rule(request, pk: int):
     return redirect(f"{reverse('summary:case_list')}?year={programme_year.year}")
 
 
+def _picked_outcome(request):
+    """A student's 实践总结 the county picked to start its case from: only one of its own
+    county whose student consented (outcomes.selectors), else 404."""
+    picked = request.POST.get("outcome") or request.GET.get("outcome")
+    return (
+        outcome_selectors.get_consented_outcome_for_user(request.user, picked) if picked else None
+    )
+
+
 @login_required
 def case_create(request):
     user = request.user
@@ -338,8 +348,16 @@ def case_create(request):
     require_write(selectors.can_submit_cases(user))
     programme_year = _year_or_404(request)
     rule = selectors.case_rule_for(programme_year)
-    form = CaseForm(request.POST or None, request.FILES or None, rule=rule)
+    outcome = _picked_outcome(request)
+    copy_photos = outcome is not None and request.POST.get("copy_photos") == "on"
+    initial = {"title": outcome.placement.post.title, "body": outcome.text} if outcome else None
+    form = CaseForm(request.POST or None, request.FILES or None, rule=rule, initial=initial)
+    if outcome is not None and outcome.photos.exists():
+        form.fields["photos"].required = False  # the summary's photos may be all there are
     if request.method == "POST" and form.is_valid():
+        photos = form.cleaned_data["photos"]
+        if copy_photos:
+            photos = [*photos, *outcome_selectors.photo_copies(outcome)]
         unit = (
             {"university": user.university}
             if user.role == Role.UNIVERSITY
@@ -351,7 +369,7 @@ def case_create(request):
                 programme_year=programme_year,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                photos=form.cleaned_data["photos"],
+                photos=photos,
                 actor=user,
                 **unit,
             ),
@@ -362,7 +380,16 @@ def case_create(request):
     return render(
         request,
         "summary/case_form.html",
-        {"form": form, "programme_year": programme_year, "rule": rule, "title": _("提交典型案例")},
+        {
+            "form": form,
+            "programme_year": programme_year,
+            "rule": rule,
+            "title": _("提交典型案例"),
+            # Students' 实践总结 of the county whose students consented to their use (issue 18).
+            "consented": outcome_selectors.consented_outcomes_for_user(user)[:30],
+            "outcome": outcome,
+            "copy_photos": copy_photos or request.method == "GET",
+        },
     )
 
 

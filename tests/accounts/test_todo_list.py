@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from outcomes.models import Outcome
 from schedule.models import Milestone, Plan, UnitMilestone
 from schedule.services import unit_milestones_ensure
 from students import services
@@ -351,6 +352,10 @@ def test_a_placed_student_checks_in_from_the_first_day_then_writes_logs(client, 
         step, _page = _next_step(client, user)
         assert step.step == "log" and step.due == world.post_yx.ends_on
     with _at(world.post_yx.ends_on):
+        step, _page = _next_step(client, user)
+        assert step.step == "outcome"  # the 实践总结 before the 期满鉴定
+        assert step.url == reverse("outcomes:edit", args=[placement.pk])
+        Outcome.objects.create(placement=placement, text="实践总结", submitted_at=timezone.now())
         step, _page = _next_step(client, user)
         assert step.step == "certificate"
 

@@ -58,7 +58,15 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
             ],
         ),
         # The practice log's form: a student who has reported.
-        practising.student.user.username: ("phone", [reverse("students:me")]),
+        # ... and their 实践总结 form and page (issue 18).
+        practising.student.user.username: (
+            "phone",
+            [
+                reverse("students:me"),
+                reverse("outcomes:edit", args=[practising.pk]),
+                reverse("outcomes:detail", args=[practising.pk]),
+            ],
+        ),
         "yuexiu_s1": (
             "phone",
             [reverse("students:certificate", args=[completed.first().pk])],
@@ -72,6 +80,7 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("accounts:account_list"),
                 reverse("accounts:account_create"),
                 reverse("summary:briefing_create"),
+                reverse("outcomes:rule"),
                 reverse("schedule:unit_extend", args=[pending.pk]),
                 reverse("accounts:password_change"),
             ],

@@ -17,6 +17,7 @@ from stdnum.cn import uscc
 from accounts.models import Role, User
 from dashboards.services import stats_refresh_all
 from demo.ledger import seed_county_ledger
+from demo.outcomes import seed_outcomes
 from demo.reports import seed_reports
 from demo.scale import seed_scale
 from demo.schedule import demo_year, seed_calendar
@@ -189,6 +190,7 @@ class Command(BaseCommand):
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         seed_reports()
+        seed_outcomes(list(COUNTIES.values()))
         return logins
 
     @cached_property
