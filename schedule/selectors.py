@@ -311,9 +311,7 @@ def stage_due_expression(
     (or, with `locked_only`, without one the province locked)."""
     code = Concat(OuterRef(f"{season}__kind"), Value(f"_{stage}"), output_field=CharField())
     locked = {"hard_lock": True} if locked_only else {}
-    milestone = Milestone.objects.filter(
-        season=OuterRef(season), code=code, applies=True, **locked
-    )
+    milestone = Milestone.objects.filter(season=OuterRef(season), code=code, applies=True, **locked)
     extension = UnitMilestone.objects.filter(
         milestone__season=OuterRef(season),
         milestone__code=code,

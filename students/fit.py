@@ -190,6 +190,7 @@ SKILL_GROUPS: tuple[tuple[str, ...], ...] = (
     ("讲解", "演讲", "宣讲", "口才", "表达"),
     ("组织", "协调", "策划", "活动"),
     ("新媒体", "公众号", "运营", "直播"),
+    ("调研", "调查", "走访", "访谈", "问卷"),
     ("驾驶", "驾照"),
     ("粤语", "客家话", "潮汕话", "方言"),
 )
@@ -240,6 +241,7 @@ GRADUATE = frozenset({"master", "doctor"})
 _YEAR = re.compile(r"(?:大|本科|专科)([一二三四五1-5])(?:年级)?|([一二三四五1-5])年级")
 _GRADUATE_YEAR = re.compile(r"研([一二三1-3])")
 _ENTRY = re.compile(r"(20\d\d|\d\d)级")
+_UP_TO_GRADUATE = re.compile(r"[至到~～—-]\s*(研究生|硕士|博士)")
 _DEGREE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("研究生", GRADUATE),
     ("硕士", frozenset({"master"})),
@@ -259,6 +261,16 @@ class GradeRule:
     degrees: frozenset[str] | None = None
     years: frozenset[int] | None = None  # of study, within the degree
     entry_years: frozenset[int] | None = None  # 2023级
+    graduates: bool = False  # 大二至研究生: every graduate student, whatever the years say
+
+    def admits(self, *, degree: str, year: int, entry_year: int) -> bool:
+        if self.graduates and degree in GRADUATE:
+            return True
+        return (
+            (self.degrees is None or degree in self.degrees)
+            and (self.years is None or year in self.years)
+            and (self.entry_years is None or entry_year in self.entry_years)
+        )
 
 
 def _degrees(text: str) -> frozenset[str] | None:
@@ -297,6 +309,8 @@ def parse_grade(text: str) -> GradeRule | None:
     if not text or any(word in text for word in ANY_WORDS):
         return GradeRule()
     entries = {int(y) if len(y) == 4 else 2000 + int(y) for y in _ENTRY.findall(text)}
+    if _UP_TO_GRADUATE.search(text):  # 大一至研究生: undergraduates from that year, and graduates
+        return GradeRule(years=frozenset(range(min(_years(text) or {1}), 7)), graduates=True)
     degrees = _degrees(text)
     if _GRADUATE_YEAR.search(text) and degrees is None:
         degrees = GRADUATE
@@ -330,12 +344,7 @@ def grade_fit(required: str, *, degree: str, entry_year: int, on: datetime.date)
         return Part(0.6, _("年级要求：%(required)s（请自行核对）") % {"required": required}, None)
     if rule == GradeRule():
         return Part(0.8, _("年级不限"), None)
-    met = (
-        (rule.degrees is None or degree in rule.degrees)
-        and (rule.years is None or year in rule.years)
-        and (rule.entry_years is None or entry_year in rule.entry_years)
-    )
-    if met:
+    if rule.admits(degree=degree, year=year, entry_year=entry_year):
         return Part(1.0, _("年级符合：%(now)s") % {"now": now}, True)
     return Part(
         0.0,
@@ -396,6 +405,7 @@ def post_fit(post: Any, student: Any) -> Fit:
 # Reads -----------------------------------------------------------------------------------------
 
 SUGGESTIONS = 5
+MIN_SCORE = 35  # below it a post is open to them but fits nothing they told us: not suggested
 CANDIDATES = 200  # the newest open posts a student may choose among, scored in Python
 
 
@@ -414,15 +424,23 @@ def _open_to(student: Student) -> Q:
     return scope
 
 
-def suggested_posts(user, *, today: datetime.date | None = None) -> list[Suggestion]:
-    """For a student only (anyone else gets nothing): the posts they can apply to now that best
-    fit their major, skills and grade, best first, home county first among equals. One query.
+@dataclass(frozen=True)
+class Suggestions:
+    student: Student
+    posts: list[Suggestion]
+
+
+def suggested_posts(user, *, today: datetime.date | None = None) -> Suggestions | None:
+    """For a student only (anyone else gets None): the posts they can apply to now that best
+    fit their major, skills and grade, best first, home county first among equals. Two
+    queries (the student, the posts).
 
     Can apply to: published by an active host unit, open to them, not yet chosen, seats
     left, not over, the selection not locked (a province's hard lock), and no confirmed place
-    in that practice period yet. A post whose 年级要求 rules them out is not suggested."""
+    in that practice period yet. A post whose 年级要求 rules them out, or that scores below
+    MIN_SCORE, is not suggested."""
     if not user.is_authenticated or user.role != Role.STUDENT:
-        return []
+        return None
     student = student_for_user(user)
     today = today or timezone.localdate()
     chosen = Application.objects.filter(student=student, post=OuterRef("pk"))
@@ -453,12 +471,12 @@ def suggested_posts(user, *, today: datetime.date | None = None) -> list[Suggest
         .select_related("host_unit__county__parent", "season__programme_year")
         .order_by("-published_at", "-id")[:CANDIDATES]
     )
-    return _best(student, list(candidates))
+    return Suggestions(student, _best(student, list(candidates)))
 
 
 def _best(student: Student, posts: list[Post]) -> list[Suggestion]:
     scored = [Suggestion(post, post_fit(post, student)) for post in posts]
-    scored = [s for s in scored if not s.fit.grade_refused]
+    scored = [s for s in scored if s.fit.score >= MIN_SCORE and not s.fit.grade_refused]
     # Stable sort: among equal scores, the home county's first, then the newest.
     scored.sort(key=lambda s: s.post.host_unit.county_id != student.hometown_id)
     scored.sort(key=lambda s: -s.fit.score)

@@ -16,6 +16,7 @@ from stdnum.cn import uscc
 
 from accounts.models import Role, User
 from dashboards.services import stats_refresh_all
+from demo.fit import seed_fit
 from demo.ledger import seed_county_ledger
 from demo.reports import seed_reports
 from demo.scale import seed_scale
@@ -189,6 +190,7 @@ class Command(BaseCommand):
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         seed_reports()
+        seed_fit()
         return logins
 
     @cached_property
