@@ -2,7 +2,9 @@
 that best fit them, saying why; the county and the host unit see each applicant's fit on the
 post's applicant list. Nobody else sees either."""
 
+import csv
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -216,3 +218,15 @@ def test_the_demo_fills_stock_requirements_and_blank_skills_once(world):
     assert stock.majors.startswith("计算机") and stock.grade == "大二及以上"
     assert edited.skills == "会开车"
     assert Student.objects.get(pk=student.pk).skills == "摄影、视频剪辑、公众号运营"
+
+
+def test_the_applicants_export_carries_the_fit(client, applied):
+    client.force_login(applied.yx_staff)
+    url = reverse("students:post_applicants_export", args=[applied.it_post.pk])
+    response = client.get(url, {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][-3:] == ["特长/技能", "专业对口", "对口说明"]
+    coder = next(row for row in rows if row[0] == "越秀程序员")
+    assert coder[-3] == "Python、摄影" and int(coder[-2]) >= 75
+    assert "专业对口：软件工程 符合 计算机类" in coder[-1]
