@@ -24,7 +24,7 @@ from accounts.models import Role
 from positions.models import Post
 from schedule.selectors import stage_due_expression
 from students.models import Application, Student
-from students.selectors import seats_left, student_for_user
+from students.selectors import seats_left
 
 # Majors ----------------------------------------------------------------------------------------
 
@@ -451,7 +451,9 @@ def suggested_posts(user, *, today: datetime.date | None = None) -> Suggestions 
     MIN_SCORE, is not suggested."""
     if not user.is_authenticated or user.role != Role.STUDENT:
         return None
-    student = student_for_user(user)
+    student = Student.objects.filter(user=user).first()
+    if student is None:  # a student account whose profile is gone: nothing to suggest from
+        return None
     today = today or timezone.localdate()
     chosen = Application.objects.filter(student=student, post=OuterRef("pk"))
     placed = Exists(
