@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -416,7 +416,7 @@ def post_fit(post: Any, student: Any) -> Fit:
 
 SUGGESTIONS = 5
 MIN_SCORE = 35  # below it a post is open to them but fits nothing they told us: not suggested
-CANDIDATES = 200  # the newest open posts a student may choose among, scored in Python
+CANDIDATES = 200  # open posts scored in Python: the home county's first, then the newest
 
 
 @dataclass(frozen=True)
@@ -481,7 +481,9 @@ def suggested_posts(user, *, today: datetime.date | None = None) -> Suggestions 
         .exclude(Exists(chosen))
         .exclude(placed)
         .select_related("host_unit__county__parent", "season__programme_year")
-        .order_by("-published_at", "-id")[:CANDIDATES]
+        # The home county's posts are never crowded out by posts open to anyone elsewhere.
+        .annotate(away=Case(When(host_unit__county=student.hometown_id, then=0), default=1))
+        .order_by("away", "-published_at", "-id")[:CANDIDATES]
     )
     return Suggestions(student, _best(student, list(candidates)))
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from demo.fit import STOCK_GRADE, STOCK_SKILLS, seed_fit
 from positions.models import Post
 from schedule.models import Milestone
-from students import services
+from students import fit, services
 from students.models import Student
 from tests.factories import PASSWORD, HostUnitFactory, PostFactory, StudentFactory, region
 
@@ -230,3 +230,19 @@ def test_the_applicants_export_carries_the_fit(client, applied):
     coder = next(row for row in rows if row[0] == "越秀程序员")
     assert coder[-3] == "Python、摄影" and int(coder[-2]) >= 75
     assert "专业对口：软件工程 符合 计算机类" in coder[-1]
+
+
+def test_posts_open_to_anyone_elsewhere_never_crowd_out_the_home_county(
+    client, fit_world, monkeypatch
+):
+    monkeypatch.setattr(fit, "CANDIDATES", 3)
+    for n in range(4):  # newer than 越秀's posts, and fitting as well
+        PostFactory(
+            host_unit=fit_world.unit_th,
+            title=f"天河新开放岗位{n}",
+            audience=Post.Audience.ANYONE,
+            category="enterprise",
+            **IT_NEEDS,
+        )
+    block = _me(client, fit_world.coder).split(SUGGESTIONS)[1]
+    assert "越秀软件开发实习生" in block
