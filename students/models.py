@@ -130,7 +130,7 @@ class Student(models.Model):
         _("特长/技能"),
         max_length=200,
         blank=True,
-        help_text=_("选填，用顿号或逗号分隔，如：摄影、视频剪辑、Office；用于推荐对口岗位"),
+        help_text=_("选填，用顿号或逗号分隔，如：摄影、视频剪辑、办公软件；用于推荐对口岗位"),
     )
     degree = models.CharField(_("学历层次"), max_length=10, choices=Degree.choices, blank=True)
     grade = models.PositiveSmallIntegerField(_("年级（入学年份）"))

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='student',
             name='skills',
-            field=models.CharField(blank=True, help_text='选填，用顿号或逗号分隔，如：摄影、视频剪辑、Office；用于推荐对口岗位', max_length=200, verbose_name='特长/技能'),
+            field=models.CharField(blank=True, help_text='选填，用顿号或逗号分隔，如：摄影、视频剪辑、办公软件；用于推荐对口岗位', max_length=200, verbose_name='特长/技能'),
         ),
     ]
