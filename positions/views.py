@@ -16,6 +16,7 @@ from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
 from schedule.models import Season, season_label
 from schedule.selectors import stage_late_since
+from students import fit
 
 PAGE_SIZE = 20
 
@@ -63,6 +64,9 @@ def post_search(request):
     # The same URL answers htmx with the results only and browsers with the whole page: Vary
     # keeps the back button from showing a cached fragment, and a history restore gets it all.
     fragment = request.htmx and not request.htmx.history_restore_request
+    if not fragment and capabilities_for(request.user).is_student:
+        # 专业对口 suggestions for the signed-in student only: anonymous searches stay as fast.
+        context["suggestions"] = fit.suggested_posts(request.user)
     template = "positions/_search_results.html" if fragment else "positions/search.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -302,16 +302,21 @@ def stage_due(
     return extended or milestone.due
 
 
-def stage_due_expression(stage: str, *, season: str = "season", county: str = "county"):
+def stage_due_expression(
+    stage: str, *, season: str = "season", county: str = "county", locked_only: bool = False
+):
     """stage_due as an expression over rows that name a season and a county (a post:
     season="season", county="host_unit__county"), so a list shows each row's date in one
-    query: the county's extension, else the milestone's date; None without the milestone."""
+    query: the county's extension, else the milestone's date; None without the milestone
+    (or, with `locked_only`, without one the province locked)."""
     code = Concat(OuterRef(f"{season}__kind"), Value(f"_{stage}"), output_field=CharField())
-    milestone = Milestone.objects.filter(season=OuterRef(season), code=code, applies=True)
+    locked = {"hard_lock": True} if locked_only else {}
+    milestone = Milestone.objects.filter(season=OuterRef(season), code=code, applies=True, **locked)
     extension = UnitMilestone.objects.filter(
         milestone__season=OuterRef(season),
         milestone__code=code,
         milestone__applies=True,
+        **{f"milestone__{k}": v for k, v in locked.items()},
         region=OuterRef(county),
         extended_to__isnull=False,
     ).values("extended_to")[:1]

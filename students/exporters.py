@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_phone
 from fanjiaxiang.exporters import ListExporter
-from students import credits, selectors
+from students import credits, fit, selectors
 from students.committees import committee_formal_name
 from students.models import Application, Placement
 
@@ -77,6 +77,9 @@ class ApplicantsExporter(ListExporter):
         _("用人单位排序"),
         _("报名说明"),
         _("报名时间"),
+        _("特长/技能"),
+        _("专业对口"),
+        _("对口说明"),
     )
 
     def rows(self):
@@ -87,6 +90,7 @@ class ApplicantsExporter(ListExporter):
             .order_by("host_unsuitable", "host_rank", "created_at")
         )
         for a in applications.iterator(chunk_size=2000):
+            match = fit.post_fit(a.post, a.student)  # 专业对口, as on the page
             yield [
                 a.student.name,
                 a.student.university.name,
@@ -98,6 +102,9 @@ class ApplicantsExporter(ListExporter):
                 gettext("不合适") if a.host_unsuitable else (a.host_rank or ""),
                 a.statement,
                 _local(a.created_at),
+                a.student.skills,
+                match.score,
+                "；".join(match.reasons),
             ]
 
 

@@ -125,6 +125,13 @@ class Student(models.Model):
     student_number = models.CharField(_("学号"), max_length=30)
     college = models.CharField(_("学院"), max_length=100, blank=True)
     major = models.CharField(_("专业"), max_length=100)
+    # 特长/技能: read against a post's 能力要求 for 专业对口 suggestions (students/fit.py).
+    skills = models.CharField(
+        _("特长/技能"),
+        max_length=200,
+        blank=True,
+        help_text=_("选填，用顿号或逗号分隔，如：摄影、视频剪辑、办公软件；用于推荐对口岗位"),
+    )
     degree = models.CharField(_("学历层次"), max_length=10, choices=Degree.choices, blank=True)
     grade = models.PositiveSmallIntegerField(_("年级（入学年份）"))
     graduation_year = models.PositiveSmallIntegerField(_("预计毕业年份"), null=True, blank=True)

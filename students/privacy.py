@@ -52,6 +52,7 @@ def student_data_export(*, student: Student) -> dict:
             "学号": student.student_number,
             "学院": student.college,
             "专业": student.major,
+            "特长/技能": student.skills,
             "学历层次": student.get_degree_display(),
             "年级": student.grade,
             "预计毕业年份": student.graduation_year,
@@ -167,6 +168,7 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
         student_number=f"erased-{student.pk}",
         college="",
         major="",
+        skills="",
         residence=None,  # where the family lives: personal, and not needed for the counts
     )
     if claimed != 1:

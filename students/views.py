@@ -29,7 +29,7 @@ from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
-from students import certificates, credits, privacy, rounds, selectors, services
+from students import certificates, credits, fit, privacy, rounds, selectors, services
 from students.exporters import ApplicantsExporter, CreditsExporter, UniversityPlacementsExporter
 from students.forms import (
     ApplyForm,
@@ -265,6 +265,7 @@ def me(request):
             "placements": placements,
             "notices": notices,
             "profile_missing": student.missing_for_application(),
+            "suggestions": fit.suggested_posts(request.user),
             "supplementary_open": SupplementaryRound.objects.filter(
                 county=student.hometown_id
             ).exists(),
@@ -518,6 +519,11 @@ def post_applicants(request, post_pk: int):
         .exclude(status=Application.Status.WITHDRAWN)
         .order_by("host_unsuitable", "host_rank", "created_at")
     )
+    # 专业对口: each applicant's fit to the post, computed from what is loaded (no query).
+    fit.applicants_with_fit(applications)
+    by_fit = request.GET.get("sort") == "fit"
+    if by_fit:
+        applications.sort(key=lambda a: -a.fit.score)  # type: ignore[attr-defined]
     clearances = _clearances(applications)
     for application in applications:
         # Shown beside each applicant: the university's check of this student for the season.
@@ -538,6 +544,7 @@ def post_applicants(request, post_pk: int):
         {
             "post": post,
             "applications": applications,
+            "by_fit": by_fit,
             "placements": placements,
             "access": access,
             "evaluation_form": EvaluationForm(),

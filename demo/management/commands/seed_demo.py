@@ -16,6 +16,7 @@ from stdnum.cn import uscc
 
 from accounts.models import Role, User
 from dashboards.services import stats_refresh_all
+from demo.fit import seed_fit
 from demo.ledger import seed_county_ledger
 from demo.outcomes import seed_outcomes
 from demo.reports import seed_reports
@@ -191,6 +192,7 @@ class Command(BaseCommand):
         seed_summary()
         seed_reports()
         seed_outcomes(list(COUNTIES.values()))
+        seed_fit()
         return logins
 
     @cached_property
