@@ -242,6 +242,9 @@ class AuditEventAction(models.TextChoices):
     CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
     UNIVERSITY_CREATE = "university.create", _("补充高校")
     UNIVERSITY_RENAME = "university.rename", _("修改高校名称")
+    EMERGENCY_CONTACT_SAVE = "safety.contact", _("学生填写紧急联系人")
+    INSURANCE_SAVE = "safety.insurance", _("登记意外伤害保险")
+    SAFETY_RULE_SET = "safety.rule", _("设置行前安全教育要求")
 
 
 class AuditEvent(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record
 from accounts.models import AuditEvent, Notice, User
 from ledger.models import Entry
+from safety.models import EmergencyContact, Insurance
 from students.models import Application, Clearance, Placement, PracticeLog, Student
 
 ERASED_NAME = "已注销"
@@ -71,7 +72,9 @@ def student_data_export(*, student: Student) -> dict:
         }
         for a in student.applications.select_related("post", "season__programme_year")
     ]
-    data["实践安排"] = [_placement(p) for p in student.placements.select_related("post")]
+    data["实践安排"] = [
+        _placement(p) for p in student.placements.select_related("post", "insurance")
+    ]
     data["高校审核"] = [
         {
             "实践季": str(c.season),
@@ -80,6 +83,12 @@ def student_data_export(*, student: Student) -> dict:
         }
         for c in Clearance.objects.filter(student=student).select_related("season__programme_year")
     ]
+    contact = EmergencyContact.objects.filter(student=student).first()
+    data["紧急联系人"] = (
+        {"姓名": contact.name, "关系": contact.get_relation_display(), "电话": contact.phone}
+        if contact
+        else None
+    )
     data["站内通知"] = [
         {"时间": _when(n.created_at), "内容": n.text} for n in Notice.objects.filter(user=user)
     ]
@@ -95,10 +104,23 @@ def _placement(p: Placement) -> dict:
         "时长（小时）": p.hours,
         "鉴定意见": p.comment,
         "证书编号": p.certificate_code,
+        "意外伤害保险": _insurance(p),
         "实践日志": [
             {"日期": log.day.isoformat(), "时长": str(log.hours), "内容": log.content}
             for log in p.logs.all()
         ],
+    }
+
+
+def _insurance(p: Placement) -> dict | None:
+    try:
+        insurance = p.insurance
+    except Insurance.DoesNotExist:
+        return None
+    return {
+        "保险公司": insurance.insurer,
+        "保单号": insurance.policy_number,
+        "保险期间": f"{insurance.starts_on:%Y-%m-%d} 至 {insurance.ends_on:%Y-%m-%d}",
     }
 
 
@@ -153,6 +175,9 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     Placement.objects.filter(student=student).update(comment="", drop_reason="")
     PracticeLog.objects.filter(placement__student=student).update(content="")
     Notice.objects.filter(user=student.user_id).delete()
+    # Safety (issue 18): the contact is another person's data; a policy names the student.
+    EmergencyContact.objects.filter(student=student).delete()
+    Insurance.objects.filter(placement__student=student).delete()
     _forget_in_host_notices(student, name)
     # The home county's ledger entry goes too (with its contact log and registrations).
     Entry.objects.filter(student=student).delete()
