@@ -51,9 +51,26 @@ class Missing:
 def confirm_missing(application: Application) -> list[Missing]:
     """What the student still needs before confirming this offer: an emergency contact, and,
     where the province requires it this year, the 行前安全教育 recorded by their university.
-    Three queries at most; offer_confirm and the confirm screens ask this one function."""
+    One query; offer_confirm and the confirm screens ask this one function."""
+    student, season = OuterRef("student"), OuterRef("season")
+    flags = (
+        Application.objects.filter(pk=application.pk)
+        .annotate(
+            has_contact=Exists(EmergencyContact.objects.filter(student=student)),
+            required=Exists(
+                SafetyRule.objects.filter(programme_year__seasons=season, training_required=True)
+            ),
+            trained=Exists(
+                Clearance.objects.filter(
+                    student=student, season=season, safety_trained_at__isnull=False
+                )
+            ),
+        )
+        .values("has_contact", "required", "trained")
+        .get()
+    )
     missing = []
-    if not EmergencyContact.objects.filter(student=application.student_id).exists():
+    if not flags["has_contact"]:
         url = reverse("safety:contact") + "?next=" + reverse("students:me")
         missing.append(
             Missing(
@@ -65,14 +82,7 @@ def confirm_missing(application: Application) -> list[Missing]:
                 action=_("填写紧急联系人"),
             )
         )
-    required = SafetyRule.objects.filter(
-        programme_year__seasons=application.season_id, training_required=True
-    ).exists()
-    trained = Clearance.objects.filter(
-        student=application.student_id,
-        season=application.season_id,
-        safety_trained_at__isnull=False,
-    ).exists()
+    required, trained = flags["required"], flags["trained"]
     if required and not trained:
         text = _(
             "本年度确认录用前须完成行前安全教育培训：%(university)s尚未记录你的培训，"
