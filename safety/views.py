@@ -36,8 +36,10 @@ def contact(request):
         raise Http404
     student = student_for_user(request.user)
     current = selectors.contact_of(student)
-    initial = {"name": current.name, "relation": current.relation, "phone": current.phone}
-    form = EmergencyContactForm(request.POST or None, initial=initial if current else None)
+    initial = None
+    if current:
+        initial = {"name": current.name, "relation": current.relation, "phone": current.phone}
+    form = EmergencyContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = form_save(
             form,

@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from dashboards.services import stats_refresh_all
 from demo.ledger import seed_county_ledger
 from demo.reports import seed_reports
+from demo.safety import seed_safety
 from demo.scale import seed_scale
 from demo.schedule import demo_year, seed_calendar
 from demo.students import (
@@ -189,6 +190,7 @@ class Command(BaseCommand):
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         seed_reports()
+        seed_safety()
         return logins
 
     @cached_property
