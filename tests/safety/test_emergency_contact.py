@@ -107,7 +107,9 @@ def test_saving_again_replaces_the_one_contact(world, placement):
 
 def _placement_html(client, user, placement) -> str:
     client.force_login(user)
-    return client.get(reverse("students:post_applicants", args=[placement.post_id])).content.decode()
+    return client.get(
+        reverse("students:post_applicants", args=[placement.post_id])
+    ).content.decode()
 
 
 def test_the_host_unit_sees_the_contact_of_its_placed_student_whole(client, world, placement):
