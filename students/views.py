@@ -251,7 +251,7 @@ def me(request):
     )
     for application in applications:  # the confirm button, or what confirming still needs
         if application.status == Application.Status.OFFERED:
-            application.confirm_missing = safety.confirm_missing(application)  # type: ignore[attr-defined]
+            application.confirm_missing = safety.confirm_missing(application)
     placements = list(
         selectors.placements_for_user(request.user).order_by("-created_at").prefetch_related("logs")
     )
