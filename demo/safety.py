@@ -13,7 +13,8 @@ from schedule.models import ProgrammeYear
 from students.models import Placement, Student
 
 RELATIONS = ["mother", "father", "relative", "other"]
-NAMES = {"mother": "母亲", "father": "父亲", "relative": "舅舅", "other": "邻居"}
+# The contact's name: the father shares the student's surname, the others do not.
+NAMES = {"mother": "王秀英", "father": "{surname}建华", "relative": "黄志明", "other": "陈伯"}
 INSURED_NOW = ("440106", "441900121")  # 天河区, 虎门镇: this season's placements insured
 WITHOUT_CONTACT = "_s8"  # each county's student with an offer waiting (demo.students.CURRENT)
 
@@ -25,7 +26,7 @@ def ensure_contact(student: Student) -> None:
     relation = RELATIONS[student.pk % len(RELATIONS)]
     services.emergency_contact_save(
         student=student,
-        name=f"{student.name[0]}{NAMES[relation]}" if relation != "other" else "陈伯",
+        name=NAMES[relation].format(surname=student.name[0]),
         relation=relation,
         phone=f"137{student.pk:08d}"[:11],
         actor=None,

@@ -18,7 +18,7 @@ class EmergencyContactForm(PortalForm):
     )
     relation = forms.ChoiceField(
         label=gettext_lazy("与本人关系"),
-        choices=[("", ""), *EmergencyContact.Relation.choices],
+        choices=[("", "---------"), *EmergencyContact.Relation.choices],
         error_messages={
             "required": gettext_lazy("请选择紧急联系人与本人的关系。"),
             "invalid_choice": gettext_lazy("请选择紧急联系人与本人的关系。"),
