@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Access
 from accounts.models import Role
 from accounts.validators import mask_phone
+from fanjiaxiang.params import int_param
 from fanjiaxiang.todo import Todo
 from safety.models import EmergencyContact, Insurance, SafetyRule
 from schedule.models import ProgrammeYear, Season
@@ -186,8 +187,8 @@ def insurance_list(user, *, season: str = "", insured: str = "") -> QuerySet[Pla
         .select_related("insurance", "post__host_unit")
         .annotate(insured=_insured())
     )
-    if season.isdigit():
-        placements = placements.filter(season=int(season))
+    if (season_id := int_param(season)) is not None:
+        placements = placements.filter(season=season_id)
     if insured in ("yes", "no"):
         placements = placements.filter(insured=insured == "yes")
     return placements.order_by("post__starts_on", "post__host_unit__name", "student__name", "pk")
