@@ -76,6 +76,7 @@ class Capabilities:
     can_see_own_five: bool = False  # 五个一: the county's own five tasks
     can_see_five_matrix: bool = False  # 五个一进展: the counties below × the five tasks
     can_see_university_students: bool = False  # 本校学生, 第二课堂学分
+    can_read_insurance: bool = False  # 参保情况: counties and universities record, above read
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
     can_open_admin: bool = False  # Django's /admin/
@@ -129,6 +130,7 @@ def capabilities_for(user) -> Capabilities:
         can_see_own_five=role == Role.COUNTY,
         can_see_five_matrix=role in (Role.PROVINCE, Role.CITY),
         can_see_university_students=role == Role.UNIVERSITY,
+        can_read_insurance=regional or role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role == Role.PROVINCE,
         can_open_admin=user.is_superuser,

@@ -245,6 +245,9 @@ class AuditEventAction(models.TextChoices):
     OUTCOME_SAVE = "outcome.save", _("提交或修改实践总结")
     OUTCOME_CONSENT = "outcome.consent", _("同意或撤回典型案例使用实践总结")
     OUTCOME_RULE_SET = "outcome.rule", _("设置实践总结要求")
+    EMERGENCY_CONTACT_SAVE = "safety.contact", _("学生填写紧急联系人")
+    INSURANCE_SAVE = "safety.insurance", _("登记意外伤害保险")
+    SAFETY_RULE_SET = "safety.rule", _("设置行前安全教育要求")
 
 
 class AuditEvent(models.Model):

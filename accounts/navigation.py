@@ -76,6 +76,12 @@ SIDEBAR: tuple[Group, ...] = (
             Item(_("实践安排"), "students:placement_list", "can_read_positions"),
             Item(_("本校学生"), "students:university_students", "can_see_university_students"),
             Item(_("第二课堂学分"), "students:credits", "can_see_university_students"),
+            Item(
+                _("意外伤害保险"),
+                "safety:insurance_list",
+                "can_read_insurance",
+                ("safety:insurance",),
+            ),
         ),
     ),
     Group(
@@ -84,6 +90,7 @@ SIDEBAR: tuple[Group, ...] = (
             Item(_("工作日程"), "schedule:calendar", "can_read_calendar", namespace="schedule"),
             Item(_("实施方案"), "schedule:plan", "can_submit_plan", ("schedule:plan_detail",)),
             Item(_("入驻登记"), "schedule:onboarding", "can_confirm_onboarding"),
+            Item(_("安全保障设置"), "safety:rule_current", "can_edit_calendar", ("safety:rule",)),
             Item(
                 _("工作节点"),
                 "schedule:university_calendar",

@@ -9,6 +9,7 @@ from stdnum import numdb
 
 from accounts.models import Role, User
 from accounts.validators import id_number_make, id_number_set
+from demo.safety import ensure_contact
 from positions.models import Post, Region
 from students import selectors, services
 from students.models import (
@@ -263,6 +264,7 @@ def _pipeline(student: Student, season, state: str) -> None:
         services.application_offer(application=first, now=lapsed, actor=None)
         services.offers_expire(now=timezone.now(), actor=None)
     if state == "confirmed":
+        ensure_contact(student)  # confirming needs one (issue 18)
         services.offer_confirm(application=first, actor=None)
     if state == "declined":
         services.offer_decline(application=first, actor=None)

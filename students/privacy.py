@@ -22,6 +22,7 @@ from accounts.models import AuditEvent, Notice, User
 from ledger.models import Entry
 from outcomes.models import Outcome
 from outcomes.services import outcomes_erase
+from safety.models import EmergencyContact, Insurance
 from students.models import Application, Clearance, Placement, PracticeLog, Student
 
 ERASED_NAME = "已注销"
@@ -74,7 +75,9 @@ def student_data_export(*, student: Student) -> dict:
         }
         for a in student.applications.select_related("post", "season__programme_year")
     ]
-    data["实践安排"] = [_placement(p) for p in student.placements.select_related("post")]
+    data["实践安排"] = [
+        _placement(p) for p in student.placements.select_related("post", "insurance")
+    ]
     data["实践总结"] = [_outcome(o) for o in _outcomes(student)]
     data["高校审核"] = [
         {
@@ -84,6 +87,12 @@ def student_data_export(*, student: Student) -> dict:
         }
         for c in Clearance.objects.filter(student=student).select_related("season__programme_year")
     ]
+    contact = EmergencyContact.objects.filter(student=student).first()
+    data["紧急联系人"] = (
+        {"姓名": contact.name, "关系": contact.get_relation_display(), "电话": contact.phone}
+        if contact
+        else None
+    )
     data["站内通知"] = [
         {"时间": _when(n.created_at), "内容": n.text} for n in Notice.objects.filter(user=user)
     ]
@@ -99,6 +108,7 @@ def _placement(p: Placement) -> dict:
         "时长（小时）": p.hours,
         "鉴定意见": p.comment,
         "证书编号": p.certificate_code,
+        "意外伤害保险": _insurance(p),
         "实践日志": [
             {"日期": log.day.isoformat(), "时长": str(log.hours), "内容": log.content}
             for log in p.logs.all()
@@ -126,6 +136,18 @@ def _outcome(o: Outcome) -> dict:
         "同意团委在典型案例中使用": o.consent,
         "提交时间": _when(o.submitted_at),
         "修改时间": _when(o.updated_at),
+    }
+
+
+def _insurance(p: Placement) -> dict | None:
+    try:
+        insurance = p.insurance
+    except Insurance.DoesNotExist:
+        return None
+    return {
+        "保险公司": insurance.insurer,
+        "保单号": insurance.policy_number,
+        "保险期间": f"{insurance.starts_on:%Y-%m-%d} 至 {insurance.ends_on:%Y-%m-%d}",
     }
 
 
@@ -182,6 +204,9 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     PracticeLog.objects.filter(placement__student=student).update(content="")
     outcomes_erase(student_id=student.pk)  # 实践总结 emptied, its photos and report deleted
     Notice.objects.filter(user=student.user_id).delete()
+    # Safety (issue 18): the contact is another person's data; a policy names the student.
+    EmergencyContact.objects.filter(student=student).delete()
+    Insurance.objects.filter(placement__student=student).delete()
     _forget_in_host_notices(student, name)
     # The home county's ledger entry goes too (with its contact log and registrations).
     Entry.objects.filter(student=student).delete()

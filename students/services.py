@@ -18,6 +18,7 @@ from accounts.notices import notify
 from accounts.validators import id_number_clean, id_number_set
 from ledger.services import entries_follow_identity, entry_for_participant
 from positions.models import Post, Region
+from safety.selectors import confirm_missing
 from schedule.services import stage_check_open
 from students import selectors
 from students.committees import committee_name
@@ -716,6 +717,10 @@ def offer_confirm(
         raise ValidationError(_("没有待确认的录用。"))
     if application.offer_expires_at and application.offer_expires_at < now:
         raise ValidationError(_("录用确认已过期。"))
+    # The emergency contact and (where the province requires it) the 行前安全教育: the same
+    # list the confirm screens show, each saying where it is done.
+    if missing := confirm_missing(application):
+        raise ValidationError([item.text for item in missing])
     stage_check_open(
         season=post.season,
         stage="match",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanjiaxiang.todo import Todo
+from safety.selectors import confirm_missing, insurance_todos
 from schedule.selectors import stage_due_nearest
 from students.models import Application, Placement, PracticeLog, Student
 from students.selectors import (
@@ -98,7 +99,7 @@ def todos_for_placements(user, today: datetime.date) -> list[Todo]:
     if not access.can_record:
         return []
     placements = placements_for_user(user).order_by()
-    todos = []
+    todos = insurance_todos(user, today)  # the county's; the university's below
     if access.can_see_checkin_code:
         todos += _checkin_todos(placements, today)
     logs = list(
@@ -195,14 +196,16 @@ def _checkin_soon_todos(placements: QuerySet[Placement], today: datetime.date) -
 def todos_for_university(user, today: datetime.date) -> list[Todo]:
     if not selection_access(user).can_certify:
         return []
+    todos = insurance_todos(user, today)
     pending = list(
         applications_needing_clearance(user, today)
         .order_by()
         .values_list("student_id", "season_id", "post__starts_on")
     )
     if not pending:
-        return []
+        return todos
     return [
+        *todos,
         Todo(
             key="clearance",
             title=_("为报名学生开具在校表现证明、记录行前安全培训"),
@@ -211,7 +214,7 @@ def todos_for_university(user, today: datetime.date) -> list[Todo]:
             action=_("去办理"),
             due=min(d for _s, _season, d in pending),
             due_label=_("最早出发"),
-        )
+        ),
     ]
 
 
@@ -242,6 +245,7 @@ class NextStep:
     url: str = ""
     action: str = ""
     record: Application | Placement | None = None  # what a button on the page acts on
+    missing: list = field(default_factory=list)  # what confirming the offer still needs
     certificate: Placement | None = None  # the latest certificate, beside whatever comes next
     trail: list = field(default_factory=list)
 
@@ -383,6 +387,7 @@ def _application_step(user, student: Student, now: datetime.datetime) -> dict | 
             "url": _me(f"application-{offer.pk}"),
             "action": _("确认录用"),
             "record": offer,
+            "missing": confirm_missing(offer),
         }
     waiting = [a for a in applications if a.status != Application.Status.OFFERED]
     if not waiting:

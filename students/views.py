@@ -29,6 +29,7 @@ from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors as position_selectors
 from positions.models import Post
 from positions.selectors import region_children, region_get
+from safety import selectors as safety
 from students import certificates, credits, fit, privacy, rounds, selectors, services
 from students.exporters import ApplicantsExporter, CreditsExporter, UniversityPlacementsExporter
 from students.forms import (
@@ -245,9 +246,12 @@ def _student(request):
 @require_GET
 def me(request):
     student = _student(request)
-    applications = selectors.applications_for_user(request.user).order_by(
-        "-season__practice_starts", "rank"
+    applications = list(
+        selectors.applications_for_user(request.user).order_by("-season__practice_starts", "rank")
     )
+    for application in applications:  # the confirm button, or what confirming still needs
+        if application.status == Application.Status.OFFERED:
+            application.confirm_missing = safety.confirm_missing(application)
     placements = list(
         selectors.placements_for_user(request.user).order_by("-created_at").prefetch_related("logs")
     )
@@ -530,12 +534,13 @@ def post_applicants(request, post_pk: int):
         application.clearance = clearances.get(  # type: ignore[attr-defined]
             (application.student_id, application.season_id)
         )
-    placements = (
+    placements = list(
         selectors.placements_for_user(request.user)
         .filter(post=post)
         .select_related("outcome")  # its 实践总结, read before the 期满鉴定
         .prefetch_related("logs")
     )
+    safety.attach_safety(request.user, placements)  # emergency contact and insurance
     access = selectors.selection_access(request.user)
     evaluator = selectors.evaluator_for(request.user, post.host_unit_id)
     return render(
@@ -551,6 +556,7 @@ def post_applicants(request, post_pk: int):
             "drop_form": DropForm(),
             # How an evaluation from this page is recorded (the county: 联合 or 代为鉴定).
             "evaluator": Placement.Evaluator(evaluator),
+            "insurance_link": safety.records_insurance(request.user),
         },
     )
 
@@ -563,11 +569,14 @@ def placement_list(request):
     status = request.GET.get("status", "")
     todo = request.GET.get("todo", "")
     placements = selectors.placements_to_manage(request.user, status=status, todo=todo)
+    page = paginate(request, placements, 50)
+    safety.attach_safety(request.user, page)  # emergency contact and insurance
     return render(
         request,
         "students/placement_list.html",
         {
-            "page": paginate(request, placements, 50),
+            "page": page,
+            "insurance_link": safety.records_insurance(request.user),
             "status": status if status in Placement.Status.values else "",
             "todo": todo if todo in selectors.PLACEMENT_TODOS else "",
             "statuses": Placement.Status.choices,

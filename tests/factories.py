@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.validators import id_number_make, id_number_set
 from positions.models import HostUnit, Post, Region
+from safety.models import EmergencyContact
 from schedule.services import programme_year_create
 from students.models import University
 
@@ -150,10 +151,14 @@ class StudentFactory(factory.django.DjangoModelFactory):
     consented_at = factory.LazyFunction(timezone.now)
 
     @classmethod
-    def _create(cls, model_class, *args, id_number: str, **kwargs):
+    def _create(cls, model_class, *args, id_number: str, emergency_contact=True, **kwargs):
         student = model_class(*args, **kwargs)
         id_number_set(student, id_number)  # with its digest and mask, as registration does
         student.save()
+        if emergency_contact:  # confirming an offer needs one (issue 18)
+            EmergencyContact.objects.create(
+                student=student, name=f"{student.name}家长", relation="mother", phone="13800138000"
+            )
         return student
 
 

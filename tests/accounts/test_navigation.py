@@ -53,7 +53,7 @@ def test_county_staff_see_every_task_group_of_their_work(client, world):
         "数据与总结",
         "账号与审计",
     ]
-    assert groups["学生与匹配"] == ["本县学生", "人岗匹配", "实践安排"]
+    assert groups["学生与匹配"] == ["本县学生", "人岗匹配", "实践安排", "意外伤害保险"]
     assert "Excel 导入" in groups["联系台账"]
     assert groups["账号与审计"] == ["账号管理"]
 
@@ -76,7 +76,7 @@ def test_host_unit_staff_see_only_their_posts_placements_and_briefings(client, w
 
 def test_university_staff_see_their_students_credits_and_summary(client, world):
     groups = sidebar(_page(client, world.uni_staff, reverse("home")))
-    assert groups["学生与匹配"] == ["本校学生", "第二课堂学分"]
+    assert groups["学生与匹配"] == ["本校学生", "第二课堂学分", "意外伤害保险"]
     assert "岗位管理" not in items(_page(client, world.uni_staff, reverse("home")))
     assert "联系台账" not in groups and "账号与审计" not in groups
 

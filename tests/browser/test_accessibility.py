@@ -34,6 +34,12 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
     yuexiu_student = Student.objects.filter(hometown__code="440104").first()
     assert post and unit and entry and practising and completed.exists()
     assert pending and yuexiu_student
+    uninsured = (  # issue 18: 越秀's current placement has no insurance in the demo
+        Placement.objects.filter(post__host_unit__county__code="440104", insurance__isnull=True)
+        .exclude(status="dropped")
+        .first()
+    )
+    assert uninsured
     applicants = reverse("students:post_applicants", args=[practising.post_id])
     return {
         None: (
@@ -56,6 +62,11 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("positions:public_detail", args=[post.pk]),  # the application form
                 reverse("accounts:password_change"),
             ],
+        ),
+        # Issue 18: an offer waiting for an emergency contact (what is missing, and its form).
+        "yuexiu_s8": (
+            "phone",
+            [reverse("home"), reverse("students:me"), reverse("safety:contact")],
         ),
         # The practice log's form: a student who has reported.
         # ... and their 实践总结 form and page (issue 18).
@@ -82,6 +93,7 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("summary:briefing_create"),
                 reverse("outcomes:rule"),
                 reverse("schedule:unit_extend", args=[pending.pk]),
+                reverse("safety:rule", args=[year.pk]),
                 reverse("accounts:password_change"),
             ],
         ),
@@ -115,6 +127,8 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("schedule:plan"),
                 reverse("summary:case_create"),
                 reverse("students:identity_correct", args=[yuexiu_student.pk]),
+                reverse("safety:insurance_list"),
+                reverse("safety:insurance", args=[uninsured.pk]),
             ],
         ),
         # The evaluation (期满鉴定) form: the host unit of a reported placement, and its county.
@@ -134,6 +148,7 @@ SENT_EMPTY = {
     reverse_lazy("positions:post_create"),
     reverse_lazy("positions:host_unit_create"),
     reverse_lazy("ledger:entry_create"),
+    reverse_lazy("safety:contact"),
 }
 
 

@@ -222,6 +222,13 @@ def test_student_journey_from_registration_to_verified_certificate_on_phone(
     log_in(student, url, "xiaoming", STUDENT_PASSWORD, "/me/")
     expect(choice(student, TITLE_A)).to_contain_text("待确认录用")
     expect(student.locator("main")).to_contain_text(f"你被“{TITLE_A}”录用")  # the notice
+    # Issue 18: confirming needs an emergency contact; the offer says so and links to its form.
+    choice(student, TITLE_A).get_by_role("link", name="填写紧急联系人").click()
+    student.get_by_label("紧急联系人姓名").fill("王秀英")
+    student.get_by_label("与本人关系").select_option(label="母亲")
+    student.get_by_label("紧急联系人电话").fill("13800138001")
+    student.get_by_role("button", name="保存紧急联系人").click()
+    expect(student.get_by_role("alert")).to_contain_text("紧急联系人已保存")
     choice(student, TITLE_A).get_by_role("button", name="确认录用", exact=True).click()
     expect(student.get_by_role("alert")).to_contain_text("已确认录用")
     placement_card = student.locator(".card", has_text=TITLE_A)

@@ -213,8 +213,15 @@ def test_the_whole_programme_by_clicking_from_a_new_post_to_credits_and_the_dash
     application.refresh_from_db()
     assert application.status == Application.Status.OFFERED
 
-    # 4. The student confirms the offer.
+    # 4. The student gives an emergency contact (issue 18) and confirms the offer.
     follow(student, reverse("students:me"))
+    student.locator(f"#application-{application.pk} a[href^='/me/emergency-contact/']").click()
+    student.fill("#id_name", "王秀英")
+    student.select_option("#id_relation", "mother")
+    student.fill("#id_phone", "13800138001")
+    student.locator("main form[method=post] [type=submit]").click()
+    succeeded(student)
+    seen(student)
     button(student, reverse("students:confirm", args=[application.pk])).click()
     succeeded(student)
     seen(student)

@@ -67,6 +67,7 @@ from tests.factories import (
     staff,
 )
 from tests.outcomes import access_matrix as outcomes_matrix
+from tests.safety import access_matrix as safety_matrix
 from tests.summary import access_matrix as summary_matrix
 
 # Every test is marked, so pytest-django creates the test database before `matrix` needs it (an
@@ -103,6 +104,7 @@ def _build_world() -> SimpleNamespace:
     _build_ledger(w)
     summary_matrix.build(w)
     outcomes_matrix.build(w)
+    safety_matrix.build(w)
     return w
 
 
@@ -419,6 +421,7 @@ SCOPE_MARKERS = (
     "中山大学返家乡动员",  # 中山大学's draft progress report
     *summary_matrix.MARKERS,
     *outcomes_matrix.MARKERS,
+    *safety_matrix.MARKERS,
 )
 
 
@@ -886,6 +889,7 @@ PROTECTED: dict[str, Protected] = {
     # summary: 越秀's score, case and photo; 团省委's briefings (tests/summary/access_matrix.py).
     **summary_matrix.routes(Protected, _pk),
     **outcomes_matrix.routes(Protected, _pk),
+    **safety_matrix.routes(Protected, _pk),  # tests/safety/access_matrix.py
     # dashboards: 越秀's figures, read by its county, city and province; nobody writes.
     "dashboards:home": Protected("gz_staff", page=True),  # a redirect to the user's own region
     "dashboards:region": Protected(

@@ -20,6 +20,7 @@ from demo.fit import seed_fit
 from demo.ledger import seed_county_ledger
 from demo.outcomes import seed_outcomes
 from demo.reports import seed_reports
+from demo.safety import seed_safety
 from demo.scale import seed_scale
 from demo.schedule import demo_year, seed_calendar
 from demo.students import (
@@ -193,6 +194,7 @@ class Command(BaseCommand):
         seed_reports()
         seed_outcomes(list(COUNTIES.values()))
         seed_fit()
+        seed_safety()
         return logins
 
     @cached_property
