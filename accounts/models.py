@@ -242,6 +242,10 @@ class AuditEventAction(models.TextChoices):
     CREDIT_RULE_UPDATE = "credit_rule.update", _("修改学分认定规则")
     UNIVERSITY_CREATE = "university.create", _("补充高校")
     UNIVERSITY_RENAME = "university.rename", _("修改高校名称")
+    UNIVERSITY_NOTICE = "university.notice", _("高校向本校学生发送通知")
+    RECOMMENDATION_SAVE = "university.recommend", _("高校填写或修改推荐意见")
+    PERFORMANCE_ISSUE = "performance.issue", _("开具在校表现证明")
+    PERFORMANCE_REVOKE = "performance.revoke", _("撤销在校表现证明")
 
 
 class AuditEvent(models.Model):

@@ -28,6 +28,7 @@ from demo.students import (
     seed_open_post,
 )
 from demo.summary import seed_summary
+from demo.universities import seed_universities
 from positions import services
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
@@ -189,6 +190,7 @@ class Command(BaseCommand):
         seed_calendar(programme_year=programme_year, today=today)
         seed_summary()
         seed_reports()
+        seed_universities()
         return logins
 
     @cached_property
