@@ -34,8 +34,10 @@ def university_of(user) -> University:
 
 def notices_for_user(user) -> QuerySet[UniversityNotice]:
     """The university's notices, each with how many have read it (one query for a page)."""
-    return UniversityNotice.objects.filter(university=university_of(user)).annotate(
-        read=Count("receipts", filter=Q(receipts__read_at__isnull=False))
+    return (
+        UniversityNotice.objects.filter(university=university_of(user))
+        .annotate(read=Count("receipts", filter=Q(receipts__read_at__isnull=False)))
+        .order_by("-sent_at", "-pk")  # Meta.ordering is not applied to a grouped query
     )
 
 

@@ -2,7 +2,6 @@
 numbered 在校表现证明. Each takes the acting user as `actor` and writes its audit record in its
 own transaction; mails go through the one mail outbox (accounts/mail.py), sent after commit."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -14,7 +14,7 @@ urlpatterns = [
     path("university/students/<int:pk>/recommend/", views.recommend, name="recommend"),
     path("university/certificates/", views.certificates, name="certificates"),
     path(
-        "university/applications/<int:pk>/certificate/",
+        "university/performance/issue/<int:pk>/",
         views.certificate_issue,
         name="certificate_issue",
     ),

@@ -67,6 +67,7 @@ from tests.factories import (
     staff,
 )
 from tests.summary import access_matrix as summary_matrix
+from tests.universities import access_matrix as universities_matrix
 
 # Every test is marked, so pytest-django creates the test database before `matrix` needs it (an
 # unmarked module would get the development database instead).
@@ -101,6 +102,7 @@ def _build_world() -> SimpleNamespace:
     _build_calendar(w)
     _build_ledger(w)
     summary_matrix.build(w)
+    universities_matrix.build(w)
     return w
 
 
@@ -416,6 +418,7 @@ SCOPE_MARKERS = (
     "广州返家乡岗位开发",  # 广州市's progress report
     "中山大学返家乡动员",  # 中山大学's draft progress report
     *summary_matrix.MARKERS,
+    *universities_matrix.MARKERS,
 )
 
 
@@ -882,6 +885,7 @@ PROTECTED: dict[str, Protected] = {
     ),
     # summary: 越秀's score, case and photo; 团省委's briefings (tests/summary/access_matrix.py).
     **summary_matrix.routes(Protected, _pk),
+    **universities_matrix.routes(Protected, _pk),
     # dashboards: 越秀's figures, read by its county, city and province; nobody writes.
     "dashboards:home": Protected("gz_staff", page=True),  # a redirect to the user's own region
     "dashboards:region": Protected(
