@@ -42,6 +42,7 @@ def seed_universities() -> None:
 
 def _notices(staff: User) -> None:
     university = staff.university
+    assert university is not None  # a university account always has one (a database constraint)
     students = Student.objects.filter(university=university, anonymised_at__isnull=True)
     latest = students.order_by("-grade").values_list("grade", flat=True).first()
     if latest is None:

@@ -267,7 +267,8 @@ def dashboard_by_province(rows: dict[int, Row]) -> list[Row]:
     """The counties' figures summed per hometown province, most registered first."""
     provinces: dict[int, Row] = {}
     for row in rows.values():
-        province = row.region.parent.parent
+        province = row.region.parent.parent  # a county's city's province
+        assert province is not None
         total = provinces.setdefault(province.pk, Row(region=province))
         for name in FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))

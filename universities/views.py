@@ -254,7 +254,6 @@ def certificate_revoke(request, pk: int):
         if revoked is not None:
             messages.success(request, _("证明已撤销。"))
             return redirect("universities:certificate", pk=certificate.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    for error in form.errors.get("reason", []) + form.non_field_errors():
+        messages.error(request, str(error))
     return redirect(f"{reverse('universities:certificate', args=[certificate.pk])}#revoke")
