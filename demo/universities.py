@@ -13,7 +13,7 @@ from universities.models import NoticeReceipt, PerformanceCertificate, Universit
 NOTICES = (
     (
         "activity",
-        "关于参加2026年大学生“返家乡”社会实践的通知",
+        "关于参加大学生“返家乡”社会实践的通知",
         "各学院：请有意参加寒暑假“返家乡”社会实践的同学登录平台，查看家乡县（市、区）发布的岗位并报名。"
         "报名后学校将开具在校表现证明，并组织行前安全教育培训。",
         None,

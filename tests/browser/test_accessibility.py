@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from ledger.models import Entry
 from positions.models import HostUnit, Post
 from schedule.models import ProgrammeYear, UnitMilestone
-from students.models import Placement, Student
+from students.models import Application, Placement, Student
 from tests.browser.checks import axe_violations, english_words, format_violations
 
 DEMO_PASSWORD = "Demo@2026fjx"
@@ -113,9 +113,33 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
         "tianhe": ("office", [applicants]),
         "sysu_uni": (
             "office",
-            [reverse("home"), reverse("students:university_students"), reverse("students:credits")],
+            [
+                reverse("home"),
+                reverse("students:university_students"),
+                reverse("students:credits"),
+                *_university_pages(),
+            ],
         ),
     }
+
+
+def _university_pages() -> list[str]:
+    """中山大学's 高校工作 pages (universities/): dashboard, notices, recommendation, certificate."""
+    from universities.models import PerformanceCertificate
+
+    sysu = Student.objects.filter(university__code="4144010558")
+    application = Application.objects.filter(student__in=sysu).first()
+    certificate = PerformanceCertificate.objects.filter(university__code="4144010558").first()
+    assert application and certificate
+    return [
+        reverse("universities:dashboard"),
+        reverse("universities:notices"),
+        reverse("universities:recommendations"),
+        reverse("universities:recommend", args=[application.student_id]),
+        reverse("universities:certificates"),
+        reverse("universities:certificate_issue", args=[application.pk]),
+        reverse("universities:certificate", args=[certificate.pk]),
+    ]
 
 
 # Forms checked a second time, sent empty: their error messages must be accessible too.
@@ -125,6 +149,7 @@ SENT_EMPTY = {
     reverse_lazy("positions:post_create"),
     reverse_lazy("positions:host_unit_create"),
     reverse_lazy("ledger:entry_create"),
+    reverse_lazy("universities:notices"),
 }
 
 
