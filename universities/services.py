@@ -2,6 +2,8 @@
 numbered 在校表现证明. Each takes the acting user as `actor` and writes its audit record in its
 own transaction; mails go through the one mail outbox (accounts/mail.py), sent after commit."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +26,8 @@ from universities.models import (
 
 # Notices ---------------------------------------------------------------------------------------
 
+RESEND_GUARD = datetime.timedelta(minutes=2)
+
 
 def notice_subject(notice: UniversityNotice) -> str:
     return _("【%(university)s团委】%(title)s") % {
@@ -44,8 +48,19 @@ def notice_send(
     grade: int | None = None,
 ) -> UniversityNotice:
     """One receipt per student reached (shown on their page, unread first) and, for those with
-    an e-mail address, one mail in the outbox linking to it. Sending the same words twice sends
-    two notices: the university may mean it."""
+    an e-mail address, one mail in the outbox linking to it. The same notice to the same
+    students within two minutes is a double click, refused; later it is meant."""
+    # Locks the university: a double click waits here, then finds the first one sent.
+    University.objects.select_for_update().filter(pk=university.pk).first()
+    if UniversityNotice.objects.filter(
+        university=university,
+        title=title.strip(),
+        body=body.strip(),
+        college=college,
+        grade=grade,
+        sent_at__gte=timezone.now() - RESEND_GUARD,
+    ).exists():
+        raise ValidationError(_("同一通知刚刚已发送，未重复发送。"))
     students = list(
         selectors.notice_recipients(university=university, college=college, grade=grade)
     )

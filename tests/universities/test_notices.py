@@ -1,6 +1,7 @@
 """Notices to the university's students: to all or by college and grade, in the portal (unread
 first; opening counts the read) and by e-mail through the mail outbox, with read counts."""
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Mail
@@ -157,3 +158,36 @@ def test_the_notice_list_query_count_does_not_grow_with_notices(uni):
     for n in range(5):
         _send(uni, title=f"通知{n}")
     assert count() == before
+
+
+def test_a_double_click_sends_the_notice_once(uni):
+    client = client_for(uni.uni_staff)
+    data = {"category": "activity", "title": "暑期动员", "body": "请报名"}
+
+    client.post(URL, data)
+    response = client.post(URL, data)
+
+    assert UniversityNotice.objects.count() == 1
+    assert "同一通知刚刚已发送，未重复发送。" in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_sends_of_one_notice_send_it_once():
+    from accounts.models import Role
+    from tests.factories import StudentFactory, UniversityFactory, staff
+    from tests.race import race
+
+    university = UniversityFactory(name="中山大学", code="4144010558")
+    officer = staff(Role.UNIVERSITY, university=university)
+    StudentFactory(university=university)
+
+    def send():
+        return services.notice_send(
+            university=university, actor=officer, category="activity", title="动员", body="报名"
+        )
+
+    outcomes = race([send, send])
+
+    assert sorted(outcomes) == ["ok", "同一通知刚刚已发送，未重复发送。"]
+    assert UniversityNotice.objects.count() == 1
