@@ -172,6 +172,12 @@ def get_certificate_for_user(user, pk: int) -> tuple[PerformanceCertificate, Cer
     return certificate, CertificateAccess(can_revoke=can_revoke)
 
 
+def valid_certificate(student_id: int, season_id: int) -> PerformanceCertificate | None:
+    return PerformanceCertificate.objects.filter(
+        student_id=student_id, season_id=season_id, revoked_at__isnull=True
+    ).first()
+
+
 def performance_certificate_find(number: str) -> PerformanceCertificate | None:
     """For the public verify page: the certificate with this number, valid or revoked."""
     return (

@@ -215,7 +215,11 @@ def certificate_issue(request, pk: int):
     return render(
         request,
         "universities/certificate_issue.html",
-        {"application": application, "form": form},
+        {
+            "application": application,
+            "form": form,
+            "existing": selectors.valid_certificate(application.student_id, application.season_id),
+        },
     )
 
 

@@ -81,7 +81,7 @@ def test_a_second_certificate_for_the_same_season_is_refused(uni):
     response = client_for(uni.uni_staff).post(
         reverse("universities:certificate_issue", args=[uni.application.pk]), {"statement": "再开"}
     )
-    assert "如需更正请先撤销" in response.content.decode()
+    assert "本实践季已开具在校表现证明" in response.content.decode()
 
 
 def test_the_verify_page_shows_a_masked_name_and_validity(uni, client):
