@@ -55,6 +55,7 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("students:profile"),
                 reverse("positions:public_detail", args=[post.pk]),  # the application form
                 reverse("accounts:password_change"),
+                *_student_university_pages("yuexiu_pku"),
             ],
         ),
         # The practice log's form: a student who has reported.
@@ -121,6 +122,19 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
             ],
         ),
     }
+
+
+def _student_university_pages(username: str) -> list[str]:
+    """The student's copy of a notice from their university, and their 在校表现证明."""
+    from universities.models import NoticeReceipt, PerformanceCertificate
+
+    receipt = NoticeReceipt.objects.filter(student__user__username=username).first()
+    certificate = PerformanceCertificate.objects.filter(student__user__username=username).first()
+    assert receipt and certificate
+    return [
+        reverse("universities:my_notice", args=[receipt.pk]),
+        reverse("universities:certificate", args=[certificate.pk]),
+    ]
 
 
 def _university_pages() -> list[str]:
