@@ -248,6 +248,10 @@ class AuditEventAction(models.TextChoices):
     EMERGENCY_CONTACT_SAVE = "safety.contact", _("学生填写紧急联系人")
     INSURANCE_SAVE = "safety.insurance", _("登记意外伤害保险")
     SAFETY_RULE_SET = "safety.rule", _("设置行前安全教育要求")
+    UNIVERSITY_NOTICE = "university.notice", _("高校向本校学生发送通知")
+    RECOMMENDATION_SAVE = "university.recommend", _("高校填写或修改推荐意见")
+    PERFORMANCE_ISSUE = "performance.issue", _("开具在校表现证明")
+    PERFORMANCE_REVOKE = "performance.revoke", _("撤销在校表现证明")
 
 
 class AuditEvent(models.Model):

@@ -77,6 +77,30 @@ SIDEBAR: tuple[Group, ...] = (
             Item(_("本校学生"), "students:university_students", "can_see_university_students"),
             Item(_("第二课堂学分"), "students:credits", "can_see_university_students"),
             Item(
+                _("参与统计"),
+                "universities:dashboard",
+                "can_see_university_students",
+                ("universities:dashboard_export",),
+            ),
+            Item(
+                _("学生通知"),
+                "universities:notices",
+                "can_see_university_students",
+                ("universities:notice_detail",),
+            ),
+            Item(
+                _("推荐学生"),
+                "universities:recommendations",
+                "can_see_university_students",
+                ("universities:recommend",),
+            ),
+            Item(
+                _("在校表现证明"),
+                "universities:certificates",
+                "can_see_university_students",
+                ("universities:certificate_issue", "universities:certificate"),
+            ),
+            Item(
                 _("意外伤害保险"),
                 "safety:insurance_list",
                 "can_read_insurance",

@@ -43,6 +43,11 @@ def mask_email(value: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_name(value: str) -> str:
+    """张*, 欧阳** : the surname's first character, a star for each other (the verify page's)."""
+    return f"{value[:1]}{'*' * max(len(value) - 1, 1)}" if value else ""
+
+
 def mask_text(value: str) -> str:
     """wx***: for a WeChat id or similar handle."""
     return f"{value[:2]}***" if value else ""

@@ -24,6 +24,7 @@ from outcomes.models import Outcome
 from outcomes.services import outcomes_erase
 from safety.models import EmergencyContact, Insurance
 from students.models import Application, Clearance, Placement, PracticeLog, Student
+from universities.models import NoticeReceipt, PerformanceCertificate, Recommendation
 
 ERASED_NAME = "已注销"
 IN_PROGRESS = (Placement.Status.CONFIRMED, Placement.Status.REPORTED)
@@ -93,10 +94,35 @@ def student_data_export(*, student: Student) -> dict:
         if contact
         else None
     )
+    data.update(_university_part(student))
     data["站内通知"] = [
         {"时间": _when(n.created_at), "内容": n.text} for n in Notice.objects.filter(user=user)
     ]
     return data
+
+
+def _university_part(student: Student) -> dict:
+    """What the student's university wrote about them and sent them (universities/)."""
+    recommendation = Recommendation.objects.filter(student=student).first()
+    return {
+        "高校推荐": recommendation.text if recommendation else "",
+        "在校表现证明": [
+            {
+                "证明编号": c.number,
+                "实践季": str(c.season),
+                "在校表现": c.statement,
+                "开具时间": _when(c.issued_at),
+                "撤销时间": _when(c.revoked_at),
+            }
+            for c in PerformanceCertificate.objects.filter(student=student).select_related(
+                "season__programme_year"
+            )
+        ],
+        "高校通知": [
+            {"标题": r.notice.title, "时间": _when(r.notice.sent_at), "已读": _when(r.read_at)}
+            for r in NoticeReceipt.objects.filter(student=student).select_related("notice")
+        ],
+    }
 
 
 def _placement(p: Placement) -> dict:
@@ -208,6 +234,11 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     EmergencyContact.objects.filter(student=student).delete()
     Insurance.objects.filter(placement__student=student).delete()
     _forget_in_host_notices(student, name)
+    # The university's words about them go; a certificate keeps its number and validity only.
+    Recommendation.objects.filter(student=student).delete()
+    PerformanceCertificate.objects.filter(student=student).update(
+        statement="", college="", major=""
+    )
     # The home county's ledger entry goes too (with its contact log and registrations).
     Entry.objects.filter(student=student).delete()
     user = User.objects.get(pk=student.user_id)

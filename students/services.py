@@ -1117,6 +1117,11 @@ def personal_data_reveal(*, application: Application, actor: User) -> dict[str, 
     return values
 
 
+def certificate_code_new() -> str:
+    """A fresh 证书编号 (the 在校表现证明 are numbered the same way, universities/services.py)."""
+    return _code(CERTIFICATE_CODE_LENGTH)
+
+
 def certificate_code_valid(code: str) -> bool:
     """Whether `code` could be a 证书编号: 12 of the characters codes are made of."""
     return len(code) == CERTIFICATE_CODE_LENGTH and all(c in CODE_ALPHABET for c in code)

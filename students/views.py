@@ -60,6 +60,8 @@ from students.models import (
     PracticeLog,
     SupplementaryRound,
 )
+from universities import selectors as university_selectors
+from universities import services as university_services
 
 # Universities (provincial staff) ---------------------------------------------------------------
 
@@ -260,6 +262,7 @@ def me(request):
         placement.checkin_window = selectors.checkin_window(placement.post, today)
         placement.checkin_days_left = (placement.post.starts_on - today).days
     notices = Notice.objects.filter(user=request.user)[:10]
+    university_notices = university_selectors.receipts_for_student(request.user)[:10]
     return render(
         request,
         "students/me.html",
@@ -268,6 +271,8 @@ def me(request):
             "applications": applications,
             "placements": placements,
             "notices": notices,
+            "university_notices": university_notices,
+            "performance_certificates": university_selectors.certificates_of_student(request.user),
             "profile_missing": student.missing_for_application(),
             "suggestions": fit.suggested_posts(request.user),
             "supplementary_open": SupplementaryRound.objects.filter(
@@ -458,6 +463,10 @@ def verify(request):
             context.update(checked=True, placement=placement)
             if placement is not None:
                 context["issuer"] = certificates.issuer_of(placement.post.host_unit.county)
+            else:  # the same numbers name the universities' 在校表现证明
+                context["performance"] = university_selectors.performance_certificate_find(
+                    form.cleaned_data["code"]
+                )
         else:
             context["throttled"] = True
             status = 429
@@ -529,10 +538,15 @@ def post_applicants(request, post_pk: int):
     if by_fit:
         applications.sort(key=lambda a: -a.fit.score)  # type: ignore[attr-defined]
     clearances = _clearances(applications)
+    recommendations = university_selectors.recommendations_beside(request.user, applications)
     for application in applications:
-        # Shown beside each applicant: the university's check of this student for the season.
+        # Shown beside each applicant: the university's check of this student for the season,
+        # and (to the county) its recommendation.
         application.clearance = clearances.get(  # type: ignore[attr-defined]
             (application.student_id, application.season_id)
+        )
+        application.recommendation = recommendations.get(  # type: ignore[attr-defined]
+            application.student_id
         )
     placements = list(
         selectors.placements_for_user(request.user)
@@ -807,14 +821,19 @@ def clearance(request, pk: int, kind: str):
     application, access = selectors.get_application_for_user(request.user, pk)
     if not access.can_certify:
         raise Http404
-    services.clearance_record(
-        student=application.student,
-        season=application.season,
-        performance=kind == "performance",
-        safety=kind == "safety",
-        actor=request.user,
-    )
-    messages.success(request, _("已记录。"))
+    if kind == "performance":
+        # Now a numbered document (universities/): issued with the standard statement here, or
+        # with the university's own words on its issue page.
+        with refusals_as_messages(request):
+            university_services.certificate_issue(
+                student=application.student, season=application.season, actor=request.user
+            )
+            messages.success(request, _("已开具在校表现证明。"))
+    else:
+        services.clearance_record(
+            student=application.student, season=application.season, safety=True, actor=request.user
+        )
+        messages.success(request, _("已记录。"))
     if request.POST.get("todo") == "clearance":  # back to the to-do filter it was pressed in
         return redirect(f"{reverse('students:university_students')}?todo=clearance#clearances")
     return redirect("students:university_students")

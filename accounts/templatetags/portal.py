@@ -1,7 +1,7 @@
 from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 
-from accounts.validators import mask_email, mask_in_text, mask_phone, mask_text
+from accounts.validators import mask_email, mask_in_text, mask_name, mask_phone, mask_text
 
 register = template.Library()
 
@@ -24,6 +24,11 @@ def masked_phone(value: str) -> str:
 @register.filter
 def masked_email(value: str) -> str:
     return mask_email(value)
+
+
+@register.filter
+def masked_name(value: str) -> str:
+    return mask_name(value)
 
 
 @register.filter

@@ -76,7 +76,15 @@ def test_host_unit_staff_see_only_their_posts_placements_and_briefings(client, w
 
 def test_university_staff_see_their_students_credits_and_summary(client, world):
     groups = sidebar(_page(client, world.uni_staff, reverse("home")))
-    assert groups["学生与匹配"] == ["本校学生", "第二课堂学分", "意外伤害保险"]
+    assert groups["学生与匹配"] == [
+        "本校学生",
+        "第二课堂学分",
+        "参与统计",
+        "学生通知",
+        "推荐学生",
+        "在校表现证明",
+        "意外伤害保险",
+    ]
     assert "岗位管理" not in items(_page(client, world.uni_staff, reverse("home")))
     assert "联系台账" not in groups and "账号与审计" not in groups
 

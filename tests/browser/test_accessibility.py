@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from ledger.models import Entry
 from positions.models import HostUnit, Post
 from schedule.models import ProgrammeYear, UnitMilestone
-from students.models import Placement, Student
+from students.models import Application, Placement, Student
 from tests.browser.checks import axe_violations, english_words, format_violations
 
 DEMO_PASSWORD = "Demo@2026fjx"
@@ -61,6 +61,7 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
                 reverse("students:profile"),
                 reverse("positions:public_detail", args=[post.pk]),  # the application form
                 reverse("accounts:password_change"),
+                *_student_university_pages("yuexiu_pku"),
             ],
         ),
         # Issue 18: an offer waiting for an emergency contact (what is missing, and its form).
@@ -136,9 +137,46 @@ def _pages() -> dict[str | None, tuple[str, list[str]]]:
         "tianhe": ("office", [applicants]),
         "sysu_uni": (
             "office",
-            [reverse("home"), reverse("students:university_students"), reverse("students:credits")],
+            [
+                reverse("home"),
+                reverse("students:university_students"),
+                reverse("students:credits"),
+                *_university_pages(),
+            ],
         ),
     }
+
+
+def _student_university_pages(username: str) -> list[str]:
+    """The student's copy of a notice from their university, and their 在校表现证明."""
+    from universities.models import NoticeReceipt, PerformanceCertificate
+
+    receipt = NoticeReceipt.objects.filter(student__user__username=username).first()
+    certificate = PerformanceCertificate.objects.filter(student__user__username=username).first()
+    assert receipt and certificate
+    return [
+        reverse("universities:my_notice", args=[receipt.pk]),
+        reverse("universities:certificate", args=[certificate.pk]),
+    ]
+
+
+def _university_pages() -> list[str]:
+    """中山大学's 高校工作 pages (universities/): dashboard, notices, recommendation, certificate."""
+    from universities.models import PerformanceCertificate
+
+    sysu = Student.objects.filter(university__code="4144010558")
+    application = Application.objects.filter(student__in=sysu).first()
+    certificate = PerformanceCertificate.objects.filter(university__code="4144010558").first()
+    assert application and certificate
+    return [
+        reverse("universities:dashboard"),
+        reverse("universities:notices"),
+        reverse("universities:recommendations"),
+        reverse("universities:recommend", args=[application.student_id]),
+        reverse("universities:certificates"),
+        reverse("universities:certificate_issue", args=[application.pk]),
+        reverse("universities:certificate", args=[certificate.pk]),
+    ]
 
 
 # Forms checked a second time, sent empty: their error messages must be accessible too.
@@ -149,6 +187,7 @@ SENT_EMPTY = {
     reverse_lazy("positions:host_unit_create"),
     reverse_lazy("ledger:entry_create"),
     reverse_lazy("safety:contact"),
+    reverse_lazy("universities:notices"),
 }
 
 

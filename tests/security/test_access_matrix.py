@@ -69,6 +69,7 @@ from tests.factories import (
 from tests.outcomes import access_matrix as outcomes_matrix
 from tests.safety import access_matrix as safety_matrix
 from tests.summary import access_matrix as summary_matrix
+from tests.universities import access_matrix as universities_matrix
 
 # Every test is marked, so pytest-django creates the test database before `matrix` needs it (an
 # unmarked module would get the development database instead).
@@ -105,6 +106,7 @@ def _build_world() -> SimpleNamespace:
     summary_matrix.build(w)
     outcomes_matrix.build(w)
     safety_matrix.build(w)
+    universities_matrix.build(w)
     return w
 
 
@@ -422,6 +424,7 @@ SCOPE_MARKERS = (
     *summary_matrix.MARKERS,
     *outcomes_matrix.MARKERS,
     *safety_matrix.MARKERS,
+    *universities_matrix.MARKERS,
 )
 
 
@@ -890,6 +893,7 @@ PROTECTED: dict[str, Protected] = {
     **summary_matrix.routes(Protected, _pk),
     **outcomes_matrix.routes(Protected, _pk),
     **safety_matrix.routes(Protected, _pk),  # tests/safety/access_matrix.py
+    **universities_matrix.routes(Protected, _pk),
     # dashboards: 越秀's figures, read by its county, city and province; nobody writes.
     "dashboards:home": Protected("gz_staff", page=True),  # a redirect to the user's own region
     "dashboards:region": Protected(

@@ -31,6 +31,7 @@ from demo.students import (
     seed_open_post,
 )
 from demo.summary import seed_summary
+from demo.universities import seed_universities
 from positions import services
 from positions.models import HostUnit, Post, Region
 from schedule.models import Season
@@ -195,6 +196,7 @@ class Command(BaseCommand):
         seed_outcomes(list(COUNTIES.values()))
         seed_fit()
         seed_safety()
+        seed_universities()
         return logins
 
     @cached_property
