@@ -26,6 +26,10 @@ class OutcomeForm(PortalForm):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": gettext_lazy("删除照片：所选照片不属于本实践总结。"),
+            "invalid_pk_value": gettext_lazy("删除照片：所选照片不属于本实践总结。"),
+        },
     )
     photos = PhotosField(label=gettext_lazy("添加照片"), required=False)
     report = forms.FileField(
@@ -78,5 +82,7 @@ class OutcomeRuleForm(PortalForm):
         error_messages={
             "required": gettext_lazy("请填写最少字数。"),
             "invalid": gettext_lazy("最少字数须为整数。"),
+            "min_value": gettext_lazy("最少字数至少为 %(limit_value)s。"),
+            "max_value": gettext_lazy("最少字数不能超过 %(limit_value)s。"),
         },
     )

@@ -29,6 +29,8 @@ class NoticeForm(PortalForm):
         ]
         self.fields["title"].error_messages["required"] = _("请填写通知标题。")
         self.fields["body"].error_messages["required"] = _("请填写通知正文。")
+        self.fields["category"].error_messages["required"] = _("请选择通知类别。")
+        self.fields["category"].error_messages["invalid_choice"] = _("通知类别：请从列表中选择。")
 
 
 class RecommendationForm(PortalForm):

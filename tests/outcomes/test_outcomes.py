@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from filestore.models import StoredFile
 from outcomes import services
-from outcomes.models import Outcome, OutcomeRule
+from outcomes.models import Outcome, OutcomePhoto, OutcomeRule
 from students import privacy
 from students.models import Placement
 from summary.models import CaseRule, TypicalCase
@@ -73,6 +73,16 @@ def test_a_bad_minimum_is_refused_in_chinese(client, ow):
     client.force_login(ow.province_staff)
     page = client.post(reverse("outcomes:rule"), {"min_chars": "abc"}).content.decode()
     assert "最少字数须为整数" in page and not OutcomeRule.objects.exists()
+    page = client.post(reverse("outcomes:rule"), {"min_chars": "9" * 20}).content.decode()
+    assert "最少字数不能超过 5000" in page and not OutcomeRule.objects.exists()
+
+
+def test_removing_a_photo_of_another_summary_is_refused_naming_the_field(client, ow):
+    _edit(client, ow, photos=[photo()])
+    not_ours = OutcomePhoto.objects.get().pk + 1000  # an id that is not this summary's photo
+    page = _edit(client, ow, remove_photos=[not_ours]).content.decode()
+    assert "删除照片：所选照片不属于本实践总结" in page
+    assert OutcomePhoto.objects.count() == 1
 
 
 def test_seven_photos_are_refused_and_a_fake_photo_is_named(client, ow):

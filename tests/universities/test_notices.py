@@ -82,6 +82,9 @@ def test_a_choice_reaching_nobody_is_refused_and_the_form_keeps_what_was_typed(u
     )
     assert "请填写通知正文。" in response.content.decode()
     assert "数学通知" in response.content.decode()
+    response = client_for(uni.uni_staff).post(URL, {"category": "", "title": "", "body": ""})
+    assert "请选择通知类别。" in response.content.decode()
+    assert UniversityNotice.objects.count() == 0
 
 
 def test_a_college_that_is_not_offered_is_refused_with_the_field_named(uni):

@@ -59,8 +59,21 @@ def test_another_university_cannot_recommend_or_read_someone_elses_student(uni):
 def test_an_empty_text_withdraws_the_recommendation(uni):
     services.recommendation_save(student=uni.a, text=TEXT, actor=uni.uni_staff)
 
-    client_for(uni.uni_staff).post(reverse("universities:recommend", args=[uni.a.pk]), {"text": ""})
+    page = client_for(uni.uni_staff).post(
+        reverse("universities:recommend", args=[uni.a.pk]), {"text": ""}, follow=True
+    )
 
+    assert not Recommendation.objects.exists()
+    assert "推荐意见已撤回" in page.content.decode()
+
+
+def test_an_empty_text_with_nothing_to_withdraw_says_nothing_was_saved(uni):
+    page = client_for(uni.uni_staff).post(
+        reverse("universities:recommend", args=[uni.a.pk]), {"text": "  "}, follow=True
+    )
+
+    body = page.content.decode()
+    assert "请填写推荐意见" in body and "推荐意见已保存" not in body
     assert not Recommendation.objects.exists()
 
 
