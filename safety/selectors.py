@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Access
 from accounts.models import Role
-from accounts.validators import mask_phone
+from accounts.validators import mask_name, mask_phone
 from fanjiaxiang.params import int_param
 from fanjiaxiang.todo import Todo
 from safety.models import EmergencyContact, Insurance, SafetyRule
@@ -103,7 +103,8 @@ class PlacementSafety:
     whether it is insured."""
 
     contact: EmergencyContact | None
-    phone: str  # whole or masked, as the viewer may see it
+    name: str  # the contact's name and phone, whole or masked, as the viewer may see them
+    phone: str
     shown: bool  # the viewer sees the contact at all
     can_reveal: bool
     insurance: Insurance | None
@@ -131,9 +132,13 @@ def attach_safety(user, placements: Iterable[Placement]) -> None:
     for placement in placements:
         shown, whole, can_reveal = _sees_contact(user, placement)
         contact = contacts.get(placement.student_id) if shown else None
-        phone = "" if contact is None else contact.phone if whole else mask_phone(contact.phone)
+        name = phone = ""
+        if contact is not None:
+            name = contact.name if whole else mask_name(contact.name)
+            phone = contact.phone if whole else mask_phone(contact.phone)
         placement.safety = PlacementSafety(  # type: ignore[attr-defined]
             contact=contact,
+            name=name,
             phone=phone,
             shown=shown,
             can_reveal=can_reveal and contact is not None,

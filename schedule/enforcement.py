@@ -498,6 +498,7 @@ def _quota_warn(posts: Milestone, programme_year: ProgrammeYear, day: datetime.d
         posts.units.filter(region_id__in=at_risk.values("region_id"))
         .exclude(Exists(warned))
         .select_related("region")
+        .order_by("region__code")  # the city's list reads the same on every run and replay
     )
     if not fresh:
         return 0

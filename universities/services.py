@@ -137,9 +137,10 @@ def recommendation_save(*, student: Student, text: str, actor: User) -> Recommen
     text = text.strip()
     existing = Recommendation.objects.select_for_update().filter(student=student).first()
     if not text:
-        if existing is not None:
-            existing.delete()
-            _recommendation_audit(student, actor, withdrawn=True)
+        if existing is None:  # nothing written and nothing to withdraw
+            raise ValidationError({"text": _("推荐意见：请填写推荐意见，不超过 500 字。")})
+        existing.delete()
+        _recommendation_audit(student, actor, withdrawn=True)
         return None
     if len(text) > 500:
         raise ValidationError({"text": _("推荐意见不能超过 500 字。")})

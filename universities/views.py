@@ -158,23 +158,18 @@ def recommend(request, pk: int):
     form = RecommendationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        if not text.strip() and existing is None:
-            # Nothing to withdraw and nothing written: say so instead of "saved".
-            form.add_error("text", _("推荐意见：请填写推荐意见，不超过 500 字。"))
-        else:
-            saved = form_save(
-                form,
-                lambda: (
-                    services.recommendation_save(student=student, text=text, actor=request.user)
-                    or "withdrawn"
-                ),
+        saved = form_save(  # the service returns nothing when an empty text withdrew it
+            form,
+            lambda: (
+                services.recommendation_save(student=student, text=text, actor=request.user)
+                or "withdrawn"
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request, _("推荐意见已撤回。") if saved == "withdrawn" else _("推荐意见已保存。")
             )
-            if saved is not None:
-                messages.success(
-                    request,
-                    _("推荐意见已撤回。") if saved == "withdrawn" else _("推荐意见已保存。"),
-                )
-                return redirect("universities:recommendations")
+            return redirect("universities:recommendations")
     return render(
         request,
         "universities/recommend.html",

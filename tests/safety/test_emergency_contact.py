@@ -121,10 +121,12 @@ def test_the_host_unit_sees_the_contact_of_its_placed_student_whole(client, worl
 def test_the_county_sees_it_masked_and_its_reveal_is_audited(client, world, placement):
     html = _placement_html(client, world.yx_staff, placement)
     assert "138****8000" in html and "13800138000" not in html
+    assert "越秀在岗生家长" not in html  # the contact's name is masked too, until the reveal
 
     response = client.post(reverse("safety:contact_reveal", args=[placement.pk]))
 
     assert "13800138000" in response.content.decode()
+    assert "越秀在岗生家长" in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
     event = AuditEvent.objects.get(action="pii.reveal")
     assert event.actor == world.yx_staff and event.data["fields"] == ["emergency_contact"]
