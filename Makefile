@@ -66,7 +66,7 @@ lint: install local.env
 
 # bandit: medium severity and up; pip-audit: known vulnerabilities in the installed packages.
 security: install
-	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary reports outcomes safety universities filestore fanjiaxiang demo -ll -x '*/migrations/*'
+	$(BIN)/bandit -q -r accounts positions students schedule ledger dashboards summary reports outcomes safety universities api filestore fanjiaxiang demo -ll -x '*/migrations/*'
 	$(BIN)/python .ci/dependency-audit
 
 # In parallel: one xdist worker per core, at most four (tests/conftest.py), each with a test

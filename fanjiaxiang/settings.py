@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "outcomes",
     "safety",
     "universities",
+    "api",
     "filestore",
     "demo",
     "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)
