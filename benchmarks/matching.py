@@ -22,7 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from students.matching import stable_match  # noqa: E402
 
 
-def instance(n_students: int, choices: int, seed: int):
+def instance(n_students: int, choices: int, seed: int, *, picky: bool = False):
+    """With `picky`, a fifth of the posts rank only a random half of their applicants: the
+    other half are unacceptable to them (the shape that was slowest, issue 19)."""
     rng = random.Random(seed)
     n_posts = max(choices, n_students // 10)
     posts = range(n_posts)
@@ -31,8 +33,10 @@ def instance(n_students: int, choices: int, seed: int):
     for s, prefs in student_prefs.items():
         for p in prefs:
             applicants[p].append(s)
-    for ranked in applicants.values():
+    for p, ranked in applicants.items():
         rng.shuffle(ranked)
+        if picky and p % 5 == 0:
+            del ranked[len(ranked) // 2 :]
     capacities = {p: rng.randint(1, 5) for p in posts}
     return student_prefs, applicants, capacities
 
@@ -41,17 +45,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 100_000, 1_000_000])
     parser.add_argument("--choices", type=int, default=5)
+    parser.add_argument(
+        "--shapes", nargs="+", choices=["random", "picky"], default=["random", "picky"]
+    )
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also time the previous implementation (tests/students/matching_reference.py) "
+        "and check that both give the same result",
+    )
     args = parser.parse_args()
-    print(f"{'students':>10}{'posts':>9}{'seats':>9}{'placed':>9}{'match s':>9}")
-    for n in args.sizes:
-        student_prefs, post_prefs, capacities = instance(n, args.choices, seed=n)
-        start = time.perf_counter()
-        result = stable_match(student_prefs, post_prefs, capacities)
-        elapsed = time.perf_counter() - start
-        placed = sum(len(v) for v in result.values())
-        print(
-            f"{n:>10,}{len(post_prefs):>9,}{sum(capacities.values()):>9,}{placed:>9,}{elapsed:>9.2f}"
-        )
+    header = f"{'shape':>7}{'students':>10}{'posts':>9}{'seats':>9}{'placed':>9}{'match s':>9}"
+    print(header + ("  reference s  same" if args.reference else ""))
+    for shape in args.shapes:
+        for n in args.sizes:
+            _row(shape, n, args.choices, args.reference)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process: {peak:,.0f} MB")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -61,6 +69,23 @@ def main() -> int:
         return matching_round.main([])
     print("(set DATABASE_URL to a PostgreSQL server to time the DB-backed round as well)")
     return 0
+
+
+def _row(shape: str, n: int, choices: int, reference: bool) -> None:
+    student_prefs, post_prefs, capacities = instance(n, choices, seed=n, picky=shape == "picky")
+    start = time.perf_counter()
+    result = stable_match(student_prefs, post_prefs, capacities)
+    elapsed = time.perf_counter() - start
+    placed = sum(len(v) for v in result.values())
+    line = f"{shape:>7}{n:>10,}{len(post_prefs):>9,}{sum(capacities.values()):>9,}{placed:>9,}"
+    line += f"{elapsed:>9.2f}"
+    if reference:
+        from tests.students.matching_reference import stable_match as reference_match
+
+        start = time.perf_counter()
+        expected = reference_match(student_prefs, post_prefs, capacities)
+        line += f"{time.perf_counter() - start:>13.2f}  {'yes' if expected == result else 'NO'}"
+    print(line, flush=True)
 
 
 if __name__ == "__main__":
