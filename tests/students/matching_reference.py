@@ -1,8 +1,6 @@
-"""Student-optimal stable matching with post capacities (deferred acceptance, Gale–Shapley).
-
-Pure Python, no Django: the county's matching round builds the preference lists from the
-database and calls `stable_match`; tests and benchmarks call it directly.
-"""
+"""The implementation of `stable_match` before issue 19 made it faster, kept unchanged as the
+reference the fast one must agree with (tests/students/test_matching_reference.py) and that
+`benchmarks/matching.py --reference` times. Do not optimise this copy."""
 
 from collections.abc import Hashable, Mapping, Sequence
 from heapq import heappush, heapreplace
