@@ -502,7 +502,12 @@ def serve(database_url: str, *, workers: int, hash_iterations: int | None):
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
-            requests.get(f"{base_url}/accounts/login/", timeout=2)
+            requests.get(
+                f"{base_url}/accounts/login/",
+                headers={"X-Forwarded-Proto": "https"},  # else: redirected to https
+                allow_redirects=False,
+                timeout=2,
+            )
             return process, base_url
         except requests.RequestException:
             time.sleep(0.5)
