@@ -49,11 +49,13 @@ PASSWORD = "Rush-2026-pass"  # noqa: S105  (benchmark accounts, made and used he
 COUNTY, PROVINCE = "440104", "440000"  # 越秀区, 广东省
 POPULAR = 3  # posts most students want
 OTHERS = 27
+HOT = 2  # posts of 3 places with an offer out to every tenth student: confirmed all at once
 FIRST_NUMBER = 3_500_000  # rush students' ID numbers are numbered past the scale students'
 STATEMENT = "希望回家乡锻炼自己，服务家乡。"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LIMIT_REFUSAL = "最多填报"
 DUPLICATE_REFUSAL = "已经报名过这个岗位"
+CONFIRMED_REFUSAL = "已确认岗位"
 
 
 # The frame: posts and students, written straight to the database --------------------------------
@@ -66,6 +68,7 @@ class Frame:
     usernames: list[str]
     max_preferences: int
     headcounts: dict[int, int]
+    offers: dict[str, int]  # username → their offer (an application id) on a hot post
 
 
 def _django(database_url: str) -> None:
@@ -107,7 +110,7 @@ def prepare(students: int) -> Frame:
             contact_phone="13800138000",
         )
         posts = Post.objects.bulk_create(
-            [_post(unit, season, n, popular=n < POPULAR) for n in range(POPULAR + OTHERS)]
+            [_post(unit, season, n, popular=n < POPULAR) for n in range(POPULAR + OTHERS + HOT)]
         )
         hashed = make_password(PASSWORD)  # one hash for all: each takes most of a second
         users = User.objects.bulk_create(
@@ -116,13 +119,15 @@ def prepare(students: int) -> Frame:
                 for n in range(first, first + students)
             ]
         )
-        _students(users, first, county)
+        students_made = _students(users, first, county)
+        offers = _offers(students_made[3::10], posts[-HOT:], season)
     return Frame(
-        posts=[p.pk for p in posts],
+        posts=[p.pk for p in posts[: POPULAR + OTHERS]],
         popular=[p.pk for p in posts[:POPULAR]],
         usernames=[u.username for u in users],
         max_preferences=programme_year.max_preferences,
         headcounts={p.pk: p.headcount for p in posts},
+        offers=offers,
     )
 
 
@@ -138,7 +143,7 @@ def _post(unit, season, n: int, *, popular: bool):
         category=Post.Category.GOVERNMENT,
         description="岗位简介",
         duties="工作职责",
-        headcount=2 if popular else 5,
+        headcount=2 if popular else 5 if n < POPULAR + OTHERS else 3,
         place="越秀区政务服务中心",
         starts_on=season.practice_starts,
         ends_on=season.practice_starts + datetime.timedelta(days=20),
@@ -150,7 +155,7 @@ def _post(unit, season, n: int, *, popular: bool):
     )
 
 
-def _students(users, first: int, county) -> None:
+def _students(users, first: int, county) -> list:
     """Profiles complete enough to apply (学院, 学历层次, 政治面貌) and the privacy notice agreed."""
     from django.utils import timezone
 
@@ -189,7 +194,38 @@ def _students(users, first: int, county) -> None:
                 consented_at=now,
             )
         )
-    Student.objects.bulk_create(rows, batch_size=1000)
+    return Student.objects.bulk_create(rows, batch_size=1000)
+
+
+def _offers(students, hot_posts, season) -> dict[str, int]:
+    """An offer (their first choice) on a hot post for each of `students`, who have an
+    emergency contact, as a confirmation needs."""
+    from django.utils import timezone
+
+    from safety.models import EmergencyContact
+    from students.models import Application
+
+    EmergencyContact.objects.bulk_create(
+        [
+            EmergencyContact(student=s, name="陈父", relation="parent", phone="13700000000")
+            for s in students
+        ]
+    )
+    expires = timezone.now() + datetime.timedelta(days=3)
+    offers = Application.objects.bulk_create(
+        [
+            Application(
+                student=s,
+                post=hot_posts[n % len(hot_posts)],
+                season=season,
+                rank=1,
+                status=Application.Status.OFFERED,
+                offer_expires_at=expires,
+            )
+            for n, s in enumerate(students)
+        ]
+    )
+    return {s.user.username: offer.pk for s, offer in zip(students, offers, strict=True)}
 
 
 # The rush: a browser per student, over plain HTTP to 127.0.0.1 ---------------------------------
@@ -201,6 +237,7 @@ class Plan:
     choices: list[int]
     fourth: int | None = None  # a choice past the limit, to be refused
     double_click: bool = False
+    offer: int | None = None  # confirmed first, on the student's page
 
 
 def plans(frame: Frame, seed: int) -> list[Plan]:
@@ -209,7 +246,7 @@ def plans(frame: Frame, seed: int) -> list[Plan]:
     others = [p for p in frame.posts if p not in frame.popular]
     for i, username in enumerate(frame.usernames):
         rng = random.Random(seed * 1_000_003 + i)  # noqa: S311  (load, not secrets)
-        wanted = rng.choice([1, 2, 3, 3])
+        wanted = min(rng.choice([1, 2, 3, 3]), frame.max_preferences - (username in frame.offers))
         choices: list[int] = []
         while len(choices) < wanted:
             post = rng.choice(frame.popular if rng.random() < 0.5 else others)
@@ -218,7 +255,15 @@ def plans(frame: Frame, seed: int) -> list[Plan]:
         fourth = None
         if i % 10 == 0 and len(choices) == frame.max_preferences:
             fourth = next(p for p in others if p not in choices)
-        result.append(Plan(username, choices, fourth, double_click=i % 10 == 5))
+        result.append(
+            Plan(
+                username,
+                choices,
+                fourth,
+                double_click=i % 10 == 5,
+                offer=frame.offers.get(username),
+            )
+        )
     return result
 
 
@@ -298,6 +343,8 @@ def _apply(browser: Browser, plan: Plan, post: int, token: str) -> None:
         tally.refused.append((plan.username, post, "limit"))
     elif DUPLICATE_REFUSAL in answer.text:
         tally.refused.append((plan.username, post, "duplicate"))
+    elif CONFIRMED_REFUSAL in answer.text:
+        tally.refused.append((plan.username, post, "confirmed"))
     else:
         tally.refused.append((plan.username, post, f"other {answer.status_code}"))
 
@@ -307,6 +354,14 @@ def _student(base_url: str, plan: Plan, tally: Tally, timeout: float) -> None:
     if not _sign_in(browser, plan.username):
         return
     tally.signed_in.append(plan.username)
+    if plan.offer:
+        token = browser.form_token("我的报名", "/me/")
+        if token is None:
+            return
+        form = {"csrfmiddlewaretoken": token}
+        path = f"/me/applications/{plan.offer}/confirm/"
+        if browser.request("确认录用", "POST", path, form, referer="/me/") is None:
+            return
     for n, post in enumerate(plan.choices + ([plan.fourth] if plan.fourth else [])):
         token = browser.form_token("岗位页", f"/posts/{post}/")
         if token is None:
@@ -339,21 +394,26 @@ def rush(base_url: str, all_plans: list[Plan], *, seconds: float, threads: int) 
 
 
 def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]:
-    from students.models import Application, Placement
+    from students.models import ACTIVE_APPLICATION, Application, Placement
 
     rows = list(
-        Application.objects.filter(post_id__in=frame.posts).values_list(
+        Application.objects.filter(post_id__in=frame.headcounts).values_list(
             "student__user__username", "post_id", "rank", "status"
         )
     )
-    in_db = Counter((username, post) for username, post, _, _ in rows)
+    in_db = Counter((u, post) for u, post, _, _ in rows if post in frame.posts)
     taken = Counter(tally.taken)
     ranks: dict[str, list[int]] = {}
-    for username, _, rank, _ in rows:
-        ranks.setdefault(username, []).append(rank)
-    placements = Counter(
-        Placement.objects.filter(post_id__in=frame.posts).values_list("post_id", flat=True)
+    for username, _, rank, status in rows:
+        if status in ACTIVE_APPLICATION:
+            ranks.setdefault(username, []).append(rank)
+    placed = list(
+        Placement.objects.filter(post_id__in=frame.headcounts).values_list(
+            "post_id", "student__user__username"
+        )
     )
+    placements = Counter(post for post, _ in placed)
+    hot = [post for post in frame.headcounts if post not in frame.posts]
     done = set(tally.done)
     doubled = {
         (p.username, p.choices[0]) for p in all_plans if p.double_click and p.username in done
@@ -375,8 +435,13 @@ def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]
             for name, first in doubled
         ),
         "no post past its headcount": all(
-            placements[post] <= frame.headcounts[post] for post in frame.posts
+            placements[post] <= frame.headcounts[post] for post in frame.headcounts
         ),
+        "hot posts filled by the confirmations": all(
+            placements[post] == frame.headcounts[post] for post in hot
+        )
+        or len(tally.done) < len(all_plans),
+        "nobody placed twice": len({u for _, u in placed}) == len(placed),
         "no 5xx": not any(status >= 500 for _, status, _ in tally.requests),
     }
 
