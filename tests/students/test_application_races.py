@@ -28,7 +28,7 @@ def test_six_choices_sent_at_once_keep_the_limit_of_three():
         student = StudentFactory(hometown=county)
         outcomes = race(
             [
-                lambda p=p: services.application_submit(student=student, post=p, actor=None)
+                lambda p=p, s=student: services.application_submit(student=s, post=p, actor=None)
                 for p in posts
             ]
         )
