@@ -283,14 +283,17 @@ class Browser:
     """One student's browser: its own cookies, sent by hand because the portal's are Secure (the
     server sits behind nginx's TLS, which the X-Forwarded-Proto header stands for)."""
 
-    def __init__(self, base_url: str, tally: Tally, timeout: float):
+    def __init__(self, base_url: str, tally: Tally, timeout: float, *, behind_tls: bool = True):
         self.base_url, self.tally, self.timeout = base_url.rstrip("/"), tally, timeout
+        self.behind_tls = behind_tls
         host = urlsplit(self.base_url).netloc
-        self.origin = f"https://{host}"
+        self.origin = f"{'https' if behind_tls else 'http'}://{host}"
         self.cookies: dict[str, str] = {}
 
     def request(self, kind: str, method: str, path: str, data=None, referer=None):
-        headers = {"X-Forwarded-Proto": "https", "User-Agent": "rush"}
+        headers = {"User-Agent": "rush"}
+        if self.behind_tls:
+            headers["X-Forwarded-Proto"] = "https"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
@@ -349,8 +352,8 @@ def _apply(browser: Browser, plan: Plan, post: int, token: str) -> None:
         tally.refused.append((plan.username, post, f"other {answer.status_code}"))
 
 
-def _student(base_url: str, plan: Plan, tally: Tally, timeout: float) -> None:
-    browser = Browser(base_url, tally, timeout)
+def _student(base_url: str, plan: Plan, tally: Tally, timeout: float, behind_tls: bool) -> None:
+    browser = Browser(base_url, tally, timeout, behind_tls=behind_tls)
     if not _sign_in(browser, plan.username):
         return
     tally.signed_in.append(plan.username)
@@ -376,14 +379,16 @@ def _student(base_url: str, plan: Plan, tally: Tally, timeout: float) -> None:
     tally.done.append(plan.username)
 
 
-def rush(base_url: str, all_plans: list[Plan], *, seconds: float, threads: int) -> dict:
+def rush(
+    base_url: str, all_plans: list[Plan], *, seconds: float, threads: int, behind_tls: bool
+) -> dict:
     tally = Tally()
     started = time.perf_counter()
     deadline = started + seconds
 
     def one(plan: Plan) -> None:
         if time.perf_counter() < deadline:  # past the bound, the rest are not started
-            _student(base_url, plan, tally, timeout=max(5.0, min(30.0, seconds)))
+            _student(base_url, plan, tally, max(5.0, min(30.0, seconds)), behind_tls)
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(one, all_plans))
@@ -413,7 +418,9 @@ def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]
         )
     )
     placements = Counter(post for post, _ in placed)
-    hot = [post for post in frame.headcounts if post not in frame.posts]
+    offered = Counter(
+        Application.objects.filter(pk__in=frame.offers.values()).values_list("post_id", flat=True)
+    )
     done = set(tally.done)
     doubled = {
         (p.username, p.choices[0]) for p in all_plans if p.double_click and p.username in done
@@ -438,7 +445,7 @@ def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]
             placements[post] <= frame.headcounts[post] for post in frame.headcounts
         ),
         "hot posts filled by the confirmations": all(
-            placements[post] == frame.headcounts[post] for post in hot
+            placements[post] == min(frame.headcounts[post], n) for post, n in offered.items()
         )
         or len(tally.done) < len(all_plans),
         "nobody placed twice": len({u for _, u in placed}) == len(placed),
@@ -493,9 +500,12 @@ def run(
     database_url: str,
     threads: int = 32,
     seed: int = 19,
+    behind_tls: bool = True,
 ) -> dict:
     """The whole rush against a running server that uses `database_url`; returns the figures
-    (`requests_per_s`, `p50_ms`, `p99_ms`, `5xx`, ...) and `checks` (name → passed)."""
+    (`requests_per_s`, `p50_ms`, `p99_ms`, `5xx`, ...) and `checks` (name → passed).
+    `behind_tls`: the server runs in production settings and is told, as by nginx, that the
+    browser came over HTTPS; off for a development server (DEBUG on)."""
     if urlsplit(base_url).hostname not in ("127.0.0.1", "localhost"):
         raise ValueError("The rush only sends requests to 127.0.0.1.")
     _django(database_url)
@@ -503,7 +513,7 @@ def run(
     frame = prepare(students)
     setup_seconds = time.perf_counter() - made
     all_plans = plans(frame, seed)
-    outcome = rush(base_url, all_plans, seconds=seconds, threads=threads)
+    outcome = rush(base_url, all_plans, seconds=seconds, threads=threads, behind_tls=behind_tls)
     result = figures(outcome["tally"], outcome["elapsed"])
     result.update(
         students=students,
