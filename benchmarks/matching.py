@@ -58,12 +58,12 @@ def main() -> int:
     )
     args = parser.parse_args()
     header = f"{'shape':>7}{'students':>10}{'posts':>9}{'seats':>9}{'placed':>9}{'match s':>9}"
-    print(header + " cpu s" + ("  reference s  cpu s  same" if args.reference else ""))
+    print(header + " cpu s  +MB" + ("  reference s  cpu s  same" if args.reference else ""))
     for shape in args.shapes:
         for n in args.sizes:
             _row(shape, n, args.choices, args.reference)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the process: {peak:,.0f} MB")
+    print(f"peak memory of the process: {_peak_mb():,.0f} MB")
+    print("(+MB: how far the matching raised the peak above the instance's own memory)")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("\nDB-backed round on PostgreSQL (benchmarks/matching_round.py):")
         import matching_round
@@ -73,14 +73,18 @@ def main() -> int:
     return 0
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _row(shape: str, n: int, choices: int, reference: bool) -> None:
     student_prefs, post_prefs, capacities = instance(n, choices, seed=n, picky=shape == "picky")
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, peak = time.perf_counter(), time.process_time(), _peak_mb()
     result = stable_match(student_prefs, post_prefs, capacities)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     placed = sum(len(v) for v in result.values())
     line = f"{shape:>7}{n:>10,}{len(post_prefs):>9,}{sum(capacities.values()):>9,}{placed:>9,}"
-    line += f"{elapsed:>9.2f}{cpu:>7.2f}"
+    line += f"{elapsed:>9.2f}{cpu:>7.2f}{_peak_mb() - peak:>+8,.0f}"
     if reference:
         from tests.students.matching_reference import stable_match as reference_match
 
