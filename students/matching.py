@@ -53,9 +53,9 @@ def _match(
         while proposer is not None:
             for post in proposer:
                 standing, held = offer(post, _CLOSED)
-                key = standing(student, _NEVER)
-                if key > held[0][0]:
-                    _, student, proposer = heapreplace(held, (key, student, proposer))
+                place = standing(student, _NEVER)
+                if place < -held[0][0]:
+                    _, student, proposer = heapreplace(held, (-place, student, proposer))
                     break
             else:
                 proposer = None
@@ -65,9 +65,11 @@ def _match(
 
 # A post's seats are a min-heap of (key, student, their remaining choices) where key is minus
 # the student's place in the post's list, so heap[0] is the worst held. The heap starts full of
-# empty seats that rank below every applicant; whoever is not listed ranks below those.
+# empty seats that rank below every applicant; whoever is not listed ranks below those. Places
+# themselves stay positive: Python keeps one copy of each small int, so the millions of places
+# in the standings cost no memory of their own.
 _EMPTY_KEY = -(1 << 62)
-_NEVER = _EMPTY_KEY - 1
+_NEVER = 1 << 63
 _EMPTY_SEAT: tuple[int, Any, Any] = (_EMPTY_KEY, None, None)
 _CLOSED: tuple[Any, list] = ({}.get, [_EMPTY_SEAT])
 
@@ -83,7 +85,7 @@ def _seats(
     for post, ranked in post_prefs.items():
         capacity = capacities.get(post, 0)
         if capacity > 0 and ranked:
-            standing = dict(zip(ranked, range(0, -len(ranked), -1), strict=True))
+            standing = dict(zip(ranked, range(len(ranked)), strict=True))
             seats[post] = (standing.get, [_EMPTY_SEAT] * min(len(standing), ceil(capacity)))
     return seats
 
