@@ -590,6 +590,25 @@ def serve(database_url: str, *, workers: int, hash_iterations: int | None):
     raise RuntimeError("gunicorn did not answer within a minute")
 
 
+def _requests_for_all(result: dict) -> float:
+    """How many requests all the students would have made, at the rate of those who did."""
+    done = max(1, result["signed_in"])
+    return result["requests"] / done * result["students"]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children still running (gunicorn's
+    workers), from /proc: what the server spent, whatever else shares the machine."""
+    proc = Path("/proc") / str(pid)
+    try:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        children = (proc / "task" / str(pid) / "children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=2000)
@@ -606,6 +625,7 @@ def main() -> int:
     process, base_url = serve(
         database_url, workers=args.workers, hash_iterations=args.hash_iterations
     )
+    cpu = _cpu_seconds(process.pid)
     try:
         result = run(
             base_url,
@@ -614,12 +634,21 @@ def main() -> int:
             database_url=database_url,
             threads=args.threads,
         )
+        cpu = _cpu_seconds(process.pid) - cpu
     finally:
         process.terminate()
         process.wait(timeout=30)
     hashing = f"PBKDF2 {args.hash_iterations:,} iterations" if args.hash_iterations else "Django's"
     print(f"gunicorn -w {args.workers}, {args.threads} browsers, password hashing: {hashing}")
     print(report(result))
+    per_request = cpu / max(1, result["requests"])
+    need = per_request * _requests_for_all(result)
+    print(
+        f"gunicorn CPU {cpu:.1f} s for {result['requests']:,} requests: "
+        f"{per_request * 1000:.0f} ms each; all {args.students:,} students in "
+        f"{args.seconds:.0f} s would need about {need / args.seconds:.1f} cores for gunicorn "
+        f"(PostgreSQL's own CPU not counted)"
+    )
     return 0 if all(result["checks"].values()) else 1
 
 
