@@ -275,6 +275,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)  # no answer at all (timeout, refused)
     taken: list[tuple[str, int]] = field(default_factory=list)  # (username, post) answered 302
     refused: list[tuple[str, int, str]] = field(default_factory=list)  # ... and the reason
+    unknown: list[tuple[str, int]] = field(default_factory=list)  # no answer or a 5xx
     signed_in: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
 
@@ -337,9 +338,10 @@ def _apply(browser: Browser, plan: Plan, post: int, token: str) -> None:
     form = {"statement": STATEMENT, "csrfmiddlewaretoken": token}
     path = f"/posts/{post}/"
     answer = browser.request("报名", "POST", f"{path}apply/", form, referer=path)
-    if answer is None or answer.status_code >= 500:
-        return
     tally = browser.tally
+    if answer is None or answer.status_code >= 500:
+        tally.unknown.append((plan.username, post))  # it may or may not have been taken
+        return
     if answer.status_code == 302:
         tally.taken.append((plan.username, post))
     elif LIMIT_REFUSAL in answer.text:
@@ -408,6 +410,7 @@ def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]
     )
     in_db = Counter((u, post) for u, post, _, _ in rows if post in frame.posts)
     taken = Counter(tally.taken)
+    unknown = set(tally.unknown)
     ranks: dict[str, list[int]] = {}
     for username, _, rank, status in rows:
         if status in ACTIVE_APPLICATION:
@@ -429,7 +432,7 @@ def verify(frame: Frame, all_plans: list[Plan], tally: Tally) -> dict[str, bool]
     limit_refused = {(u, post) for u, post, why in tally.refused if why == "limit"}
     return {
         "every 302 has its application (none lost)": all(in_db[k] >= 1 for k in taken),
-        "no application without a 302 (none made up)": set(in_db) <= set(taken),
+        "no application without a 302 (none made up)": set(in_db) <= set(taken) | set(unknown),
         "no application twice (none duplicated)": max(in_db.values(), default=1) == 1
         and max(taken.values(), default=1) == 1,
         "ranks 1..k, k within the limit": all(
