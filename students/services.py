@@ -538,6 +538,13 @@ def _supplementary_full(post: Post) -> bool:
     return post.pk not in free_seats_in(post.host_unit.county, post.season)
 
 
+def _lock_student(student_id: int) -> None:
+    """Whatever changes a student's choices queues on the student's row first, as
+    application_submit and offer_confirm do: taking the choices' rows in different orders, a
+    host unit's rejection and the student's confirmation or withdrawal deadlocked (a 500)."""
+    list(Student.objects.select_for_update().filter(pk=student_id).values_list("pk", flat=True))
+
+
 def _active_choices(student_id: int, season_id: int):
     return (
         Application.objects.select_for_update()
@@ -559,6 +566,7 @@ def _renumber(choices: list[Application]) -> None:
 
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: User | None) -> Application:
+    _lock_student(application.student_id)
     choices = list(_active_choices(application.student_id, application.season_id))
     changed = Application.objects.filter(
         pk=application.pk, status__in=(S.APPLIED, S.SHORTLISTED)
@@ -574,6 +582,7 @@ def application_withdraw(*, application: Application, actor: User | None) -> App
 @transaction.atomic
 def application_move_up(*, application: Application, actor: User | None) -> None:
     """Swap a choice with the one ranked just above it."""
+    _lock_student(application.student_id)
     choices = list(_active_choices(application.student_id, application.season_id))
     index = next((i for i, c in enumerate(choices) if c.pk == application.pk), None)
     if index is None:
@@ -605,6 +614,7 @@ def application_host_rank(
 def _decide(
     application: Application, *, allowed: tuple, to: str, refusal: str, **extra
 ) -> Application:
+    _lock_student(application.student_id)
     changed = Application.objects.filter(pk=application.pk, status__in=allowed).update(
         status=to, updated_at=timezone.now(), **extra
     )
@@ -667,6 +677,7 @@ def application_offer(
     *, application: Application, actor: User | None, now: datetime.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
+    _lock_student(application.student_id)  # so a confirmation elsewhere cannot slip past
     if _placed_this_period(application):
         raise ValidationError(_("该学生本实践季已确认其他岗位。"))
     post = Post.objects.select_related("host_unit", "season__programme_year").get(
