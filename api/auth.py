@@ -76,7 +76,8 @@ class TokenAuthentication(BaseAuthentication):
             period=datetime.timedelta(minutes=1),
         ):
             raise exceptions.Throttled(wait=60, detail=_("无效令牌尝试过多，请稍后再试。"))
-        prefix = secret.split("_")[1] if secret.count("_") == 2 else ""  # noqa: PLR2004
+        parts = secret.split("_", 2)
+        prefix = parts[1] if len(parts) == 3 else ""  # noqa: PLR2004
         services.call_record(
             token=token,
             operation=operation_of(request),

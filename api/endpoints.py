@@ -49,6 +49,13 @@ ERRORS = {
     429: OpenApiResponse(s.Error, description="调用过于频繁"),
 }
 PUBLIC_ERRORS = {code: ERRORS[code] for code in (400, 404, 429)}
+POST_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="岗位编号")
+
+
+def operation(**schema):
+    """extend_schema, the summary standing as the description (the docstrings are for us)."""
+    schema.setdefault("description", schema["summary"])
+    return extend_schema(**schema)
 
 
 def _local(moment):
@@ -170,7 +177,7 @@ class PostSearch(ApiView):
 
     public = True
 
-    @extend_schema(
+    @operation(
         operation_id="posts_search",
         summary="搜索已发布岗位",
         parameters=[s.PostSearchQuery],
@@ -204,9 +211,10 @@ def _pk(value: str) -> int:
 class PostDetail(ApiView):
     public = True
 
-    @extend_schema(
+    @operation(
         operation_id="posts_read",
         summary="岗位详情（已发布或已截止）",
+        parameters=[POST_ID],
         responses={200: s.PostOut, **PUBLIC_ERRORS},
         auth=[],
         tags=["公开"],
@@ -222,7 +230,7 @@ class CertificateVerify(ApiView):
     public = True
     throttle_classes: list = []
 
-    @extend_schema(
+    @operation(
         operation_id="certificates_verify",
         summary="查验证书编号（实践证书或在校表现证明）",
         responses={200: s.CertificateOut, **PUBLIC_ERRORS},
@@ -315,7 +323,7 @@ class UniversityCredits(ApiView):
 
     token_kinds = (ApiToken.Kind.UNIVERSITY,)
 
-    @extend_schema(
+    @operation(
         operation_id="university_credits",
         summary="本校学生第二课堂学分（与 export_credits 逐行一致）",
         parameters=[
@@ -406,7 +414,7 @@ class _Placements(ApiView):
 class UniversityPlacements(_Placements):
     token_kinds = (ApiToken.Kind.UNIVERSITY,)
 
-    @extend_schema(
+    @operation(
         operation_id="university_placements",
         summary="本校学生的实践安排",
         parameters=[s.PlacementQuery],
@@ -420,7 +428,7 @@ class UniversityPlacements(_Placements):
 class UniversityClearances(ApiView):
     token_kinds = (ApiToken.Kind.UNIVERSITY,)
 
-    @extend_schema(
+    @operation(
         operation_id="university_clearances",
         summary="本校学生的在校表现证明与行前安全培训记录",
         parameters=[s.PageQuery],  # page only
@@ -462,7 +470,7 @@ def _annotated(posts):
 class CountyPosts(ApiView):
     token_kinds = (ApiToken.Kind.COUNTY,)
 
-    @extend_schema(
+    @operation(
         operation_id="county_posts",
         summary="本县岗位（含草稿）",
         parameters=[s.CountyPostQuery],
@@ -481,7 +489,7 @@ class CountyPosts(ApiView):
 class CountyApplications(ApiView):
     token_kinds = (ApiToken.Kind.COUNTY,)
 
-    @extend_schema(
+    @operation(
         operation_id="county_applications",
         summary="本县岗位的报名（手机号脱敏，同导出）",
         parameters=[s.CountyApplicationQuery],
@@ -525,7 +533,7 @@ def _application_out(a: Application) -> dict:
 class CountyPlacements(_Placements):
     token_kinds = (ApiToken.Kind.COUNTY,)
 
-    @extend_schema(
+    @operation(
         operation_id="county_placements",
         summary="本县岗位的实践安排",
         parameters=[s.PlacementQuery],
@@ -563,9 +571,10 @@ CHANGE_ERRORS = {
 class CountyPostPublish(_PostChange):
     change = staticmethod(post_services.post_publish)
 
-    @extend_schema(
+    @operation(
         operation_id="county_post_publish",
         summary="发布本县的草稿岗位",
+        parameters=[POST_ID],
         request=None,
         responses={200: s.PostChanged, **CHANGE_ERRORS},
         tags=["县级团委令牌"],
@@ -577,9 +586,10 @@ class CountyPostPublish(_PostChange):
 class CountyPostClose(_PostChange):
     change = staticmethod(post_services.post_close)
 
-    @extend_schema(
+    @operation(
         operation_id="county_post_close",
         summary="结束本县已发布的岗位（不再接受报名）",
+        parameters=[POST_ID],
         request=None,
         responses={200: s.PostChanged, **CHANGE_ERRORS},
         tags=["县级团委令牌"],
@@ -594,7 +604,7 @@ class CountyPostClose(_PostChange):
 class ProvinceDashboard(ApiView):
     token_kinds = (ApiToken.Kind.PROVINCE,)
 
-    @extend_schema(
+    @operation(
         operation_id="province_dashboard",
         summary="全省各县（市、区）分实践季的数据看板数字",
         parameters=[s.DashboardQuery],

@@ -102,7 +102,7 @@ def audit_region(token: ApiToken):
 def token_check(secret: str) -> tuple[ApiToken | None, str]:
     """The token a presented secret belongs to and why it is refused ("" when it is good):
     "unknown", "revoked" or "expired". Compared in constant time."""
-    parts = (secret or "").split("_")
+    parts = (secret or "").split("_", 2)  # the random part may hold "_" itself
     if len(parts) != 3 or parts[0] != SECRET_PREFIX or len(parts[1]) != 8:
         return None, "unknown"
     token = selectors.token_by_prefix(parts[1])
