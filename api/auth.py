@@ -22,7 +22,7 @@ from api import services
 from api.models import ApiToken
 from fanjiaxiang.security import client_ip
 
-ROLE_OF_KIND = {
+ROLE_OF_KIND: dict[str, str] = {
     ApiToken.Kind.UNIVERSITY: Role.UNIVERSITY,
     ApiToken.Kind.COUNTY: Role.COUNTY,
     ApiToken.Kind.PROVINCE: Role.PROVINCE,

@@ -140,7 +140,7 @@ def post_out(post: Post, *, full_phone: bool = False) -> dict:
         "county": county.name,
         "host_unit": post.host_unit.name,
         "headcount": post.headcount,
-        "seats_left": post.seats_left,
+        "seats_left": post.seats_left,  # type: ignore[attr-defined]  # annotated by the query
         "place": post.place,
         "remote_allowed": post.remote_allowed,
         "starts_on": post.starts_on,
@@ -156,7 +156,7 @@ def post_out(post: Post, *, full_phone: bool = False) -> dict:
         "contact_name": post.contact_name,
         "contact_phone": post.contact_phone if full_phone else mask_phone(post.contact_phone),
         "published_at": _local(post.published_at),
-        "apply_by": post.apply_by,
+        "apply_by": post.apply_by,  # type: ignore[attr-defined]  # annotated by the query
         "url": reverse("positions:public_detail", kwargs={"pk": post.pk}),
     }
 
@@ -297,7 +297,9 @@ def _cursor_decode(text: str) -> tuple[str, str, int]:
         if not (isinstance(number, str) and isinstance(pk, int)):
             raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeError):
-        raise exceptions.ValidationError({"cursor": [_("游标无效，请使用上一页回复中的 next_cursor。")]}) from None
+        raise exceptions.ValidationError(
+            {"cursor": [_("游标无效，请使用上一页回复中的 next_cursor。")]}
+        ) from None
     return number, starts, pk
 
 
@@ -362,14 +364,20 @@ class UniversityCredits(ApiView):
             for row in _CreditPage(self.principal, [k[0] for k in keys]).rows()
         ]
         last = keys[-1] if more else None
-        body = {"results": rows, "next_cursor": _cursor_encode(last[1], last[2], last[0]) if last else None}
+        body = {
+            "results": rows,
+            "next_cursor": _cursor_encode(last[1], last[2], last[0]) if last else None,
+        }
         return _with_etag(request, body)
 
 
 def _with_etag(request, body: dict) -> Response:
     raw = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()
     etag = f'"{hashlib.sha256(raw).hexdigest()[:32]}"'
-    asked = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    asked = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("If-None-Match", "").split(",")
+    }
     if etag in asked or "*" in asked:
         return Response(status=304, headers={"ETag": etag})
     return Response(body, headers={"ETag": etag})

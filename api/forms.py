@@ -19,9 +19,7 @@ class TokenForm(PortalForm):
         initial=90,
         help_text=_("最长一年；到期后需重新创建。"),
     )
-    can_write = forms.BooleanField(
-        label=_("允许发布、结束岗位（仅县级团委令牌）"), required=False
-    )
+    can_write = forms.BooleanField(label=_("允许发布、结束岗位（仅县级团委令牌）"), required=False)
 
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,7 +71,11 @@ class ApiToken(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="university", university__isnull=False, region__isnull=True)
-                    | Q(kind__in=["county", "province"], region__isnull=False, university__isnull=True)
+                    | Q(
+                        kind__in=["county", "province"],
+                        region__isnull=False,
+                        university__isnull=True,
+                    )
                 ),
                 name="api_token_scope_matches_kind",
             ),

@@ -106,6 +106,7 @@ def token_scopes_for(user: User) -> list[TokenScope]:
             )
         ]
     region = user.region
+    assert region is not None  # noqa: S101 - regional staff carry their region (a DB constraint)
     if user.role == Role.COUNTY:
         return [_county_scope(region)]
     counties = Region.objects.filter(level=Region.Level.COUNTY).select_related("parent")
@@ -125,8 +126,6 @@ def token_by_prefix(prefix: str) -> ApiToken | None:
     """The token a presented secret names, with what its use needs (scope, audit region)."""
     return (
         ApiToken.objects.filter(prefix=prefix)
-        .select_related(
-            "region__parent__parent", "university__province", "created_by__region"
-        )
+        .select_related("region__parent__parent", "university__province", "created_by__region")
         .first()
     )

@@ -50,7 +50,9 @@ class PostSearchQuery(PageQuery):
         required=False,
         allow_blank=True,
         help_text=gettext_lazy("实践季，如 2026-summer"),
-        error_messages={"invalid": gettext_lazy("应为“年度-summer”或“年度-winter”，如 2026-summer。")},
+        error_messages={
+            "invalid": gettext_lazy("应为“年度-summer”或“年度-winter”，如 2026-summer。")
+        },
     )
     remote = serializers.BooleanField(required=False, help_text=gettext_lazy("只看可线上实践"))
 
@@ -61,19 +63,21 @@ class CountyPostQuery(PageQuery):
         SEASON_PATTERN,
         required=False,
         allow_blank=True,
-        error_messages={"invalid": gettext_lazy("应为“年度-summer”或“年度-winter”，如 2026-summer。")},
+        error_messages={
+            "invalid": gettext_lazy("应为“年度-summer”或“年度-winter”，如 2026-summer。")
+        },
     )
 
 
 class CountyApplicationQuery(CountyPostQuery):
-    status = serializers.ChoiceField(  # type: ignore[assignment]
+    status = serializers.ChoiceField(
         choices=Application.Status.choices, required=False, allow_blank=True
     )
     post = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class PlacementQuery(CountyPostQuery):
-    status = serializers.ChoiceField(  # type: ignore[assignment]
+    status = serializers.ChoiceField(
         choices=Placement.Status.choices, required=False, allow_blank=True
     )
 
@@ -267,7 +271,12 @@ class CreditPage(serializers.Serializer):
 
 class CertificateOut(serializers.Serializer):
     code = serializers.CharField()
-    kind = serializers.ChoiceField(choices=(("practice", gettext_lazy("实践证书")), ("performance", gettext_lazy("在校表现证明"))))
+    kind = serializers.ChoiceField(
+        choices=(
+            ("practice", gettext_lazy("实践证书")),
+            ("performance", gettext_lazy("在校表现证明")),
+        )
+    )
     valid = serializers.BooleanField()
     student_name = serializers.CharField()
     university = serializers.CharField()

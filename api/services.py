@@ -17,7 +17,7 @@ from api.models import ApiToken
 
 MAX_DAYS = 365  # a token lives at most a year: a forgotten one dies on its own
 EXPIRY_CHOICES = (30, 90, 180, 365)
-SECRET_PREFIX = "fjx"
+SECRET_PREFIX = "fjx"  # noqa: S105 - the marker of a portal token, not a secret
 REFUSALS = ("unknown", "revoked", "expired")  # why a presented secret was not accepted
 
 

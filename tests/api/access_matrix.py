@@ -76,9 +76,7 @@ OPERATIONS: dict[str, Operation] = {
     "api:university_placements": Operation("zsu", shows=("越秀乙生", "越秀丙生")),
     "api:university_clearances": Operation("zsu", shows=("越秀乙生",)),
     "api:county_posts": Operation("yx_county", shows=("越秀草稿岗位",), readers=COUNTY_READERS),
-    "api:county_applications": Operation(
-        "yx_county", shows=("越秀甲生",), readers=COUNTY_READERS
-    ),
+    "api:county_applications": Operation("yx_county", shows=("越秀甲生",), readers=COUNTY_READERS),
     "api:county_placements": Operation("yx_county", shows=("越秀乙生",), readers=COUNTY_READERS),
     "api:county_post_publish": Operation(
         "yx_county", lambda w: {"pk": w.draft_yx.pk}, method="post"

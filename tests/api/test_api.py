@@ -17,7 +17,7 @@ from api import services
 from api.models import ApiToken
 from fanjiaxiang.exporters import clean
 from positions.models import Post
-from tests.factories import PASSWORD, StudentFactory, staff
+from tests.factories import PASSWORD, StudentFactory
 from tests.students.test_credits import credit_world, placement  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,12 @@ def test_a_county_token_is_made_by_the_county_its_city_or_province_never_a_neigh
 
 def test_expiry_is_at_most_a_year_and_only_county_tokens_write(world):
     with pytest.raises(Exception, match="最长 365 天"):
-        services.token_create(actor=world.uni_staff, scope_key=f"university:{world.university.code}", name="x", days=400)
+        services.token_create(
+            actor=world.uni_staff,
+            scope_key=f"university:{world.university.code}",
+            name="x",
+            days=400,
+        )
     with pytest.raises(Exception, match="只有县级团委令牌"):
         make(world.uni_staff, f"university:{world.university.code}", can_write=True)
 
@@ -104,7 +109,9 @@ def test_each_call_writes_one_audit_row_with_token_operation_and_outcome(world):
     call(secret, reverse("api:university_placements"))
     call(secret, reverse("api:credits"), year="26")
     events = list(AuditEvent.objects.order_by("id")[before:])
-    assert [(e.action, e.data["operation"], e.data["status"], e.data["outcome"]) for e in events] == [
+    assert [
+        (e.action, e.data["operation"], e.data["status"], e.data["outcome"]) for e in events
+    ] == [
         ("api.call", "university_placements", 200, "ok"),
         ("api.call", "credits", 400, "error"),
     ]
@@ -118,10 +125,15 @@ def test_a_university_token_reads_only_its_own_students(credit_world):  # noqa: 
     w = credit_world
     sysu = make(w.uni_staff, f"university:{w.sysu.code}")
     scut = make(w.scut_staff, f"university:{w.scut.code}")
-    names = lambda secret: {r["university"] for r in call(secret, reverse("api:credits")).json()["results"]}  # noqa: E731
+
+    def names(secret):
+        return {r["university"] for r in call(secret, reverse("api:credits")).json()["results"]}  # noqa: E731
+
     assert names(sysu) == {"中山大学"} and names(scut) == {"华南理工大学"}
     placements = call(scut, reverse("api:university_placements")).json()
-    assert placements["count"] == 2 and {r["university"] for r in placements["results"]} == {"华南理工大学"}
+    assert placements["count"] == 2 and {r["university"] for r in placements["results"]} == {
+        "华南理工大学"
+    }
     assert all("*" in r["id_number"] for r in placements["results"])  # masked as in the export
     # Another kind's operation is not there for it.
     assert call(sysu, reverse("api:county_posts")).status_code == 404
@@ -176,9 +188,19 @@ def test_a_province_token_reads_its_dashboard_figures_per_county_and_season(worl
 def test_credits_through_the_api_equal_export_credits_row_for_row(credit_world, tmp_path):  # noqa: F811
     w = credit_world
     secret = make(w.uni_staff, f"university:{w.sysu.code}")
-    for filters in ({}, {"year": w.year}, {"year": w.year, "season": "winter"}, {"season": "summer"}):
+    for filters in (
+        {},
+        {"year": w.year},
+        {"year": w.year, "season": "winter"},
+        {"season": "summer"},
+    ):
         target = tmp_path / "credits.xlsx"
-        call_command("export_credits", university=w.sysu.code, output=str(target), **{k: str(v) for k, v in filters.items()})
+        call_command(
+            "export_credits",
+            university=w.sysu.code,
+            output=str(target),
+            **{k: str(v) for k, v in filters.items()},
+        )
         exported = list(openpyxl.load_workbook(target, read_only=True).active.values)[1:]
         rows, cursor = [], None
         while True:  # two rows a page, so the cursor is walked
@@ -229,7 +251,9 @@ def test_public_search_uses_the_filters_of_the_posts_page(world):
     found = call(None, reverse("api:posts"), county="440104").json()
     assert [p["title"] for p in found["results"]] == ["越秀图书馆阅读推广员"]  # no drafts
     assert found["results"][0]["contact_phone"] == "138****8000"
-    assert call(None, reverse("api:posts"), county="440199").json()["fields"] == {"county": ["没有这个地区代码。"]}
+    assert call(None, reverse("api:posts"), county="440199").json()["fields"] == {
+        "county": ["没有这个地区代码。"]
+    }
     assert call(None, reverse("api:post", args=[world.draft_yx.pk])).status_code == 404
     odd = Client().get("/api/v1/posts/１２/")
     assert odd.status_code == 404 and odd.json() == {"detail": "未找到。"}

@@ -1309,8 +1309,16 @@ def _api_cases() -> list:
 def _events_unchanged(before: dict, after: dict) -> list[str]:
     # A call's own audit row (api.call / api.refused) is its one allowed write.
     ours = ("api.call", "api.refused")
-    before = {**before, "accounts.auditevent": [e for e in before["accounts.auditevent"] if e["action"] not in ours]}
-    after = {**after, "accounts.auditevent": [e for e in after["accounts.auditevent"] if e["action"] not in ours]}
+    before = {
+        **before,
+        "accounts.auditevent": [
+            e for e in before["accounts.auditevent"] if e["action"] not in ours
+        ],
+    }
+    after = {
+        **after,
+        "accounts.auditevent": [e for e in after["accounts.auditevent"] if e["action"] not in ours],
+    }
     return state_diff(before, after)
 
 
