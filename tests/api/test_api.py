@@ -289,3 +289,11 @@ def test_the_token_page_is_for_staff_only(world):
     assert client.get(reverse("api:tokens")).status_code == 404
     assert Client().get(reverse("api:tokens")).status_code == 302
     assert PASSWORD and Role.COUNTY  # the module's imports are the suite's usual ones
+
+
+def test_the_command_creates_a_token_for_a_unit_the_account_manages(world, capsys):
+    call_command("create_api_token", by="gz_city", scope="county:440104", name="创青春同步")
+    secret = capsys.readouterr().out.strip().splitlines()[-1]
+    assert call(secret, reverse("api:county_posts")).status_code == 200
+    with pytest.raises(Exception, match="只能为本单位"):
+        call_command("create_api_token", by="tianhe", scope="county:440104", name="x")
