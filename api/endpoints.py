@@ -40,6 +40,7 @@ from students.models import Application, Clearance, Placement
 from universities import selectors as university_selectors
 
 PAGE_SIZE = 50
+PROVINCE_OF_POST = "host_unit__county__parent__parent"  # post_out names the province
 CREDIT_PAGE = 500
 
 ERRORS = {
@@ -194,7 +195,8 @@ class PostSearch(ApiView):
             keyword=data.get("q", ""),
             remote_only=data.get("remote", False),
         )
-        rows, page = _page(positions.published_posts(search), data.get("page", 1))
+        found = positions.published_posts(search).select_related(PROVINCE_OF_POST)
+        rows, page = _page(found, data.get("page", 1))
         return Response({**page, "results": [post_out(p) for p in rows]})
 
 
@@ -490,7 +492,8 @@ class CountyPosts(ApiView):
         found = _season_filter(positions.posts_for_user(self.principal), data.get("season", ""))
         if data.get("status"):
             found = found.filter(status=data["status"])
-        rows, page = _page(_annotated(found).order_by("-created_at", "-pk"), data.get("page", 1))
+        found = _annotated(found).select_related(PROVINCE_OF_POST).order_by("-created_at", "-pk")
+        rows, page = _page(found, data.get("page", 1))
         return Response({**page, "results": [post_out(p, full_phone=True) for p in rows]})
 
 

@@ -8,7 +8,9 @@ import datetime
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from api import services
 from api.models import ApiToken
 from fanjiaxiang.exporters import clean
 from positions.models import Post
-from tests.factories import PASSWORD, StudentFactory
+from tests.factories import PASSWORD, PostFactory, StudentFactory
 from tests.students.test_credits import credit_world, placement  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -297,3 +299,25 @@ def test_the_command_creates_a_token_for_a_unit_the_account_manages(world, capsy
     assert call(secret, reverse("api:county_posts")).status_code == 200
     with pytest.raises(Exception, match="只能为本单位"):
         call_command("create_api_token", by="tianhe", scope="county:440104", name="x")
+
+
+@pytest.mark.parametrize("name", ["county_posts", "county_applications", "county_placements"])
+def test_county_lists_cost_the_same_queries_for_one_row_or_many(world, name):
+    secret = make(world.yx_staff, "county:440104")
+    url = reverse(f"api:{name}")
+    call(secret, url)  # warm: the token's own lookups
+    for n in range(6):
+        post = PostFactory(host_unit=world.unit_yx)
+        placement(StudentFactory(name=f"列表生{n}"), post, hours=10, rating="good")
+    with CaptureQueriesContext(connection) as few:
+        assert call(secret, url).status_code == 200
+    for n in range(6, 12):
+        placement(
+            StudentFactory(name=f"列表生{n}"),
+            PostFactory(host_unit=world.unit_yx),
+            hours=10,
+            rating="good",
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert call(secret, url).json()["count"] > 6
+    assert len(many) == len(few)
