@@ -100,7 +100,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(world):
                 "--include-path-regex",
                 r"^/api/v1/(posts|certificates|university)/",
                 "--max-examples",
-                "40",
+                "25",
                 "--phases",
                 "examples,fuzzing",
                 "--request-timeout",
