@@ -79,6 +79,7 @@ class Capabilities:
     can_read_insurance: bool = False  # 参保情况: counties and universities record, above read
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
+    can_manage_api_tokens: bool = False  # 接口令牌: each unit's own and those of the units below
     can_open_admin: bool = False  # Django's /admin/
 
 
@@ -133,5 +134,6 @@ def capabilities_for(user) -> Capabilities:
         can_read_insurance=regional or role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role == Role.PROVINCE,
+        can_manage_api_tokens=regional or role == Role.UNIVERSITY,
         can_open_admin=user.is_superuser,
     )

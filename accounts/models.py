@@ -252,6 +252,10 @@ class AuditEventAction(models.TextChoices):
     RECOMMENDATION_SAVE = "university.recommend", _("高校填写或修改推荐意见")
     PERFORMANCE_ISSUE = "performance.issue", _("开具在校表现证明")
     PERFORMANCE_REVOKE = "performance.revoke", _("撤销在校表现证明")
+    API_TOKEN_CREATE = "api_token.create", _("创建接口令牌")
+    API_TOKEN_REVOKE = "api_token.revoke", _("撤销接口令牌")
+    API_CALL = "api.call", _("调用开放接口")
+    API_REFUSED = "api.refused", _("接口令牌被拒绝")
 
 
 class AuditEvent(models.Model):

@@ -209,6 +209,7 @@ SIDEBAR: tuple[Group, ...] = (
                 ("accounts:account_create", "accounts:account_detail"),
             ),
             Item(_("审计日志"), "accounts:audit_log", "can_read_audit_log"),
+            Item(_("接口令牌"), "api:tokens", "can_manage_api_tokens"),
             Item(_("发送失败的邮件"), "accounts:mail_failures", "can_read_audit_log"),
             Item(_("后台管理"), "admin:index", "can_open_admin"),
         ),

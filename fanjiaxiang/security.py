@@ -3,7 +3,7 @@
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,9 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if any(_holds_nul(query) for query in (request.GET, _form_fields(request))):
+            if request.path.startswith("/api/"):  # the API answers in JSON, errors too
+                reason = _("请求参数中含有无效的字符（NUL），请删除后重试。")
+                return JsonResponse({"detail": reason, "fields": {}}, status=400)
             return render(
                 request,
                 "400.html",

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "positions",
     "students",
@@ -148,6 +151,38 @@ UNIVERSITY_SEARCHES_PER_MINUTE = envint("UNIVERSITY_SEARCHES_PER_MINUTE", 120)
 # Certificate checks (/verify/, typed or scanned) one client address may make per minute: an
 # office checking a pile of certificates gets through, walking the code space does not.
 CERTIFICATE_CHECKS_PER_MINUTE = envint("CERTIFICATE_CHECKS_PER_MINUTE", 30)
+
+# The open API (/api/v1/, api/): tokens only (no session, so no CSRF), JSON only, errors in
+# Chinese naming the field; calls throttled per token and, without one, per address, on the
+# cache. Unknown secrets are counted per address in the database (accounts/throttle.py).
+API_TOKEN_CALLS_PER_MINUTE = envint("API_TOKEN_CALLS_PER_MINUTE", 120)
+API_PUBLIC_CALLS_PER_MINUTE = envint("API_PUBLIC_CALLS_PER_MINUTE", 120)
+API_UNKNOWN_TOKENS_PER_MINUTE = envint("API_UNKNOWN_TOKENS_PER_MINUTE", 10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.auth.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": f"{API_TOKEN_CALLS_PER_MINUTE}/min",
+        "api_public": f"{API_PUBLIC_CALLS_PER_MINUTE}/min",
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "返家乡社会实践平台开放接口",
+    "DESCRIPTION": "高校第二课堂系统、县级团委与团省委按令牌读取本单位数据（README“开放接口”）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Content Security Policy (django-csp): scripts and styles only from the portal itself, which
 # is also what a government intranet without Internet access needs.

@@ -70,7 +70,12 @@ def pytest_configure(config):
 # Slow suites that test no database difference: CI (.ci/run) runs them once, on its PostgreSQL
 # pass, so both passes fit its time (ONCE_ON_POSTGRES=1 on the SQLite pass). Anywhere else
 # they run on whatever database the suite runs on.
-RUN_ONCE = ("tests/security/test_access_matrix.py", "tests/browser/", "tests/demo/")
+RUN_ONCE = (
+    "tests/security/test_access_matrix.py",
+    "tests/browser/",
+    "tests/demo/",
+    "tests/api/test_schemathesis.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -56,6 +56,7 @@ from schedule import services as calendar
 from schedule.models import UnitMilestone
 from students import rounds, services
 from students.models import MatchingOutcome, Placement, PracticeLog, SupplementaryRound
+from tests.api import access_matrix as api_matrix
 from tests.factories import (
     PASSWORD,
     HostUnitFactory,
@@ -107,6 +108,7 @@ def _build_world() -> SimpleNamespace:
     outcomes_matrix.build(w)
     safety_matrix.build(w)
     universities_matrix.build(w)
+    api_matrix.build(w)
     return w
 
 
@@ -482,6 +484,7 @@ PUBLIC: dict[str, Public] = {
         "the recipient's own signed link (portal notice or e-mail); it shows only that notice",
         lambda w: {"token": delivery_token(w.delivery)},
     ),
+    **api_matrix.public(Public),
 }
 
 
@@ -894,6 +897,7 @@ PROTECTED: dict[str, Protected] = {
     **outcomes_matrix.routes(Protected, _pk),
     **safety_matrix.routes(Protected, _pk),  # tests/safety/access_matrix.py
     **universities_matrix.routes(Protected, _pk),
+    **api_matrix.routes(Protected, _pk),  # the token page (tests/api/access_matrix.py)
     # dashboards: 越秀's figures, read by its county, city and province; nobody writes.
     "dashboards:home": Protected("gz_staff", page=True),  # a redirect to the user's own region
     "dashboards:region": Protected(
@@ -908,7 +912,10 @@ PROTECTED: dict[str, Protected] = {
 }
 
 # Public GETs counted per client address (accounts/throttle.py): their one write is the counter.
-THROTTLED_GETS = {"students:university_search", "students:verify"}
+THROTTLED_GETS = {"students:university_search", "students:verify", "api:certificate"}
+
+# The token operations of /api/v1/: walked with tokens, not sessions (tests/api/access_matrix.py).
+API_OPERATIONS = api_matrix.OPERATIONS
 
 # Real findings, kept visible: (url name, role) → what happens. strict: a fix makes them fail.
 KNOWN_LEAKS: dict[tuple[str, str], str] = {}
@@ -954,9 +961,11 @@ def _queries(name: str) -> tuple[dict, ...]:
 def test_every_url_pattern_is_classified():
     """A new view must be added to PUBLIC or PROTECTED before the walkers can check it."""
     found = dict(walk())
-    unclassified = sorted(n for n in found if n not in PUBLIC and n not in PROTECTED)
+    unclassified = sorted(
+        n for n in found if n not in PUBLIC and n not in PROTECTED and n not in API_OPERATIONS
+    )
     both = sorted(set(PUBLIC) & set(PROTECTED))
-    stale = sorted((set(PUBLIC) | set(PROTECTED)) - set(found))
+    stale = sorted((set(PUBLIC) | set(PROTECTED) | set(API_OPERATIONS)) - set(found))
     assert not unclassified, (
         "URL patterns in neither PUBLIC nor PROTECTED of tests/security/test_access_matrix.py: "
         + ", ".join(f"{n} ({found[n]})" for n in unclassified)
@@ -1272,3 +1281,78 @@ def test_readers_of_a_student_may_not_correct_their_identity(client, matrix, rol
     url = reverse("students:identity_correct", kwargs={"pk": matrix.student_a.pk})
     assert client.get(url).status_code == 403
     assert client.post(url, {"reason": "越界"}).status_code == 403
+
+
+# --- the API's token operations: every operation × every token kind -----------------------------
+
+
+def _api_call(w, name: str, token: str | None, session_role: str = ""):
+    operation = API_OPERATIONS[name]
+    client = Client()
+    if session_role:
+        login(client, w, session_role)
+    url = reverse(name, kwargs=operation.kwargs(w) if operation.kwargs else {})
+    headers = {"Authorization": f"Bearer {w.api[token]}"} if token else {}
+    return getattr(client, operation.method)(url, headers=headers)
+
+
+def _api_cases() -> list:
+    return [
+        pytest.param(name, token, id=f"{name}-{token}")
+        for name, operation in sorted(API_OPERATIONS.items())
+        for token in api_matrix.TOKEN_NAMES
+        if token != operation.owner
+        and not (operation.method == "get" and token in operation.readers)
+    ]
+
+
+def _events_unchanged(before: dict, after: dict) -> list[str]:
+    # A call's own audit row (api.call / api.refused) is its one allowed write.
+    ours = ("api.call", "api.refused")
+    before = {
+        **before,
+        "accounts.auditevent": [
+            e for e in before["accounts.auditevent"] if e["action"] not in ours
+        ],
+    }
+    after = {
+        **after,
+        "accounts.auditevent": [e for e in after["accounts.auditevent"] if e["action"] not in ours],
+    }
+    return state_diff(before, after)
+
+
+@pytest.mark.parametrize(("name", "token"), _api_cases())
+def test_every_api_operation_refuses_other_tokens(matrix, name, token):
+    """Other units' tokens read their own (nothing of 越秀's) or get 404; a read-only token's
+    change is 403; a revoked or expired token is 401; nothing changes but the audit row."""
+    before = snapshot(None)
+    response = _api_call(matrix, name, token)
+    allowed = {401} if token in ("revoked", "expired") else {200, 403, 404}
+    if API_OPERATIONS[name].method == "post":
+        allowed -= {200}
+    assert response.status_code in allowed, f"{name} with {token}: {response.status_code}"
+    assert response["Content-Type"] == "application/json"
+    seen = [m for m in PERSONAL_MARKERS + SCOPE_MARKERS if m in content_of(response)]
+    assert not seen, f"{name} with {token} showed {seen}"
+    assert not _events_unchanged(before, snapshot(None))
+
+
+@pytest.mark.parametrize("name", sorted(API_OPERATIONS))
+def test_every_api_operation_serves_its_owner_token(matrix, name):
+    operation = API_OPERATIONS[name]
+    response = _api_call(matrix, name, operation.owner)
+    assert response.status_code == 200, f"{name} refused {operation.owner}: {response.content!r}"
+    missing = [m for m in operation.shows if m not in content_of(response)]
+    assert not missing, f"{name} as {operation.owner} does not show {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(API_OPERATIONS))
+@pytest.mark.parametrize("role", ["yx_staff", "uni_staff", "province_staff", "anonymous"])
+def test_the_api_takes_no_session_so_needs_no_csrf(matrix, name, role):
+    """A signed-in browser's cookie is not a token: 401 (so a forged cross-site POST carries
+    no authority, and CSRF does not arise)."""
+    before = snapshot(None)
+    response = _api_call(matrix, name, None, session_role=role if role != "anonymous" else "")
+    assert response.status_code == 401 and response.json()["detail"]
+    assert not state_diff(before, snapshot(None))
