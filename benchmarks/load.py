@@ -279,9 +279,13 @@ def _pages(env: dict) -> list[tuple[str, object]]:
 
 
 def _measure(env: dict, port: int, args) -> list[tuple[str, dict]]:
+    pages = _pages(env)
+    # Every worker warm (its connections, its templates) and every page once in the cache
+    # before anything is timed; /verify/ again at the end shows how steady the machine was.
+    for _label, path in pages:
+        asyncio.run(_load(port, path, 1.0, args.connections))
     rows = []
-    for label, path in _pages(env):
-        asyncio.run(_get(port, path(0) if callable(path) else path))  # warm-up
+    for label, path in [*pages, ("/verify/ (again, last)", "/verify/")]:
         result = asyncio.run(_load(port, path, args.seconds, args.connections))
         print(f"  {label}: {result['rps']:.0f} req/s", flush=True)
         rows.append((label, result))
