@@ -79,7 +79,7 @@ def _coming_seasons(today: datetime.date) -> dict[int, Season]:
     return coming
 
 
-def _units() -> list[tuple[int, int, str, str]]:
+def _units() -> list[tuple[int, int | None, str, str]]:
     """(unit id, province id, county name, unit name) for every county's demo units."""
     counties = list(Region.objects.filter(level="county").select_related("parent"))
     HostUnit.objects.bulk_create(

@@ -75,14 +75,15 @@ def _search_parts(request) -> dict[str, str]:
         keyword=data.get("q", "")[:50],
         remote_only=data.get("remote", False),
     )
-    paginator = Paginator(selectors.published_posts(search), PAGE_SIZE)
+    posts = selectors.published_posts(search)
+    paginator = Paginator(posts, PAGE_SIZE)
     # The count is shared by every page of the same search: paging on costs no recount.
     count_key = public_key(
         "count", search.region and search.region.code, *astuple(replace(search, region=None))
     )
-    paginator.count = cached(count_key, paginator.object_list.count)
+    paginator.count = cached(count_key, posts.count)
     page = paginator.get_page(request.GET.get("page"))
-    chain = []
+    chain: list[Region] = []
     while region is not None:
         chain.insert(0, region)
         region = region.parent
