@@ -22,10 +22,11 @@ class PositionsConfig(AppConfig):
 
 def _check_shared_cache(app_configs, **kwargs):
     """Several web processes (gunicorn -w 4, more hosts) each with a cache of their own: a
-    post closed through one is still open in the others' caches for up to a minute."""
+    post closed through one is still open in the others' caches for up to a minute. Asked
+    where Redis is there for Celery (a production stack) and no cache names it."""
     from django.conf import settings
 
-    if settings.CACHE_URL:
+    if settings.CACHE_URL or not settings.REDIS_URL:
         return []
     return [
         checks.Warning(
