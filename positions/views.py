@@ -1,4 +1,5 @@
 from dataclasses import astuple, replace
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +29,7 @@ from schedule.selectors import stage_late_since
 from students import fit
 
 PAGE_SIZE = 20
+CARD_DAY = "n月j日"  # a card's short dates, in Django's date letters
 
 
 # Public search -------------------------------------------------------------------------------
@@ -83,6 +86,7 @@ def _search_parts(request) -> dict[str, str]:
     )
     paginator.count = cached(count_key, posts.count)
     page = paginator.get_page(request.GET.get("page"))
+    _cards(page.object_list, timezone.localdate())
     chain: list[Region] = []
     while region is not None:
         chain.insert(0, region)
@@ -98,11 +102,36 @@ def _search_parts(request) -> dict[str, str]:
         "query": query_without_page(request),
         "today": timezone.localdate(),
         "detail_url": reverse("positions:public_detail", args=[0]).removesuffix("0/"),
+        "labels": {"remote": _("可线上"), "full": _("名额已满"), "past": _("（已过）")},
     }
     return {
         "form": render_to_string("positions/_search_form.html", context),
         "results": render_to_string("positions/_search_results.html", context),
     }
+
+
+def _cards(posts, today) -> None:
+    """Each card's words, translated once per page rather than once per card (a card's
+    labels and sentences were most of a search's rendering time)."""
+    category = {value: str(label) for value, label in Post.Category.choices}
+    audience = {value: str(label) for value, label in Post.Audience.choices}
+    seasons: dict[int, str] = {}
+    seats, headcount, apply_by = _("剩余 %(n)s 个名额"), _("招 %(n)s 人"), _("报名截止 %(day)s")
+    for post in posts:
+        if post.season_id not in seasons:
+            seasons[post.season_id] = str(post.season)
+        post.card = SimpleNamespace(
+            category=category.get(post.category, post.category),
+            audience="" if post.audience == Post.Audience.HOMETOWN else audience[post.audience],
+            season=seasons[post.season_id],
+            dates=f"{date_format(post.starts_on, CARD_DAY)}–{date_format(post.ends_on, CARD_DAY)}",
+            headcount=headcount % {"n": post.headcount},
+            seats=seats % {"n": post.seats_left},
+            apply_by=apply_by % {"day": date_format(post.apply_by, CARD_DAY)}
+            if post.apply_by
+            else "",
+            apply_by_past=bool(post.apply_by and post.apply_by < today),
+        )
 
 
 def _season_choices():
