@@ -22,7 +22,6 @@ application rush), it runs last against the same server and its figures are prin
 
 import argparse
 import asyncio
-import contextlib
 import importlib.util
 import os
 import secrets
@@ -314,8 +313,11 @@ def _rush(base: str, args, database_url: str) -> None:
         return
     spec = importlib.util.spec_from_file_location("rush", path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    with contextlib.suppress(Exception):
+    try:
         spec.loader.exec_module(module)  # type: ignore[union-attr]
+    except Exception as error:  # noqa: BLE001 - another branch's script: say why, go on
+        print(f"\nbenchmarks/rush.py could not be loaded ({error!r}): the rush is skipped.")
+        return
     run = getattr(module, "run", None)
     if run is None:
         print(
@@ -326,6 +328,10 @@ def _rush(base: str, args, database_url: str) -> None:
     figures = run(
         base, students=args.rush_students, seconds=args.rush_seconds, database_url=database_url
     )
+    report = getattr(module, "report", None)
+    if report is not None:
+        print(report(figures))
+        return
     for key, value in figures.items():
         print(f"  {key}: {value}")
 
