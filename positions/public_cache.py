@@ -9,8 +9,9 @@ the cache, on any process sharing the cache (Redis in production). Old entries a
 read again and expire.
 
 Seat counts change with every offer; they are not worth throwing every page away for. An
-entry lives at most `TTL` seconds, so "剩余 N 个名额" is at most that old, while the post
-filling up (名额已满) bumps the version at once.
+entry is fresh for `TTL` seconds, then rebuilt by the next request (others are served the
+entry while it builds), so "剩余 N 个名额" is about a minute old at most,
+while the post filling up (名额已满) bumps the version at once.
 
 On the embedded default (each process its own local memory) a change made by another process,
 the Celery worker closing posts at a hard lock, reaches the web process's entries at the
@@ -18,6 +19,7 @@ latest after `TTL`.
 
 One build per key: the first request to miss takes a short lock (`cache.add`) and builds; the
 others wait for its result for up to `WAIT` seconds, then build themselves rather than fail.
+An entry past its freshness is rebuilt the same way, but the others are served it meanwhile.
 """
 
 import hashlib
@@ -30,7 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "public:version"
-TTL = 60  # seconds an entry is served at most (seat counts)
+TTL = 60  # seconds an entry is fresh (how old a seat count may be)
 LOCK_SECONDS = 10
 WAIT = 2.0
 POLL = 0.02
@@ -62,23 +64,37 @@ def public_key(kind: str, *parts: Any) -> str:
 
 
 def cached(key: str, build: Callable[[], Any]) -> Any:
-    """The value under `key`, built once by one request when missing."""
-    value = cache.get(key)
-    if value is not None:
-        return value
-    lock = f"{key}:lock"
-    # No lock and none held: the cache is unreachable (fails open), so build without waiting.
-    if not cache.add(lock, 1, timeout=LOCK_SECONDS) and cache.get(lock) is not None:
-        # Someone is building it: wait for theirs rather than stampede the database.
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            time.sleep(POLL)
-            value = cache.get(key)
-            if value is not None:
-                return value
+    """The value under `key`, built once by one request when missing. An entry past its `TTL`
+    (same version: no post changed, only seat counts may have) is rebuilt by one request while
+    the others are still given it, so its expiry never makes a queue."""
+    entry = cache.get(key)
+    if entry is not None:
+        fresh_until, value = entry
+        if time.time() < fresh_until or not _lock(key):
+            return value
+        return _build(key, build)
+    if _lock(key) or cache.get(f"{key}:lock") is None:
+        # Ours to build, or the cache is unreachable (fails open): build without waiting.
+        return _build(key, build)
+    # Someone is building it: wait for theirs rather than stampede the database.
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry[1]
+    return _build(key, build)
+
+
+def _lock(key: str) -> bool:
+    return bool(cache.add(f"{key}:lock", 1, timeout=LOCK_SECONDS))
+
+
+def _build(key: str, build: Callable[[], Any]) -> Any:
     try:
         value = build()
-        cache.set(key, value, timeout=TTL)
+        # Kept twice as long as it is fresh, for the stale reads above.
+        cache.set(key, (time.time() + TTL, value), timeout=2 * TTL)
     finally:
-        cache.delete(lock)
+        cache.delete(f"{key}:lock")
     return value

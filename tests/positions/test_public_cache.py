@@ -176,6 +176,16 @@ def test_one_build_per_key_when_many_ask_at_once():
     assert len(builds) == 1
 
 
+def test_an_entry_past_its_minute_is_rebuilt_by_one_while_the_others_get_it():
+    key = public_key("expiry", time.time())
+    cache.set(key, (time.time() - 1, "旧"), timeout=60)  # past its freshness
+    cache.add(f"{key}:lock", 1)  # another request is rebuilding it
+    assert cached(key, lambda: "新") == "旧"
+    cache.delete(f"{key}:lock")
+    assert cached(key, lambda: "新") == "新"
+    assert cached(key, lambda: "更新") == "新"  # fresh again
+
+
 # On the production stack: PostgreSQL, real commits, the Redis cache every process shares.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
