@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from positions.models import HostUnit, Post, Region
+from positions.public_cache import public_pages_changed
 from schedule.services import stage_check_open
 
 POST_FIELDS = (
@@ -124,6 +125,8 @@ def host_unit_update(
     )
     host_unit.full_clean()
     _save_unique(host_unit)
+    # Its name and kind are on its posts' public pages; taken off, its posts go with it.
+    public_pages_changed()
     return host_unit
 
 
@@ -265,6 +268,8 @@ def post_update(  # noqa: PLR0913 - one argument per field of the form
     if post.status == Post.Status.PUBLISHED and post.ends_on < timezone.localdate():
         raise ValidationError({"ends_on": _("已发布岗位的结束日期不能早于今天。")})
     post.save()
+    if post.status == Post.Status.PUBLISHED:
+        public_pages_changed()
     return post
 
 
@@ -276,6 +281,7 @@ def _transition(post: Post, *, allowed: tuple[str, ...], to: str, refusal: str, 
     )
     if changed != 1:
         raise ValidationError(refusal)
+    public_pages_changed()
     post.refresh_from_db()
     return post
 
@@ -323,6 +329,9 @@ def post_cancel(*, post: Post, actor: User | None) -> Post:
 
 def posts_close_finished(*, today: datetime.date) -> int:
     """Close every published post whose practice ended before `today`; safe to run again."""
-    return Post.objects.filter(status=Post.Status.PUBLISHED, ends_on__lt=today).update(
+    closed = Post.objects.filter(status=Post.Status.PUBLISHED, ends_on__lt=today).update(
         status=Post.Status.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
     )
+    if closed:
+        public_pages_changed()
+    return closed

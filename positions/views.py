@@ -1,9 +1,18 @@
+from dataclasses import astuple, replace
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Max, Min
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,11 +23,13 @@ from fanjiaxiang.views import form_save, paginate, query_without_page
 from positions import selectors, services
 from positions.forms import HostUnitForm, PostForm, PostSearchForm
 from positions.models import Post, Region
+from positions.public_cache import cached, public_key
 from schedule.models import Season, season_label
 from schedule.selectors import stage_late_since
 from students import fit
 
 PAGE_SIZE = 20
+CARD_DAY = "n月j日"  # a card's short dates, in Django's date letters
 
 
 # Public search -------------------------------------------------------------------------------
@@ -34,6 +45,28 @@ def _search_region(data) -> Region | None:
 
 @require_GET
 def post_search(request):
+    # What the search shows depends on the query and the day alone (not on who asks): built
+    # once per version of the public pages (positions/public_cache.py) and shared by everyone.
+    key = public_key("search", timezone.localdate(), sorted(request.GET.lists()))
+    parts = cached(key, lambda: _search_parts(request))
+    # The same URL answers htmx with the results only and browsers with the whole page: Vary
+    # keeps the back button from showing a cached fragment, and a history restore gets it all.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = HttpResponse(parts["results"])
+    else:
+        context = {
+            "form_html": mark_safe(parts["form"]),  # noqa: S308 - our own templates' output
+            "results_html": mark_safe(parts["results"]),  # noqa: S308
+        }
+        if capabilities_for(request.user).is_student:
+            # 专业对口 suggestions for the signed-in student only, never cached.
+            context["suggestions"] = fit.suggested_posts(request.user)
+        response = render(request, "positions/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search_parts(request) -> dict[str, str]:
     form = PostSearchForm(request.GET)
     form.is_valid()  # a bad field is left out of cleaned_data; the good ones still filter
     data = form.cleaned_data
@@ -45,8 +78,16 @@ def post_search(request):
         keyword=data.get("q", "")[:50],
         remote_only=data.get("remote", False),
     )
-    page = paginate(request, selectors.published_posts(search), PAGE_SIZE)
-    chain = []
+    posts = selectors.published_posts(search)
+    paginator = Paginator(posts, PAGE_SIZE)
+    # The count is shared by every page of the same search: paging on costs no recount.
+    count_key = public_key(
+        "count", search.region and search.region.code, *astuple(replace(search, region=None))
+    )
+    paginator.count = cached(count_key, posts.count)
+    page = paginator.get_page(request.GET.get("page"))
+    _cards(page.object_list, timezone.localdate())
+    chain: list[Region] = []
     while region is not None:
         chain.insert(0, region)
         region = region.parent
@@ -60,17 +101,37 @@ def post_search(request):
         "seasons": _season_choices(),
         "query": query_without_page(request),
         "today": timezone.localdate(),
+        "detail_url": reverse("positions:public_detail", args=[0]).removesuffix("0/"),
+        "labels": {"remote": _("可线上"), "full": _("名额已满"), "past": _("（已过）")},
     }
-    # The same URL answers htmx with the results only and browsers with the whole page: Vary
-    # keeps the back button from showing a cached fragment, and a history restore gets it all.
-    fragment = request.htmx and not request.htmx.history_restore_request
-    if not fragment and capabilities_for(request.user).is_student:
-        # 专业对口 suggestions for the signed-in student only: anonymous searches stay as fast.
-        context["suggestions"] = fit.suggested_posts(request.user)
-    template = "positions/_search_results.html" if fragment else "positions/search.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return {
+        "form": render_to_string("positions/_search_form.html", context),
+        "results": render_to_string("positions/_search_results.html", context),
+    }
+
+
+def _cards(posts, today) -> None:
+    """Each card's words, translated once per page rather than once per card (a card's
+    labels and sentences were most of a search's rendering time)."""
+    category = {value: str(label) for value, label in Post.Category.choices}
+    audience = {value: str(label) for value, label in Post.Audience.choices}
+    seasons: dict[int, str] = {}
+    seats, headcount, apply_by = _("剩余 %(n)s 个名额"), _("招 %(n)s 人"), _("报名截止 %(day)s")
+    for post in posts:
+        if post.season_id not in seasons:
+            seasons[post.season_id] = str(post.season)
+        post.card = SimpleNamespace(
+            category=category.get(post.category, post.category),
+            audience="" if post.audience == Post.Audience.HOMETOWN else audience[post.audience],
+            season=seasons[post.season_id],
+            dates=f"{date_format(post.starts_on, CARD_DAY)}–{date_format(post.ends_on, CARD_DAY)}",
+            headcount=headcount % {"n": post.headcount},
+            seats=seats % {"n": post.seats_left},
+            apply_by=apply_by % {"day": date_format(post.apply_by, CARD_DAY)}
+            if post.apply_by
+            else "",
+            apply_by_past=bool(post.apply_by and post.apply_by < today),
+        )
 
 
 def _season_choices():
@@ -114,7 +175,12 @@ def region_options(request):
 
 @require_GET
 def post_public_detail(request, pk: int):
-    post = selectors.get_public_post(pk)
+    # The post and its description are the same for everyone: cached per version of the
+    # public pages; what depends on the visitor (the phone, the student's own state) is not.
+    parts = cached(public_key("post", pk, timezone.localdate()), lambda: _post_parts(pk))
+    if parts == NOT_FOUND:
+        raise Http404
+    post = parts["post"]
     student = getattr(request.user, "student", None) if request.user.is_authenticated else None
     closed = student is not None and not post.is_open_to(
         hometown_id=student.hometown_id, residence_id=student.residence_id
@@ -123,11 +189,24 @@ def post_public_detail(request, pk: int):
     # told so here, not after writing a statement.
     context = {
         "post": post,
+        "body_html": mark_safe(parts["body"]),  # noqa: S308 - our own template's output
         "closed_to_me": post.closed_to_message() if closed else "",
         "deadline_passed": post.status == Post.Status.CLOSED,
         "profile_missing": student.missing_for_application() if student else [],
     }
     return render(request, "positions/public_detail.html", context)
+
+
+NOT_FOUND = "not-found"  # cached too, so probing ids that do not exist costs no query each
+
+
+def _post_parts(pk: int) -> dict | str:
+    try:
+        post = selectors.get_public_post(pk)
+    except Http404:
+        return NOT_FOUND
+    context = {"post": post, "deadline_passed": post.status == Post.Status.CLOSED}
+    return {"post": post, "body": render_to_string("positions/_public_detail_body.html", context)}
 
 
 # Host units ----------------------------------------------------------------------------------

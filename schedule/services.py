@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from accounts.notices import notify_many
 from fanjiaxiang.uploads import DOCUMENT, validate_upload
 from positions.models import Region
+from positions.public_cache import public_pages_changed
 from schedule import selectors
 from schedule.models import (
     Milestone,
@@ -146,6 +147,8 @@ def calendar_update(
         if old != (milestone.due, milestone.applies, milestone.hard_lock):
             milestone.save(update_fields=["due", "applies", "hard_lock"])
     _check_order(programme_year)
+    if changed or locks:
+        public_pages_changed()  # each post's 报名截止 is the selection milestone's date
     for milestone in locks:
         audit_record(
             Action.CALENDAR_LOCK,
@@ -281,6 +284,7 @@ def extension_grant(
     # A fresh start: met by the new date it is done on time (the lapse stays in the audit log).
     unit.status, unit.overdue_since = STATUS.PENDING, None
     unit.save()
+    public_pages_changed()  # the county's posts show the new 报名截止
     audit_record(
         Action.EXTENSION_GRANT,
         target=unit,

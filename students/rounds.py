@@ -14,6 +14,7 @@ from accounts.audit import Action, audit_record, audit_record_many
 from accounts.notices import notify_many
 from fanjiaxiang import outbox
 from positions.models import Post, Region
+from positions.public_cache import public_pages_changed
 from schedule.services import stage_check_open
 from students import selectors, tasks
 from students.matching import stable_match
@@ -195,6 +196,7 @@ def round_publish(*, matching_round: MatchingRound, actor, now=None) -> int:
         updated_at=now,
         offer_expires_at=now + datetime.timedelta(days=days),
     )
+    public_pages_changed()  # a round fills posts: their 名额已满 shows at once
     audit_record(
         Action.MATCHING_PUBLISH,
         actor=actor,

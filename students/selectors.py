@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.access import Access
 from accounts.models import Role, User
 from accounts.scoping import NOTHING, region_filter
+from positions.models import Post
 from schedule.models import Onboarding
 from students.models import (
     ACTIVE_APPLICATION,
@@ -205,6 +206,11 @@ def seats_left():
         F("headcount") - Coalesce(Subquery(taken), 0) - Coalesce(Subquery(waiting), 0),
         Value(0),
     )
+
+
+def post_seats_left(post_id: int) -> int:
+    rows = Post.objects.filter(pk=post_id).annotate(n=seats_left()).values_list("n", flat=True)
+    return rows.get()
 
 
 def checkin_window(post, today: datetime.date) -> str:

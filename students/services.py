@@ -18,6 +18,7 @@ from accounts.notices import notify
 from accounts.validators import id_number_clean, id_number_set
 from ledger.services import entries_follow_identity, entry_for_participant
 from positions.models import Post, Region
+from positions.public_cache import public_pages_changed
 from safety.selectors import confirm_missing
 from schedule.services import stage_check_open
 from students import selectors
@@ -701,6 +702,7 @@ def application_offer(
         refusal=_("只有报名中或入围的意向可以录用。"),
         offer_expires_at=now + datetime.timedelta(days=days),
     )
+    _public_if_full(post)
     _audit(Action.APPLICATION_OFFER, application, post, actor=actor)
     _tell_student(
         application,
@@ -708,6 +710,12 @@ def application_offer(
         % {"post": application.post.title, "days": days},
     )
     return application
+
+
+def _public_if_full(post: Post) -> None:
+    # The public pages may show a seat count a minute old, but not 剩余名额 on a full post.
+    if selectors.post_seats_left(post.pk) == 0:
+        public_pages_changed()
 
 
 @transaction.atomic

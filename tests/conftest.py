@@ -92,6 +92,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _public_pages_uncached():
+    """Each test starts with the public pages' cache empty (positions/public_cache.py): rows
+    made by factories bypass the services that make it stale."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def gd(db):
     """Guangdong's places used across the suite."""

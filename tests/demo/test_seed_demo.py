@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role, User
+from demo.posts import seed_posts
 from positions.models import HostUnit, Post, Region
 from schedule.models import CountyQuota, ProgrammeYear, Season
 from students.models import Application, MatchingRound, Placement, Student, University
@@ -186,3 +187,15 @@ def test_the_demo_has_students_at_universities_in_other_provinces(db, client, ca
     output = tmp_path / "pku.xlsx"
     call_command("export_credits", "--university", "4111010001", "--output", str(output))
     assert load_workbook(output).active.max_row == 2  # the header and 越秀's student
+
+
+def test_seed_demo_posts_tops_the_published_posts_up_and_they_can_be_found(db, client):
+    call_command("load_regions", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    published = Post.objects.filter(status="published")
+    target = published.count() + 40
+    call_command("seed_demo", "--posts", str(target), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert published.count() == target
+    assert seed_posts(count=target) == 0  # a second run adds nothing
+    page = client.get(reverse("positions:search"), {"q": "（岗位演示）"}).content.decode()
+    assert "共 40 个岗位" in page

@@ -24,6 +24,14 @@ def test_check_deploy_warns_when_no_proxy_is_trusted():
     assert "fanjiaxiang.W001" in result.stderr + result.stdout
 
 
+def test_check_deploy_warns_when_redis_is_there_but_the_cache_is_per_process():
+    shared = {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    result = manage("check", "--deploy", **shared)
+    assert "positions.W001" in result.stderr + result.stdout
+    result = manage("check", "--deploy", **shared, CACHE_URL="redis://127.0.0.1:6379/1")
+    assert "positions.W001" not in result.stderr + result.stdout
+
+
 # --- production is the default; a developer's checkout opts in to DEBUG through local.env ------
 
 SHOW_DEBUG = ("shell", "-c", "from django.conf import settings; print('DEBUG', settings.DEBUG)")

@@ -19,6 +19,7 @@ from dashboards.services import stats_refresh_all
 from demo.fit import seed_fit
 from demo.ledger import seed_county_ledger
 from demo.outcomes import seed_outcomes
+from demo.posts import seed_posts
 from demo.reports import seed_reports
 from demo.safety import seed_safety
 from demo.scale import seed_scale
@@ -102,6 +103,13 @@ class Command(BaseCommand):
             help="also bulk-insert N more students nationwide, with applications and placements "
             "(for benchmarks)",
         )
+        parser.add_argument(
+            "--posts",
+            type=int,
+            default=0,
+            metavar="N",
+            help="add published posts nationwide until N are published (for the load benchmark)",
+        )
 
     def handle(self, *args, **options):
         province = Region.objects.filter(code="440000").first()
@@ -121,6 +129,10 @@ class Command(BaseCommand):
                 ),
             )
             self.stdout.write(f"scale: {made} students in {time.perf_counter() - started:.1f} s")
+        if options["posts"]:
+            started = time.perf_counter()
+            made = seed_posts(count=options["posts"], log=self.stdout.write)
+            self.stdout.write(f"posts: {made} posts in {time.perf_counter() - started:.1f} s")
         # The dashboards read recounted figures; count them now rather than at the next beat.
         started = time.perf_counter()
         rows = stats_refresh_all()
