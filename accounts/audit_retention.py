@@ -88,7 +88,9 @@ def _chain_prune(*, chain: AuditChain, cutoff, now) -> int:
     start, prev, checkpoint = chain_start(chain, key, report)
     last = None
     # The pruned part is a prefix in chain order, up to the first event still to be kept.
-    for row in chain_walk(chain_events(chain, start).iterator(chunk_size=5000), start, prev, key, report):
+    for row in chain_walk(
+        chain_events(chain, start).iterator(chunk_size=5000), start, prev, key, report
+    ):
         if row["created_at"] >= cutoff:
             break
         last = row

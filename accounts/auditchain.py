@@ -20,8 +20,8 @@ so the chain still verifies, and the removed form is checked (only the erased na
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import json
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,8 +61,16 @@ def sign(text: str, key: bytes | None = None) -> str:
     return hmac.digest(key or chain_key(), text.encode(), "sha256").hex()
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _canonical_json(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+def _packed(ip: str) -> str:
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    return socket.inet_pton(family, ip).hex()
 
 
 def _personal_text(name: str, value) -> str:
@@ -70,7 +78,7 @@ def _personal_text(name: str, value) -> str:
         return _canonical_json(value or {})
     if name == "ip":
         # Packed bytes, not text: PostgreSQL's inet and Python may spell an address differently.
-        return ipaddress.ip_address(value).packed.hex() if value else ""
+        return _packed(value) if value else ""
     return value or ""
 
 
@@ -274,9 +282,11 @@ def chain_walk(rows: Iterator[tuple], seq: int, prev: str, key: bytes, report: C
             ) % {"first": seq + 1, "before": report.last_id or "—", "after": row["id"]}
             return
         if event_hash(row, prev, key) != row["chain_hash"]:
-            report.problem = _(
-                "编号 %(id)s 的记录（第 %(seq)s 条，%(time)s）被修改。"
-            ) % {"id": row["id"], "seq": row["chain_seq"], "time": _local(row["created_at"])}
+            report.problem = _("编号 %(id)s 的记录（第 %(seq)s 条，%(time)s）被修改。") % {
+                "id": row["id"],
+                "seq": row["chain_seq"],
+                "time": _local(row["created_at"]),
+            }
             return
         seq, prev = row["chain_seq"], row["chain_hash"]
         report.checked += 1
@@ -298,7 +308,9 @@ def chain_start(chain, key: bytes, report: ChainReport) -> tuple[int, str, objec
     checkpoint = chain.checkpoints.order_by("-seq").first()
     if checkpoint is None:
         return 0, "", None
-    if not hmac.compare_digest(checkpoint.signature, checkpoint_signature(checkpoint, chain.code, key)):
+    if not hmac.compare_digest(
+        checkpoint.signature, checkpoint_signature(checkpoint, chain.code, key)
+    ):
         report.problem = _("清理检查点（至第 %(seq)s 条）的签名无效，检查点被改动。") % {
             "seq": checkpoint.seq
         }
@@ -325,7 +337,9 @@ def chain_verify(chain) -> ChainReport:
     seq, prev, _checkpoint = chain_start(chain, key, report)
     if report.problem:
         return report
-    for row in chain_walk(chain_events(chain, seq).iterator(chunk_size=5000), seq, prev, key, report):
+    for row in chain_walk(
+        chain_events(chain, seq).iterator(chunk_size=5000), seq, prev, key, report
+    ):
         prev = row["chain_hash"]
     if report.problem:
         return report
@@ -334,8 +348,12 @@ def chain_verify(chain) -> ChainReport:
         report.problem = _(
             "第 %(first)s 至 %(last)s 条记录已被删除（在编号 %(before)s 之后）。"
         ) % {"first": seq + 1, "last": chain.seq, "before": report.last_id or "—"}
-    elif chain.seq < seq or chain.head_hash != prev or not hmac.compare_digest(
-        chain.head_signature, head_signature(chain.code, chain.seq, chain.head_hash, key)
+    elif (
+        chain.seq < seq
+        or chain.head_hash != prev
+        or not hmac.compare_digest(
+            chain.head_signature, head_signature(chain.code, chain.seq, chain.head_hash, key)
+        )
     ):
         report.problem = _("审计链的链头与最后一条记录不符，链头被改动。")
     else:
@@ -391,5 +409,18 @@ def events_seal(event_model, chain_model, region_model) -> int:
 
 
 def _seal_batch(event_model, batch) -> int:
-    event_model.objects.bulk_update(batch, ["chain_seq", "chain_hash"])
+    if connection.vendor != "postgresql":
+        event_model.objects.bulk_update(batch, ["chain_seq", "chain_hash"])
+        return len(batch)
+    # bulk_update's CASE per row is quadratic-ish; one UPDATE … FROM (VALUES …) per batch.
+    if batch:
+        table = event_model._meta.db_table
+        values = ", ".join(["(%s, %s, %s)"] * len(batch))
+        params = [v for event in batch for v in (event.id, event.chain_seq, event.chain_hash)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS e SET chain_seq = v.seq, chain_hash = v.hash "  # noqa: S608 - table name from the model
+                f"FROM (VALUES {values}) AS v(id, seq, hash) WHERE e.id = v.id",
+                params,
+            )
     return len(batch)

@@ -264,7 +264,9 @@ class AuditEvent(models.Model):
     """
 
     # Stamped by the chain writer once it holds the chain's lock, so time follows chain order.
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(
+        _("时间"), default=timezone.now, db_index=True, editable=False
+    )
     actor = models.ForeignKey(
         User,
         verbose_name=_("操作人"),

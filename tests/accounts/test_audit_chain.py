@@ -154,7 +154,12 @@ def test_pruning_deletes_what_is_past_retention_and_the_chain_still_verifies(gd,
     assert audit_prune(now=NOW) == 3
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in events[:3]]).exists()
     point = AuditCheckpoint.objects.get()
-    assert (point.seq, point.last_hash, point.pruned, point.total) == (3, events[2].chain_hash, 3, 3)
+    assert (point.seq, point.last_hash, point.pruned, point.total) == (
+        3,
+        events[2].chain_hash,
+        3,
+        3,
+    )
     # The pruning is itself recorded, on the same chain, and everything verifies.
     assert AuditEvent.objects.filter(action=Action.AUDIT_PRUNE, data__pruned=3).exists()
     status, out = _verify(capsys, "--province", "440000")
