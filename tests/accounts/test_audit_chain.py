@@ -252,6 +252,14 @@ def test_an_erased_students_name_leaves_the_events_and_the_chain_verifying(gd, c
     assert _verify(capsys)[0] == 1
 
 
+def test_deleting_a_staff_account_keeps_its_events_verifying(gd, capsys):
+    gone = staff(Role.COUNTY, region=gd.yuexiu, username="离职干部")
+    event = audit_record(Action.EXPORT, actor=gone, region=gd.yuexiu)
+    gone.delete()
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "离职干部"
+    assert _verify(capsys)[0] == 0
+
+
 # --- events written before the chain ----------------------------------------------------
 
 
