@@ -25,9 +25,13 @@ import socket
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from accounts.models import AuditCheckpoint
 
 VERSION = 1
 NATIONAL = "national"
@@ -171,7 +175,10 @@ def chain_append(events: Sequence, province) -> None:
             event.created_at = now
             event.chain_seq = seq
             event.redacted = {}
-            event.chain_hash = prev = event_hash(_row(event), prev, key)
+            digest = event_hash(_row(event), prev, key)
+            if digest is None:  # a new event has nothing removed; never happens
+                raise ValueError("a new audit event cannot have removed fields")
+            event.chain_hash = prev = digest
         signature = head_signature(code, end, prev, key)
         if connection.vendor == "postgresql":
             _insert_and_move_head(AuditEvent, AuditChain, events, code, prev, signature)
@@ -303,7 +310,9 @@ def _local(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}"
 
 
-def chain_start(chain, key: bytes, report: ChainReport) -> tuple[int, str, object]:
+def chain_start(
+    chain, key: bytes, report: ChainReport
+) -> tuple[int, str, "AuditCheckpoint | None"]:
     """Where verification of `chain` begins: its latest checkpoint (signature checked) or the
     chain's start."""
     from django.utils.translation import gettext as _

@@ -78,7 +78,7 @@ def audit_chains_for_user(user) -> list[AuditChain]:
     for point in AuditCheckpoint.objects.filter(chain__in=chains_list).order_by("seq"):
         latest[point.chain_id] = point
     for chain in chains_list:
-        chain.checkpoint = latest.get(chain.pk)
+        chain.checkpoint = latest.get(chain.pk)  # type: ignore[attr-defined]
     return chains_list
 
 
