@@ -311,3 +311,16 @@ def test_a_write_on_postgresql_is_the_lock_and_one_statement(gd):
         audit_record(Action.EXPORT, actor=None, region=gd.province)
     statements = [q["sql"].split()[0] for q in queries.captured_queries]
     assert statements == ["INSERT", "WITH"], statements
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_prunes_once_and_the_nightly_verification_finds_nothing(worker):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=200), tick=False):
+        audit_record(Action.EXPORT, actor=None, region=region("440104"))
+    audit_record(Action.EXPORT, actor=None, region=region("440104"))
+    first = prune_audit_events.apply_async(ignore_result=False).get(timeout=30)
+    second = prune_audit_events.apply_async(ignore_result=False).get(timeout=30)
+    assert (first, second) == (1, 0)
+    assert verify_audit_chains.apply_async(ignore_result=False).get(timeout=30) == 0
+    assert AuditChain.objects.get(code="440000").verified_seq == 3  # the pruning's own event
