@@ -64,7 +64,22 @@ def audit_chains_verify(*, code: str | None = None, now: datetime.datetime) -> l
         if report.problem:
             log.warning("audit chain %s: %s", chain.code, report.problem)
         reports.append(report)
+    if not code:
+        reports += _events_off_every_chain([chain.province_id for chain in chains])
     return reports
+
+
+def _events_off_every_chain(provinces: list) -> list[ChainReport]:
+    """An event of a province with no chain at all was written around audit_record."""
+    outside = AuditEvent.objects.exclude(province__in=[p for p in provinces if p])
+    if None in provinces:
+        outside = outside.exclude(province__isnull=True)
+    stray = outside.order_by("id").values_list("id", flat=True).first()
+    if stray is None:
+        return []
+    problem = _("编号 %(id)s 的记录不在审计链上（未经审计写入直接插入）。") % {"id": stray}
+    log.warning("audit events: %s", problem)
+    return [ChainReport("—", _("不在任何审计链上的记录"), problem=problem)]
 
 
 def audit_prune(*, now: datetime.datetime) -> int:
@@ -88,9 +103,7 @@ def _chain_prune(*, chain: AuditChain, cutoff, now) -> int:
     start, prev, checkpoint = chain_start(chain, key, report)
     last = None
     # The pruned part is a prefix in chain order, up to the first event still to be kept.
-    for row in chain_walk(
-        chain_events(chain, start).iterator(chunk_size=5000), start, prev, key, report
-    ):
+    for row in chain_walk(chain_events(chain, start), start, prev, key, report):
         if row["created_at"] >= cutoff:
             break
         last = row

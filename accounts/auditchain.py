@@ -330,11 +330,20 @@ def chain_start(
     return checkpoint.seq, checkpoint.last_hash, checkpoint
 
 
-def chain_events(chain, after: int):
+def chain_events(chain, after: int, page: int = 5000) -> Iterator[tuple]:
+    """The chain's events after place `after`, in place order, read a page at a time by place
+    (no server-side cursor, so it works behind PgBouncer too, in constant memory)."""
     from accounts.models import AuditEvent
 
-    events = AuditEvent.objects.filter(province=chain.province_id, chain_seq__gt=after)
-    return events.order_by("chain_seq").values_list(*FIELDS, "id", "chain_hash")
+    events = AuditEvent.objects.filter(province=chain.province_id).order_by("chain_seq")
+    while True:
+        rows = list(
+            events.filter(chain_seq__gt=after).values_list(*FIELDS, "id", "chain_hash")[:page]
+        )
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1][0]
 
 
 def chain_verify(chain) -> ChainReport:
@@ -349,9 +358,7 @@ def chain_verify(chain) -> ChainReport:
     seq, prev, _checkpoint = chain_start(chain, key, report)
     if report.problem:
         return report
-    for row in chain_walk(
-        chain_events(chain, seq).iterator(chunk_size=5000), seq, prev, key, report
-    ):
+    for row in chain_walk(chain_events(chain, seq), seq, prev, key, report):
         prev = row["chain_hash"]
     if report.problem:
         return report

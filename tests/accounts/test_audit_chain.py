@@ -117,6 +117,12 @@ def test_an_event_inserted_around_the_chain_is_named(chain, capsys):
     assert status == 1 and f"编号 {stray.pk} 的记录不在审计链上" in out
 
 
+def test_an_event_of_a_province_without_a_chain_is_named(chain, capsys):
+    stray = AuditEvent.objects.create(action=Action.EXPORT, province=region("450000"), chain_seq=1)
+    status, out = _verify(capsys)
+    assert status == 1 and f"编号 {stray.pk} 的记录不在审计链上" in out
+
+
 def test_a_province_code_that_does_not_exist_is_refused(db, capsys):
     with pytest.raises(Exception, match="省份代码 999999 不存在"):
         call_command("verify_audit", "--province", "999999")
