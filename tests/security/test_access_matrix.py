@@ -1167,8 +1167,12 @@ def forbidden_write(sql: str, audited: bool, throttled: bool = False) -> bool:
     if throttled and table == "accounts_throttle":
         return False
     # A download records who took it (an audit INSERT, as the design asks): reading, logged.
-    return not (
-        audited and match.group(1).upper().startswith("INSERT") and table == "accounts_auditevent"
+    # The event goes onto its province's audit chain: the head's upsert and, on SQLite, its
+    # update (PostgreSQL inserts and moves the head in one WITH statement).
+    verb = match.group(1).upper()
+    return not audited or not (
+        (verb.startswith("INSERT") and table == "accounts_auditevent")
+        or (verb.startswith(("INSERT", "UPDATE")) and table == "accounts_auditchain")
     )
 
 
