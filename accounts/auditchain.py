@@ -74,7 +74,10 @@ def _canonical_json(value) -> str:
 
 def _packed(ip: str) -> str:
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    return socket.inet_pton(family, ip).hex()
+    try:
+        return socket.inet_pton(family, ip).hex()
+    except OSError:  # not an address (the field would refuse it); hashed as written
+        return f"text:{ip}"
 
 
 def _personal_text(name: str, value) -> str:
