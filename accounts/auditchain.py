@@ -215,7 +215,7 @@ def _reserve(chain_model, code: str, province, count: int) -> tuple[int, str]:
     table = chain_model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (code, province_id, seq, head_hash, head_signature, problem) "  # noqa: S608 - table name from the model
+            f"INSERT INTO {table} (code, province_id, seq, head_hash, head_signature, problem) "  # noqa: S608  # nosec B608 - table name from the model
             "VALUES (%s, %s, %s, '', '', '') ON CONFLICT (code) DO UPDATE "
             f"SET seq = {table}.seq + EXCLUDED.seq RETURNING seq, head_hash",
             [code, province.pk if province is not None else None, count],
@@ -233,7 +233,7 @@ def _insert_and_move_head(event_model, chain_model, events, code, head, signatur
     for event in events:
         params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
     sql = (
-        f"WITH e AS (INSERT INTO {event_model._meta.db_table} ({columns}) "  # noqa: S608 - names from the model
+        f"WITH e AS (INSERT INTO {event_model._meta.db_table} ({columns}) "  # noqa: S608  # nosec B608 - names from the model
         f"VALUES {', '.join([row] * len(events))} RETURNING id), "
         f"h AS (UPDATE {chain_model._meta.db_table} SET head_hash = %s, head_signature = %s "
         "WHERE code = %s) SELECT id FROM e"
@@ -449,7 +449,7 @@ def _seal_batch(event_model, batch) -> int:
         params = [v for event in batch for v in (event.id, event.chain_seq, event.chain_hash)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} AS e SET chain_seq = v.seq, chain_hash = v.hash "  # noqa: S608 - table name from the model
+                f"UPDATE {table} AS e SET chain_seq = v.seq, chain_hash = v.hash "  # noqa: S608  # nosec B608 - table name from the model
                 f"FROM (VALUES {values}) AS v(id, seq, hash) WHERE e.id = v.id",
                 params,
             )
