@@ -330,3 +330,11 @@ def test_a_real_worker_prunes_once_and_the_nightly_verification_finds_nothing(wo
     assert (first, second) == (1, 0)
     assert verify_audit_chains.apply_async(ignore_result=False).get(timeout=30) == 0
     assert AuditChain.objects.get(code="440000").verified_seq == 3  # the pruning's own event
+
+
+def test_the_portal_refuses_to_start_with_less_than_180_days_of_audit_retention():
+    from tests.process import PRODUCTION, manage
+
+    result = manage("check", **{**PRODUCTION, "AUDIT_RETENTION_DAYS": "90"})
+    assert result.returncode != 0
+    assert "AUDIT_RETENTION_DAYS=90: 审计日志至少保存 180 天" in result.stderr
