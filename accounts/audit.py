@@ -5,12 +5,14 @@ and hands it on; Celery tasks and commands pass `actor=None`, recorded as "ç³»ç»
 request's address, which services have no business knowing, is held in a context variable for
 the length of the request. Status changes here are conditional UPDATEs, which model signals
 never see, so events are written explicitly where the change happens (see README "Audit").
+Each event is appended to its province's tamper-evident chain (accounts/auditchain.py).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from accounts.auditchain import chain_append
 from accounts.models import AuditEvent
 from accounts.models import AuditEventAction as Action  # noqa: F401 - callers import it from here
 from accounts.validators import mask_keyword
@@ -89,13 +91,16 @@ def audit_record(
 ) -> AuditEvent:
     """Write one event. `actor` is the acting user, None for the system; `region` is the
     county, city or province whose staff the record concerns."""
-    event = _event(action, target, region, _province_of(region), data, actor)
-    event.save()
+    province = _province_of(region)
+    event = _event(action, target, region, province, data, actor)
+    chain_append([event], province)
     return event
 
 
 def audit_record_many(action: str, *, actor, targets, region, data: dict | None = None) -> None:
-    """One event per record, in one INSERT (a matching round publishes hundreds of offers)."""
+    """One event per record, in one INSERT per thousand (a matching round publishes hundreds of
+    offers), appended to the chain under one lock."""
     province = _province_of(region)
     events = [_event(action, target, region, province, data, actor) for target in targets]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    for start in range(0, len(events), 1000):
+        chain_append(events[start : start + 1000], province)

@@ -256,6 +256,7 @@ class AuditEventAction(models.TextChoices):
     API_TOKEN_REVOKE = "api_token.revoke", _("撤销接口令牌")
     API_CALL = "api.call", _("调用开放接口")
     API_REFUSED = "api.refused", _("接口令牌被拒绝")
+    AUDIT_PRUNE = "audit.prune", _("清理超过保存期限的审计日志")
 
 
 class AuditEvent(models.Model):
@@ -266,7 +267,10 @@ class AuditEvent(models.Model):
     records *that* an ID number was shown, not the number.
     """
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Stamped by the chain writer once it holds the chain's lock, so time follows chain order.
+    created_at = models.DateTimeField(
+        _("时间"), default=timezone.now, db_index=True, editable=False
+    )
     actor = models.ForeignKey(
         User,
         verbose_name=_("操作人"),
@@ -292,6 +296,14 @@ class AuditEvent(models.Model):
     )
     data = models.JSONField(_("详情"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The tamper-evident chain (accounts/auditchain.py): the event's place in its province's
+    # chain (the national chain when province is empty) and the SHA-256 over its fields and the
+    # previous event's hash. Empty only for a row written around audit_record: verify names it.
+    chain_seq = models.BigIntegerField(_("链内序号"), null=True, blank=True, editable=False)
+    chain_hash = models.CharField(_("链哈希"), max_length=64, blank=True, editable=False)
+    # Personal fields removed later on purpose (an erased account's name, an address past its
+    # keeping time): the keyed digest of what was there, so the chain still verifies.
+    redacted = models.JSONField(_("已去除字段"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计日志")
@@ -301,9 +313,74 @@ class AuditEvent(models.Model):
             models.Index(fields=["province", "-created_at"]),
             models.Index(fields=["target_type", "target_id"]),
         ]
+        constraints = [
+            # One event per place in a chain: two writers that both read the same head (a fork)
+            # cannot both commit. The index also serves verify_audit's walk.
+            models.UniqueConstraint(
+                fields=["province", "chain_seq"], name="audit_event_one_per_chain_place"
+            ),
+            models.UniqueConstraint(
+                fields=["chain_seq"],
+                condition=Q(province__isnull=True),
+                name="audit_event_one_per_national_chain_place",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChain(models.Model):
+    """The head of one province's audit chain ("national" for events with no province).
+
+    Writers lock this row to append (accounts/auditchain.py), so appends in one province are
+    serialised; `head_signature` is an HMAC of the head, so a rewritten chain needs the key.
+    The last verification's outcome is kept here for the audit log page."""
+
+    code = models.CharField(_("链"), max_length=12, unique=True)
+    province = models.OneToOneField(
+        "positions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.BigIntegerField(_("最新序号"), default=0)
+    head_hash = models.CharField(max_length=64, blank=True, default="")
+    head_signature = models.CharField(max_length=64, blank=True, default="")
+    verified_at = models.DateTimeField(_("校验时间"), null=True, blank=True)
+    verified_seq = models.BigIntegerField(_("已校验至序号"), null=True, blank=True)
+    verified_event_at = models.DateTimeField(_("已校验至记录时间"), null=True, blank=True)
+    verified_count = models.BigIntegerField(_("校验条数"), null=True, blank=True)
+    problem = models.CharField(_("校验发现的问题"), max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("审计链")
+        verbose_name_plural = _("审计链")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AuditCheckpoint(models.Model):
+    """A signed record of one pruning: events up to `seq` are gone, the last of them hashed to
+    `last_hash`; verification of the chain starts here."""
+
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="checkpoints")
+    seq = models.BigIntegerField(_("清理至序号"))
+    last_hash = models.CharField(max_length=64)
+    pruned = models.BigIntegerField(_("本次清理条数"))
+    total = models.BigIntegerField(_("累计清理条数"))
+    cutoff = models.DateTimeField(_("清理早于"))
+    created_at = models.DateTimeField(_("时间"))
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链检查点")
+        verbose_name_plural = _("审计链检查点")
+        constraints = [
+            # Two prunes at once cannot both write a checkpoint for the same place.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_checkpoint_one_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain_id}@{self.seq}"
 
 
 class Throttle(models.Model):

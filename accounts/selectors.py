@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access, account_roles_for
-from accounts.models import AuditEvent, Mail, Role, User
+from accounts.models import AuditChain, AuditCheckpoint, AuditEvent, Mail, Role, User
 from accounts.scoping import NOTHING
 
 
@@ -65,6 +65,21 @@ def audit_events_for_user(user) -> QuerySet[AuditEvent]:
     """The audit log is read by provincial staff (their province) and superusers; others 404."""
     events = _province_records(user, AuditEvent.objects.all())
     return events.select_related("region__parent__parent")
+
+
+def audit_chains_for_user(user) -> list[AuditChain]:
+    """The audit chains whose last verification the reader may see: their province's (with the
+    latest pruning checkpoint), all for superusers."""
+    chains = AuditChain.objects.select_related("province").order_by("code")
+    if not user.is_superuser:
+        chains = chains.filter(province=user.region_id)
+    chains_list = list(chains)
+    latest = {}
+    for point in AuditCheckpoint.objects.filter(chain__in=chains_list).order_by("seq"):
+        latest[point.chain_id] = point
+    for chain in chains_list:
+        chain.checkpoint = latest.get(chain.pk)  # type: ignore[attr-defined]
+    return chains_list
 
 
 # A run sends a claimed mail within seconds; one still 发送中 after this was cut off mid-way (a

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import account_roles_for
 from accounts.audit import Action, audit_record
+from accounts.auditchain import events_redact
 from accounts.models import REGION_ROLES, AuditEvent, Role, User
 from accounts.selectors import unstaffed_provinces
 from students.models import University
@@ -134,5 +135,7 @@ def login_records_prune(*, now) -> int:
     stale = AccessAttempt.objects.filter(attempt_time__lt=attempts).delete()[0]
     # The audit events themselves stay (who did what); the address they came from goes with
     # the sign-in records (the Cybersecurity Law asks for at least six months of logs).
-    addresses = AuditEvent.objects.filter(created_at__lt=logs, ip__isnull=False).update(ip=None)
+    # Removed through the chain (its keyed digest stays), so the events still verify.
+    old = AuditEvent.objects.filter(created_at__lt=logs, ip__isnull=False)
+    addresses = events_redact(old.iterator(chunk_size=1000), ip=None)
     return removed + stale + addresses

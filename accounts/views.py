@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -107,6 +108,8 @@ def audit_log(request):
             "form": form,
             "page": paginate(request, events, 50),
             "query": query.urlencode(),
+            "chains": selectors.audit_chains_for_user(request.user),
+            "retention_days": settings.AUDIT_RETENTION_DAYS,
         },
     )
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
+from accounts.auditchain import events_redact
 from accounts.models import AuditEvent, Notice, User
 from ledger.models import Entry
 from outcomes.models import Outcome
@@ -251,9 +252,11 @@ def _anonymise(student: Student, *, action: str, actor: User | None) -> bool:
     user.set_unusable_password()
     user.save()
     # Earlier events name the account; they keep the event, not the name.
-    AuditEvent.objects.filter(actor=user).update(actor_label=user.username)
-    AuditEvent.objects.filter(target_type="accounts.user", target_id=user.pk).update(
-        data={"username": user.username}
+    # Removed through the audit chain (a keyed digest stays), so the events still verify.
+    events_redact(AuditEvent.objects.filter(actor=user), actor_label=user.username)
+    events_redact(
+        AuditEvent.objects.filter(target_type="accounts.user", target_id=user.pk),
+        data={"username": user.username},
     )
     # The student erasing themself is recorded under the account's new, erased name; a retention
     # sweep under whoever ran it (nobody, when Celery beat does).

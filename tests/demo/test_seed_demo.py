@@ -52,6 +52,9 @@ def test_seed_demo_covers_every_role_category_and_state_and_is_idempotent(db, ca
     )
     assert outside.student.hometown.name == "天河区" and outside.student.residence.name == "越秀区"
     assert outside.post.host_unit.county.name == "越秀区"
+    # The demo's audit events are on their chains and verify (verify_audit exits 1 otherwise).
+    call_command("verify_audit")
+    assert "广东省（440000）：完好" in capsys.readouterr().out
 
 
 def test_seed_demo_scale_bulk_inserts_students_that_can_sign_in(db, client):
