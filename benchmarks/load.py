@@ -83,7 +83,7 @@ def main() -> None:
                 base = f"http://{HOST}:{port}"
                 _wait_ready(port)
                 _report(_measure(env, port, args), args)
-                _rush(base, args, database_url)
+                _rush(base, args, env)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -306,7 +306,12 @@ def _report(rows, args) -> None:
         )
 
 
-def _rush(base: str, args, database_url: str) -> None:
+def _rush(base: str, args, env: dict[str, str]) -> None:
+    # The rush writes its students in this process: with the server's keys, so the server can
+    # read the ID numbers it encrypted (another key would hand gunicorn undecryptable text).
+    for key in ("SECRET_KEY", "FIELD_ENCRYPTION_SALTS", "DATABASE_URL", "REDIS_URL", "CACHE_URL"):
+        os.environ[key] = env[key]
+    database_url = env["DATABASE_URL"]
     path = ROOT / "benchmarks" / "rush.py"
     if not path.exists():
         print("\nbenchmarks/rush.py is not here: the application rush is skipped.")
