@@ -90,7 +90,7 @@ def account_detail(request, pk: int):
 @login_required
 @require_POST
 def account_set_active(request, pk: int):
-    _require_account_manager(request.user)
+    _require_account_reader(request.user)
     account, access = selectors.get_account_for_user(request.user, pk)
     require_write(access.can_write)
     active = request.POST.get("active") == "1"
