@@ -128,6 +128,13 @@ ADMIN_DUTIES: dict[str, frozenset[str]] = {
 }
 
 
+def opens_admin(user) -> bool:
+    """Django's /admin/: superusers, and the admin duties for their own models (ADMIN_DUTIES)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.is_staff and user.role in ADMIN_DUTIES)
+
+
 def capabilities_for(user) -> Capabilities:
     role = getattr(user, "role", "") if user.is_authenticated else ""
     regional = role in REGIONAL
@@ -169,6 +176,6 @@ def capabilities_for(user) -> Capabilities:
         can_manage_universities=role == Role.PROVINCE,
         can_read_audit_log=role in (Role.PROVINCE, Role.AUDIT_ADMIN),
         can_read_mail_failures=role == Role.PROVINCE,
-        can_open_admin=user.is_superuser or role in ADMIN_DUTIES,
+        can_open_admin=opens_admin(user),
         can_reset_two_factor=role == Role.SECURITY_ADMIN,
     )
