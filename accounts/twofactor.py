@@ -149,9 +149,7 @@ def two_factor_enrol(*, user: User, key: str, code: str) -> list[str]:
             codes = recovery_codes_make(user=user)
             audit_record(Action.TWO_FACTOR_ENROL, actor=user, target=user, region=_region(user))
             return codes
-    raise ValidationError(
-        {"code": _("验证码不正确或已过期，请输入身份验证器上的当前 6 位数字。")}
-    )
+    raise ValidationError({"code": _("验证码不正确或已过期，请输入身份验证器上的当前 6 位数字。")})
 
 
 def _digits(code: str) -> str:
@@ -197,7 +195,9 @@ def two_factor_verify(*, user: User, code: str) -> TOTPDevice:
             audit_record(Action.TWO_FACTOR_RECOVERY, actor=user, target=user, region=_region(user))
             return device
     audit_record(Action.TWO_FACTOR_FAIL, actor=user, target=user, region=_region(user))
-    raise ValidationError({"code": _("验证码不正确或已使用，请输入身份验证器上的当前 6 位数字或一个恢复码。")})
+    raise ValidationError(
+        {"code": _("验证码不正确或已使用，请输入身份验证器上的当前 6 位数字或一个恢复码。")}
+    )
 
 
 def _recovery_code_spend(user: User, code: str) -> bool:

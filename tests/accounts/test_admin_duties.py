@@ -24,13 +24,17 @@ def student(world):
 
 
 def test_the_audit_administrator_reads_and_exports_the_whole_audit_log(client, world, duties):
-    AuditEvent.objects.create(action="account.create", actor_label="yuexiu", province=world.province)
+    AuditEvent.objects.create(
+        action="account.create", actor_label="yuexiu", province=world.province
+    )
     AuditEvent.objects.create(action="account.create", actor_label="beijing_officer")
     client.force_login(duties["audit"])
     page = client.get(reverse("accounts:audit_log")).content.decode()
     assert "yuexiu" in page and "beijing_officer" in page
     export = client.get(reverse("accounts:audit_log"), {"export": "csv"})
-    assert export.status_code == 200 and "beijing_officer" in b"".join(export.streaming_content).decode("utf-8-sig")
+    assert export.status_code == 200 and "beijing_officer" in b"".join(
+        export.streaming_content
+    ).decode("utf-8-sig")
     admin = client.get(reverse("admin:accounts_auditevent_changelist"))
     assert admin.status_code == 200
 
@@ -52,7 +56,11 @@ def test_the_audit_administrator_opens_no_students_page_nor_the_ledger(
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert "越秀学生甲" not in response.content.decode()
-    for name in ("accounts_user_changelist", "ledger_entry_changelist", "students_university_changelist"):
+    for name in (
+        "accounts_user_changelist",
+        "ledger_entry_changelist",
+        "students_university_changelist",
+    ):
         assert client.get(reverse(f"admin:{name}")).status_code == 403, name
 
 

@@ -20,9 +20,7 @@ def start():
     return timezone.now()
 
 
-def test_a_staff_session_ends_after_thirty_idle_minutes_and_the_page_says_why(
-    client, world, start
-):
+def test_a_staff_session_ends_after_thirty_idle_minutes_and_the_page_says_why(client, world, start):
     with time_machine.travel(start, tick=False):
         sign_in(client, world.yx_staff)
         assert client.get(reverse("positions:post_list")).status_code == 200

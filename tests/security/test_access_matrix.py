@@ -1319,7 +1319,11 @@ def test_readers_of_a_student_may_not_correct_their_identity(client, matrix, rol
 # --- two-factor sign-in (issue 21): the password alone opens nothing -----------------------------
 
 HALF_SIGNED_IN = ("yx_staff", "yx_host", "gz_staff", "province_staff", "uni_staff", *DUTIES)
-ADMIN_PAGES = ("admin:index", "admin:accounts_user_changelist", "admin:accounts_auditevent_changelist")
+ADMIN_PAGES = (
+    "admin:index",
+    "admin:accounts_user_changelist",
+    "admin:accounts_auditevent_changelist",
+)
 
 
 @pytest.mark.parametrize("role", HALF_SIGNED_IN)

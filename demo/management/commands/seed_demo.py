@@ -15,12 +15,6 @@ from django.utils.functional import cached_property
 from stdnum.cn import uscc
 
 from accounts.models import Role, User
-
-DUTIES = (
-    ("sysadmin", Role.SYSTEM_ADMIN),
-    ("secadmin", Role.SECURITY_ADMIN),
-    ("auditadmin", Role.AUDIT_ADMIN),
-)
 from dashboards.services import stats_refresh_all
 from demo.fit import seed_fit
 from demo.ledger import seed_county_ledger
@@ -44,6 +38,11 @@ from schedule.models import Season
 from schedule.services import programme_year_create
 from students.models import CreditRule, University
 
+DUTIES = (
+    ("sysadmin", Role.SYSTEM_ADMIN),
+    ("secadmin", Role.SECURITY_ADMIN),
+    ("auditadmin", Role.AUDIT_ADMIN),
+)
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
 
 CITIES = {"440100": "gz_city", "441900": "dg_city", "441400": "mz_city"}
