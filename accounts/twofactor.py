@@ -76,10 +76,23 @@ def two_factor_optional(user) -> bool:
     return not (settings.STAFF_TWO_FACTOR and is_staff_account(user))
 
 
+HAS_DEVICE = "two_factor_device"
+
+
 def two_factor_pending(request) -> bool:
-    """The password was right but no valid code has been given in this session yet."""
+    """The password was right but no valid code has been given in this session yet. Whether
+    the user has a device is noted in the session at sign-in, so a page costs no extra query
+    for the many who sign in with a password alone."""
     user = request.user
-    return user.is_authenticated and not user.is_verified() and two_factor_required(user)
+    if not user.is_authenticated or user.is_verified():
+        return False
+    if settings.STAFF_TWO_FACTOR and is_staff_account(user):
+        return True
+    has_device = request.session.get(HAS_DEVICE)
+    if not isinstance(has_device, bool):
+        has_device = confirmed_device(user) is not None
+        request.session[HAS_DEVICE] = has_device
+    return has_device
 
 
 def qr_svg(url: str) -> SafeString:
@@ -234,6 +247,7 @@ def two_factor_disable(*, user: User) -> None:
 def verified(request, device: TOTPDevice) -> None:
     """Mark this session as having passed the second factor."""
     otp_login(request, device)
+    request.session[HAS_DEVICE] = True
 
 
 def safe_next(request, default: str = "home") -> str:
@@ -288,6 +302,7 @@ def session_started(sender, request, user, **kwargs) -> None:
     now = int(timezone.now().timestamp())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
+    request.session[HAS_DEVICE] = confirmed_device(user) is not None
 
 
 def session_end_reason(request, now: int) -> str:

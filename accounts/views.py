@@ -339,6 +339,7 @@ def two_factor_disable(request):
             add_service_errors(form, error)
         else:
             twofactor.two_factor_disable(user=user)
+            request.session[twofactor.HAS_DEVICE] = False
             messages.success(request, _("两步验证已关闭。"))
             return redirect("accounts:two_factor")
     context = {"device": twofactor.confirmed_device(user), "optional": True, "form": form}
