@@ -84,7 +84,9 @@ def two_factor_pending(request) -> bool:
     the user has a device is noted in the session at sign-in, so a page costs no extra query
     for the many who sign in with a password alone."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    # is_verified comes from OTPMiddleware (settings.MIDDLEWARE, before TwoFactorMiddleware); a
+    # request built without it (a test's RequestFactory) has nothing to gate.
+    if not user.is_authenticated or not hasattr(user, "is_verified") or user.is_verified():
         return False
     if settings.STAFF_TWO_FACTOR and is_staff_account(user):
         return True
