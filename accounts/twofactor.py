@@ -14,6 +14,7 @@ are counted per account (accounts/throttle.py, in the database) besides django-o
 delay, and each is audited.
 """
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -108,8 +109,6 @@ def qr_svg(url: str) -> SafeString:
 
 def secret_text(device: TOTPDevice) -> str:
     """The secret in base32, in groups of four, for an app that cannot scan."""
-    import base64
-
     text = base64.b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
