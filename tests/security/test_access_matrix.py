@@ -359,6 +359,14 @@ def matrix(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
         transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def sessions_never_idle(settings):
+    """The sessions above live as long as the module (half an hour and more on a busy machine),
+    and what a request writes to them is rolled back with its test: the staff idle lock
+    (accounts/twofactor.py, tests/accounts/test_idle_lock.py) would end them mid-walk."""
+    settings.STAFF_IDLE_MINUTES = 0
+
+
 # --- roles --------------------------------------------------------------------------------------
 
 OWNERS = (
