@@ -23,12 +23,20 @@ class PortalBackend(ModelBackend):
         if user_obj.is_superuser:
             return super().has_perm(user_obj, perm, obj)
         # Duty administrators hold exactly their duty's permissions, nothing granted in /admin/.
-        if user_obj.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        if getattr(user_obj, "role", "") in (
+            Role.SYSTEM_ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.AUDIT_ADMIN,
+        ):
             return perm in duty_permissions(user_obj)
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj, app_label) -> bool:
-        if user_obj.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        if getattr(user_obj, "role", "") in (
+            Role.SYSTEM_ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.AUDIT_ADMIN,
+        ):
             return any(p.startswith(f"{app_label}.") for p in duty_permissions(user_obj))
         return super().has_module_perms(user_obj, app_label)
 
@@ -45,4 +53,4 @@ def duty_permissions(user) -> frozenset[str]:
 
     if not (user.is_active and user.is_staff):
         return frozenset()
-    return ADMIN_DUTIES.get(user.role, frozenset())
+    return ADMIN_DUTIES.get(getattr(user, "role", ""), frozenset())
