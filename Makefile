@@ -47,8 +47,12 @@ browser:
 	       if [ -n "$$CI" ]; then echo "chromium is required in CI" >&2; exit 1; fi; \
 	       echo "Could not install chromium (not root?): the browser test will be skipped."; }; }
 
+# The demo signs staff in with the password alone (STAFF_TWO_FACTOR=0) and says so; production
+# keeps the default, on (README "Two-factor sign-in, idle lock, separated admin duties").
+run: export STAFF_TWO_FACTOR ?= 0
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the Celery worker)"
+	@if [ "$$STAFF_TWO_FACTOR" = 0 ]; then echo "演示模式：工作人员两步验证已关闭（STAFF_TWO_FACTOR=0），仅凭密码即可登录；生产环境默认开启。make run STAFF_TWO_FACTOR=1 可体验。"; fi
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A fanjiaxiang worker --beat --loglevel=INFO --concurrency=2 & \
 	$(MANAGE) runserver $(HOST):$(PORT)

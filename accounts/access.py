@@ -31,6 +31,7 @@ class Access:
     can_review: bool = False  # the level above reviews a plan or a case
     can_correct_identity: bool = False  # the hometown county corrects name, ID, 生源地 …
     can_mark_done: bool = False  # a unit marks a province's own milestone done itself
+    can_reset_two_factor: bool = False  # the level above, or the security administrator
 
 
 READ_ONLY = Access()
@@ -80,7 +81,9 @@ class Capabilities:
     can_manage_universities: bool = False
     can_read_audit_log: bool = False
     can_manage_api_tokens: bool = False  # 接口令牌: each unit's own and those of the units below
+    can_read_mail_failures: bool = False  # recipients' addresses: not for the audit administrator
     can_open_admin: bool = False  # Django's /admin/
+    can_reset_two_factor: bool = False  # 账号安全: the security administrator's list of accounts
 
 
 def account_roles_for(user) -> tuple[str, ...]:
@@ -89,9 +92,48 @@ def account_roles_for(user) -> tuple[str, ...]:
     if not user.is_authenticated:
         return ()
     roles = CHILD_ROLES.get(user.role, ())
+    if not roles and user.role == Role.SYSTEM_ADMIN:
+        # The top of the tree, which no level above opens, and unstaffed provinces' universities.
+        roles = (Role.PROVINCE, Role.UNIVERSITY)
     if not roles and user.is_superuser and not user.role:
         roles = (Role.UNIVERSITY,)
     return roles
+
+
+# 三权分立: what each admin duty may do in Django's /admin/ (accounts/backends.py grants exactly
+# these permissions; no model holding students' personal data is among them).
+ADMIN_DUTIES: dict[str, frozenset[str]] = {
+    # Accounts (staff only: the admin's user list leaves students out) and the portal's settings.
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            "accounts.view_user",
+            "accounts.change_user",
+            "positions.view_region",
+            "positions.change_region",
+            "students.view_university",
+            "students.change_university",
+        }
+    ),
+    # Lockouts (django-axes) and authenticator devices; 2FA resets on the portal's 账号安全 page.
+    Role.SECURITY_ADMIN: frozenset(
+        {
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accessfailurelog",
+            "otp_totp.view_totpdevice",
+            "otp_totp.delete_totpdevice",
+        }
+    ),
+    # The audit log, read only.
+    Role.AUDIT_ADMIN: frozenset({"accounts.view_auditevent"}),
+}
+
+
+def opens_admin(user) -> bool:
+    """Django's /admin/: superusers, and the admin duties for their own models (ADMIN_DUTIES)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.is_staff and user.role in ADMIN_DUTIES)
 
 
 def capabilities_for(user) -> Capabilities:
@@ -133,7 +175,9 @@ def capabilities_for(user) -> Capabilities:
         can_see_university_students=role == Role.UNIVERSITY,
         can_read_insurance=regional or role == Role.UNIVERSITY,
         can_manage_universities=role == Role.PROVINCE,
-        can_read_audit_log=role == Role.PROVINCE,
+        can_read_audit_log=role in (Role.PROVINCE, Role.AUDIT_ADMIN),
         can_manage_api_tokens=regional or role == Role.UNIVERSITY,
-        can_open_admin=user.is_superuser,
+        can_read_mail_failures=role == Role.PROVINCE,
+        can_open_admin=opens_admin(user),
+        can_reset_two_factor=role == Role.SECURITY_ADMIN,
     )

@@ -34,6 +34,36 @@ class PortalUserAdmin(UserAdmin):
         ("角色与范围", {"fields": ["name", "phone", "role", "region", "host_unit", "university"]}),
     ]
 
+    # The system administrator (三权分立) keeps staff accounts' names, contacts and switches; who
+    # is a superuser or which role and scope an account has is not theirs to change here, and
+    # students (personal data) are not listed at all.
+    DUTY_READ_ONLY = (
+        "is_superuser",
+        "is_staff",
+        "groups",
+        "user_permissions",
+        "role",
+        "region",
+        "host_unit",
+        "university",
+        "created_by",
+        "last_login",
+        "date_joined",
+    )
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        # Nor the superusers and the other duties: one administrator cannot take another's place.
+        duties = [Role.STUDENT, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
+        return users.exclude(role__in=duties).exclude(is_superuser=True)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return self.DUTY_READ_ONLY
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

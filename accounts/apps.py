@@ -11,6 +11,11 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
 
         user_locked_out.connect(_record_lockout, dispatch_uid="accounts_lockout_audit")
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.twofactor import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="accounts_session_started")
         checks.register(_check_proxy_count, checks.Tags.security, deploy=True)
 
 

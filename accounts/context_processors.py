@@ -1,4 +1,4 @@
-from accounts.access import capabilities_for
+from accounts.access import Capabilities, capabilities_for
 from accounts.models import Notice
 from accounts.navigation import navigation_for, user_label
 
@@ -11,12 +11,22 @@ def notices(request) -> dict:
     return {"unread_notice_count": lambda: Notice.objects.filter(user=user, read_at=None).count()}
 
 
+def _capabilities(request) -> Capabilities:
+    """A half-signed-in user (password, no code yet: accounts/twofactor.py) is offered no menu
+    of pages they cannot open yet."""
+    from accounts.twofactor import two_factor_pending
+
+    if two_factor_pending(request):
+        return Capabilities()
+    return capabilities_for(request.user)
+
+
 def capabilities(request) -> dict:
     """`caps`: what the signed-in user may reach, for the navigation and every page."""
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"caps": capabilities_for(user)}
+    return {"caps": _capabilities(request)}
 
 
 def navigation(request) -> dict:
@@ -27,7 +37,7 @@ def navigation(request) -> dict:
         return {}
     match = getattr(request, "resolver_match", None)
     context: dict[str, object] = {
-        "nav": navigation_for(capabilities_for(user), match.view_name if match else "")
+        "nav": navigation_for(_capabilities(request), match.view_name if match else "")
     }
     if user.is_authenticated:
         # A callable, so the scope is looked up only by pages that show the top bar.

@@ -121,3 +121,20 @@ class LoginForm(AuthenticationForm):
                     code="unit_deactivated",
                 ) from None
             raise
+
+
+class TwoFactorCodeForm(PortalForm):
+    code = forms.CharField(
+        label=gettext_lazy("验证码"),
+        max_length=20,
+        help_text=gettext_lazy("身份验证器上当前的 6 位数字；手机丢失时可输入一个恢复码"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code:
+            raise forms.ValidationError(_("请输入验证码。"))
+        return code

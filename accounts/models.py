@@ -13,6 +13,11 @@ class Role(models.TextChoices):
     HOST = "host", _("用人单位")
     UNIVERSITY = "university", _("高校团委")
     STUDENT = "student", _("学生")
+    # 三权分立 (等保2.0): the superuser's work in three hands, none of which reads students'
+    # personal data (accounts/access.py ADMIN_DUTIES; README "Two-factor sign-in …").
+    SYSTEM_ADMIN = "sysadmin", _("系统管理员")
+    SECURITY_ADMIN = "secadmin", _("安全管理员")
+    AUDIT_ADMIN = "auditadmin", _("审计管理员")
 
 
 # Which roles an account of each role may create, and at which region level the new scope lies.
@@ -74,6 +79,12 @@ class User(AbstractUser):
                 condition=(
                     Q(role="")
                     | Q(role="student")
+                    | Q(
+                        role__in=["sysadmin", "secadmin", "auditadmin"],
+                        region__isnull=True,
+                        host_unit__isnull=True,
+                        university__isnull=True,
+                    )
                     | Q(
                         role__in=["province", "city", "county"],
                         region__isnull=False,
@@ -257,6 +268,11 @@ class AuditEventAction(models.TextChoices):
     API_CALL = "api.call", _("调用开放接口")
     API_REFUSED = "api.refused", _("接口令牌被拒绝")
     AUDIT_PRUNE = "audit.prune", _("清理超过保存期限的审计日志")
+    TWO_FACTOR_ENROL = "2fa.enrol", _("启用两步验证")
+    TWO_FACTOR_FAIL = "2fa.fail", _("两步验证码错误")
+    TWO_FACTOR_RECOVERY = "2fa.recovery", _("使用恢复码登录")
+    TWO_FACTOR_RESET = "2fa.reset", _("重置两步验证")
+    TWO_FACTOR_DISABLE = "2fa.disable", _("关闭两步验证")
 
 
 class AuditEvent(models.Model):
@@ -405,3 +421,23 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} {self.window_start:%Y-%m-%d %H:%M} {self.hits}"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten one-time codes a user is shown once when enrolling in two-factor sign-in,
+    for a lost phone. Only a keyed digest is kept (accounts/twofactor.py); a code is spent by a
+    conditional UPDATE of `used_at`, so two sign-ins with the same code cannot both pass."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(_("摘要"), max_length=64)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used_at else 'unused'}"

@@ -210,7 +210,13 @@ SIDEBAR: tuple[Group, ...] = (
             ),
             Item(_("审计日志"), "accounts:audit_log", "can_read_audit_log"),
             Item(_("接口令牌"), "api:tokens", "can_manage_api_tokens"),
-            Item(_("发送失败的邮件"), "accounts:mail_failures", "can_read_audit_log"),
+            Item(_("发送失败的邮件"), "accounts:mail_failures", "can_read_mail_failures"),
+            Item(
+                _("账号安全"),
+                "accounts:security_accounts",
+                "can_reset_two_factor",
+                ("accounts:account_two_factor_reset",),
+            ),
             Item(_("后台管理"), "admin:index", "can_open_admin"),
         ),
     ),
@@ -220,6 +226,7 @@ SIDEBAR: tuple[Group, ...] = (
 ACCOUNT_ITEMS: tuple[Item, ...] = (
     Item(_("通知"), "accounts:notice_list"),
     Item(_("修改密码"), "accounts:password_change"),
+    Item(_("两步验证"), "accounts:two_factor"),
 )
 
 # The phone-first top menu of students and visitors.

@@ -21,7 +21,14 @@ def unstaffed_provinces(path: str) -> Q:
 
 def accounts_for_user(user) -> QuerySet[User]:
     region = user.region_id
-    if user.is_superuser and not user.role:
+    if user.role == Role.SECURITY_ADMIN:
+        # Every account but the students' (whose usernames may be their phones) and their own.
+        scope = ~Q(role=Role.STUDENT) & ~Q(pk=user.pk)
+    elif user.role == Role.SYSTEM_ADMIN:
+        scope = Q(role=Role.PROVINCE) | (
+            Q(role=Role.UNIVERSITY) & unstaffed_provinces("university__province")
+        )
+    elif user.is_superuser and not user.role:
         scope = Q(role=Role.UNIVERSITY) & unstaffed_provinces("university__province")
     elif user.role == Role.PROVINCE:
         scope = (
@@ -44,11 +51,16 @@ def accounts_for_user(user) -> QuerySet[User]:
 
 
 def get_account_for_user(user, pk: int) -> tuple[User, Access]:
-    """The account and whether the user may change it: only the level directly below."""
+    """The account and whether the user may change it: only the level directly below (the
+    security administrator resets anyone's second factor, and changes nothing else)."""
     account = accounts_for_user(user).filter(pk=pk).first()
     if account is None:
         raise Http404
-    return account, Access(can_write=account.role in account_roles_for(user))
+    can_write = account.role in account_roles_for(user)
+    return account, Access(
+        can_write=can_write,
+        can_reset_two_factor=can_write or user.role == Role.SECURITY_ADMIN,
+    )
 
 
 def _province_records(user, records: QuerySet) -> QuerySet:
@@ -62,7 +74,10 @@ def _province_records(user, records: QuerySet) -> QuerySet:
 
 
 def audit_events_for_user(user) -> QuerySet[AuditEvent]:
-    """The audit log is read by provincial staff (their province) and superusers; others 404."""
+    """The audit log is read by provincial staff (their province), the audit administrator and
+    superusers (all of it); others 404."""
+    if user.role == Role.AUDIT_ADMIN:
+        return AuditEvent.objects.select_related("region__parent__parent")
     events = _province_records(user, AuditEvent.objects.all())
     return events.select_related("region__parent__parent")
 

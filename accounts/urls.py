@@ -17,4 +17,14 @@ urlpatterns = [
     path("staff/new/", views.account_create, name="account_create"),
     path("staff/<int:pk>/", views.account_detail, name="account_detail"),
     path("staff/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+    path(
+        "staff/<int:pk>/2fa/reset/",
+        views.account_two_factor_reset,
+        name="account_two_factor_reset",
+    ),
+    path("security/", views.security_accounts, name="security_accounts"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
 ]

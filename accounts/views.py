@@ -3,19 +3,22 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import selectors, services
+from accounts import selectors, services, twofactor
 from accounts.access import capabilities_for
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
-from accounts.forms import AccountForm, AuditFilterForm, LoginForm
+from accounts.forms import AccountForm, AuditFilterForm, LoginForm, TwoFactorCodeForm
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
 from accounts.scoping import require_write
@@ -38,6 +41,13 @@ from summary.selectors import todos_for_city, todos_for_five, todos_for_reviewer
 
 def _require_account_manager(user) -> None:
     if not capabilities_for(user).can_manage_accounts:
+        raise Http404
+
+
+def _require_account_reader(user) -> None:
+    """The account managers, and the security administrator (who resets second factors)."""
+    caps = capabilities_for(user)
+    if not (caps.can_manage_accounts or caps.can_reset_two_factor):
         raise Http404
 
 
@@ -72,7 +82,7 @@ def account_create(request):
 @login_required
 @require_GET
 def account_detail(request, pk: int):
-    _require_account_manager(request.user)
+    _require_account_reader(request.user)
     account, access = selectors.get_account_for_user(request.user, pk)
     return render(request, "accounts/account_detail.html", {"account": account, "access": access})
 
@@ -80,7 +90,7 @@ def account_detail(request, pk: int):
 @login_required
 @require_POST
 def account_set_active(request, pk: int):
-    _require_account_manager(request.user)
+    _require_account_reader(request.user)
     account, access = selectors.get_account_for_user(request.user, pk)
     require_write(access.can_write)
     active = request.POST.get("active") == "1"
@@ -125,6 +135,19 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    # Why the last session ended (accounts/twofactor.py IdleLockMiddleware); others are ignored.
+    ENDED = {
+        "idle": _lazy("您已超过 %(minutes)s 分钟未操作，为保护数据安全已自动退出，请重新登录。"),
+        "expired": _lazy("您已连续登录 8 小时，为保护数据安全已自动退出，请重新登录。"),
+    }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ended = self.ENDED.get(self.request.GET.get("reason", ""))
+        if ended:
+            context["ended"] = str(ended) % {"minutes": settings.STAFF_IDLE_MINUTES}
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -206,3 +229,149 @@ def notice_list(request):
 def notices_read(request):
     Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("accounts:notice_list")
+
+
+# --- two-factor sign-in (accounts/twofactor.py) --------------------------------------------------
+
+
+def _next_query(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    return f"?{urlencode({'next': target})}" if target else ""
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: the authenticator's current code (or a recovery code)."""
+    user = request.user
+    if not twofactor.two_factor_pending(request):
+        return redirect(twofactor.safe_next(request))
+    if twofactor.confirmed_device(user) is None:
+        return redirect(reverse("accounts:two_factor_setup") + _next_query(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = twofactor.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            twofactor.verified(request, device)
+            left = twofactor.recovery_codes_left(user)
+            if left <= 3:
+                messages.warning(
+                    request,
+                    _("恢复码仅剩 %(left)s 个，请在“两步验证”页面重新生成。") % {"left": left},
+                )
+            return redirect(twofactor.safe_next(request))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": request.GET.get("next") or request.POST.get("next", "")},
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Enrolment: scan the QR code, type the first code, see the recovery codes once."""
+    user = request.user
+    if twofactor.confirmed_device(user) is not None:
+        pending = twofactor.two_factor_pending(request)
+        target = "accounts:two_factor_verify" if pending else "accounts:two_factor"
+        return redirect(reverse(target) + _next_query(request))
+    device = twofactor.enrolment_device(request)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = twofactor.two_factor_enrol(
+                user=user, key=device.key, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session.pop(twofactor.ENROL_KEY, None)
+            twofactor.verified(request, twofactor.confirmed_device(user))
+            # Shown in this one response and never again: only their digests are kept.
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": twofactor.safe_next(request)},
+            )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_svg(device.config_url),
+            "secret": twofactor.secret_text(device),
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+            "required": not twofactor.two_factor_optional(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def two_factor(request):
+    """The user's own two-factor settings: on or off, recovery codes left, turning it off."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "device": device,
+            "left": twofactor.recovery_codes_left(user) if device else 0,
+            "optional": twofactor.two_factor_optional(user),
+            "form": TwoFactorCodeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    """Turning it off asks for a current code, so a borrowed session cannot."""
+    user = request.user
+    if not twofactor.two_factor_optional(user) or twofactor.confirmed_device(user) is None:
+        raise PermissionDenied
+    form = TwoFactorCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            twofactor.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            twofactor.two_factor_disable(user=user)
+            request.session[twofactor.HAS_DEVICE] = False
+            messages.success(request, _("两步验证已关闭。"))
+            return redirect("accounts:two_factor")
+    context = {"device": twofactor.confirmed_device(user), "optional": True, "form": form}
+    context["left"] = twofactor.recovery_codes_left(user)
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+@require_POST
+def account_two_factor_reset(request, pk: int):
+    """The level above (or the security administrator) clears a lost authenticator."""
+    _require_account_reader(request.user)
+    account, access = selectors.get_account_for_user(request.user, pk)
+    require_write(access.can_reset_two_factor)
+    twofactor.two_factor_reset(account=account, actor=request.user)
+    messages.success(request, _("已重置该账号的两步验证，其下次登录时需重新绑定身份验证器。"))
+    return redirect("accounts:account_detail", pk=account.pk)
+
+
+@login_required
+@require_GET
+def security_accounts(request):
+    """账号安全: the security administrator's list of accounts and their second factor."""
+    if not capabilities_for(request.user).can_reset_two_factor:
+        raise Http404
+    devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    accounts = (
+        selectors.accounts_for_user(request.user)
+        .annotate(has_device=Exists(devices))
+        .order_by("role", "username")
+    )
+    page = paginate(request, accounts, 30)
+    return render(request, "accounts/security_accounts.html", {"page": page})

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -111,6 +113,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in and the idle lock (accounts/twofactor.py): right after the user is known.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.IdleLockMiddleware",
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside MessageMiddleware: tells the user when queued work waits for the broker.
     "fanjiaxiang.outbox.OutboxMessageMiddleware",
@@ -269,6 +275,17 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# 等保2.0 三级 (README "Two-factor sign-in, idle lock, separated admin duties"): staff and the
+# three admin roles sign in with a password and a TOTP code (an authenticator app); students may
+# turn it on for themselves. `make run`'s demo turns it off and says so.
+STAFF_TWO_FACTOR = envbool("STAFF_TWO_FACTOR", True)
+# Staff sessions also end after this many idle minutes (登录连接超时自动退出); 0 turns it off.
+STAFF_IDLE_MINUTES = envint("STAFF_IDLE_MINUTES", 30)
+# Wrong codes one account may try per TWO_FACTOR_WINDOW_MINUTES (on top of django-otp's own
+# doubling delay after each failure).
+TWO_FACTOR_ATTEMPTS = envint("TWO_FACTOR_ATTEMPTS", 10)
+TWO_FACTOR_WINDOW_MINUTES = envint("TWO_FACTOR_WINDOW_MINUTES", 15)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "返家乡")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

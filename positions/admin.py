@@ -1,12 +1,14 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from accounts.access import opens_admin
 from positions.models import HostUnit, Post, Region
 from positions.resources import HostUnitResource
 
-# /admin/ is for superusers only: no role account is ever given is_staff.
+# /admin/ is for superusers and the three admin duties (accounts/access.py opens_admin); no
+# other role account is ever given is_staff.
 admin.site.has_permission = (  # type: ignore[method-assign]
-    lambda request: request.user.is_active and request.user.is_superuser
+    lambda request: opens_admin(request.user)
 )
 
 

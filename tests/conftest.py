@@ -60,6 +60,11 @@ def pytest_configure(config):
     _redis_per_worker()
     # Real hashing costs ~0.2 s a user; the suite creates hundreds. Hashing itself is Django's.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff two-factor sign-in is off for the suite, whose tests sign staff in by password or
+    # force_login; the tests of two-factor sign-in (tests/accounts/test_two_factor.py, the
+    # half-signed-in walk of the access matrix) turn it on with the `settings` fixture and sign
+    # in with a verified device (tests/factories.py verified_login).
+    settings.STAFF_TWO_FACTOR = False
     # Uploads live in the database (filestore); a folder of this run keeps the old location
     # (copied in by a migration) away from the developer's var/.
     import tempfile

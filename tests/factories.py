@@ -119,6 +119,33 @@ def staff(role: str, **scope) -> User:
     return UserFactory(role=role, **scope)
 
 
+def authenticator(user: User):
+    """A confirmed TOTP device for `user` (their authenticator app), made once."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the user's authenticator shows now."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+def verified_login(client, user: User) -> None:
+    """Sign `user` in as having passed both factors (password and authenticator), for tests that
+    run with STAFF_TWO_FACTOR on."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = authenticator(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 __all__ = ["PASSWORD", "Role", "region", "season", "staff"]
 
 

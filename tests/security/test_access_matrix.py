@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.views.static import serve
 from openpyxl import Workbook
 
+from accounts import twofactor
 from accounts.audit import Action, audit_record
 from accounts.models import CHILD_ROLES, AuditEvent, Mail, Notice, Role, User
 from accounts.validators import id_number_make
@@ -63,9 +64,11 @@ from tests.factories import (
     PostFactory,
     StudentFactory,
     UniversityFactory,
+    UserFactory,
     region,
     season,
     staff,
+    verified_login,
 )
 from tests.outcomes import access_matrix as outcomes_matrix
 from tests.safety import access_matrix as safety_matrix
@@ -265,6 +268,10 @@ def _build_staff(w: SimpleNamespace) -> None:
     w.bj_staff = staff(Role.PROVINCE, region=w.beijing, username="bj_province")
     w.pku_staff = staff(Role.UNIVERSITY, university=w.pku, username="pku")
     w.whu_staff = staff(Role.UNIVERSITY, university=w.whu, username="whu")
+    # 三权分立 (issue 21): the three admin duties, walked like foreign roles (DUTIES below).
+    w.sysadmin = UserFactory(role=Role.SYSTEM_ADMIN, is_staff=True, username="sysadmin")
+    w.secadmin = UserFactory(role=Role.SECURITY_ADMIN, is_staff=True, username="secadmin")
+    w.auditadmin = UserFactory(role=Role.AUDIT_ADMIN, is_staff=True, username="auditadmin")
 
 
 def _student(w, name: str, phone: str, **fields):
@@ -341,14 +348,25 @@ def matrix(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace]:
     with django_db_blocker.unblock(), transaction.atomic():
         w = _build_world()
         # One signed-in session per role, made once: signing in costs more than most requests.
+        # Each has passed both factors (password and authenticator), so the walkers hold with
+        # STAFF_TWO_FACTOR on as off; test_half_signed_in_staff_reach_no_page signs in with the
+        # password alone.
         w.sessions = {}
-        for role in ALL_ROLES:
+        for role in ALL_ROLES + DUTIES:
             if role != "anonymous":
                 signed_in = Client()
-                signed_in.force_login(user_of(w, role))
+                verified_login(signed_in, user_of(w, role))
                 w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
         yield w
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def sessions_never_idle(settings):
+    """The sessions above live as long as the module (half an hour and more on a busy machine),
+    and what a request writes to them is rolled back with its test: the staff idle lock
+    (accounts/twofactor.py, tests/accounts/test_idle_lock.py) would end them mid-walk."""
+    settings.STAFF_IDLE_MINUTES = 0
 
 
 # --- roles --------------------------------------------------------------------------------------
@@ -378,6 +396,18 @@ FOREIGN = (
     "anonymous",
 )
 ALL_ROLES = OWNERS + FOREIGN
+# The admin duties (三权分立): each is walked as a foreign role over every route but its own
+# (DUTY_ROUTES): none of them reaches 越秀's data, a student's page or the ledger.
+DUTIES = ("sysadmin", "secadmin", "auditadmin")
+DUTY_ROUTES: dict[str, set[str]] = {
+    "sysadmin": set(),  # provincial accounts and /admin/: nothing of 越秀's
+    "secadmin": {
+        "accounts:security_accounts",
+        "accounts:account_detail",
+        "accounts:account_two_factor_reset",
+    },
+    "auditadmin": {"accounts:audit_log"},
+}
 
 
 def user_of(w: SimpleNamespace, role: str) -> User | None:
@@ -608,6 +638,14 @@ PROTECTED: dict[str, Protected] = {
     "accounts:account_set_active": Protected(
         "yx_staff", _pk("yx_host"), data=lambda w, r: {"active": "0"}
     ),
+    # Two-factor sign-in (issue 21): each user's own pages; the reset is the level above's.
+    "accounts:two_factor": Protected("yx_staff", page=True, shows=("已启用",)),
+    "accounts:two_factor_verify": Protected("yx_staff", page=True),
+    "accounts:two_factor_setup": Protected("student_a", page=True),
+    # The payload is empty: a wrong code would count (and audit) a failure against the caller.
+    "accounts:two_factor_disable": Protected("student_a", page=True),
+    "accounts:account_two_factor_reset": Protected("gz_staff", _pk("yx_staff")),
+    "accounts:security_accounts": Protected("secadmin", page=True, shows=("yuexiu",)),
     # positions
     "positions:host_unit_list": Protected("yx_staff", page=True, shows=("越秀区图书馆",)),
     "positions:host_unit_create": Protected(
@@ -1096,7 +1134,19 @@ def _cases(names: list[str], roles: tuple[str, ...], known: dict) -> list:
 # --- 1. foreign roles: refused, shown nothing, change nothing ----------------------------------
 
 
-@pytest.mark.parametrize(("name", "role"), _cases(WALKED_PROTECTED, FOREIGN, KNOWN_LEAKS))
+def _duty_cases() -> list:
+    return [
+        case
+        for duty in DUTIES
+        for case in _cases(
+            [n for n in WALKED_PROTECTED if n not in DUTY_ROUTES[duty]], (duty,), KNOWN_LEAKS
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), _cases(WALKED_PROTECTED, FOREIGN, KNOWN_LEAKS) + _duty_cases()
+)
 def test_foreign_roles_neither_see_nor_change_yuexius_data(client, matrix, name, role):
     route = PROTECTED[name]
     url = _url(matrix, name)
@@ -1206,7 +1256,7 @@ def test_a_get_changes_nothing(client, matrix, name):
     url = _url(matrix, name)
     audited = name in PROTECTED and PROTECTED[name].get_audited
     failures = []
-    for role in ALL_ROLES:
+    for role in ALL_ROLES + DUTIES:
         login(client, matrix, role)
         for query in _queries(name):
             with CaptureQueriesContext(connection) as queries:
@@ -1366,3 +1416,47 @@ def test_the_api_takes_no_session_so_needs_no_csrf(matrix, name, role):
     response = _api_call(matrix, name, None, session_role=role if role != "anonymous" else "")
     assert response.status_code == 401 and response.json()["detail"]
     assert not state_diff(before, snapshot(None))
+
+
+# --- two-factor sign-in (issue 21): the password alone opens nothing -----------------------------
+
+HALF_SIGNED_IN = ("yx_staff", "yx_host", "gz_staff", "province_staff", "uni_staff", *DUTIES)
+ADMIN_PAGES = (
+    "admin:index",
+    "admin:accounts_user_changelist",
+    "admin:accounts_auditevent_changelist",
+)
+
+
+@pytest.mark.parametrize("role", HALF_SIGNED_IN)
+def test_half_signed_in_staff_reach_no_page(matrix, settings, role):
+    """With STAFF_TWO_FACTOR on, a staff account that gave the right password but no valid code
+    is sent to the code page from every URL of the tables and /admin/, on GET and on POST (with
+    a valid CSRF token and the table's payload), and changes nothing."""
+    settings.STAFF_TWO_FACTOR = True
+    client = Client()
+    user = user_of(matrix, role)
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, "the password was refused"
+    code_pages = (reverse("accounts:two_factor_verify"), reverse("accounts:two_factor_setup"))
+    before = snapshot(user)
+    problems = []
+    names = [n for n in CLASSIFIED if n not in twofactor.OPEN_WHILE_PENDING]
+    for name in names:
+        url = _url(matrix, name)
+        route = PROTECTED.get(name)
+        answers = [client.get(url, query) for query in _queries(name)]
+        answers.append(client.post(url, route.data(matrix, role) if route else {}))
+        for answer in answers:
+            location = answer.get("Location", "")
+            if answer.status_code != 302 or not location.startswith(code_pages):
+                problems.append(f"{name}: {answer.status_code} {location}")
+    for name in ADMIN_PAGES:
+        answer = client.get(reverse(name))
+        if not answer.get("Location", "").startswith(code_pages):
+            problems.append(f"{name}: {answer.status_code}")
+    assert set(CLASSIFIED) - set(names) == twofactor.OPEN_WHILE_PENDING  # all the rest walked
+    assert not problems, f"{role} without a code reached: " + "; ".join(problems)
+    assert not state_diff(before, snapshot(user))

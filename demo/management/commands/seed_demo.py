@@ -39,6 +39,11 @@ from schedule.models import Season
 from schedule.services import programme_year_create
 from students.models import CreditRule, University
 
+DUTIES = (
+    ("sysadmin", Role.SYSTEM_ADMIN),
+    ("secadmin", Role.SECURITY_ADMIN),
+    ("auditadmin", Role.AUDIT_ADMIN),
+)
 DEMO_PASSWORD = "Demo@2026fjx"  # noqa: S105  (demo accounts on a developer's machine only)
 
 CITIES = {"440100": "gz_city", "441900": "dg_city", "441400": "mz_city"}
@@ -149,8 +154,13 @@ class Command(BaseCommand):
         posts_due = {
             m.season_id: m.due for m in programme_year.milestones.filter(code__endswith="_posts")
         }
-        logins = [("admin", "系统管理员（/admin/）")]
-        self._user("admin", "系统管理员", superuser=True)
+        logins = [("admin", "超级用户（/admin/，应急使用）")]
+        self._user("admin", "超级用户", superuser=True)
+        # 三权分立 (issue 21): the superuser's daily work in three hands.
+        for username, role in DUTIES:
+            self._user(username, str(role.label), role=role)
+            User.objects.filter(username=username).update(is_staff=True)
+            logins.append((username, f"{role.label}（三权分立）"))
         logins.append(("gd_province", "团省委 · 广东省"))
         self._user("gd_province", "省级管理员", role=Role.PROVINCE, region=province)
         for code, username in CITIES.items():
