@@ -273,6 +273,7 @@ class AuditEventAction(models.TextChoices):
     TWO_FACTOR_RECOVERY = "2fa.recovery", _("使用恢复码登录")
     TWO_FACTOR_RESET = "2fa.reset", _("重置两步验证")
     TWO_FACTOR_DISABLE = "2fa.disable", _("关闭两步验证")
+    TWO_FACTOR_CODES = "2fa.codes", _("重新生成恢复码")
 
 
 class AuditEvent(models.Model):

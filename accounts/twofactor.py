@@ -235,6 +235,16 @@ def two_factor_reset(*, account: User, actor: User) -> None:
     audit_record(Action.TWO_FACTOR_RESET, actor=actor, target=account, region=_region(account))
 
 
+def recovery_codes_renew(*, user: User, code: str) -> list[str]:
+    """Ten new recovery codes for a user who gives a current code (so a borrowed session
+    cannot); the old ones stop working. Returned once, audited."""
+    two_factor_verify(user=user, code=code)
+    with transaction.atomic():
+        codes = recovery_codes_make(user=user)
+        audit_record(Action.TWO_FACTOR_CODES, actor=user, target=user, region=_region(user))
+    return codes
+
+
 @transaction.atomic
 def two_factor_disable(*, user: User) -> None:
     """A user for whom it is optional turns it off (having just given a valid code)."""

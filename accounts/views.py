@@ -322,8 +322,37 @@ def two_factor(request):
             "left": twofactor.recovery_codes_left(user) if device else 0,
             "optional": twofactor.two_factor_optional(user),
             "form": TwoFactorCodeForm(),
+            "codes_form": TwoFactorCodeForm(prefix="codes"),
         },
     )
+
+
+@login_required
+@require_POST
+def two_factor_codes(request):
+    """New recovery codes, shown once: asks for a current code, like turning it off."""
+    user = request.user
+    if twofactor.confirmed_device(user) is None:
+        raise PermissionDenied
+    form = TwoFactorCodeForm(request.POST, prefix="codes")
+    if form.is_valid():
+        try:
+            codes = twofactor.recovery_codes_renew(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": reverse("accounts:two_factor"), "renewed": True},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    context = {"device": twofactor.confirmed_device(user), "form": TwoFactorCodeForm()}
+    context["codes_form"] = form
+    context["optional"] = twofactor.two_factor_optional(user)
+    context["left"] = twofactor.recovery_codes_left(user)
+    return render(request, "accounts/two_factor.html", context)
 
 
 @login_required
@@ -345,6 +374,7 @@ def two_factor_disable(request):
             messages.success(request, _("两步验证已关闭。"))
             return redirect("accounts:two_factor")
     context = {"device": twofactor.confirmed_device(user), "optional": True, "form": form}
+    context["codes_form"] = TwoFactorCodeForm(prefix="codes")
     context["left"] = twofactor.recovery_codes_left(user)
     return render(request, "accounts/two_factor.html", context)
 

@@ -199,3 +199,38 @@ def test_staff_cannot_turn_it_off_while_the_setting_is_on(client, world, two_fac
     url = reverse("accounts:two_factor_disable")
     assert client.post(url, {"code": totp_code(device)}).status_code == 403
     assert TOTPDevice.objects.filter(user=world.yx_staff).exists()
+
+
+def test_new_recovery_codes_need_a_current_code_and_replace_the_old_ones(client, world, two_factor):
+    officer = world.yx_staff
+    device = authenticator(officer)
+    old = twofactor.recovery_codes_make(user=officer)
+    verified_login(client, officer)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "重新生成恢复码" in page and "剩余恢复码 10 个" in page
+    url = reverse("accounts:two_factor_codes")
+
+    refused = client.post(url, {"codes-code": "000000"})
+    assert refused.status_code == 200
+    assert "验证码不正确" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="2fa.codes").exists()
+
+    # django-otp's own delay after a wrong code has passed; the next 30 s window.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    shown = client.post(url, {"codes-code": totp_code(device)})
+    assert shown.status_code == 200 and shown["Cache-Control"] == "no-store"
+    new = re.findall(r"[0-9a-f]{5}-[0-9a-f]{5}", shown.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert AuditEvent.objects.filter(action="2fa.codes", actor=officer).count() == 1
+    # The old codes no longer sign in; a new one does, once.
+    with pytest.raises(Exception, match="验证码"):
+        twofactor.two_factor_verify(user=officer, code=old[0])
+    assert twofactor.two_factor_verify(user=officer, code=new[0]) == device
+    assert twofactor.recovery_codes_left(officer) == 9
+
+
+def test_new_recovery_codes_need_an_authenticator(client, world, two_factor):
+    client.force_login(world.student)
+    assert client.post(reverse("accounts:two_factor_codes"), {"codes-code": "1"}).status_code == 403

@@ -644,6 +644,7 @@ PROTECTED: dict[str, Protected] = {
     "accounts:two_factor_setup": Protected("student_a", page=True),
     # The payload is empty: a wrong code would count (and audit) a failure against the caller.
     "accounts:two_factor_disable": Protected("student_a", page=True),
+    "accounts:two_factor_codes": Protected("yx_staff", page=True),
     "accounts:account_two_factor_reset": Protected("gz_staff", _pk("yx_staff")),
     "accounts:security_accounts": Protected("secadmin", page=True, shows=("yuexiu",)),
     # positions
