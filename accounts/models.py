@@ -188,6 +188,7 @@ class AuditEventAction(models.TextChoices):
     ACCOUNT_CREATE = "account.create", _("开通账号")
     ACCOUNT_ACTIVATE = "account.activate", _("启用账号")
     ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
+    ACCOUNT_UPDATE = "account.update", _("修改账号信息")
     PASSWORD_CHANGE = "account.password", _("修改密码")
     PROFILE_UPDATE = "student.profile", _("学生修改联系方式")
     IDENTITY_CORRECT = "student.identity", _("更正学生身份信息")
