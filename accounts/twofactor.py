@@ -348,7 +348,9 @@ class IdleLockMiddleware:
                 if request.method == "GET":
                     query["next"] = request.get_full_path()
                 return redirect(f"{login_url}?{urlencode(query)}")
+            # Only where the idle lock applies: a student's reading never writes the session.
             seen = request.session.get(LAST_SEEN)
-            if not isinstance(seen, int) or now - seen >= LAST_SEEN_STEP:
+            stale = not isinstance(seen, int) or now - seen >= LAST_SEEN_STEP
+            if stale and settings.STAFF_IDLE_MINUTES and is_staff_account(request.user):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
