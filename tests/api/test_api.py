@@ -61,6 +61,19 @@ def test_the_token_page_creates_shows_the_secret_once_and_revokes(world):
     assert event.data["operation"] == "county_posts"
 
 
+def test_the_banner_names_the_token_just_made_not_an_older_one(world):
+    services.token_create(actor=world.yx_staff, scope_key="county:440104", name="旧令牌", days=30)
+    client = Client()
+    client.force_login(world.yx_staff)
+    page = client.post(
+        reverse("api:tokens"), {"scope": "county:440104", "name": "新令牌", "days": "365"}
+    )
+    text = page.content.decode()
+    assert "已创建令牌“新令牌”" in text and "已创建令牌“旧令牌”" not in text
+    new = ApiToken.objects.get(name="新令牌")
+    assert f"有效期至 {new.expires_at:%Y}年{new.expires_at.month}月" in text
+
+
 def test_a_county_token_is_made_by_the_county_its_city_or_province_never_a_neighbour(world):
     for user in (world.yx_staff, world.gz_staff, world.province_staff):
         make(user, "county:440104")
