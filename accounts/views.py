@@ -272,6 +272,13 @@ def two_factor_verify(request):
 @login_required
 def two_factor_setup(request):
     """Enrolment: scan the QR code, type the first code, see the recovery codes once."""
+    response = _two_factor_setup(request)
+    if response.status_code == 200:  # the secret or the recovery codes: no cache may keep them
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _two_factor_setup(request):
     user = request.user
     if twofactor.confirmed_device(user) is not None:
         pending = twofactor.two_factor_pending(request)

@@ -39,6 +39,7 @@ def test_a_new_officer_enrols_by_scanning_a_qr_code_and_sees_ten_recovery_codes_
     assert page.redirect_chain[-1][0].startswith(reverse("accounts:two_factor_setup"))
     html = page.content.decode()
     assert "<svg" in html and "two-factor-qr" in html  # drawn here, inline
+    assert page["Cache-Control"] == "no-store"  # the secret is on it
     assert "otpauth://" not in html and "<img" not in html.split("two-factor-qr")[1][:200]
     assert client.get(reverse("positions:post_list")).status_code == 302  # not yet
 
@@ -48,6 +49,7 @@ def test_a_new_officer_enrols_by_scanning_a_qr_code_and_sees_ten_recovery_codes_
     )
     codes = re.findall(r"<li class=\"col\">([0-9a-f]{5}-[0-9a-f]{5})</li>", shown.content.decode())
     assert len(set(codes)) == 10
+    assert shown["Cache-Control"] == "no-store"  # shown once: no cache may keep them
     stored = list(RecoveryCode.objects.filter(user=officer).values_list("digest", flat=True))
     assert len(stored) == 10 and not set(codes) & set(stored)  # only digests are kept
     assert client.get(reverse("positions:post_list")).status_code == 200
