@@ -280,14 +280,23 @@ def _url_name(request) -> str:
         return ""
 
 
+def _is_api(request) -> bool:
+    """The open API takes a token, never a session (api/auth.py): a browser's session cookie
+    sent along, half signed in or idle, is none of its business."""
+    return request.path_info.startswith("/api/")
+
+
 class TwoFactorMiddleware:
     """A half-signed-in user reaches no page but the code page (or enrolment) and signing out:
-    every other request, GET or POST, is sent there, and nothing else runs."""
+    every other request, GET or POST, is sent there, and nothing else runs. The API is left
+    alone: it ignores the session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_api(request):
+            return self.get_response(request)
         if two_factor_pending(request) and _url_name(request) not in OPEN_WHILE_PENDING:
             name = (
                 "accounts:two_factor_verify"
@@ -332,13 +341,14 @@ def session_end_reason(request, now: int) -> str:
 
 class IdleLockMiddleware:
     """Ends a staff session after STAFF_IDLE_MINUTES without a request, and any session
-    SESSION_COOKIE_AGE after sign-in; the login page then says which."""
+    SESSION_COOKIE_AGE after sign-in; the login page then says which. API calls neither end
+    nor refresh a session (they do not use it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not _is_api(request):
             now = int(timezone.now().timestamp())
             reason = session_end_reason(request, now)
             if reason:

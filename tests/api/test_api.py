@@ -19,7 +19,7 @@ from api import services
 from api.models import ApiToken
 from fanjiaxiang.exporters import clean
 from positions.models import Post
-from tests.factories import PASSWORD, PostFactory, StudentFactory
+from tests.factories import PASSWORD, PostFactory, StudentFactory, authenticator
 from tests.students.test_credits import credit_world, placement  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,19 @@ def test_the_banner_names_the_token_just_made_not_an_older_one(world):
     assert "已创建令牌“新令牌”" in text and "已创建令牌“旧令牌”" not in text
     new = ApiToken.objects.get(name="新令牌")
     assert f"有效期至 {new.expires_at:%Y}年{new.expires_at.month}月" in text
+
+
+def test_a_half_signed_in_browser_still_gets_json_from_the_api(world, settings):
+    settings.STAFF_TWO_FACTOR = True
+    authenticator(world.yx_staff)
+    secret = make(world.yx_staff, "county:440104")
+    client = Client()
+    login = {"username": world.yx_staff.username, "password": PASSWORD}
+    client.post(reverse("accounts:login"), login)  # the password, not yet the code
+    assert client.get(reverse("positions:post_list")).status_code == 302
+    headers = {"Authorization": f"Bearer {secret}"}
+    answer = client.get(reverse("api:county_posts"), headers=headers)
+    assert answer.status_code == 200 and "results" in answer.json()
 
 
 def test_a_county_token_is_made_by_the_county_its_city_or_province_never_a_neighbour(world):
