@@ -108,6 +108,24 @@ def test_wrong_codes_are_throttled_per_account(client, world, two_factor):
     assert client.get(reverse("dashboards:home")).status_code == 302
 
 
+def test_only_wrong_codes_count_towards_the_limit(client, world, two_factor):
+    two_factor.TWO_FACTOR_ATTEMPTS = 3
+    officer = world.gz_staff
+    device = authenticator(officer)
+    codes = twofactor.recovery_codes_make(user=officer)
+    for code in codes[:2]:  # two good sign-ins
+        sign_in(client, officer)
+        assert client.post(reverse("accounts:two_factor_verify"), {"code": code}).status_code == 302
+        client.logout()
+    sign_in(client, officer)
+    for _i in range(2):
+        client.post(reverse("accounts:two_factor_verify"), {"code": "000000"})
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    answer = client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device)})
+    assert answer.status_code == 302, "验证码尝试次数过多" in answer.content.decode()
+    assert not client.get(reverse("dashboards:home"))["Location"].startswith("/accounts/2fa/")
+
+
 def test_a_recovery_code_signs_in_once(client, world, two_factor):
     officer = world.province_staff
     authenticator(officer)
