@@ -40,6 +40,7 @@ def test_a_new_officer_enrols_by_scanning_a_qr_code_and_sees_ten_recovery_codes_
     html = page.content.decode()
     assert "<svg" in html and "two-factor-qr" in html  # drawn here, inline
     assert page["Cache-Control"] == "no-store"  # the secret is on it
+    assert "恢复码" not in html.split('id="id_code_helptext"')[1][:100]  # none exist yet
     assert "otpauth://" not in html and "<img" not in html.split("two-factor-qr")[1][:200]
     assert client.get(reverse("positions:post_list")).status_code == 302  # not yet
 
