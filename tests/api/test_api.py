@@ -87,6 +87,20 @@ def test_a_half_signed_in_browser_still_gets_json_from_the_api(world, settings):
     assert answer.status_code == 200 and "results" in answer.json()
 
 
+def test_the_audit_log_names_api_calls_in_chinese(world):
+    secret = make(world.yx_staff, "county:440104")
+    call(secret, reverse("api:county_posts"))
+    token = ApiToken.objects.get()
+    client = Client()
+    client.force_login(world.province_staff)
+    rows = client.get(reverse("accounts:audit_log")).content.decode().split("<tbody>")[1]
+    assert f"接口令牌 #{token.pk}" in rows and "api.apitoken" not in rows
+    assert "结果=成功" in rows and "outcome=" not in rows
+    csv = client.get(reverse("accounts:audit_log"), {"export": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert str(Role.COUNTY.label) in text and ",county," not in text
+
+
 def test_a_county_token_is_made_by_the_county_its_city_or_province_never_a_neighbour(world):
     for user in (world.yx_staff, world.gz_staff, world.province_staff):
         make(user, "county:440104")
