@@ -255,3 +255,10 @@ def test_new_recovery_codes_need_a_current_code_and_replace_the_old_ones(client,
 def test_new_recovery_codes_need_an_authenticator(client, world, two_factor):
     client.force_login(world.student)
     assert client.post(reverse("accounts:two_factor_codes"), {"codes-code": "1"}).status_code == 403
+
+
+def test_opening_a_post_only_two_factor_address_says_why_in_chinese(client, world, two_factor):
+    verified_login(client, world.yx_staff)
+    answer = client.get(reverse("accounts:two_factor_disable"))
+    assert answer.status_code == 405 and answer["Allow"] == "POST"
+    assert "不能直接在浏览器中打开" in answer.content.decode()
