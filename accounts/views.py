@@ -18,7 +18,13 @@ from accounts import selectors, services, twofactor
 from accounts.access import capabilities_for
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
-from accounts.forms import AccountForm, AuditFilterForm, LoginForm, TwoFactorCodeForm
+from accounts.forms import (
+    AccountForm,
+    AuditFilterForm,
+    LoginForm,
+    TwoFactorCodeForm,
+    TwoFactorEnrolForm,
+)
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
 from accounts.scoping import require_write
@@ -272,13 +278,20 @@ def two_factor_verify(request):
 @login_required
 def two_factor_setup(request):
     """Enrolment: scan the QR code, type the first code, see the recovery codes once."""
+    response = _two_factor_setup(request)
+    if response.status_code == 200:  # the secret or the recovery codes: no cache may keep them
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _two_factor_setup(request):
     user = request.user
     if twofactor.confirmed_device(user) is not None:
         pending = twofactor.two_factor_pending(request)
         target = "accounts:two_factor_verify" if pending else "accounts:two_factor"
         return redirect(reverse(target) + _next_query(request))
     device = twofactor.enrolment_device(request)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = twofactor.two_factor_enrol(
