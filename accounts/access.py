@@ -114,14 +114,14 @@ ADMIN_DUTIES: dict[str, frozenset[str]] = {
             "students.change_university",
         }
     ),
-    # Lockouts (django-axes) and authenticator devices; 2FA resets on the portal's 账号安全 page.
+    # Lockouts (django-axes) and which accounts have an authenticator (never its secret); 2FA
+    # resets only on the portal's 账号安全 page, audited.
     Role.SECURITY_ADMIN: frozenset(
         {
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
             "axes.view_accessfailurelog",
             "otp_totp.view_totpdevice",
-            "otp_totp.delete_totpdevice",
         }
     ),
     # The audit log, read only.

@@ -43,9 +43,12 @@ def retention_days() -> int:
     return days
 
 
-def audit_chains_verify(*, code: str | None = None, now: datetime.datetime) -> list[ChainReport]:
+def audit_chains_verify(
+    *, code: str | None = None, now: datetime.datetime, log_problems: bool = True
+) -> list[ChainReport]:
     """Verify every chain (or the one of a province code, "national" for the national one)
-    and keep each outcome on its chain for the audit log page."""
+    and keep each outcome on its chain for the audit log page. Problems are logged for the
+    nightly run; verify_audit prints them itself, in Chinese (log_problems=False)."""
     chains = AuditChain.objects.select_related("province").order_by("code")
     if code:
         chains = chains.filter(code=code)
@@ -61,7 +64,7 @@ def audit_chains_verify(*, code: str | None = None, now: datetime.datetime) -> l
             verified_count=report.checked,
             problem=report.problem[:300],
         )
-        if report.problem:
+        if report.problem and log_problems:
             log.warning("audit chain %s: %s", chain.code, report.problem)
         reports.append(report)
     if not code:

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.auditlabels import details_label, role_label, target_label
 from accounts.selectors import audit_events_filtered
 from fanjiaxiang.exporters import ListExporter
 
@@ -26,10 +27,10 @@ class AuditExporter(ListExporter):
             yield [
                 timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 event.actor_label,
-                event.actor_role,
+                role_label(event),
                 str(event.get_action_display()),
-                f"{event.target_type}#{event.target_id}" if event.target_type else "",
+                target_label(event),
                 event.region.full_name if event.region else "",
-                ", ".join(f"{k}={v}" for k, v in event.data.items()),
+                details_label(event),
                 event.ip or "",
             ]

@@ -138,3 +138,11 @@ class TwoFactorCodeForm(PortalForm):
         if not code:
             raise forms.ValidationError(_("请输入验证码。"))
         return code
+
+
+class TwoFactorEnrolForm(TwoFactorCodeForm):
+    """The first code: there are no recovery codes yet, so the hint does not offer one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = gettext_lazy("身份验证器上当前的 6 位数字")

@@ -188,6 +188,7 @@ class AuditEventAction(models.TextChoices):
     ACCOUNT_CREATE = "account.create", _("开通账号")
     ACCOUNT_ACTIVATE = "account.activate", _("启用账号")
     ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
+    ACCOUNT_UPDATE = "account.update", _("修改账号信息")
     PASSWORD_CHANGE = "account.password", _("修改密码")
     PROFILE_UPDATE = "student.profile", _("学生修改联系方式")
     IDENTITY_CORRECT = "student.identity", _("更正学生身份信息")
@@ -273,6 +274,7 @@ class AuditEventAction(models.TextChoices):
     TWO_FACTOR_RECOVERY = "2fa.recovery", _("使用恢复码登录")
     TWO_FACTOR_RESET = "2fa.reset", _("重置两步验证")
     TWO_FACTOR_DISABLE = "2fa.disable", _("关闭两步验证")
+    TWO_FACTOR_CODES = "2fa.codes", _("重新生成恢复码")
 
 
 class AuditEvent(models.Model):

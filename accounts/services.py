@@ -1,6 +1,7 @@
 """Opening and closing staff accounts. Each level opens accounts for the level below."""
 
 import datetime
+from collections.abc import Collection
 
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
@@ -122,6 +123,26 @@ def account_set_active(*, account: User, active: bool, actor: User | None) -> Us
     if changed:
         action = Action.ACCOUNT_ACTIVATE if active else Action.ACCOUNT_DEACTIVATE
         audit_record(action, actor=actor, target=account, region=scope_region(account))
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: User, fields: Collection[str], actor: User) -> User:
+    """Save what an administrator changed on `account` in /admin/ (names and contacts; anything
+    for a superuser), audited with the names of the fields, never their values. Turning the
+    account on or off is audited as 启用账号 / 停用账号, as on the portal."""
+    details = sorted(set(fields) - {"is_active"})
+    # groups and user_permissions are saved with the form's many-to-many data, in this
+    # transaction; they are named in the event all the same.
+    saved = [name for name in details if not User._meta.get_field(name).many_to_many]
+    if saved:
+        account.save(update_fields=saved)
+    if details:
+        region = scope_region(account)
+        data = {"fields": details}
+        audit_record(Action.ACCOUNT_UPDATE, actor=actor, target=account, region=region, data=data)
+    if "is_active" in fields:
+        account_set_active(account=account, active=account.is_active, actor=actor)
     return account
 
 

@@ -37,13 +37,26 @@ def address_key(address: str | None) -> str:
     return str(ip)
 
 
+def _digest(key: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+def throttle_reached(*, scope: str, key: str, limit: int, period: datetime.timedelta) -> bool:
+    """Whether `key` has used up `limit` attempts in this window, counting nothing: for limits
+    on failures only, checked before the attempt and hit (throttle_hit) only when it fails."""
+    start = _window_start(timezone.now(), period)
+    counter = Throttle.objects.filter(scope=scope, key=_digest(key), window_start=start)
+    return counter.filter(hits__gte=limit).exists()
+
+
 @transaction.atomic
 def throttle_hit(*, scope: str, key: str, limit: int, period: datetime.timedelta) -> bool:
     """Count one attempt of `key` at `scope`; False (and nothing counted) once `limit` attempts
     were made in this window of `period`."""
     start = _window_start(timezone.now(), period)
-    digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
-    counter, created = Throttle.objects.get_or_create(scope=scope, key=digest, window_start=start)
+    counter, created = Throttle.objects.get_or_create(
+        scope=scope, key=_digest(key), window_start=start
+    )
     if created:  # a new window of this scope: the earlier ones count no more
         Throttle.objects.filter(scope=scope, window_start__lt=start).delete()
     # Conditional, so that two simultaneous attempts cannot both take the last one left: the

@@ -40,7 +40,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.audit import Action, audit_record
 from accounts.models import RecoveryCode, Role, User
-from accounts.throttle import throttle_hit
+from accounts.throttle import throttle_hit, throttle_reached
 
 RECOVERY_CODES = 10
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
@@ -148,12 +148,13 @@ def two_factor_enrol(*, user: User, key: str, code: str) -> list[str]:
     """Save the device whose secret `key` the user's app now holds, once it gives a first
     valid code; the ten recovery codes, to be shown once."""
     with transaction.atomic():
-        _throttle(user)
-    with transaction.atomic():
-        # The user's row is locked, so two confirmations at once cannot leave two devices.
+        # The user's row is locked, so two confirmations at once cannot leave two devices, and
+        # a wrong code is counted before the next attempt checks the limit.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             raise ValidationError({"code": _("已绑定身份验证器，请直接输入验证码登录。")})
+        if throttle_reached(**_attempts(user)):
+            raise _too_many()
         device = TOTPDevice(user=user, name="default", key=key, confirmed=True)
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time = time.time()
@@ -163,6 +164,7 @@ def two_factor_enrol(*, user: User, key: str, code: str) -> list[str]:
             codes = recovery_codes_make(user=user)
             audit_record(Action.TWO_FACTOR_ENROL, actor=user, target=user, region=_region(user))
             return codes
+        throttle_hit(**_attempts(user))
     raise ValidationError({"code": _("验证码不正确或已过期，请输入身份验证器上的当前 6 位数字。")})
 
 
@@ -176,38 +178,44 @@ def _region(user: User):
     return scope_region(user)
 
 
-def _throttle(user: User) -> None:
-    allowed = throttle_hit(
-        scope="2fa",
-        key=f"user:{user.pk}",
-        limit=settings.TWO_FACTOR_ATTEMPTS,
-        period=datetime.timedelta(minutes=settings.TWO_FACTOR_WINDOW_MINUTES),
+def _attempts(user: User) -> dict:
+    return {
+        "scope": "2fa",
+        "key": f"user:{user.pk}",
+        "limit": settings.TWO_FACTOR_ATTEMPTS,
+        "period": datetime.timedelta(minutes=settings.TWO_FACTOR_WINDOW_MINUTES),
+    }
+
+
+def _too_many() -> ValidationError:
+    return ValidationError(
+        {
+            "code": _("验证码尝试次数过多，请 %(minutes)s 分钟后再试。")
+            % {"minutes": settings.TWO_FACTOR_WINDOW_MINUTES}
+        }
     )
-    if not allowed:
-        raise ValidationError(
-            {
-                "code": _("验证码尝试次数过多，请 %(minutes)s 分钟后再试。")
-                % {"minutes": settings.TWO_FACTOR_WINDOW_MINUTES}
-            }
-        )
 
 
 def two_factor_verify(*, user: User, code: str) -> TOTPDevice:
     """The user's device when `code` is its current TOTP code (never one used before) or an
-    unused recovery code; a ValidationError naming the code field otherwise (audited)."""
-    with transaction.atomic():
-        _throttle(user)
+    unused recovery code; a ValidationError naming the code field otherwise (audited). Only
+    wrong codes count towards TWO_FACTOR_ATTEMPTS."""
     with transaction.atomic():
         # Locked while the code is checked: the same code sent twice at once is refused the
-        # second time (django-otp saves the time step it accepted in last_t).
+        # second time (django-otp saves the time step it accepted in last_t). The lock also
+        # serialises the limit: a wrong code is counted before the next attempt's check runs,
+        # so simultaneous guesses cannot all pass a check made before any of them counted.
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         if device is None:
             raise ValidationError({"code": _("尚未绑定身份验证器。")})
+        if throttle_reached(**_attempts(user)):
+            raise _too_many()
         if device.verify_token(_digits(code)):
             return device
         if _recovery_code_spend(user, code):
             audit_record(Action.TWO_FACTOR_RECOVERY, actor=user, target=user, region=_region(user))
             return device
+        throttle_hit(**_attempts(user))  # committed with this block, before the lock is let go
     audit_record(Action.TWO_FACTOR_FAIL, actor=user, target=user, region=_region(user))
     raise ValidationError(
         {"code": _("验证码不正确或已使用，请输入身份验证器上的当前 6 位数字或一个恢复码。")}
@@ -233,6 +241,16 @@ def two_factor_reset(*, account: User, actor: User) -> None:
     TOTPDevice.objects.filter(user=account).delete()
     RecoveryCode.objects.filter(user=account).delete()
     audit_record(Action.TWO_FACTOR_RESET, actor=actor, target=account, region=_region(account))
+
+
+def recovery_codes_renew(*, user: User, code: str) -> list[str]:
+    """Ten new recovery codes for a user who gives a current code (so a borrowed session
+    cannot); the old ones stop working. Returned once, audited."""
+    two_factor_verify(user=user, code=code)
+    with transaction.atomic():
+        codes = recovery_codes_make(user=user)
+        audit_record(Action.TWO_FACTOR_CODES, actor=user, target=user, region=_region(user))
+    return codes
 
 
 @transaction.atomic
@@ -270,14 +288,23 @@ def _url_name(request) -> str:
         return ""
 
 
+def _is_api(request) -> bool:
+    """The open API takes a token, never a session (api/auth.py): a browser's session cookie
+    sent along, half signed in or idle, is none of its business."""
+    return request.path_info.startswith("/api/")
+
+
 class TwoFactorMiddleware:
     """A half-signed-in user reaches no page but the code page (or enrolment) and signing out:
-    every other request, GET or POST, is sent there, and nothing else runs."""
+    every other request, GET or POST, is sent there, and nothing else runs. The API is left
+    alone: it ignores the session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_api(request):
+            return self.get_response(request)
         if two_factor_pending(request) and _url_name(request) not in OPEN_WHILE_PENDING:
             name = (
                 "accounts:two_factor_verify"
@@ -322,13 +349,14 @@ def session_end_reason(request, now: int) -> str:
 
 class IdleLockMiddleware:
     """Ends a staff session after STAFF_IDLE_MINUTES without a request, and any session
-    SESSION_COOKIE_AGE after sign-in; the login page then says which."""
+    SESSION_COOKIE_AGE after sign-in; the login page then says which. API calls neither end
+    nor refresh a session (they do not use it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not _is_api(request):
             now = int(timezone.now().timestamp())
             reason = session_end_reason(request, now)
             if reason:
@@ -338,7 +366,9 @@ class IdleLockMiddleware:
                 if request.method == "GET":
                     query["next"] = request.get_full_path()
                 return redirect(f"{login_url}?{urlencode(query)}")
+            # Only where the idle lock applies: a student's reading never writes the session.
             seen = request.session.get(LAST_SEEN)
-            if not isinstance(seen, int) or now - seen >= LAST_SEEN_STEP:
+            stale = not isinstance(seen, int) or now - seen >= LAST_SEEN_STEP
+            if stale and settings.STAFF_IDLE_MINUTES and is_staff_account(request.user):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -18,7 +18,13 @@ from accounts import selectors, services, twofactor
 from accounts.access import capabilities_for
 from accounts.audit import Action, audit_record
 from accounts.exporters import AuditExporter
-from accounts.forms import AccountForm, AuditFilterForm, LoginForm, TwoFactorCodeForm
+from accounts.forms import (
+    AccountForm,
+    AuditFilterForm,
+    LoginForm,
+    TwoFactorCodeForm,
+    TwoFactorEnrolForm,
+)
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
 from accounts.scoping import require_write
@@ -272,13 +278,20 @@ def two_factor_verify(request):
 @login_required
 def two_factor_setup(request):
     """Enrolment: scan the QR code, type the first code, see the recovery codes once."""
+    response = _two_factor_setup(request)
+    if response.status_code == 200:  # the secret or the recovery codes: no cache may keep them
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _two_factor_setup(request):
     user = request.user
     if twofactor.confirmed_device(user) is not None:
         pending = twofactor.two_factor_pending(request)
         target = "accounts:two_factor_verify" if pending else "accounts:two_factor"
         return redirect(reverse(target) + _next_query(request))
     device = twofactor.enrolment_device(request)
-    form = TwoFactorCodeForm(request.POST or None)
+    form = TwoFactorEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = twofactor.two_factor_enrol(
@@ -322,8 +335,37 @@ def two_factor(request):
             "left": twofactor.recovery_codes_left(user) if device else 0,
             "optional": twofactor.two_factor_optional(user),
             "form": TwoFactorCodeForm(),
+            "codes_form": TwoFactorCodeForm(prefix="codes"),
         },
     )
+
+
+@login_required
+@require_POST
+def two_factor_codes(request):
+    """New recovery codes, shown once: asks for a current code, like turning it off."""
+    user = request.user
+    if twofactor.confirmed_device(user) is None:
+        raise PermissionDenied
+    form = TwoFactorCodeForm(request.POST, prefix="codes")
+    if form.is_valid():
+        try:
+            codes = twofactor.recovery_codes_renew(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": reverse("accounts:two_factor"), "renewed": True},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    context = {"device": twofactor.confirmed_device(user), "form": TwoFactorCodeForm()}
+    context["codes_form"] = form
+    context["optional"] = twofactor.two_factor_optional(user)
+    context["left"] = twofactor.recovery_codes_left(user)
+    return render(request, "accounts/two_factor.html", context)
 
 
 @login_required
@@ -345,6 +387,7 @@ def two_factor_disable(request):
             messages.success(request, _("两步验证已关闭。"))
             return redirect("accounts:two_factor")
     context = {"device": twofactor.confirmed_device(user), "optional": True, "form": form}
+    context["codes_form"] = TwoFactorCodeForm(prefix="codes")
     context["left"] = twofactor.recovery_codes_left(user)
     return render(request, "accounts/two_factor.html", context)
 

@@ -19,10 +19,10 @@ def token_list(request):
     selectors.require_token_manager(request.user)
     scopes = selectors.token_scopes_for(request.user)
     form = TokenForm(request.POST or None, scopes=scopes)
-    secret = None
+    secret = created = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(
+            created, secret = services.token_create(
                 actor=request.user, scope_key=form.cleaned_data["scope"], **_fields(form)
             )
         except ValidationError as error:
@@ -31,12 +31,12 @@ def token_list(request):
             form = TokenForm(scopes=scopes)
     tokens = list(selectors.tokens_for_user(request.user)[:200])
     used = selectors.last_used(tokens)
-    for token in tokens:
-        token.last_used_at = used.get(token.pk)
+    for listed in tokens:
+        listed.last_used_at = used.get(listed.pk)
     response = render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": tokens, "secret": secret, "created": secret and token},
+        {"form": form, "tokens": tokens, "secret": secret, "created": created},
     )
     if secret:  # shown once: no cache (a browser's, a proxy's) may keep it
         response["Cache-Control"] = "no-store"

@@ -70,3 +70,21 @@ def _form_fields(request: HttpRequest):
 
 def _holds_nul(query) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+class MethodNotAllowedPageMiddleware:
+    """A POST-only address opened in the browser (a bookmark, a link pasted from the address
+    bar) answers 405 with a page saying so, instead of Django's empty body; the API keeps its
+    JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # After auth (its page shows the user's nav) and the header middleware (its 400 carries them).
     "fanjiaxiang.security.RefuseNulMiddleware",
+    # Gives a POST-only address opened by GET a page instead of an empty 405.
+    "fanjiaxiang.security.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -65,6 +65,9 @@ def pytest_configure(config):
     # half-signed-in walk of the access matrix) turn it on with the `settings` fixture and sign
     # in with a verified device (tests/factories.py verified_login).
     settings.STAFF_TWO_FACTOR = False
+    # Likewise the staff idle lock: many tests sign in, then move the clock on by days or
+    # months; tests/accounts/test_idle_lock.py and the browser's idle check turn it on.
+    settings.STAFF_IDLE_MINUTES = 0
     # Uploads live in the database (filestore); a folder of this run keeps the old location
     # (copied in by a migration) away from the developer's var/.
     import tempfile

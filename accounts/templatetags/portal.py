@@ -1,6 +1,7 @@
 from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 
+from accounts import auditlabels
 from accounts.validators import mask_email, mask_in_text, mask_name, mask_phone, mask_text
 
 register = template.Library()
@@ -64,3 +65,13 @@ def page_title(context) -> str:
         return ""
     with context.push():
         return block.nodelist.render(context)
+
+
+@register.filter
+def audit_target(event) -> str:
+    return auditlabels.target_label(event)
+
+
+@register.filter
+def audit_details(event) -> str:
+    return auditlabels.details_label(event)

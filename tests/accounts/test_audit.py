@@ -62,6 +62,20 @@ def test_provincial_staff_read_their_province_log(offered, client):
     assert "发出录用" in rows and "yuexiu" in rows
 
 
+def test_the_log_fits_a_phone_its_filters_sized_and_its_table_scrolling(offered, client):
+    client.force_login(offered.province_staff)
+    html = client.get(reverse("accounts:audit_log")).content.decode()
+    # Bootstrap's classes size the filters to their column (unstyled, the 操作人账号 box was
+    # wider than a 390 px screen).
+    assert 'maxlength="150" class="form-control" id="id_actor"' in html
+    assert 'class="form-select" id="id_action"' in html
+    # The table scrolls sideways instead of wrapping 操作 one character per line.
+    assert '<div class="table-responsive audit-log">' in html
+    assert '<td class="text-nowrap">发出录用</td>' in _rows(
+        client.get(reverse("accounts:audit_log"))
+    )
+
+
 def test_another_province_sees_none_of_it(offered, client):
     client.force_login(staff(Role.PROVINCE, region=region("450000"), username="gx_province"))
     page = client.get(reverse("accounts:audit_log"))

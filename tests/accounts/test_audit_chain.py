@@ -67,10 +67,11 @@ def test_an_untouched_chain_passes(chain, capsys):
     assert "广东省（440000）：完好，校验 5 条至第 5 条" in out and "全国（national）：完好" in out
 
 
-def test_changing_one_events_text_fails_and_names_it(chain, capsys):
+def test_changing_one_events_text_fails_and_names_it(chain, capsys, caplog):
     AuditEvent.objects.filter(pk=chain[2].pk).update(data={"rows": 999, "q": "越秀"})
     status, out = _verify(capsys)
     assert status == 1
+    assert not [r for r in caplog.records if "audit chain" in r.getMessage()]  # Chinese only
     assert f"编号 {chain[2].pk} 的记录（第 3 条" in out and "被修改" in out
     assert "全国（national）：完好" in out  # other chains are not blamed
 

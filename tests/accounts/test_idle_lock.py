@@ -16,7 +16,8 @@ def sign_in(client, user):
 
 
 @pytest.fixture
-def start():
+def start(settings):
+    settings.STAFF_IDLE_MINUTES = 30  # the default (the suite runs with it off)
     return timezone.now()
 
 

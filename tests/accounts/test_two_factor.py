@@ -39,6 +39,8 @@ def test_a_new_officer_enrols_by_scanning_a_qr_code_and_sees_ten_recovery_codes_
     assert page.redirect_chain[-1][0].startswith(reverse("accounts:two_factor_setup"))
     html = page.content.decode()
     assert "<svg" in html and "two-factor-qr" in html  # drawn here, inline
+    assert page["Cache-Control"] == "no-store"  # the secret is on it
+    assert "恢复码" not in html.split('id="id_code_helptext"')[1][:100]  # none exist yet
     assert "otpauth://" not in html and "<img" not in html.split("two-factor-qr")[1][:200]
     assert client.get(reverse("positions:post_list")).status_code == 302  # not yet
 
@@ -48,6 +50,7 @@ def test_a_new_officer_enrols_by_scanning_a_qr_code_and_sees_ten_recovery_codes_
     )
     codes = re.findall(r"<li class=\"col\">([0-9a-f]{5}-[0-9a-f]{5})</li>", shown.content.decode())
     assert len(set(codes)) == 10
+    assert shown["Cache-Control"] == "no-store"  # shown once: no cache may keep them
     stored = list(RecoveryCode.objects.filter(user=officer).values_list("digest", flat=True))
     assert len(stored) == 10 and not set(codes) & set(stored)  # only digests are kept
     assert client.get(reverse("positions:post_list")).status_code == 200
@@ -104,6 +107,24 @@ def test_wrong_codes_are_throttled_per_account(client, world, two_factor):
     refused = client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device)})
     assert "验证码尝试次数过多" in refused.content.decode()
     assert client.get(reverse("dashboards:home")).status_code == 302
+
+
+def test_only_wrong_codes_count_towards_the_limit(client, world, two_factor):
+    two_factor.TWO_FACTOR_ATTEMPTS = 3
+    officer = world.gz_staff
+    device = authenticator(officer)
+    codes = twofactor.recovery_codes_make(user=officer)
+    for code in codes[:2]:  # two good sign-ins
+        sign_in(client, officer)
+        assert client.post(reverse("accounts:two_factor_verify"), {"code": code}).status_code == 302
+        client.logout()
+    sign_in(client, officer)
+    for _i in range(2):
+        client.post(reverse("accounts:two_factor_verify"), {"code": "000000"})
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    answer = client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device)})
+    assert answer.status_code == 302, "验证码尝试次数过多" in answer.content.decode()
+    assert not client.get(reverse("dashboards:home"))["Location"].startswith("/accounts/2fa/")
 
 
 def test_a_recovery_code_signs_in_once(client, world, two_factor):
@@ -199,3 +220,45 @@ def test_staff_cannot_turn_it_off_while_the_setting_is_on(client, world, two_fac
     url = reverse("accounts:two_factor_disable")
     assert client.post(url, {"code": totp_code(device)}).status_code == 403
     assert TOTPDevice.objects.filter(user=world.yx_staff).exists()
+
+
+def test_new_recovery_codes_need_a_current_code_and_replace_the_old_ones(client, world, two_factor):
+    officer = world.yx_staff
+    device = authenticator(officer)
+    old = twofactor.recovery_codes_make(user=officer)
+    verified_login(client, officer)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "重新生成恢复码" in page and "剩余恢复码 10 个" in page
+    url = reverse("accounts:two_factor_codes")
+
+    refused = client.post(url, {"codes-code": "000000"})
+    assert refused.status_code == 200
+    assert "验证码不正确" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="2fa.codes").exists()
+
+    # django-otp's own delay after a wrong code has passed; the next 30 s window.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    shown = client.post(url, {"codes-code": totp_code(device)})
+    assert shown.status_code == 200 and shown["Cache-Control"] == "no-store"
+    new = re.findall(r"[0-9a-f]{5}-[0-9a-f]{5}", shown.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert AuditEvent.objects.filter(action="2fa.codes", actor=officer).count() == 1
+    # The old codes no longer sign in; a new one does, once.
+    with pytest.raises(Exception, match="验证码"):
+        twofactor.two_factor_verify(user=officer, code=old[0])
+    assert twofactor.two_factor_verify(user=officer, code=new[0]) == device
+    assert twofactor.recovery_codes_left(officer) == 9
+
+
+def test_new_recovery_codes_need_an_authenticator(client, world, two_factor):
+    client.force_login(world.student)
+    assert client.post(reverse("accounts:two_factor_codes"), {"codes-code": "1"}).status_code == 403
+
+
+def test_opening_a_post_only_two_factor_address_says_why_in_chinese(client, world, two_factor):
+    verified_login(client, world.yx_staff)
+    answer = client.get(reverse("accounts:two_factor_disable"))
+    assert answer.status_code == 405 and answer["Allow"] == "POST"
+    assert "不能直接在浏览器中打开" in answer.content.decode()

@@ -62,3 +62,14 @@ def test_two_enrolments_at_once_leave_one_device(gd, slow_check):
     outcomes = race([enrol(k) for k in keys])
     assert outcomes.count(OK) == 1
     assert TOTPDevice.objects.filter(user=officer, confirmed=True).count() == 1
+
+
+def test_wrong_codes_sent_at_once_never_pass_the_limit(gd, slow_check, settings):
+    """The limit is checked before a code and counted only when it is wrong: six guesses at
+    once with a limit of three get three answers of 不正确 and three of 次数过多, never more."""
+    settings.TWO_FACTOR_ATTEMPTS = 3
+    officer = UserFactory(role=Role.COUNTY, region=gd.yuexiu)
+    authenticator(officer)
+    outcomes = race([lambda: twofactor.two_factor_verify(user=officer, code="000000")] * 6)
+    assert sum("验证码不正确" in o for o in outcomes) == 3
+    assert sum("验证码尝试次数过多" in o for o in outcomes) == 3

@@ -19,7 +19,7 @@ from api import services
 from api.models import ApiToken
 from fanjiaxiang.exporters import clean
 from positions.models import Post
-from tests.factories import PASSWORD, PostFactory, StudentFactory
+from tests.factories import PASSWORD, PostFactory, StudentFactory, authenticator
 from tests.students.test_credits import credit_world, placement  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,46 @@ def test_the_token_page_creates_shows_the_secret_once_and_revokes(world):
     event = AuditEvent.objects.filter(action="api.refused").latest("id")
     assert event.target_id == token.pk and event.data["outcome"] == "revoked"
     assert event.data["operation"] == "county_posts"
+
+
+def test_the_banner_names_the_token_just_made_not_an_older_one(world):
+    services.token_create(actor=world.yx_staff, scope_key="county:440104", name="旧令牌", days=30)
+    client = Client()
+    client.force_login(world.yx_staff)
+    page = client.post(
+        reverse("api:tokens"), {"scope": "county:440104", "name": "新令牌", "days": "365"}
+    )
+    text = page.content.decode()
+    assert "已创建令牌“新令牌”" in text and "已创建令牌“旧令牌”" not in text
+    new = ApiToken.objects.get(name="新令牌")
+    assert f"有效期至 {new.expires_at:%Y}年{new.expires_at.month}月" in text
+
+
+def test_a_half_signed_in_browser_still_gets_json_from_the_api(world, settings):
+    settings.STAFF_TWO_FACTOR = True
+    authenticator(world.yx_staff)
+    secret = make(world.yx_staff, "county:440104")
+    client = Client()
+    login = {"username": world.yx_staff.username, "password": PASSWORD}
+    client.post(reverse("accounts:login"), login)  # the password, not yet the code
+    assert client.get(reverse("positions:post_list")).status_code == 302
+    headers = {"Authorization": f"Bearer {secret}"}
+    answer = client.get(reverse("api:county_posts"), headers=headers)
+    assert answer.status_code == 200 and "results" in answer.json()
+
+
+def test_the_audit_log_names_api_calls_in_chinese(world):
+    secret = make(world.yx_staff, "county:440104")
+    call(secret, reverse("api:county_posts"))
+    token = ApiToken.objects.get()
+    client = Client()
+    client.force_login(world.province_staff)
+    rows = client.get(reverse("accounts:audit_log")).content.decode().split("<tbody>")[1]
+    assert f"接口令牌 #{token.pk}" in rows and "api.apitoken" not in rows
+    assert "结果=成功" in rows and "outcome=" not in rows
+    csv = client.get(reverse("accounts:audit_log"), {"export": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert str(Role.COUNTY.label) in text and ",county," not in text
 
 
 def test_a_county_token_is_made_by_the_county_its_city_or_province_never_a_neighbour(world):

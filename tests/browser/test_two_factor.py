@@ -90,7 +90,8 @@ def test_the_security_administrator_resets_an_officers_authenticator(
     page.screenshot(path=SHOTS / f"account_two_factor_reset_{device}.png", full_page=True)
 
 
-def test_the_login_page_says_why_a_session_ended(live_server, phone_page, office_page):
+def test_the_login_page_says_why_a_session_ended(live_server, phone_page, office_page, settings):
+    settings.STAFF_IDLE_MINUTES = 30  # the default (the suite runs with it off)
     for device, opener in (("phone", phone_page), ("office", office_page)):
         page = opener()
         page.goto(f"{live_server.url}/accounts/login/?reason=idle")

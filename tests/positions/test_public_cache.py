@@ -43,7 +43,9 @@ def test_a_closed_post_leaves_the_search_and_says_so_at_once(client, world, on_c
     assert "剩余" in detail(client, world.post_yx)
     on_commit(lambda: services.post_close(post=world.post_yx, actor=world.yx_staff))
     assert "越秀图书馆阅读推广员" not in search(client, county="440104")
-    assert "该岗位已截止报名" in detail(client, world.post_yx)
+    page = detail(client, world.post_yx)
+    assert "该岗位已截止报名" in page
+    assert "剩余" not in page and "报名截止" not in page  # no seats or deadline beside 已截止
 
 
 def test_a_cancelled_post_is_gone_from_search_and_its_page(client, world, on_commit):

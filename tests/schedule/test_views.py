@@ -93,7 +93,7 @@ def test_the_province_grants_an_extension_through_the_form(client, cal):
     _as(client, cal.province_staff)
     with on(day(4, 16)):
         missing = client.post(url, {"new_due": "2030-05-01", "reason": ""})
-        assert "这个字段是必填项" in missing.content.decode()
+        assert "该字段是必填项" in missing.content.decode()
         done = client.post(url, {"new_due": "2030-05-01", "reason": "县团委换届"})
     assert done.status_code == 302
     unit.refresh_from_db()

@@ -80,7 +80,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(client, sw):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "请填写活动地点" in html or "这个字段是必填项" in html
+    assert "请填写活动地点" in html or "该字段是必填项" in html
     assert "假照片.png" in html  # the photo's own name in the refusal
     assert "广州学子归巢座谈会" in html  # what was typed stays
     assert not CityActivity.objects.filter(title="广州学子归巢座谈会").exists()
