@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outcomes import services
@@ -46,8 +47,14 @@ def test_a_save_and_the_evaluation_at_once_never_change_a_locked_summary(over):
     assert results[1] == "ok" and over.placement.status == "completed"
     if results[0] == "ok":  # saved first: the evaluators read the revision
         assert outcome.text.endswith("最后补充")
-        assert outcome.updated_at <= over.placement.completed_at
-    else:  # evaluated first: refused, and what was read stays
+    # Either way the evaluation locked it: no save after it changes the summary. (The times are
+    # not compared: the evaluation reads the clock before it waits for the placement's row lock.)
+    kept = Outcome.objects.get().text
+    with pytest.raises(ValidationError, match="期满鉴定已完成"):
+        services.outcome_save(placement=over.placement, text=TEXT + "又一次", actor=over.me.user)
+    assert Outcome.objects.get().text == kept
+    if results[0] != "ok":
+        # evaluated first: refused, and what was read stays
         assert results[0] == "期满鉴定已完成，实践总结不能再修改。"
         assert outcome.text == first.text
 
