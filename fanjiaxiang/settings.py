@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "api",
     "filestore",
     "demo",
+    "helpcentre",
     "fanjiaxiang",  # the task outbox (fanjiaxiang/outbox.py)
 ]
 
@@ -229,6 +230,7 @@ TEMPLATES = [
                 "accounts.context_processors.notices",
                 "accounts.context_processors.capabilities",
                 "accounts.context_processors.navigation",
+                "helpcentre.context_processors.help_link",
             ],
         },
     },

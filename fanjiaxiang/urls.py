@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("safety.urls")),
     path("", include("universities.urls")),
     path("", include("api.urls")),
+    path("", include("helpcentre.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says. The static URL is looked up per
     # request: in production it is the hashed name of the manifest, a 302 so it may change.

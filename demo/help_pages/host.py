@@ -1,0 +1,5 @@
+"""Demo objects for the host guide's steps done on a page of one object (see __init__)."""
+
+from collections.abc import Callable
+
+OBJECTS: dict[str, Callable] = {}

@@ -1,0 +1,28 @@
+from functools import partial
+
+from django.urls import reverse
+
+from helpcentre.guides import ROLES, step_for_page
+
+
+def role_of(user) -> str:
+    """Whose guide a user reads: their role's; visitors read the students' guide."""
+    if user is None or not user.is_authenticated:
+        return "student"
+    return user.role if user.role in ROLES else ""
+
+
+def _help_url(request) -> str:
+    role = role_of(getattr(request, "user", None))
+    if not role:
+        return reverse("helpcentre:index")
+    match = getattr(request, "resolver_match", None)
+    step = step_for_page(role, match.view_name) if match else None
+    url = reverse("helpcentre:guide", args=[role])
+    return f"{url}#{step.id}" if step else url
+
+
+def help_link(request) -> dict:
+    """`help_url`: this page's section of the reader's guide (the guide itself when no step
+    explains the page); a callable, so it is looked up only by pages that show the link."""
+    return {"help_url": partial(_help_url, request)}

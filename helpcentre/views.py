@@ -1,0 +1,44 @@
+"""The 帮助中心: public pages (a visitor about to register needs them as much as staff do);
+the guides hold no personal data, only the demo's."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.templatetags.static import static
+
+from helpcentre.context_processors import role_of
+from helpcentre.guides import Guide, guides, questions
+
+
+def _guide(role: str) -> Guide:
+    guide = guides().get(role)
+    if guide is None:
+        raise Http404
+    return guide
+
+
+def _steps(guide: Guide) -> list[dict]:
+    return [{"step": step, "shot": static(step.shot), "url": step.url()} for step in guide.steps]
+
+
+def index(request):
+    own = role_of(request.user) if request.user.is_authenticated else ""
+    return render(
+        request,
+        "helpcentre/index.html",
+        {"guides": list(guides().values()), "own": own, "questions": questions()},
+    )
+
+
+def guide(request, role: str):
+    guide = _guide(role)
+    faq = [question for question in questions() if role in question.roles]
+    context = {"guide": guide, "steps": _steps(guide), "questions": faq}
+    return render(request, "helpcentre/guide.html", context)
+
+
+def manual(request, role: str):
+    """The same guide as one printable page (the notice's 使用说明 附件 for training)."""
+    guide = _guide(role)
+    faq = [question for question in questions() if role in question.roles]
+    context = {"guide": guide, "steps": _steps(guide), "questions": faq}
+    return render(request, "helpcentre/manual.html", context)
