@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import yaml
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
