@@ -47,6 +47,7 @@ class Step:
     pages: tuple[str, ...] = ()  # more URL names whose context help opens this step
     phone: bool = False  # the screenshot is a phone's (students)
     visitor: bool = False  # done before signing in (register, log in): shown to a visitor
+    query: str = ""  # a query string the page is shown with ("status=draft"), link included
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -65,9 +66,10 @@ class Step:
     def url(self) -> str:
         """Where 去办理 goes: the page itself, or the list page for a page of one object."""
         try:
-            return reverse(self.link_name)
+            url = reverse(self.link_name)
         except NoReverseMatch:
             return ""
+        return f"{url}?{self.query}" if self.query and not self.link else url
 
     def html(self) -> SafeString:
         return render_markdown(self.body)
@@ -132,6 +134,7 @@ def _step(role: str, data: dict, phone: bool, where: str) -> Step:
         pages=tuple(data.get("pages") or ()),
         phone=bool(data.get("phone", phone)),
         visitor=bool(data.get("visitor", False)),
+        query=str(data.get("query") or "").lstrip("?"),
     )
     if step.demo and not step.link:
         raise GuideError(f"{where}: a page of one demo object needs the list page as link")

@@ -19,6 +19,8 @@ for module in (student, host, county, city, province, university):
 def page_path(step: Step, user: User | None) -> str:
     """The path of the page `step` is done on, for `user` (None: a visitor) on the demo."""
     if not step.demo:
-        return reverse(step.page)
-    assert user is not None, f"{step.id}: a visitor's step cannot show one demo object"
-    return reverse(step.page, args=DEMO_OBJECTS[step.demo](user))
+        path = reverse(step.page)
+    else:
+        assert user is not None, f"{step.id}: a visitor's step cannot show one demo object"
+        path = reverse(step.page, args=DEMO_OBJECTS[step.demo](user))
+    return f"{path}?{step.query}" if step.query else path
