@@ -2,7 +2,7 @@ from functools import partial
 
 from django.urls import reverse
 
-from helpcentre.guides import ROLES, step_for_page
+from helpcentre.guides import ROLES, Guide, guides, step_for_page
 
 
 def role_of(user) -> str:
@@ -22,7 +22,12 @@ def _help_url(request) -> str:
     return f"{url}#{step.id}" if step else url
 
 
+def _own_guide(request) -> Guide | None:
+    return guides().get(role_of(getattr(request, "user", None)))
+
+
 def help_link(request) -> dict:
     """`help_url`: this page's section of the reader's guide (the guide itself when no step
-    explains the page); a callable, so it is looked up only by pages that show the link."""
-    return {"help_url": partial(_help_url, request)}
+    explains the page); `help_guide`: the reader's guide, offered on their home page. Callables,
+    so they are looked up only by pages that show them."""
+    return {"help_url": partial(_help_url, request), "help_guide": partial(_own_guide, request)}
