@@ -18,6 +18,8 @@ def _help_url(request) -> str:
         return reverse("helpcentre:index")
     match = getattr(request, "resolver_match", None)
     step = step_for_page(role, match.view_name) if match else None
+    if step and not step.visitor and not request.user.is_authenticated:
+        step = None  # a visitor on the home page is not the student of 确认录用 on theirs
     url = reverse("helpcentre:guide", args=[role])
     return f"{url}#{step.id}" if step else url
 

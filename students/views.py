@@ -8,6 +8,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -530,7 +531,8 @@ def post_applicants(request, post_pk: int):
         selectors.applications_for_user(request.user)
         .filter(post=post)
         .exclude(status=Application.Status.WITHDRAWN)
-        .order_by("host_unsuitable", "host_rank", "created_at")
+        # The unranked last on every database (SQLite would put NULL first), ties in a fixed order.
+        .order_by("host_unsuitable", F("host_rank").asc(nulls_last=True), "created_at", "pk")
     )
     # 专业对口: each applicant's fit to the post, computed from what is loaded (no query).
     fit.applicants_with_fit(applications)
