@@ -48,6 +48,7 @@ class Step:
     phone: bool = False  # the screenshot is a phone's (students)
     visitor: bool = False  # done before signing in (register, log in): shown to a visitor
     query: str = ""  # a query string the page is shown with ("status=draft"), link included
+    account: str = ""  # another demo account of the role whose screen shows the step better
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -135,6 +136,7 @@ def _step(role: str, data: dict, phone: bool, where: str) -> Step:
         phone=bool(data.get("phone", phone)),
         visitor=bool(data.get("visitor", False)),
         query=str(data.get("query") or "").lstrip("?"),
+        account=str(data.get("account") or ""),
     )
     if step.demo and not step.link:
         raise GuideError(f"{where}: a page of one demo object needs the list page as link")

@@ -15,7 +15,13 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# --lang: the browser's own words (a file input's 选择文件) in Chinese, as on users' machines.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--lang=zh-CN",
+]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,

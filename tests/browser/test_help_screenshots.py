@@ -55,6 +55,10 @@ def _save_shot(page, step: Step) -> None:
     image.save(path, optimize=True)
 
 
+def _account(guide: Guide, step: Step) -> str:
+    return step.account or guide.account
+
+
 class Pages:
     """One signed-in browser context per guide account, one for visitors, opened on demand."""
 
@@ -62,7 +66,7 @@ class Pages:
         self.chromium, self.url, self.open = chromium, url, {}
 
     def page(self, guide: Guide, step: Step):
-        return self.page_for(None if step.visitor else guide.account, phone=step.phone)
+        return self.page_for(None if step.visitor else _account(guide, step), phone=step.phone)
 
     def page_for(self, username: str | None, phone: bool):
         key = (username, phone)
@@ -82,7 +86,7 @@ class Pages:
 
 def _look(pages: Pages, guide: Guide, step: Step, manifest: dict) -> tuple[list[str], bool]:
     """Open the step's page: the names it lacks, and whether its picture was (re)taken."""
-    user = None if step.visitor else User.objects.get(username=guide.account)
+    user = None if step.visitor else User.objects.get(username=_account(guide, step))
     path = page_path(step, user)
     page = pages.page(guide, step)
     response = page.goto(f"{pages.url}{path}")
