@@ -2,4 +2,35 @@
 
 from collections.abc import Callable
 
-OBJECTS: dict[str, Callable] = {}
+from django.db.models import Count
+
+from accounts.models import User
+from positions.models import Post
+from students.models import Placement
+
+
+def _host_open_post(user: User) -> tuple:
+    """The unit's published post with the most students applying: ranking them is the work."""
+    posts = Post.objects.filter(host_unit=user.host_unit, status=Post.Status.PUBLISHED)
+    post = posts.annotate(n=Count("applications")).order_by("-n", "pk").first()
+    return (post.pk,)
+
+
+def _host_evaluated_post(user: User) -> tuple:
+    """A post of the unit whose placement the unit has evaluated (期满鉴定) itself."""
+    placement = (
+        Placement.objects.filter(
+            post__host_unit=user.host_unit,
+            status=Placement.Status.COMPLETED,
+            evaluated_by=Placement.Evaluator.HOST,
+        )
+        .order_by("pk")
+        .first()
+    )
+    return (placement.post_id,)
+
+
+OBJECTS: dict[str, Callable[[User], tuple]] = {
+    "host_open_post": _host_open_post,
+    "host_evaluated_post": _host_evaluated_post,
+}
