@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from accounts.models import User
-from schedule.models import Plan, ProgrammeYear
+from schedule.models import Milestone, Plan, ProgrammeYear, UnitMilestone
 from summary.models import TypicalCase
 
 
@@ -22,6 +22,17 @@ def _province_city_plan(user: User) -> tuple:
     return ((waiting or plans.first()).pk,)
 
 
+def _province_overdue_unit(user: User) -> tuple:
+    """梅县区's overdue implementation plan: the demo's county with neither plan nor onboarding."""
+    units = UnitMilestone.objects.filter(
+        milestone__programme_year=_year(user),
+        milestone__code=Milestone.Code.PLAN,
+        region__name="梅县区",
+        status=UnitMilestone.Status.OVERDUE,
+    )
+    return (units.get().pk,)
+
+
 def _province_dashboard(user: User) -> tuple:
     return (user.region.code,)
 
@@ -37,6 +48,7 @@ def _province_case(user: User) -> tuple:
 OBJECTS: dict[str, Callable[[User], tuple]] = {
     "province_year": _province_year,
     "province_city_plan": _province_city_plan,
+    "province_overdue_unit": _province_overdue_unit,
     "province_dashboard": _province_dashboard,
     "province_case": _province_case,
 }
