@@ -19,7 +19,7 @@ def _city_dashboard(user: User) -> tuple:
 
 def _city_progress(user: User) -> tuple:
     """The year-end quarter's report, still to be filled in on the demo day."""
-    year = ProgrammeYear.objects.filter(province=user.region.parent).order_by("-year").first()
+    year = ProgrammeYear.objects.filter(province=user.region.parent).latest("year")
     return (year.pk, "q4")
 
 

@@ -8,7 +8,7 @@ from summary.models import TypicalCase
 
 
 def _year(user: User) -> ProgrammeYear:
-    return ProgrammeYear.objects.filter(province=user.region).order_by("-year").first()
+    return ProgrammeYear.objects.filter(province=user.region).latest("year")
 
 
 def _province_year(user: User) -> tuple:
