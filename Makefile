@@ -48,7 +48,7 @@ browser:
 	       echo "Could not install chromium (not root?): the browser test will be skipped."; }; }
 
 # The demo signs staff in with the password alone (STAFF_TWO_FACTOR=0) and says so; production
-# keeps the default, on (README "Two-factor sign-in, idle lock, separated admin duties").
+# keeps the default, on (docs/security.md "Two-factor sign-in, idle lock, separated admin duties").
 run: export STAFF_TWO_FACTOR ?= 0
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the Celery worker)"

@@ -4,7 +4,7 @@ Who acted is passed explicitly: every state-changing service takes the acting us
 and hands it on; Celery tasks and commands pass `actor=None`, recorded as "系统". Only the
 request's address, which services have no business knowing, is held in a context variable for
 the length of the request. Status changes here are conditional UPDATEs, which model signals
-never see, so events are written explicitly where the change happens (see README "Audit").
+never see, so events are written explicitly where the change happens (see docs/architecture.md "The audit log").
 Each event is appended to its province's tamper-evident chain (accounts/auditchain.py).
 """
 

@@ -14,7 +14,7 @@ class Role(models.TextChoices):
     UNIVERSITY = "university", _("高校团委")
     STUDENT = "student", _("学生")
     # 三权分立 (等保2.0): the superuser's work in three hands, none of which reads students'
-    # personal data (accounts/access.py ADMIN_DUTIES; README "Two-factor sign-in …").
+    # personal data (accounts/access.py ADMIN_DUTIES; docs/security.md "Two-factor sign-in …").
     SYSTEM_ADMIN = "sysadmin", _("系统管理员")
     SECURITY_ADMIN = "secadmin", _("安全管理员")
     AUDIT_ADMIN = "auditadmin", _("审计管理员")

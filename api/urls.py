@@ -9,7 +9,7 @@ app_name = "api"
 ID = r"(?P<pk>[^/]+)"
 
 urlpatterns = [
-    # The token page, for staff (README "Open API").
+    # The token page, for staff (docs/features.md "开放接口").
     path("manage/api-tokens/", views.token_list, name="tokens"),
     path("manage/api-tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     # The schema and its interactive docs; Swagger UI's files come from drf-spectacular-sidecar,

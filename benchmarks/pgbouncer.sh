@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drill: the portal behind PgBouncer in transaction pooling (README "Operations").
+# Drill: the portal behind PgBouncer in transaction pooling (docs/operations.md "Behind PgBouncer").
 #
 #   benchmarks/pgbouncer.sh DATABASE_URL [PGBOUNCER_BINARY]
 #

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (see README "Settings").
+"""Settings, read from the environment (docs/operations.md "Settings (environment)").
 
 Defaults give the embedded runtime: SQLite and a file-system Celery broker under var/, so that
 `make run` works on a fresh machine. Without the environment saying otherwise the settings behave
@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "返家乡社会实践平台开放接口",
-    "DESCRIPTION": "高校第二课堂系统、县级团委与团省委按令牌读取本单位数据（README“开放接口”）。",
+    "DESCRIPTION": "高校第二课堂系统、县级团委与团省委按令牌读取本单位数据（docs/features.md“开放接口”）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -245,7 +245,7 @@ DATABASES = {
         # failed-over PostgreSQL costs the next visitor a reconnect, not a 500.
         conn_health_checks=True,
         # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction:
-        # exports then read their rows client-side (README "Operations").
+        # exports then read their rows client-side (docs/operations.md "Behind PgBouncer").
         disable_server_side_cursors=envbool("DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
@@ -279,9 +279,9 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-# 等保2.0 三级 (README "Two-factor sign-in, idle lock, separated admin duties"): staff and the
-# three admin roles sign in with a password and a TOTP code (an authenticator app); students may
-# turn it on for themselves. `make run`'s demo turns it off and says so.
+# 等保2.0 三级 (docs/security.md "Two-factor sign-in, idle lock, separated admin duties"): staff
+# and the three admin roles sign in with a password and a TOTP code (an authenticator app);
+# students may turn it on for themselves. `make run`'s demo turns it off and says so.
 STAFF_TWO_FACTOR = envbool("STAFF_TWO_FACTOR", True)
 # Staff sessions also end after this many idle minutes (登录连接超时自动退出); 0 turns it off.
 STAFF_IDLE_MINUTES = envint("STAFF_IDLE_MINUTES", 30)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Back up a portal database and prove the backup restores (README "Operations").
+# Back up a portal database and prove the backup restores (docs/operations.md "Backups and restore").
 #
 #   scripts/backup_restore_check.sh SOURCE_DATABASE_URL COPY_DATABASE_URL [DUMP_FILE]
 #

@@ -7,7 +7,7 @@ five tasks (the county's page, the matrix and its Excel, the dashboards, the to-
 through `year_tasks`, so they all show the same numbers.
 
 The notice dates only the posts and the practice; the other tasks' due dates are taken from the
-year's milestones (README "五个一"):
+year's milestones (docs/features.md "五个一"):
 
 1. 开发一批实践岗位: reported students ≥ the quota, by the end of the year's last practice season;
 2. 开展一次集中交流: one exchange held, by the end of the last practice season;

@@ -1,5 +1,6 @@
 """A backup restores: a seeded database dumped with pg_dump and restored into a new one shows
-the same counts, the same stored files and certificates that verify (README "Operations")."""
+the same counts, the same stored files and certificates that verify (docs/operations.md "Backups and
+restore")."""
 
 import re
 import shutil

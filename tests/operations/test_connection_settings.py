@@ -1,5 +1,6 @@
 """Database connections: checked before each request uses them, and ready for PgBouncer's
-transaction pooling when the environment says so (README "Operations")."""
+transaction pooling when the environment says so (docs/operations.md "Database restarts
+and failovers", "Behind PgBouncer")."""
 
 import json
 
