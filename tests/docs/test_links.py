@@ -123,21 +123,8 @@ def _portal_path_problem(path: str) -> str:
     try:
         resolve(path)
     except Resolver404:
-        # The 帮助中心 (/help/, one guide per role) lands in parallel with this page: until its
-        # app is installed no /help/ address resolves, and only then are /help/ links excused.
-        # Once /help/ itself resolves, every /help/... link must resolve like any other.
-        if path.startswith("/help/") and not _resolves("/help/"):
-            return ""
         return "no page of the portal answers this path"
     return ""
-
-
-def _resolves(path: str) -> bool:
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
 
 
 def _inside(root: Path, path: Path) -> bool:
