@@ -7,7 +7,8 @@ from django.db.models import Count, Q
 from accounts.models import User
 from ledger.models import ExchangeEvent
 from positions.models import Post
-from students.models import Application, Student
+from schedule.models import Milestone, UnitMilestone
+from students.models import Application, Placement, Student
 
 
 def _county_draft_post(user: User) -> tuple:
@@ -37,9 +38,29 @@ def _county_event(user: User) -> tuple:
     return (events.order_by("date", "pk").first().pk,)
 
 
+def _county_custom_milestone(user: User) -> tuple:
+    """The province's own milestone (统一行动日) the county has still to mark done (天河区's)."""
+    units = UnitMilestone.objects.filter(
+        region=user.region,
+        milestone__code=Milestone.Code.CUSTOM,
+        status__in=(UnitMilestone.Status.PENDING, UnitMilestone.Status.OVERDUE),
+    )
+    return (units.order_by("milestone__due", "pk").first().pk,)
+
+
+def _county_reported_post(user: User) -> tuple:
+    """The post of a student who has reported and waits for the 期满鉴定 (天河区's 企业运营实习生)."""
+    placements = Placement.objects.filter(
+        post__host_unit__county=user.region, status=Placement.Status.REPORTED
+    )
+    return (placements.order_by("pk").first().post_id,)
+
+
 OBJECTS: dict[str, Callable[[User], tuple]] = {
     "county_draft_post": _county_draft_post,
     "county_applicants_post": _county_applicants_post,
     "county_student": _county_student,
     "county_event": _county_event,
+    "county_custom_milestone": _county_custom_milestone,
+    "county_reported_post": _county_reported_post,
 }

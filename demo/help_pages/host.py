@@ -16,21 +16,16 @@ def _host_open_post(user: User) -> tuple:
     return (post.pk,)
 
 
-def _host_evaluated_post(user: User) -> tuple:
-    """A post of the unit whose placement the unit has evaluated (期满鉴定) itself."""
-    placement = (
-        Placement.objects.filter(
-            post__host_unit=user.host_unit,
-            status=Placement.Status.COMPLETED,
-            evaluated_by=Placement.Evaluator.HOST,
-        )
-        .order_by("pk")
-        .first()
+def _host_reported_post(user: User) -> tuple:
+    """The post of the unit's student who has reported and waits for the 期满鉴定: its page
+    lists the practice logs and holds the evaluation form (tianhe_host's 企业运营实习生)."""
+    placements = Placement.objects.filter(
+        post__host_unit=user.host_unit, status=Placement.Status.REPORTED
     )
-    return (placement.post_id,)
+    return (placements.order_by("pk").first().post_id,)
 
 
 OBJECTS: dict[str, Callable[[User], tuple]] = {
     "host_open_post": _host_open_post,
-    "host_evaluated_post": _host_evaluated_post,
+    "host_reported_post": _host_reported_post,
 }
