@@ -36,12 +36,13 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used), with
-# Debian's Noto CJK font so the screenshots show Chinese, not boxes.
+# Debian's Noto CJK font so the screenshots show Chinese, not boxes, and chromium-l10n so the
+# browser's own widgets (a file input's 选择文件, a date field) speak Chinese as well.
 browser:
 	@mkdir -p var
-	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+	@{ command -v chromium && dpkg -s fonts-noto-cjk chromium-l10n; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium, chromium-l10n and fonts-noto-cjk for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-l10n fonts-noto-cjk) \
 	    > var/apt-chromium.log 2>&1 \
 	  || { tail -20 var/apt-chromium.log; \
 	       if [ -n "$$CI" ]; then echo "chromium is required in CI" >&2; exit 1; fi; \

@@ -15,13 +15,10 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-# --lang: the browser's own words (a file input's 选择文件) in Chinese, as on users' machines.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--lang=zh-CN",
-]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The browser's own widgets (a file input's 选择文件, a date field's 年/月/日) in Chinese, as on
+# users' machines: Debian's chromium-l10n, chosen by LANGUAGE (a flag does not do it on Linux).
+CHROMIUM_ENV = {**os.environ, "LANGUAGE": "zh_CN"}
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -48,7 +45,7 @@ def chromium(chromium_path):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, env=CHROMIUM_ENV
         )
         yield browser
         browser.close()
