@@ -204,9 +204,7 @@ def test_a_reset_lifts_a_lockout_from_wrong_guesses(client, world, student, sett
         client.post(login, {"username": student.user.username, "password": "Wrong-pass-1"})
     _ask(client, student.user.username)
     _set_password(client, _link_path(Mail.objects.get()))
-    signed_in = client.post(
-        login, {"username": student.user.username, "password": NEW_PASSWORD}
-    )
+    signed_in = client.post(login, {"username": student.user.username, "password": NEW_PASSWORD})
     assert signed_in.status_code == 302
 
 
