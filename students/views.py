@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import capabilities_for
-from accounts.password_reset import password_temporary_set
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
+from accounts.password_reset import password_temporary_set
 from accounts.scoping import require_county_staff, require_write
 from accounts.throttle import address_key, throttle_hit
 from accounts.views import temporary_password_page
