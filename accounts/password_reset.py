@@ -142,6 +142,19 @@ def password_reset_account(uidb64: str) -> User | None:
 
 
 @transaction.atomic
+def password_reset_finish(*, user: User, token: str, password: str) -> bool:
+    """Set the password an e-mailed link's holder chose, if the token is still good; False
+    when it is not. The row is locked while the token is checked against it: the same link
+    sent twice at once sets one password, and the second finds the token spent (it is made
+    from the password hash the first one changed)."""
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None or not default_token_generator.check_token(locked, token):
+        return False
+    password_set(user=locked, password=password, action=Action.PASSWORD_RESET, actor=locked)
+    return True
+
+
+@transaction.atomic
 def password_set(*, user: User, password: str, action: str, actor: User | None) -> User:
     """The one way the portal's pages change a password: the user's own change
     (Action.PASSWORD_CHANGE), an e-mailed link (PASSWORD_RESET) or a temporary password set by

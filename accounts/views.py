@@ -240,13 +240,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return reset.password_reset_account(uidb64)
 
     def form_valid(self, form):
-        reset.password_set(
-            user=self.user,
-            password=form.cleaned_data["new_password1"],
-            action=Action.PASSWORD_RESET,
-            actor=self.user,
-        )
-        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        token = self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        password = form.cleaned_data["new_password1"]
+        if not reset.password_reset_finish(user=self.user, token=token, password=password):
+            self.validlink = False  # spent meanwhile (the same link sent twice at once)
+            return self.render_to_response(self.get_context_data())
         return redirect(self.success_url)
 
 

@@ -220,3 +220,18 @@ def test_the_new_password_must_pass_the_rules_in_chinese(client, world, student)
     assert "两次输入的密码不一致" in mismatch.content.decode()
     student.user.refresh_from_db()
     assert student.user.check_password(PASSWORD)
+
+
+def test_a_link_opened_in_two_tabs_sets_one_password(client, world, student):
+    _ask(client, student.user.username)
+    path = _link_path(Mail.objects.get())
+    other_tab = type(client)()
+    first, second = client.get(path)["Location"], other_tab.get(path)["Location"]
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post(first, data).status_code == 302
+    late = other_tab.post(
+        second, {"new_password1": "Qn-2026-other", "new_password2": "Qn-2026-other"}
+    )
+    assert "链接无效" in late.content.decode()
+    student.user.refresh_from_db()
+    assert student.user.check_password(NEW_PASSWORD)
