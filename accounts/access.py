@@ -32,6 +32,7 @@ class Access:
     can_correct_identity: bool = False  # the hometown county corrects name, ID, 生源地 …
     can_mark_done: bool = False  # a unit marks a province's own milestone done itself
     can_reset_two_factor: bool = False  # the level above, or the security administrator
+    can_reset_password: bool = False  # a temporary password: the level above, a student's county
 
 
 READ_ONLY = Access()

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -146,3 +146,28 @@ class TwoFactorEnrolForm(TwoFactorCodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = gettext_lazy("身份验证器上当前的 6 位数字")
+
+
+class PasswordResetRequestForm(PortalForm):
+    """找回密码: one field, the username or the account's e-mail address."""
+
+    identifier = forms.CharField(
+        label=gettext_lazy("用户名或邮箱"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages={"required": gettext_lazy("请输入用户名或注册时填写的电子邮箱。")},
+    )
+
+
+class PasswordResetSetForm(SetPasswordForm):
+    """The new password behind an e-mailed link: Django's form (both entries, the password
+    validators) with our own words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = gettext_lazy("新密码")
+        self.fields["new_password2"].label = gettext_lazy("再次输入新密码")
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": gettext_lazy("两次输入的密码不一致。"),
+        }

@@ -67,6 +67,10 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when someone else chose the password (a temporary one from the level above, or the
+    # county for a student): every page but the password change waits until the user picks
+    # their own (accounts/password_reset.py PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -190,6 +194,9 @@ class AuditEventAction(models.TextChoices):
     ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
     ACCOUNT_UPDATE = "account.update", _("修改账号信息")
     PASSWORD_CHANGE = "account.password", _("修改密码")
+    PASSWORD_RESET_MAIL = "account.password_reset_mail", _("发送找回密码邮件")
+    PASSWORD_RESET = "account.password_reset", _("通过邮件链接重置密码")
+    PASSWORD_TEMPORARY = "account.password_temporary", _("重置为临时密码")
     PROFILE_UPDATE = "student.profile", _("学生修改联系方式")
     IDENTITY_CORRECT = "student.identity", _("更正学生身份信息")
     LOGIN_LOCKED = "login.locked", _("登录被暂停")

@@ -52,7 +52,8 @@ def accounts_for_user(user) -> QuerySet[User]:
 
 def get_account_for_user(user, pk: int) -> tuple[User, Access]:
     """The account and whether the user may change it: only the level directly below (the
-    security administrator resets anyone's second factor, and changes nothing else)."""
+    security administrator resets anyone's second factor, and changes nothing else). Who may
+    change an account may also give it a temporary password."""
     account = accounts_for_user(user).filter(pk=pk).first()
     if account is None:
         raise Http404
@@ -60,6 +61,7 @@ def get_account_for_user(user, pk: int) -> tuple[User, Access]:
     return account, Access(
         can_write=can_write,
         can_reset_two_factor=can_write or user.role == Role.SECURITY_ADMIN,
+        can_reset_password=can_write,
     )
 
 

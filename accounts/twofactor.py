@@ -281,14 +281,14 @@ def safe_next(request, default: str = "home") -> str:
 # --- middleware ----------------------------------------------------------------------------------
 
 
-def _url_name(request) -> str:
+def url_name(request) -> str:
     try:
         return resolve(request.path_info).view_name
     except Resolver404:
         return ""
 
 
-def _is_api(request) -> bool:
+def is_api_request(request) -> bool:
     """The open API takes a token, never a session (api/auth.py): a browser's session cookie
     sent along, half signed in or idle, is none of its business."""
     return request.path_info.startswith("/api/")
@@ -303,9 +303,9 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_api(request):
+        if is_api_request(request):
             return self.get_response(request)
-        if two_factor_pending(request) and _url_name(request) not in OPEN_WHILE_PENDING:
+        if two_factor_pending(request) and url_name(request) not in OPEN_WHILE_PENDING:
             name = (
                 "accounts:two_factor_verify"
                 if confirmed_device(request.user)
@@ -356,7 +356,7 @@ class IdleLockMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not _is_api(request):
+        if request.user.is_authenticated and not is_api_request(request):
             now = int(timezone.now().timestamp())
             reason = session_end_reason(request, now)
             if reason:

@@ -9,6 +9,14 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/read/", views.notices_read, name="notices_read"),
     path("audit/", views.audit_log, name="audit_log"),
@@ -17,6 +25,11 @@ urlpatterns = [
     path("staff/new/", views.account_create, name="account_create"),
     path("staff/<int:pk>/", views.account_detail, name="account_detail"),
     path("staff/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+    path(
+        "staff/<int:pk>/password/reset/",
+        views.account_password_reset,
+        name="account_password_reset",
+    ),
     path(
         "staff/<int:pk>/2fa/reset/",
         views.account_two_factor_reset,

@@ -1,36 +1,40 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import password_reset as reset
 from accounts import selectors, services, twofactor
 from accounts.access import capabilities_for
-from accounts.audit import Action, audit_record
+from accounts.audit import Action
 from accounts.exporters import AuditExporter
 from accounts.forms import (
     AccountForm,
     AuditFilterForm,
     LoginForm,
+    PasswordResetRequestForm,
+    PasswordResetSetForm,
     TwoFactorCodeForm,
     TwoFactorEnrolForm,
 )
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
 from accounts.scoping import require_write
-from accounts.services import scope_region
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors
+from fanjiaxiang.security import client_ip
 from fanjiaxiang.todo import Todo
 from fanjiaxiang.views import paginate
 from positions.selectors import drafts_todo, host_units_for_user, posts_for_user, region_children
@@ -172,12 +176,105 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             password_failed(self.request)
         return super().form_invalid(form)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["required"] = self.request.user.must_change_password
+        return context
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        user = self.request.user
-        audit_record(Action.PASSWORD_CHANGE, actor=user, target=user, region=scope_region(user))
+        user = reset.password_set(
+            user=self.request.user,
+            password=form.cleaned_data["new_password1"],
+            action=Action.PASSWORD_CHANGE,
+            actor=self.request.user,
+        )
+        update_session_auth_hash(self.request, user)  # this session stays, all others end
         messages.success(self.request, _("密码已修改。"))
-        return response
+        return redirect(self.get_success_url())
+
+
+# --- forgotten passwords (accounts/password_reset.py) --------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """找回密码: the same answer (the "sent" page) for every username or address, known or not;
+    only the client address's hourly limit is ever said."""
+    form = PasswordResetRequestForm(request.POST or None)
+    throttled = request.method == "POST" and not reset.reset_request_allowed(
+        address=client_ip(request)
+    )
+    if request.method == "POST" and not throttled and form.is_valid():
+        reset.password_reset_request(identifier=form.cleaned_data["identifier"])
+        return redirect("accounts:password_reset_done")
+    response = render(
+        request,
+        "accounts/password_reset_form.html",
+        {"form": form, "throttled": throttled},
+        status=429 if throttled else 200,
+    )
+    if throttled:
+        response["Retry-After"] = "3600"  # the limit counts per hour
+    return response
+
+
+@require_GET
+def password_reset_done(request):
+    return render(
+        request,
+        "accounts/password_reset_done.html",
+        {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page behind the e-mailed link (the token moves to the session, out of the
+    address bar), with the portal's one way of setting a password. Nobody is signed in by it:
+    the next sign-in asks for the password and, for staff, the second factor."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = PasswordResetSetForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        return reset.password_reset_account(uidb64)
+
+    def form_valid(self, form):
+        token = self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        password = form.cleaned_data["new_password1"]
+        if not reset.password_reset_finish(user=self.user, token=token, password=password):
+            self.validlink = False  # spent meanwhile (the same link sent twice at once)
+            return self.render_to_response(self.get_context_data())
+        return redirect(self.success_url)
+
+
+@require_GET
+def password_reset_complete(request):
+    return render(request, "accounts/password_reset_complete.html")
+
+
+def temporary_password_page(request, *, account, password: str, back: str) -> HttpResponse:
+    """The temporary password, shown in this one response: no cache may keep it."""
+    response = render(
+        request,
+        "accounts/password_temporary.html",
+        {"account": account, "password": password, "back": back},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_password_reset(request, pk: int):
+    """The level above gives an account a temporary password (an officer without e-mail, or
+    who cannot reach it); the account must change it at its next sign-in."""
+    _require_account_reader(request.user)
+    account, access = selectors.get_account_for_user(request.user, pk)
+    require_write(access.can_reset_password)
+    password = reset.password_temporary_set(account=account, actor=request.user)
+    back = reverse("accounts:account_detail", args=[account.pk])
+    return temporary_password_page(request, account=account, password=password, back=back)
 
 
 def _todos(user, now) -> list[Todo]:

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.twofactor.IdleLockMiddleware",
     "accounts.twofactor.TwoFactorMiddleware",
+    # After the second factor: a temporary password is changed before any other page opens.
+    "accounts.password_reset.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside MessageMiddleware: tells the user when queued work waits for the broker.
     "fanjiaxiang.outbox.OutboxMessageMiddleware",
@@ -270,6 +272,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
+# Forgotten passwords (accounts/password_reset.py): the e-mailed link works for an hour and
+# once (Django's token is made from the password hash, which the reset changes). Requests are
+# counted per client address and mails per account, so the form neither floods an inbox nor
+# serves to probe for accounts at speed.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
+PASSWORD_RESET_REQUESTS_PER_HOUR = envint("PASSWORD_RESET_REQUESTS_PER_HOUR", 5)
+PASSWORD_RESET_MAILS_PER_HOUR = envint("PASSWORD_RESET_MAILS_PER_HOUR", 5)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

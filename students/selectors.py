@@ -150,11 +150,13 @@ def county_students(user, *, q: str = "") -> QuerySet[Student]:
 
 def get_student_for_user(user, pk: int) -> tuple[Student, Access]:
     """A student in the user's scope (404 otherwise); only the staff of the student's hometown
-    county correct their identity (the city, the province and the university read: 403)."""
+    county correct their identity or give them a temporary password (the city, the province
+    and the university read: 403)."""
     student = students_for_user(user).filter(pk=pk, anonymised_at__isnull=True).first()
     if student is None:
         raise Http404
-    return student, Access(can_correct_identity=user.role == Role.COUNTY)
+    county = user.role == Role.COUNTY
+    return student, Access(can_correct_identity=county, can_reset_password=county)
 
 
 def _scope(user, post_path: str, student_path: str) -> Q:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("manage/students/", views.county_students, name="county_students"),
     path("manage/students/<int:pk>/identity/", views.identity_correct, name="identity_correct"),
+    path(
+        "manage/students/<int:pk>/password/reset/",
+        views.student_password_reset,
+        name="student_password_reset",
+    ),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
     path("me/data/", views.my_data, name="my_data"),

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import capabilities_for
 from accounts.lockout import password_failed, password_lockout
 from accounts.models import Notice
+from accounts.password_reset import password_temporary_set
 from accounts.scoping import require_county_staff, require_write
 from accounts.throttle import address_key, throttle_hit
+from accounts.views import temporary_password_page
 from fanjiaxiang.exporters import export_response
 from fanjiaxiang.forms import add_service_errors, refusals_as_messages
 from fanjiaxiang.security import client_ip
@@ -518,6 +520,18 @@ def identity_correct(request, pk: int):
         "students/identity_correct.html",
         {"form": form, "student": student, **_region_lists(chosen)},
     )
+
+
+@login_required
+@require_POST
+def student_password_reset(request, pk: int):
+    """The hometown county gives a student who cannot use the e-mailed link (no address on the
+    account, or none they can reach) a temporary password, to change at the next sign-in."""
+    student, access = selectors.get_student_for_user(request.user, pk)
+    require_write(access.can_reset_password)
+    password = password_temporary_set(account=student.user, actor=request.user)
+    back = reverse("students:county_students")
+    return temporary_password_page(request, account=student.user, password=password, back=back)
 
 
 # Selection and placements (host units and counties) -------------------------------------------

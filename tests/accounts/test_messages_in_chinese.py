@@ -7,8 +7,10 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Mail
 from tests.factories import PASSWORD, StudentFactory, valid_id_number
 
 # Three or more ASCII words in a row is a sentence nobody translated ("This password is too
@@ -134,3 +136,32 @@ def test_the_help_texts_of_the_password_rules_are_chinese(world):
     texts = password_validators_help_texts()
     assert len(texts) == 5
     assert not [t for t in texts if ENGLISH.search(t)]
+
+
+def _reset_form(client, student) -> str:
+    """The new-password form behind a fresh e-mailed link."""
+    client.post(reverse("accounts:password_reset"), {"identifier": student.user.username})
+    body = Mail.objects.filter(to=student.user.email).latest("pk").body
+    path = re.search(rf"{re.escape(settings.SITE_URL)}(/\S+/)", body).group(1)
+    return client.get(path)["Location"]
+
+
+@pytest.mark.parametrize("password", BAD_PASSWORDS)
+def test_the_password_reset_form_refuses_weak_passwords_in_chinese(client, world, password):
+    student = StudentFactory(hometown=world.yuexiu, university=world.university)
+    student.user.username = "xiaoming2022"
+    student.user.save()
+    form = _reset_form(client, student)
+    response = client.post(form, {"new_password1": password, "new_password2": password})
+    assert response.context["form"].errors.get("new_password2"), password
+    assert not _english(response)
+
+
+def test_the_password_reset_pages_speak_chinese(client, world):
+    student = StudentFactory(hometown=world.yuexiu, university=world.university)
+    empty = client.post(reverse("accounts:password_reset"), {"identifier": ""})
+    assert empty.context["form"].errors and not _english(empty)
+    form = _reset_form(client, student)
+    mismatch = client.post(form, {"new_password1": "Qn-2026-gd-a", "new_password2": "Qn-2026-x"})
+    assert mismatch.context["form"].errors and not _english(mismatch)
+    assert not _english(client.get(form))  # the help texts of the rules

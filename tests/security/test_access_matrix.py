@@ -499,6 +499,15 @@ PUBLIC: dict[str, Public] = {
     "favicon": Public("a redirect to the portal's icon, a static file"),
     "accounts:login": Public("signing in"),
     "accounts:logout": Public("ends the caller's own session only", actor="yx_staff"),
+    "accounts:password_reset": Public(
+        "找回密码: the same answer for every name; a link goes only to the account's own address"
+    ),
+    "accounts:password_reset_done": Public("the same page after every request"),
+    "accounts:password_reset_confirm": Public(
+        "the e-mailed link: only its own one-time token opens the form (here a wrong one)",
+        lambda w: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    "accounts:password_reset_complete": Public("a page saying the password was set"),
     "students:register": Public("students register themselves"),
     "students:privacy": Public("the privacy notice students read before registering"),
     "positions:search": Public("the public search of published posts"),
@@ -638,6 +647,10 @@ PROTECTED: dict[str, Protected] = {
     "accounts:account_set_active": Protected(
         "yx_staff", _pk("yx_host"), data=lambda w, r: {"active": "0"}
     ),
+    # A temporary password (shown once): the level above for staff, the hometown county for a
+    # student; readers (the city and province above, the student's university) get 403.
+    "accounts:account_password_reset": Protected("yx_staff", _pk("yx_host")),
+    "students:student_password_reset": Protected("yx_staff", _pk("student_a")),
     # Two-factor sign-in (issue 21): each user's own pages; the reset is the level above's.
     "accounts:two_factor": Protected("yx_staff", page=True, shows=("已启用",)),
     "accounts:two_factor_verify": Protected("yx_staff", page=True),
@@ -1342,6 +1355,25 @@ def test_readers_of_a_student_may_not_correct_their_identity(client, matrix, rol
     url = reverse("students:identity_correct", kwargs={"pk": matrix.student_a.pk})
     assert client.get(url).status_code == 403
     assert client.post(url, {"reason": "越界"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "target"),
+    [
+        ("gz_staff", "students:student_password_reset", "student_a"),
+        ("province_staff", "students:student_password_reset", "student_a"),
+        ("uni_staff", "students:student_password_reset", "student_a"),
+        ("gz_staff", "accounts:account_password_reset", "yx_host"),
+        ("province_staff", "accounts:account_password_reset", "yx_host"),
+        ("secadmin", "accounts:account_password_reset", "yx_host"),
+    ],
+)
+def test_readers_of_an_account_may_not_reset_its_password(client, matrix, role, name, target):
+    user = login(client, matrix, role)
+    before = snapshot(user)
+    url = reverse(name, kwargs={"pk": getattr(matrix, target).pk})
+    assert client.post(url).status_code == 403
+    assert not state_diff(before, snapshot(user))
 
 
 # --- the API's token operations: every operation × every token kind -----------------------------
