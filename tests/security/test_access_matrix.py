@@ -516,6 +516,11 @@ PUBLIC: dict[str, Public] = {
     ),
     "positions:region_options": Public("the region lists of the public search"),
     "students:verify": Public("anyone checks a certificate by its code"),
+    "helpcentre:index": Public("帮助中心: the guides hold the demo's screens, no one's data"),
+    "helpcentre:guide": Public(
+        "a role's guide, for anyone to learn from", lambda w: {"role": "county"}
+    ),
+    "helpcentre:manual": Public("the same guide as a printable manual", lambda w: {"role": "host"}),
     "students:university_search": Public(
         "the registration form's type-ahead over the national register (public reference data)"
     ),
