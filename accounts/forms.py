@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +40,7 @@ class AccountForm(PortalForm):
         label=gettext_lazy("初始密码"),
         widget=forms.PasswordInput(),
         help_text=gettext_lazy(
-            "至少 10 位，不能全为数字；请通过安全渠道告知本人，并提醒其登录后修改"
+            "至少 10 位，不能全为数字；请通过安全渠道告知本人，本人首次登录时须改为自己的密码"
         ),
     )
 
@@ -171,3 +171,17 @@ class PasswordResetSetForm(SetPasswordForm):
             **self.error_messages,
             "password_mismatch": gettext_lazy("两次输入的密码不一致。"),
         }
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """修改密码: the new password must be one only its owner knows, so it may not be the one in
+    use (a temporary password the county read out, or an initial one the level above chose)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new, old = cleaned.get("new_password1"), cleaned.get("old_password")
+        if new and old and new == old:
+            self.add_error(
+                "new_password1", _("新密码不能与旧密码相同，请设置一个只有您自己知道的新密码。")
+            )
+        return cleaned

@@ -83,14 +83,14 @@ def _mail_allowed(user: User) -> bool:
     )
 
 
-def reset_link(user: User) -> str:
+def reset_link(user: User, site: str = "") -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL + path
+    return (site or settings.SITE_URL) + path
 
 
-def _letter_body(user: User) -> str:
+def _letter_body(user: User, site: str) -> str:
     return _(
         "%(name)s，您好：\n\n"
         "我们收到了为您在“返家乡社会实践岗位对接系统”的账号（用户名：%(username)s）"
@@ -103,15 +103,15 @@ def _letter_body(user: User) -> str:
         "name": user.name or user.username,
         "username": user.username,
         "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-        "link": reset_link(user),
+        "link": reset_link(user, site),
     }
 
 
 @transaction.atomic
-def password_reset_request(*, identifier: str) -> int:
+def password_reset_request(*, identifier: str, site: str = "") -> int:
     """Queue a reset link to each account named by `identifier` (its username, or its e-mail
     address) that has an address and may sign in; how many were queued, which the caller never
-    shows. Each mail is audited (who asked is known only by the request's address)."""
+    shows. `site` is where the link points (the address asked at; SITE_URL without one). Each mail is audited (who asked is known only by the request's address)."""
     accounts = [user for user in _accounts_named(identifier) if _mail_allowed(user)]
     if not accounts:
         return 0
@@ -120,7 +120,7 @@ def password_reset_request(*, identifier: str) -> int:
         Letter(
             to=user.email,
             subject=_("【返家乡】找回密码"),
-            body=_letter_body(user),
+            body=_letter_body(user, site),
             province_id=provinces.get(user.pk),
         )
         for user in accounts
@@ -197,9 +197,10 @@ def password_temporary_set(*, account: User, actor: User) -> str:
 
 
 # What an account with a temporary password may still open: the password change, signing out,
-# and the second factor's pages (which come first).
+# the second factor's pages (which come first) and the 帮助中心.
 OPEN_WHILE_TEMPORARY = frozenset(
     {"accounts:password_change", "accounts:logout", *OPEN_WHILE_PENDING}
+    | {"helpcentre:index", "helpcentre:guide", "helpcentre:manual"}  # public anyway
 )
 
 

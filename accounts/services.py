@@ -79,6 +79,9 @@ def account_create(
         email=email,
         role=role,
         created_by=actor,
+        # The level above chose the first password and told it: the owner picks their own at
+        # the first sign-in (PasswordChangeRequiredMiddleware), as after a temporary one.
+        must_change_password=True,
         region=region if role in REGION_ROLES else None,
         host_unit=host_unit if role == Role.HOST else None,
         university=university if role == Role.UNIVERSITY else None,

@@ -24,6 +24,7 @@ from accounts.forms import (
     AccountForm,
     AuditFilterForm,
     LoginForm,
+    OwnPasswordChangeForm,
     PasswordResetRequestForm,
     PasswordResetSetForm,
     TwoFactorCodeForm,
@@ -166,6 +167,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     used to guess the password."""
 
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("home")
 
     def post(self, request, *args, **kwargs):
@@ -205,7 +207,10 @@ def password_reset(request):
         address=client_ip(request)
     )
     if request.method == "POST" and not throttled and form.is_valid():
-        reset.password_reset_request(identifier=form.cleaned_data["identifier"])
+        # The link names the address the request came to (a host ALLOWED_HOSTS admits), so it
+        # opens where the user asked, whatever SITE_URL says.
+        site = request.build_absolute_uri("/").rstrip("/")
+        reset.password_reset_request(identifier=form.cleaned_data["identifier"], site=site)
         return redirect("accounts:password_reset_done")
     response = render(
         request,
