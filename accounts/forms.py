@@ -155,7 +155,10 @@ class PasswordResetRequestForm(PortalForm):
         label=gettext_lazy("用户名或邮箱"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
-        error_messages={"required": gettext_lazy("请输入用户名或注册时填写的电子邮箱。")},
+        error_messages={
+            "required": gettext_lazy("请输入用户名或注册时填写的电子邮箱。"),
+            "max_length": gettext_lazy("用户名或邮箱最多 254 个字符。"),
+        },
     )
 
 

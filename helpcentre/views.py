@@ -16,8 +16,15 @@ def _guide(role: str) -> Guide:
     return guide
 
 
-def _steps(guide: Guide) -> list[dict]:
-    return [{"step": step, "shot": static(step.shot), "url": step.url()} for step in guide.steps]
+def _steps(guide: Guide, request) -> list[dict]:
+    """Each step with its picture and, for a reader who can do it there, its 去办理 link: a
+    visitor's step for anyone, the others for the guide's own role (another role's reader, or
+    a visitor, would be refused on the page)."""
+    own = request.user.is_authenticated and role_of(request.user) == guide.role
+    return [
+        {"step": step, "shot": static(step.shot), "url": step.url() if own or step.visitor else ""}
+        for step in guide.steps
+    ]
 
 
 def index(request):
@@ -32,7 +39,7 @@ def index(request):
 def guide(request, role: str):
     guide = _guide(role)
     faq = [question for question in questions() if role in question.roles]
-    context = {"guide": guide, "steps": _steps(guide), "questions": faq}
+    context = {"guide": guide, "steps": _steps(guide, request), "questions": faq}
     return render(request, "helpcentre/guide.html", context)
 
 
@@ -40,5 +47,5 @@ def manual(request, role: str):
     """The same guide as one printable page (the notice's 使用说明 附件 for training)."""
     guide = _guide(role)
     faq = [question for question in questions() if role in question.roles]
-    context = {"guide": guide, "steps": _steps(guide), "questions": faq}
+    context = {"guide": guide, "steps": _steps(guide, request), "questions": faq}
     return render(request, "helpcentre/manual.html", context)

@@ -172,3 +172,20 @@ def test_each_roles_home_page_offers_its_own_guide(client):
         client.force_login(user)
         html = client.get(reverse("home")).content.decode()
         assert f'href="/help/{role}/">不清楚怎么操作？查看《{guides()[role].title}》' in html, role
+
+
+def test_go_buttons_are_offered_to_the_guides_own_role_and_for_visitors_steps_to_anyone(client):
+    people = _people()
+    county_guide = reverse("helpcentre:guide", args=["county"])
+    assert "去办理" not in client.get(county_guide).content.decode()
+    student_html = client.get(reverse("helpcentre:guide", args=["student"])).content.decode()
+    visitor_steps = [step for step in guides()["student"].steps if step.visitor]
+    assert visitor_steps and student_html.count("去办理") == len(visitor_steps)
+    client.force_login(people["county"])
+    html = client.get(county_guide).content.decode()
+    assert html.count("去办理") == len(guides()["county"].steps)
+    assert f'href="{reverse("positions:post_list")}">去办理' in html.replace(
+        'class="btn btn-sm btn-danger" ', ""
+    )
+    client.force_login(people["city"])
+    assert "去办理" not in client.get(county_guide).content.decode()
