@@ -189,3 +189,11 @@ def test_go_buttons_are_offered_to_the_guides_own_role_and_for_visitors_steps_to
     )
     client.force_login(people["city"])
     assert "去办理" not in client.get(county_guide).content.decode()
+
+
+def test_the_help_centre_marks_the_readers_own_guide(client):
+    client.force_login(_people()["county"])
+    html = client.get(reverse("helpcentre:index")).content.decode()
+    assert html.count(">你的身份</span>") == 1
+    own = html.index(">你的身份</span>")
+    assert html.rfind('href="/help/', 0, own) == html.rfind('href="/help/county/"', 0, own)
